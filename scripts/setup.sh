@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what ccc needs on a fresh Debian machine, skipping what is there:
+# libhdf5 (cgo, for NWB), Go modules, and the Python reference tools used by
+# the conformance checks (linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+[ -f /usr/include/hdf5/serial/hdf5.h ] || need_apt+=(libhdf5-dev)
+command -v h5dump >/dev/null 2>&1 || need_apt+=(hdf5-tools)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing ${need_apt[*]}" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+go mod download
+
+if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
+  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb' >/dev/null 2>&1; then
+    echo "setup: installing Python reference tools (python/requirements.txt)" >&2
+    python3 -m pip install -q --disable-pip-version-check -r python/requirements.txt
+  fi
+fi

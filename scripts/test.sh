@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every test of ccc: formatting, go vet, the Go tests (which include the
+# conformance checks against the Python reference tools: linkml, pynwb, h5py,
+# zarr, numpy). Installs what is missing first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed on:" >&2; echo "$unformatted" >&2; exit 1
+fi
+go vet ./...
+go test -count=1 -timeout 30m "$@" ./...
