@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// CatalogFile is the DuckDB database with one view per class over the
+// latest version. It is derived from the manifests and rebuilt after every
+// commit (and by Check when stale).
+const CatalogFile = "catalog.duckdb"
+
+// quoteString quotes s as a SQL string literal.
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// QuoteIdent quotes s as a SQL identifier.
+func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// viewStatements returns the CREATE VIEW statements of a snapshot: one view
+// per class, the union (by column name) over datasets with a leading
+// "dataset" column, plus the ccc_tables listing.
+func viewStatements(v *Version) []string {
+	byClass := map[string][]*TableInfo{}
+	if v != nil {
+		for _, st := range v.Datasets {
+			for _, t := range st.Tables {
+				byClass[t.Class] = append(byClass[t.Class], t)
+			}
+		}
+	}
+	var out []string
+	for _, class := range sortedKeys(byClass) {
+		ts := byClass[class]
+		sort.Slice(ts, func(i, j int) bool { return ts[i].Dataset < ts[j].Dataset })
+		parts := make([]string, len(ts))
+		for i, t := range ts {
+			star := "*"
+			for _, c := range t.Columns {
+				if c.Name == "dataset" {
+					star = "* EXCLUDE (dataset)"
+				}
+			}
+			parts[i] = fmt.Sprintf("SELECT %s AS dataset, %s FROM read_parquet(%s)", quoteString(t.Dataset), star, quoteString(t.Path))
+		}
+		out = append(out, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", QuoteIdent(class), strings.Join(parts, " UNION ALL BY NAME ")))
+	}
+	var rows []string
+	if v != nil {
+		for _, ds := range sortedKeys(v.Datasets) {
+			st := v.Datasets[ds]
+			for _, class := range sortedKeys(st.Tables) {
+				t := st.Tables[class]
+				rows = append(rows, fmt.Sprintf("(%s, %s, %s, %d, %s, %d)", quoteString(ds), quoteString(class), quoteString(t.Path), t.Rows, quoteString(t.SHA256), t.Version))
+			}
+		}
+	}
+	num := 0
+	if v != nil {
+		num = v.Number
+	}
+	if len(rows) > 0 {
+		out = append(out, "CREATE OR REPLACE VIEW ccc_tables AS SELECT * FROM (VALUES "+strings.Join(rows, ", ")+
+			") AS t(dataset, class, path, rows, sha256, version)")
+	} else {
+		out = append(out, "CREATE OR REPLACE VIEW ccc_tables AS SELECT ''::VARCHAR AS dataset, ''::VARCHAR AS class, ''::VARCHAR AS path, 0::BIGINT AS rows, ''::VARCHAR AS sha256, 0 AS version WHERE false")
+	}
+	out = append(out, fmt.Sprintf("CREATE OR REPLACE VIEW ccc_version AS SELECT %d AS version", num))
+	return out
+}
+
+// rebuildCatalog writes catalog.duckdb for v (nil: the latest version) via
+// a temporary file and an atomic rename.
+func (s *Store) rebuildCatalog(v *Version) error {
+	if v == nil {
+		var err error
+		if v, err = s.latest(); err != nil {
+			return err
+		}
+	}
+	final := filepath.Join(s.dir, CatalogFile)
+	tmp := filepath.Join(s.dir, "tmp", fmt.Sprintf("catalog-%d.duckdb", os.Getpid()))
+	_ = os.Remove(tmp)
+	_ = os.Remove(tmp + ".wal")
+	db, err := sql.Open("duckdb", tmp)
+	if err != nil {
+		return fmt.Errorf("store: catalog: %w", err)
+	}
+	for _, q := range viewStatements(v) {
+		if _, err := db.ExecContext(context.Background(), q); err != nil {
+			db.Close()
+			os.Remove(tmp)
+			return fmt.Errorf("store: catalog: %w", err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("store: catalog: %w", err)
+	}
+	if err := fsyncFile(tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("store: catalog: %w", err)
+	}
+	return syncDir(s.dir)
+}
+
+// catalogVersion returns the version number the catalog file describes,
+// or -1 when it is missing or unreadable.
+func (s *Store) catalogVersion(ctx context.Context) int {
+	p := filepath.Join(s.dir, CatalogFile)
+	if _, err := os.Stat(p); err != nil {
+		return -1
+	}
+	db, err := sql.Open("duckdb", p+"?access_mode=read_only")
+	if err != nil {
+		return -1
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT version FROM ccc_version").Scan(&n); err != nil {
+		return -1
+	}
+	return n
+}
+
+// parquetInfo reads the row count (from the Parquet footer) and the column
+// names and types of a Parquet file.
+func (s *Store) parquetInfo(ctx context.Context, path string) (int64, []Column, error) {
+	db, err := s.metaDB()
+	if err != nil {
+		return 0, nil, err
+	}
+	var rows sql.NullInt64
+	if err := db.QueryRowContext(ctx, "SELECT sum(num_rows)::BIGINT FROM parquet_file_metadata("+quoteString(path)+")").Scan(&rows); err != nil {
+		return 0, nil, fmt.Errorf("store: %s is not a readable Parquet file: %w", path, errFormat(err))
+	}
+	rs, err := db.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet("+quoteString(path)+")")
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: describe %s: %w", path, errFormat(err))
+	}
+	defer rs.Close()
+	cols, _ := rs.Columns()
+	var out []Column
+	for rs.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			return 0, nil, err
+		}
+		out = append(out, Column{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
+	}
+	return rows.Int64, out, rs.Err()
+}

@@ -1,0 +1,345 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// TxOptions describe one write.
+type TxOptions struct {
+	Dataset   string         // dataset written (required)
+	Message   string         // free text recorded in the version
+	SourceURI string         // where the data came from
+	Inputs    []string       // input files (or directories); their sha256 is recorded
+	Params    map[string]any // parameters of the producing command (recorded as is)
+
+	// SchemaVersion is the version of the schema the tables conform to.
+	SchemaVersion string
+	// Wait is how long Begin waits for another writer to finish; 0 fails
+	// at once with ccc.ErrLocked.
+	Wait time.Duration
+}
+
+// Tx is an open write transaction. It holds the store's writer lock from
+// Begin until Commit or Rollback. Its methods are safe for concurrent use.
+type Tx struct {
+	s    *Store
+	ctx  context.Context
+	o    TxOptions
+	id   string
+	tmp  string
+	lock *writerLock
+
+	mu            sync.Mutex
+	tables        map[string]bool
+	artifacts     map[string]bool
+	dropTables    map[string]bool
+	dropArtifacts map[string]bool
+	meta          map[string]any
+	errs          []error
+	done          bool
+}
+
+// Begin opens a write transaction on o.Dataset: it takes the writer lock
+// (one writer at a time across processes), removes staging leftovers of
+// crashed writers and creates a fresh staging directory.
+func (s *Store) Begin(ctx context.Context, o TxOptions) (*Tx, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ValidDataset(o.Dataset); err != nil {
+		return nil, err
+	}
+	lock, err := acquireLock(ctx, s.dir, o.Wait)
+	if err != nil {
+		return nil, err
+	}
+	// We hold the lock: every staging directory belongs to a dead writer.
+	if ents, err := os.ReadDir(filepath.Join(s.dir, "tmp")); err == nil {
+		for _, e := range ents {
+			_ = os.RemoveAll(filepath.Join(s.dir, "tmp", e.Name()))
+		}
+	}
+	var rb [4]byte
+	_, _ = rand.Read(rb[:])
+	id := fmt.Sprintf("%s-%d-%s", time.Now().UTC().Format("20060102T150405"), os.Getpid(), hex.EncodeToString(rb[:]))
+	tmp := filepath.Join(s.dir, "tmp", id)
+	if err := os.MkdirAll(filepath.Join(tmp, "tables"), 0o755); err != nil {
+		lock.release()
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Join(tmp, "artifacts"), 0o755); err != nil {
+		lock.release()
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	return &Tx{s: s, ctx: ctx, o: o, id: id, tmp: tmp, lock: lock,
+		tables: map[string]bool{}, artifacts: map[string]bool{}, dropTables: map[string]bool{},
+		dropArtifacts: map[string]bool{}, meta: map[string]any{}}, nil
+}
+
+// Dataset returns the dataset the transaction writes.
+func (tx *Tx) Dataset() string { return tx.o.Dataset }
+
+// StagingDir returns the transaction's private scratch directory (removed
+// at Commit or Rollback); callers may put temporary files there.
+func (tx *Tx) StagingDir() string { return tx.tmp }
+
+// TablePath returns where the caller writes the Parquet file of class for
+// the transaction's dataset (e.g. with DuckDB COPY ... TO '<path>'
+// (FORMAT parquet)). The file replaces the dataset's table of that class at
+// Commit and must exist by then.
+func (tx *Tx) TablePath(class string) string {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if err := validClass(class); err != nil {
+		tx.errs = append(tx.errs, err)
+	} else {
+		tx.tables[class] = true
+		delete(tx.dropTables, class)
+	}
+	return filepath.Join(tx.tmp, "tables", class+".parquet")
+}
+
+// ArtifactDir creates and returns the staging directory of an artifact
+// (name like "annotation/25um"); its whole content replaces the dataset's
+// artifact of that name at Commit.
+func (tx *Tx) ArtifactDir(name string) (string, error) {
+	if err := validArtifact(name); err != nil {
+		return "", err
+	}
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if tx.done {
+		return "", ErrTxDone
+	}
+	d := filepath.Join(tx.tmp, "artifacts", filepath.FromSlash(name))
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return "", fmt.Errorf("store: artifact dir: %w", err)
+	}
+	tx.artifacts[name] = true
+	delete(tx.dropArtifacts, name)
+	return d, nil
+}
+
+// DropTable removes the dataset's table of class in the new version.
+func (tx *Tx) DropTable(class string) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	delete(tx.tables, class)
+	tx.dropTables[class] = true
+}
+
+// DropArtifact removes the dataset's artifact in the new version.
+func (tx *Tx) DropArtifact(name string) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	delete(tx.artifacts, name)
+	tx.dropArtifacts[name] = true
+}
+
+// SetMeta records a metadata value for the dataset (merged with what the
+// dataset already has; nil deletes the key). Values must be JSON-encodable.
+func (tx *Tx) SetMeta(key string, v any) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.meta[key] = v
+}
+
+// Rollback discards everything staged and releases the lock. It is a
+// no-op after Commit or a previous Rollback.
+func (tx *Tx) Rollback() error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if tx.done {
+		return nil
+	}
+	tx.done = true
+	err := os.RemoveAll(tx.tmp)
+	if rerr := tx.lock.release(); err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// Commit publishes the next version: staged tables and artifacts are
+// checksummed, their row counts read from the Parquet metadata, moved into
+// place under immutable names, and the new manifest is published by an
+// atomic rename. On error nothing is published and the transaction is
+// rolled back. The lock is released in every case.
+func (tx *Tx) Commit() (Version, error) {
+	tx.mu.Lock()
+	if tx.done {
+		tx.mu.Unlock()
+		return Version{}, ErrTxDone
+	}
+	tx.done = true
+	tx.mu.Unlock()
+	defer tx.lock.release()
+	defer os.RemoveAll(tx.tmp)
+
+	var moved []string // final paths created, removed again on failure
+	v, err := tx.commit(&moved)
+	if err != nil {
+		for _, p := range moved {
+			_ = os.RemoveAll(p)
+		}
+		return Version{}, err
+	}
+	_ = tx.s.rebuildCatalog(v) // derived: a stale catalog is reported and rebuilt by Check
+	return *v, nil
+}
+
+func (tx *Tx) commit(moved *[]string) (*Version, error) {
+	s, ds := tx.s, tx.o.Dataset
+	if len(tx.errs) > 0 {
+		return nil, errors.Join(tx.errs...)
+	}
+	if err := tx.ctx.Err(); err != nil {
+		return nil, err
+	}
+	nums, err := s.listVersionNumbers()
+	if err != nil {
+		return nil, err
+	}
+	var base *Version
+	latest := 0
+	if len(nums) > 0 {
+		latest = nums[len(nums)-1]
+		if base, err = s.loadVersion(latest); err != nil {
+			return nil, err
+		}
+	}
+	n := latest + 1
+	datasets := cloneForNext(base)
+	st := datasets[ds]
+	if st == nil {
+		st = &DatasetState{Created: n, Meta: map[string]any{}, Tables: map[string]*TableInfo{}, Artifacts: map[string]*ArtifactInfo{}}
+		datasets[ds] = st
+	}
+	var ch Changes
+	syncDirs := map[string]bool{}
+
+	for _, class := range sortedKeys(tx.tables) {
+		src := filepath.Join(tx.tmp, "tables", class+".parquet")
+		if _, err := os.Stat(src); err != nil {
+			return nil, &ccc.Error{Op: "commit", Path: src, Row: -1, Field: class, Msg: "table staged with TablePath but no file written", Kind: ccc.ErrUsage, Err: ErrNotStaged}
+		}
+		rows, cols, err := s.parquetInfo(tx.ctx, src)
+		if err != nil {
+			return nil, err
+		}
+		sum, size, err := sha256File(src)
+		if err != nil {
+			return nil, err
+		}
+		if err := fsyncFile(src); err != nil {
+			return nil, err
+		}
+		rel := fmt.Sprintf("tables/%s/%s/v%06d-%s.parquet", class, ds, n, sum[:12])
+		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.Rename(src, dst); err != nil {
+			return nil, fmt.Errorf("store: commit %s: %w", class, err)
+		}
+		*moved = append(*moved, dst)
+		syncDirs[filepath.Dir(dst)] = true
+		st.Tables[class] = &TableInfo{File: rel, Rows: rows, Bytes: size, SHA256: sum, Version: n, Columns: cols}
+		ch.Tables = append(ch.Tables, class)
+	}
+	for _, class := range sortedKeys(tx.dropTables) {
+		if _, ok := st.Tables[class]; ok {
+			delete(st.Tables, class)
+			ch.DroppedTables = append(ch.DroppedTables, class)
+		}
+	}
+	for _, name := range sortedKeys(tx.artifacts) {
+		if err := tx.ctx.Err(); err != nil {
+			return nil, err
+		}
+		src := filepath.Join(tx.tmp, "artifacts", filepath.FromSlash(name))
+		sum, files, size, err := treeHash(src, true)
+		if err != nil {
+			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+		}
+		rel := fmt.Sprintf("artifacts/%s/%s/v%06d-%s", ds, name, n, sum[:12])
+		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return nil, err
+		}
+		_ = os.RemoveAll(dst) // leftover of a crashed commit of the same, unpublished, version
+		if err := os.Rename(src, dst); err != nil {
+			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+		}
+		*moved = append(*moved, dst)
+		syncDirs[filepath.Dir(dst)] = true
+		st.Artifacts[name] = &ArtifactInfo{RelDir: rel, Files: files, Bytes: size, SHA256: sum, Version: n}
+		ch.Artifacts = append(ch.Artifacts, name)
+	}
+	for _, name := range sortedKeys(tx.dropArtifacts) {
+		if _, ok := st.Artifacts[name]; ok {
+			delete(st.Artifacts, name)
+			ch.DroppedArtifacts = append(ch.DroppedArtifacts, name)
+		}
+	}
+	for _, k := range sortedKeys(tx.meta) {
+		if tx.meta[k] == nil {
+			delete(st.Meta, k)
+		} else {
+			st.Meta[k] = tx.meta[k]
+		}
+		ch.Meta = append(ch.Meta, k)
+	}
+	st.Updated = n
+
+	var inputs []Input
+	for _, in := range tx.o.Inputs {
+		sum, size, err := hashInput(in)
+		if err != nil {
+			return nil, fmt.Errorf("store: checksum input: %w", err)
+		}
+		abs, _ := filepath.Abs(in)
+		inputs = append(inputs, Input{Path: abs, SHA256: sum, Bytes: size})
+	}
+	for d := range syncDirs {
+		if err := syncDir(d); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.ctx.Err(); err != nil {
+		return nil, err
+	}
+	v := &Version{
+		Format: ManifestFormat, Number: n, Parent: latest, Dataset: ds, Time: time.Now().UTC(),
+		Message: tx.o.Message, SourceURI: tx.o.SourceURI, Inputs: inputs, Params: tx.o.Params,
+		CCCVersion: ccc.Version, SchemaVersion: tx.o.SchemaVersion, Changed: ch, Datasets: datasets,
+	}
+	if err := publishManifest(s.dir, v); err != nil {
+		return nil, fmt.Errorf("store: publish version %d: %w", n, err)
+	}
+	// Round-trip through JSON so the returned value equals what readers load.
+	s.mu.Lock()
+	delete(s.cache, n)
+	s.mu.Unlock()
+	return s.loadVersion(n)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
