@@ -1,0 +1,27 @@
+// Package hdf5 reads (and, for fixtures, writes) HDF5 files through the HDF
+// Group's libhdf5 C library (cgo, Debian libhdf5-dev).
+//
+// The surface is small and lazy: Open reads the superblock only; groups,
+// datasets and attributes are addressed by absolute path and their metadata
+// (shape, dtype, chunking, filters) is read when asked for; array values are
+// read whole or by hyperslab (Dataset.Slice) into typed Go slices held by an
+// Array:
+//
+//	integers         []int8 ... []int64, []uint8 ... []uint64
+//	floats           []float32, []float64 (float16 is widened to float32)
+//	h5py booleans    []bool (enum FALSE=0/TRUE=1)
+//	other enums      []int64 (names in DType.EnumNames)
+//	strings          []string (fixed-length and variable-length, ASCII and UTF-8)
+//	references       []Ref (object references resolved to the target's path,
+//	                 region references with their selection)
+//	compound         no Data; one Array per field in Fields (columnar)
+//
+// Every libhdf5 identifier is closed before the call that opened it returns.
+// The Debian serial build of libhdf5 is not thread-safe, so every call into
+// the library is serialized by one package mutex: File values may be used
+// from several goroutines, but HDF5 work does not run in parallel.
+//
+// libhdf5's automatic printing of its error stack is switched off; failures
+// come back as errors wrapping ccc.ErrFormat or ccc.ErrNotFound that name the
+// file and the path inside it.
+package hdf5
