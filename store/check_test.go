@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckAndGC(t *testing.T) {
+	s, _ := Init(t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	commitTable(t, s, "a", "Thing", 100, 0)
+	v2 := commitTable(t, s, "a", "Thing", 50, 0)
+	commitTable(t, s, "b", "Other", 7, 0)
+
+	r, err := s.Check(ctx, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.OK() || r.Versions != 3 || r.Latest != 3 || r.Tables != 3 || r.Rows != 57 || len(r.Notes) != 0 {
+		t.Fatalf("healthy store: %+v", r)
+	}
+
+	// Leftovers of a killed writer are notes, not problems; gc removes them.
+	os.MkdirAll(filepath.Join(s.Dir(), "tmp", "dead", "tables"), 0o755)
+	os.WriteFile(filepath.Join(s.Dir(), "tmp", "dead", "tables", "Thing.parquet"), []byte("xx"), 0o644)
+	orphan := filepath.Join(s.Dir(), "tables", "Thing", "a", "v000004-0123456789ab.parquet")
+	os.WriteFile(orphan, []byte("orphan"), 0o644)
+	os.Remove(filepath.Join(s.Dir(), CatalogFile))
+	r, _ = s.Check(ctx, CheckOptions{})
+	if !r.OK() || len(r.Notes) != 2 || !strings.Contains(r.Notes[0], "2 leftover") || !strings.Contains(r.Notes[1], "rebuilt") {
+		t.Fatalf("leftovers: %+v", r)
+	}
+	if s.catalogVersion(ctx) != 3 {
+		t.Fatal("catalog not rebuilt")
+	}
+	g, err := s.GC(ctx, GCOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"tables/Thing/a/v000004-0123456789ab.parquet", "tmp/dead"}
+	if strings.Join(g.Removed, ",") != strings.Join(want, ",") || g.Bytes != 8 {
+		t.Fatalf("gc dry run: %+v", g)
+	}
+	if _, err := os.Stat(orphan); err != nil {
+		t.Fatal("dry run removed a file")
+	}
+	if g, _ = s.GC(ctx, GCOptions{}); len(g.Removed) != 2 {
+		t.Fatalf("gc: %+v", g)
+	}
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Fatal("orphan survived gc")
+	}
+	if r, _ = s.Check(ctx, CheckOptions{}); !r.OK() || len(r.Notes) != 0 {
+		t.Fatalf("after gc: %+v", r)
+	}
+	// Old versions' files are referenced: gc keeps them.
+	sn, _ := s.Snapshot(Ref{Version: 1})
+	t1, _ := sn.Table("a", "Thing")
+	if _, err := os.Stat(t1.Path); err != nil {
+		t.Fatal("gc removed a file of version 1")
+	}
+
+	// Damage: a changed file and a missing file are problems naming them.
+	f2 := v2.Datasets["a"].Tables["Thing"]
+	b, _ := os.ReadFile(f2.Path)
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(f2.Path, b, 0o644)
+	os.Remove(t1.Path)
+	r, _ = s.Check(ctx, CheckOptions{})
+	if r.OK() || len(r.Problems) != 2 {
+		t.Fatalf("damaged: %+v", r)
+	}
+	got := r.Problems[0].String() + "\n" + r.Problems[1].String()
+	if !strings.Contains(got, t1.File+" (version 1): table file missing") || !strings.Contains(got, f2.File+" (version 2): ") {
+		t.Fatalf("problems:\n%s", got)
+	}
+	// Quick mode still sees the missing file.
+	if r, _ = s.Check(ctx, CheckOptions{Quick: true}); len(r.Problems) < 1 {
+		t.Fatalf("quick: %+v", r)
+	}
+}
