@@ -1,0 +1,217 @@
+package linkml
+
+// Pos is a place in a schema file: the module's file name (a path on disk,
+// or "ccc:<module>" / "linkml:types" for embedded modules) and the 1-based
+// line and column.
+type Pos struct {
+	File string
+	Line int
+	Col  int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Col)
+}
+
+// Element holds what every schema element shares: its name, description,
+// where it was defined, in which module, and the metamodel keys ccc does not
+// interpret (annotations, see_also, exact_mappings, ...), kept as decoded
+// YAML values.
+type Element struct {
+	Name        string
+	Description string
+	Aliases     []string
+	Module      string         // name of the defining module
+	Pos         Pos            // position of the element's name
+	KeyPos      map[string]Pos // position of each key's value
+	Extra       map[string]any // other metamodel keys, decoded
+}
+
+// Module is one loaded schema file.
+type Module struct {
+	ID            string
+	Name          string
+	Description   string
+	Version       string
+	DefaultPrefix string
+	DefaultRange  string
+	Prefixes      []Prefix
+	Imports       []string
+	Source        string // file name as reported in errors
+	Pos           Pos
+	Extra         map[string]any
+}
+
+// Prefix maps a CURIE prefix to its URI expansion.
+type Prefix struct {
+	Prefix    string
+	Reference string
+}
+
+// Type is a LinkML type: a built-in one (string, integer, ...) or a custom
+// type deriving from one with typeof.
+type Type struct {
+	Element
+	Typeof       string
+	Base         string // Python base of the root type (str, int, float, Bool, XSDDate, ...)
+	URI          string
+	Pattern      string
+	MinimumValue *float64
+	MaximumValue *float64
+	EqualsString string
+}
+
+// Enum is a LinkML enumeration.
+type Enum struct {
+	Element
+	EnumURI string
+	Values  []PermissibleValue
+}
+
+// PermissibleValue is one value of an enum.
+type PermissibleValue struct {
+	Text        string
+	Description string
+	Meaning     string
+}
+
+// UniqueKey is a class's unique_keys entry.
+type UniqueKey struct {
+	Name  string
+	Slots []string
+}
+
+// Class is a LinkML class as written in the schema (not induced).
+type Class struct {
+	Element
+	IsA        string
+	Mixins     []string
+	Abstract   bool
+	Mixin      bool
+	TreeRoot   bool
+	ClassURI   string
+	Slots      []string // names of schema-level slots used by the class
+	Attributes []*Slot  // slots defined inline, in file order
+	SlotUsage  []*Slot  // refinements of inherited or used slots, in file order
+	UniqueKeys []UniqueKey
+}
+
+// Attribute returns the class's own attribute called name, or nil.
+func (c *Class) Attribute(name string) *Slot {
+	for _, a := range c.Attributes {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// Usage returns the class's slot_usage entry for name, or nil.
+func (c *Class) Usage(name string) *Slot {
+	for _, a := range c.SlotUsage {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// ArraySpec is a LinkML array: specification, kept as written.
+type ArraySpec struct {
+	ExactNumberDimensions   *int
+	MinimumNumberDimensions *int
+	MaximumNumberDimensions *int // 0 with MaxDimensionsFalse means unbounded
+	MaxDimensionsFalse      bool
+	Dimensions              []Dimension
+}
+
+// Dimension is one entry of an array's dimensions list.
+type Dimension struct {
+	Alias              string
+	Description        string
+	ExactCardinality   *int
+	MinimumCardinality *int
+	MaximumCardinality *int
+}
+
+// SlotExpr is an anonymous slot expression of any_of / exactly_one_of.
+type SlotExpr struct {
+	Range        string
+	Pattern      string
+	MinimumValue *float64
+	MaximumValue *float64
+	EqualsString string
+	Pos          Pos
+}
+
+// Slot is a LinkML slot: a schema-level slot, a class attribute, a
+// slot_usage refinement, or an induced slot (see Schema.InducedSlots). Tri-
+// state booleans are nil when the schema does not say; use the Is* methods
+// for the effective value.
+type Slot struct {
+	Element
+	IsA            string
+	Mixins         []string
+	Range          string
+	SlotURI        string
+	Domain         string
+	Required       *bool
+	Recommended    *bool
+	Multivalued    *bool
+	Identifier     *bool
+	Key            *bool
+	Inlined        *bool
+	InlinedAsList  *bool
+	Pattern        string
+	MinimumValue   *float64
+	MaximumValue   *float64
+	Ifabsent       string
+	EqualsString   string
+	AnyOf          []SlotExpr
+	ExactlyOneOf   []SlotExpr
+	Array          *ArraySpec
+	DesignatesType *bool
+
+	// Set on induced slots only.
+	Owner    string // class the slot was induced for
+	DomainOf []string
+}
+
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// IsRequired reports whether the slot is required.
+func (s *Slot) IsRequired() bool { return isTrue(s.Required) }
+
+// IsRecommended reports whether the slot is recommended.
+func (s *Slot) IsRecommended() bool { return isTrue(s.Recommended) }
+
+// IsMultivalued reports whether the slot holds a list.
+func (s *Slot) IsMultivalued() bool { return isTrue(s.Multivalued) }
+
+// IsIdentifier reports whether the slot is the class's identifier or key.
+func (s *Slot) IsIdentifier() bool { return isTrue(s.Identifier) || isTrue(s.Key) }
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
