@@ -1,8 +1,17 @@
 package atlas
 
-import "errors"
+import "github.com/ccc-connectivity/ccc/store"
 
-// loadDefaultFromStore is replaced once the store integration lands.
+// loadDefaultFromStore opens the only atlas of the store at dir.
 func loadDefaultFromStore(dir string) (*Ontology, error) {
-	return nil, errors.New("store not available")
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	a, err := Open(st, store.Ref{}, "")
+	if err != nil {
+		return nil, err
+	}
+	return a.Ontology, nil
 }
