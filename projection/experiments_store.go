@@ -1,0 +1,188 @@
+package projection
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // DuckDB driver for Parquet I/O
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+// Store classes and the default dataset.
+const (
+	ExperimentClass = "ConnectivityExperiment"
+	SummaryClass    = "InjectionSummary"
+	MatrixClass     = "ProjectionMeasurementMatrix"
+	// DefaultDataset is the dataset the Allen connectivity data goes to.
+	DefaultDataset = "allen_connectivity"
+)
+
+// IngestOptions describe one 'projections ingest'.
+type IngestOptions struct {
+	Dataset   string // default DefaultDataset
+	Source    string // input file (recorded with its checksum)
+	SourceURI string
+	Wait      time.Duration
+}
+
+// IngestExperiments writes the experiments as the ConnectivityExperiment
+// table of the dataset in one new store version (all or nothing).
+func IngestExperiments(ctx context.Context, st *store.Store, exps []Experiment, o IngestOptions) (store.Version, error) {
+	if o.Dataset == "" {
+		o.Dataset = DefaultDataset
+	}
+	if len(exps) == 0 {
+		return store.Version{}, invalid("ingest experiments", o.Source, -1, "", "", "no experiments to ingest", "")
+	}
+	var inputs []string
+	if o.Source != "" {
+		inputs = []string{o.Source}
+	}
+	tx, err := st.Begin(ctx, store.TxOptions{Dataset: o.Dataset, Message: fmt.Sprintf("projections ingest: %d experiments", len(exps)),
+		SourceURI: o.SourceURI, Inputs: inputs, Params: map[string]any{"command": "projections ingest", "experiments": len(exps)}, Wait: o.Wait})
+	if err != nil {
+		return store.Version{}, err
+	}
+	defer tx.Rollback()
+	if err := writeExperimentTable(ctx, exps, tx.StagingDir(), tx.TablePath(ExperimentClass)); err != nil {
+		return store.Version{}, err
+	}
+	wt := 0
+	for i := range exps {
+		if exps[i].WildType() {
+			wt++
+		}
+	}
+	tx.SetMeta("kind", "connectivity")
+	tx.SetMeta("experiments", len(exps))
+	tx.SetMeta("wild_type_experiments", wt)
+	if o.Source != "" {
+		tx.SetMeta("experiments_source", filepath.Base(o.Source))
+	}
+	return tx.Commit()
+}
+
+func nullable(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
+
+func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out string) error {
+	tmp := filepath.Join(scratch, "experiments.ndjson")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for i := range exps {
+		e := &exps[i]
+		ids := make([]int64, len(e.Structures))
+		acr := make([]string, len(e.Structures))
+		for k, s := range e.Structures {
+			ids[k], acr[k] = s.ID, s.Abbreviation
+		}
+		structs, _ := json.Marshal(e.Structures)
+		rec := map[string]any{
+			"id": e.ID, "transgenic_line": e.TransgenicLine, "product_id": e.ProductID,
+			"structure_id": e.StructureID, "structure_abbrev": e.StructureAbbrev, "structure_name": e.StructureName,
+			"specimen_name": e.Name, "injection_volume": nullable(e.InjectionVolume),
+			"injection_structure_ids": ids, "injection_structure_acronyms": acr, "injection_structures": string(structs),
+			"gender": e.Gender, "strain": e.Strain, "sum": nullable(e.Sum), "structure_color": e.StructureColor,
+			"num_voxels": nullable(e.NumVoxels), "injection_x": nullable(e.InjectionAP), "injection_y": nullable(e.InjectionDV),
+			"injection_z": nullable(e.InjectionML), "selected": e.Selected, "experiment_page_url": e.URL,
+		}
+		if err := enc.Encode(rec); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
+		id: 'BIGINT', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'BIGINT',
+		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', specimen_name: 'VARCHAR', injection_volume: 'DOUBLE',
+		injection_structure_ids: 'BIGINT[]', injection_structure_acronyms: 'VARCHAR[]', injection_structures: 'VARCHAR',
+		gender: 'VARCHAR', strain: 'VARCHAR', sum: 'DOUBLE', structure_color: 'VARCHAR', num_voxels: 'DOUBLE',
+		injection_x: 'DOUBLE', injection_y: 'DOUBLE', injection_z: 'DOUBLE', selected: 'BOOLEAN', experiment_page_url: 'VARCHAR'}))
+		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(out))
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("write %s table: %w", ExperimentClass, err)
+	}
+	return nil
+}
+
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// LoadExperiments reads the ConnectivityExperiment table of dataset from the
+// store at ref, in table order.
+func LoadExperiments(ctx context.Context, st *store.Store, ref store.Ref, dataset string) ([]Experiment, error) {
+	if dataset == "" {
+		dataset = DefaultDataset
+	}
+	sn, err := st.Snapshot(ref)
+	if err != nil {
+		return nil, err
+	}
+	ti, err := sn.Table(dataset, ExperimentClass)
+	if err != nil {
+		return nil, &ccc.Error{Op: "load experiments", Path: st.Dir(), Row: -1, Value: dataset, Msg: "no experiment table in the store",
+			Hint: "run 'ccc projections ingest allenAtlasProjection_info.csv' first", Kind: ccc.ErrNotFound, Err: err}
+	}
+	return readExperimentParquet(ctx, ti.Path)
+}
+
+func readExperimentParquet(ctx context.Context, path string) ([]Experiment, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT id, coalesce(transgenic_line,''), coalesce(product_id,0), structure_id,
+		coalesce(structure_abbrev,''), coalesce(structure_name,''), coalesce(specimen_name,''), coalesce(injection_volume, 'NaN'::DOUBLE),
+		coalesce(injection_structures,'[]'), coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
+		coalesce(structure_color,''), coalesce(num_voxels,'NaN'::DOUBLE), coalesce(injection_x,'NaN'::DOUBLE),
+		coalesce(injection_y,'NaN'::DOUBLE), coalesce(injection_z,'NaN'::DOUBLE), coalesce(selected,false),
+		coalesce(experiment_page_url,'') FROM read_parquet(%s)`, sqlString(path)))
+	if err != nil {
+		return nil, fmt.Errorf("load experiments: %w", err)
+	}
+	defer rows.Close()
+	var out []Experiment
+	for rows.Next() {
+		var e Experiment
+		var structs string
+		if err := rows.Scan(&e.ID, &e.TransgenicLine, &e.ProductID, &e.StructureID, &e.StructureAbbrev, &e.StructureName,
+			&e.Name, &e.InjectionVolume, &structs, &e.Gender, &e.Strain, &e.Sum, &e.StructureColor, &e.NumVoxels,
+			&e.InjectionAP, &e.InjectionDV, &e.InjectionML, &e.Selected, &e.URL); err != nil {
+			return nil, fmt.Errorf("load experiments: %w", err)
+		}
+		if err := json.Unmarshal([]byte(structs), &e.Structures); err != nil {
+			return nil, fmt.Errorf("load experiments: injection structures of %d: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
