@@ -26,7 +26,7 @@ func commitRows(t *testing.T, dir, dataset, class string, n int) store.Version {
 	}
 	db, _ := sql.Open("duckdb", "")
 	defer db.Close()
-	if _, err := db.Exec(`COPY (SELECT range AS id FROM range(?)) TO '` + tx.TablePath(class) + `' (FORMAT parquet)`, n); err != nil {
+	if _, err := db.Exec(`COPY (SELECT range AS id FROM range(?)) TO '`+tx.TablePath(class)+`' (FORMAT parquet)`, n); err != nil {
 		t.Fatal(err)
 	}
 	v, err := tx.Commit()

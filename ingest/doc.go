@@ -1,0 +1,20 @@
+// Package ingest is the generic loader: it reads Parquet, CSV, TSV, JSON,
+// JSONL or YAML files into one class of a LinkML schema and commits them
+// to the store as a new version (replace, append or upsert), or nothing.
+//
+// Everything runs in DuckDB, column at a time: inputs are read with
+// read_parquet / read_csv / read_json, columns are mapped to slots (exact
+// name, case-insensitive name, schema aliases, then --map overrides) and
+// coerced by SQL casts per slot range into a working table, checks
+// (required, pattern, bounds, enums, duplicate identifiers) are aggregate
+// queries over that table, references are resolved by identifier with
+// anti-joins against the same input and the store, and the result is
+// written with COPY ... (FORMAT parquet). No row ever becomes a Go value,
+// so a 50M-row file streams through in bounded memory.
+//
+// Stored layout of a class table (docs/formats/store.md): one column per
+// induced slot, in slot order; multivalued slots are LIST columns;
+// inlined objects (e.g. a SpatialLocation) are flattened into prefixed
+// columns <slot>_<subslot> (pt_position_x, pt_position_y, ...), and
+// Export reconstitutes them as nested objects for JSON and YAML.
+package ingest

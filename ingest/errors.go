@@ -1,0 +1,15 @@
+package ingest
+
+import "errors"
+
+// Errors of package ingest. Besides these, Run returns errors wrapping the
+// kinds of package ccc: ccc.ErrInvalidData (the input was rejected; the
+// Report lists every problem), ccc.ErrConflict (append of existing
+// identifiers), ccc.ErrUsage (unknown class, slot or column in a mapping,
+// bad options), ccc.ErrNotFound (no input files) and ccc.ErrFormat (an
+// input that cannot be parsed).
+var (
+	// ErrRejected is wrapped (with ccc.ErrInvalidData) by Run when the
+	// input has data errors; nothing was written.
+	ErrRejected = errors.New("ingest rejected")
+)

@@ -1,0 +1,239 @@
+package ingest
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// Format is an input file format.
+type Format string
+
+// Input formats.
+const (
+	FormatParquet Format = "parquet"
+	FormatCSV     Format = "csv"
+	FormatTSV     Format = "tsv"
+	FormatJSON    Format = "json"
+	FormatJSONL   Format = "jsonl"
+	FormatYAML    Format = "yaml"
+)
+
+// DetectFormat infers the format from a file name (a trailing .gz is
+// ignored for CSV/TSV/JSON).
+func DetectFormat(path string) (Format, bool) {
+	name := strings.ToLower(filepath.Base(path))
+	name = strings.TrimSuffix(name, ".gz")
+	switch filepath.Ext(name) {
+	case ".parquet", ".pq":
+		return FormatParquet, true
+	case ".csv":
+		return FormatCSV, true
+	case ".tsv", ".tab":
+		return FormatTSV, true
+	case ".json":
+		return FormatJSON, true
+	case ".jsonl", ".ndjson":
+		return FormatJSONL, true
+	case ".yaml", ".yml":
+		return FormatYAML, true
+	}
+	return "", false
+}
+
+// inputFile is one file to read.
+type inputFile struct {
+	Path   string // as found
+	Format Format
+	read   string // file DuckDB reads (a converted JSONL for YAML / JSON containers)
+}
+
+// ExpandInputs resolves FILE, DIR (all files of known formats inside,
+// recursively) and GLOB arguments to a sorted list of files.
+func ExpandInputs(args []string, format Format) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		switch {
+		case err == nil && st.IsDir():
+			err := filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				if !d.IsDir() {
+					if _, ok := DetectFormat(p); ok || format != "" {
+						out = append(out, p)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		case err == nil:
+			out = append(out, a)
+		default:
+			ms, gerr := filepath.Glob(a)
+			if gerr != nil || len(ms) == 0 {
+				return nil, &ccc.Error{Op: "ingest", Path: a, Row: -1, Msg: "no such file, directory or matching glob", Kind: ccc.ErrNotFound}
+			}
+			sort.Strings(ms)
+			out = append(out, ms...)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &ccc.Error{Op: "ingest", Path: strings.Join(args, " "), Row: -1, Msg: "no input files found", Kind: ccc.ErrNotFound,
+			Hint: "give Parquet, CSV, TSV, JSON, JSONL or YAML files"}
+	}
+	return out, nil
+}
+
+// sourceSQL returns a SELECT over one input with a leading __row column
+// (0-based record index within the file).
+func (f *inputFile) sourceSQL() string {
+	p := quoteString(f.read)
+	switch f.Format {
+	case FormatParquet:
+		return fmt.Sprintf("SELECT file_row_number AS __row, * EXCLUDE (file_row_number) FROM read_parquet(%s, file_row_number = true)", p)
+	case FormatCSV:
+		return fmt.Sprintf("SELECT (row_number() OVER ()) - 1 AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = ',')", p)
+	case FormatTSV:
+		return fmt.Sprintf("SELECT (row_number() OVER ()) - 1 AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = '\\t')", p)
+	default: // JSON, JSONL and converted YAML
+		return fmt.Sprintf("SELECT (row_number() OVER ()) - 1 AS __row, * FROM read_json(%s, format = 'auto')", p)
+	}
+}
+
+// prepare converts inputs DuckDB cannot read directly (YAML; JSON whose
+// top level is an object holding the records) into JSONL under workDir.
+func (f *inputFile) prepare(workDir string, n int, class string) error {
+	f.read = f.Path
+	switch f.Format {
+	case FormatYAML:
+	case FormatJSON:
+		// A top-level array is read by DuckDB directly.
+		b := make([]byte, 512)
+		fh, err := os.Open(f.Path)
+		if err != nil {
+			return err
+		}
+		k, _ := fh.Read(b)
+		fh.Close()
+		if strings.HasPrefix(strings.TrimSpace(string(b[:k])), "[") {
+			return nil
+		}
+	default:
+		return nil
+	}
+	data, err := os.ReadFile(f.Path)
+	if err != nil {
+		return err
+	}
+	var doc any
+	if f.Format == FormatYAML {
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: "not valid YAML", Kind: ccc.ErrFormat, Err: err}
+		}
+	} else if err := json.Unmarshal(data, &doc); err != nil {
+		return &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: "not valid JSON", Kind: ccc.ErrFormat, Err: err}
+	}
+	recs, err := records(doc, class)
+	if err != nil {
+		return &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: err.Error(), Kind: ccc.ErrFormat,
+			Hint: "give a list of objects, or an object with one list of objects (e.g. {brain_regions: [...]})"}
+	}
+	out := filepath.Join(workDir, fmt.Sprintf("input-%03d.jsonl", n))
+	fh, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(fh)
+	enc := json.NewEncoder(w)
+	for _, r := range recs {
+		if err := enc.Encode(jsonable(r)); err != nil {
+			fh.Close()
+			return &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: "cannot convert record to JSON", Kind: ccc.ErrFormat, Err: err}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		fh.Close()
+		return err
+	}
+	f.read = out
+	return fh.Close()
+}
+
+// records finds the list of records in a decoded YAML/JSON document: the
+// document itself when it is a list, else the one list-of-objects value
+// of the top-level object (preferring a key named after the class).
+func records(doc any, class string) ([]any, error) {
+	switch d := doc.(type) {
+	case []any:
+		return d, nil
+	case map[string]any:
+		var cands []string
+		for k, v := range d {
+			if l, ok := v.([]any); ok && (len(l) == 0 || isObject(l[0])) {
+				cands = append(cands, k)
+			}
+		}
+		sort.Strings(cands)
+		for _, k := range cands {
+			if strings.EqualFold(strings.ReplaceAll(k, "_", ""), class) || strings.EqualFold(strings.ReplaceAll(k, "_", ""), class+"s") {
+				return d[k].([]any), nil
+			}
+		}
+		if len(cands) == 1 {
+			return d[cands[0]].([]any), nil
+		}
+		if len(cands) == 0 {
+			// A single object is one record.
+			return []any{d}, nil
+		}
+		return nil, fmt.Errorf("several lists of records (%s): cannot tell which holds %s", strings.Join(cands, ", "), class)
+	}
+	return nil, fmt.Errorf("top level is neither a list nor an object")
+}
+
+func isObject(v any) bool {
+	switch v.(type) {
+	case map[string]any, map[any]any:
+		return true
+	}
+	return false
+}
+
+// jsonable converts YAML-decoded values (map[any]any) for encoding/json.
+func jsonable(v any) any {
+	switch x := v.(type) {
+	case map[any]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[fmt.Sprint(k)] = jsonable(e)
+		}
+		return m
+	case map[string]any:
+		for k, e := range x {
+			x[k] = jsonable(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = jsonable(e)
+		}
+		return x
+	}
+	return v
+}
+
+func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
