@@ -1,0 +1,9 @@
+#!/bin/sh
+# Regenerates verdicts.txt with the reference validator (linkml-validate).
+cd "$(dirname "$0")"
+for f in cases/*.yaml; do
+  n=$(basename "$f" .yaml)
+  class=Region
+  case $n in container_*) class=Container;; esac
+  if linkml-validate -s schema.yaml -C $class "$f" >/dev/null 2>&1; then echo "$n valid"; else echo "$n invalid"; fi
+done > verdicts.txt

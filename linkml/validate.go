@@ -1,0 +1,589 @@
+package linkml
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// Rule names the constraint a Violation breaks.
+type Rule string
+
+// The rules the validator checks.
+const (
+	RuleRequired         Rule = "required"          // a required slot is missing or null
+	RuleType             Rule = "type"              // wrong JSON type or format (integer, date, uri, ...)
+	RuleEnum             Rule = "enum"              // not a permissible value
+	RulePattern          Rule = "pattern"           // string does not match the slot's or type's pattern
+	RuleMinimum          Rule = "minimum_value"     // number below minimum_value
+	RuleMaximum          Rule = "maximum_value"     // number above maximum_value
+	RuleEquals           Rule = "equals_string"     // value differs from equals_string
+	RuleMultivalued      Rule = "multivalued"       // list given for a single-valued slot or the reverse
+	RuleUnknownSlot      Rule = "unknown_slot"      // key that is not a slot of the class (closed world)
+	RuleAnyOf            Rule = "any_of"            // no (or, for exactly_one_of, not exactly one) alternative matches
+	RuleIdentifierUnique Rule = "identifier_unique" // identifier seen twice in one collection
+	RuleReference        Rule = "reference"         // reference to an identifier that does not exist
+)
+
+// Violation is one broken rule in one record.
+type Violation struct {
+	Record int    // 0-based record index in its input, -1 for the input as a whole
+	Path   string // e.g. rows[12].soma_location.x
+	Rule   Rule
+	Value  any // the offending value (nil when missing)
+	Msg    string
+}
+
+func (v Violation) String() string {
+	if v.Path == "" {
+		return v.Msg
+	}
+	return v.Path + ": " + v.Msg
+}
+
+// ValidateOptions tune a Validator.
+type ValidateOptions struct {
+	// Root names the collection in paths: "rows" gives rows[12].x. Empty
+	// means "rows".
+	Root string
+	// CheckUnique reports identifiers that occur twice in one Stream.
+	CheckUnique bool
+	// CheckRefs reports references (non-inlined class ranges) whose
+	// identifier is neither in the Stream nor in KnownIDs.
+	CheckRefs bool
+	// KnownIDs are identifiers that exist elsewhere (another file, the
+	// store), by class name, as strings (integers in decimal).
+	KnownIDs map[string]map[string]struct{}
+	// MaxViolations stops collecting after this many (0 = no limit).
+	MaxViolations int
+}
+
+// Validator validates records of one class. It is compiled once (patterns,
+// enum sets, nested class plans) and is safe for concurrent use; each
+// goroutine uses its own Stream.
+type Validator struct {
+	schema *Schema
+	class  string
+	plan   *classPlan
+	opts   ValidateOptions
+}
+
+// NewValidator compiles a validator for class.
+func (s *Schema) NewValidator(class string, o ValidateOptions) (*Validator, error) {
+	if _, err := s.LookupClass(class); err != nil {
+		return nil, err
+	}
+	p, err := s.plan(class)
+	if err != nil {
+		return nil, err
+	}
+	if o.Root == "" {
+		o.Root = "rows"
+	}
+	return &Validator{schema: s, class: class, plan: p, opts: o}, nil
+}
+
+// Class is the class the validator checks.
+func (v *Validator) Class() string { return v.class }
+
+// Validate checks one record (a map[string]any as decoded from YAML or
+// JSON) and returns its violations with paths relative to the record.
+// Identifier uniqueness and references need a Stream.
+func (v *Validator) Validate(rec any) []Violation {
+	st := state{v: v, record: 0}
+	st.checkObject(v.plan, rec, nil)
+	return st.out
+}
+
+// Stream validates a sequence of records, tracking identifiers for
+// uniqueness and references. Use one Stream per goroutine.
+type Stream struct {
+	v     *Validator
+	st    state
+	n     int
+	ids   map[string]map[string]int // class -> id -> first record
+	refs  []pendingRef
+	total int
+}
+
+type pendingRef struct {
+	record int
+	path   string
+	class  string
+	id     string
+	value  any
+}
+
+// NewStream starts a stream of records.
+func (v *Validator) NewStream() *Stream {
+	s := &Stream{v: v, ids: map[string]map[string]int{}}
+	s.st.v = v
+	s.st.stream = s
+	return s
+}
+
+// Add validates the next record and appends its violations to out; paths
+// start with Root and the record's index (rows[12].x).
+func (s *Stream) Add(rec any, out []Violation) []Violation {
+	return s.AddAt(rec, s.v.opts.Root, s.n, out)
+}
+
+// AddAt is Add with an explicit path root: root[idx] (idx < 0: root alone;
+// root "" and idx < 0: paths are relative to the record). The record
+// number reported is max(idx, 0).
+func (s *Stream) AddAt(rec any, root string, idx int, out []Violation) []Violation {
+	s.st.record = max(idx, 0)
+	s.st.out = out
+	s.st.stack = s.st.stack[:0]
+	if root != "" || idx >= 0 {
+		s.st.stack = append(s.st.stack, seg{name: root, idx: idx})
+	}
+	s.st.checkObject(s.v.plan, rec, nil)
+	s.n++
+	out = s.st.out
+	s.st.out = nil
+	return out
+}
+
+// Finish resolves references collected by Add and appends the violations
+// of those that point nowhere.
+func (s *Stream) Finish(out []Violation) []Violation {
+	for _, r := range s.refs {
+		if s.known(r.class, r.id) {
+			continue
+		}
+		out = append(out, Violation{Record: r.record, Path: r.path, Rule: RuleReference, Value: r.value,
+			Msg: fmt.Sprintf("reference %s to %s not found (no %s with this identifier in the input or known ids)", quoteValue(r.value), r.class, r.class)})
+	}
+	s.refs = nil
+	return out
+}
+
+// Records is the number of records added so far.
+func (s *Stream) Records() int { return s.n }
+
+func (s *Stream) known(class, id string) bool {
+	if _, ok := s.ids[class][id]; ok {
+		return true
+	}
+	for _, c := range append([]string{class}, s.v.schema.Descendants(class)...) {
+		if _, ok := s.ids[c][id]; ok {
+			return true
+		}
+		if _, ok := s.v.opts.KnownIDs[c][id]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// seg is one step of a path: a slot name, or an index/key into a list.
+type seg struct {
+	name string
+	idx  int // -1 when not a list index
+	key  string
+}
+
+// state is the per-record validation state; paths are built only when a
+// violation is reported.
+type state struct {
+	v      *Validator
+	stream *Stream
+	record int
+	stack  []seg
+	out    []Violation
+	quiet  int // >0 while trying alternatives: count only
+	failed int
+}
+
+func (st *state) path() string {
+	var b strings.Builder
+	for i, s := range st.stack {
+		if s.name != "" {
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.name)
+		}
+		if s.key != "" {
+			b.WriteByte('[')
+			b.WriteString(strconv.Quote(s.key))
+			b.WriteByte(']')
+		} else if s.idx >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.idx))
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
+func (st *state) report(rule Rule, val any, format string, a ...any) {
+	st.failed++
+	if st.quiet > 0 {
+		return
+	}
+	if m := st.v.opts.MaxViolations; m > 0 && len(st.out) >= m {
+		return
+	}
+	st.out = append(st.out, Violation{Record: st.record, Path: st.path(), Rule: rule, Value: val, Msg: fmt.Sprintf(format, a...)})
+}
+
+func (st *state) push(name string, idx int) { st.stack = append(st.stack, seg{name: name, idx: idx}) }
+func (st *state) pop()                      { st.stack = st.stack[:len(st.stack)-1] }
+
+// checkObject validates rec against a class plan. skipID makes the
+// identifier optional (values of an inlined dict, keyed by identifier).
+func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
+	m, ok := rec.(map[string]any)
+	if !ok {
+		if rec == nil {
+			st.report(RuleType, nil, "expected an object of class %s, got null", cp.class)
+		} else {
+			st.report(RuleType, rec, "expected an object of class %s, got %s", cp.class, describe(rec))
+		}
+		return
+	}
+	for i, sp := range cp.slots {
+		val, present := m[sp.name]
+		if !present || val == nil {
+			if sp.required && !(skipID != nil && i == cp.idPos) {
+				st.push(sp.name, -1)
+				if present {
+					st.report(RuleRequired, nil, "required slot %s is null", sp.name)
+				} else {
+					st.report(RuleRequired, nil, "required slot %s is missing", sp.name)
+				}
+				st.pop()
+			}
+			continue
+		}
+		st.push(sp.name, -1)
+		st.checkSlot(sp, val)
+		if i == cp.idPos && st.stream != nil && st.quiet == 0 {
+			st.recordID(cp.class, val)
+		}
+		st.pop()
+	}
+	if st.hasUnknown(cp, m) {
+		for _, k := range sortedKeys(m) {
+			if _, ok := cp.index[k]; !ok {
+				st.push(k, -1)
+				st.report(RuleUnknownSlot, m[k], "unknown slot %s: class %s has no such slot", k, cp.class)
+				st.pop()
+			}
+		}
+	}
+}
+
+func (st *state) hasUnknown(cp *classPlan, m map[string]any) bool {
+	for k := range m {
+		if _, ok := cp.index[k]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *state) recordID(class string, val any) {
+	s := st.stream
+	id, ok := idString(val)
+	if !ok {
+		return
+	}
+	for _, c := range st.v.schema.Ancestors(class) {
+		set := s.ids[c]
+		if set == nil {
+			set = map[string]int{}
+			s.ids[c] = set
+		}
+		if first, dup := set[id]; dup {
+			if c == class && st.v.opts.CheckUnique {
+				st.report(RuleIdentifierUnique, val, "identifier %s of %s is not unique (first used by record %d)", quoteValue(val), class, first)
+			}
+			continue
+		}
+		set[id] = st.record
+	}
+}
+
+func idString(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case int:
+		return strconv.Itoa(x), true
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e18 {
+			return strconv.FormatInt(int64(x), 10), true
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64), true
+	case json.Number:
+		return x.String(), true
+	}
+	if n, ok := asInt(v); ok {
+		return strconv.FormatInt(n, 10), true
+	}
+	return "", false
+}
+
+func (st *state) checkSlot(sp *slotPlan, val any) {
+	if !sp.multivalued {
+		if isList(val) {
+			st.report(RuleMultivalued, val, "slot %s is single-valued, got a list", sp.name)
+			return
+		}
+		st.checkValue(sp, val)
+		return
+	}
+	if sp.dictForm {
+		m, ok := val.(map[string]any)
+		if !ok {
+			st.report(RuleMultivalued, val, "slot %s holds %s objects keyed by identifier (a mapping), got %s", sp.name, sp.rangeName, describe(val))
+			return
+		}
+		for _, k := range sortedKeys(m) {
+			st.stack = append(st.stack, seg{key: k, idx: -1})
+			e := m[k]
+			if e != nil {
+				if _, isObj := e.(map[string]any); isObj {
+					key := k
+					st.checkInlined(sp, e, &key)
+				} else {
+					st.report(RuleType, e, "expected an object of class %s, got %s", sp.rangeName, describe(e))
+				}
+			}
+			st.pop()
+		}
+		return
+	}
+	switch l := val.(type) {
+	case []any:
+		for i, e := range l {
+			st.stack = append(st.stack, seg{idx: i})
+			st.checkElem(sp, e)
+			st.pop()
+		}
+	case []string:
+		for i, e := range l {
+			st.stack = append(st.stack, seg{idx: i})
+			st.checkValue(sp, e)
+			st.pop()
+		}
+	case []int64:
+		for i, e := range l {
+			st.stack = append(st.stack, seg{idx: i})
+			st.checkValue(sp, e)
+			st.pop()
+		}
+	case []float64:
+		for i, e := range l {
+			st.stack = append(st.stack, seg{idx: i})
+			st.checkValue(sp, e)
+			st.pop()
+		}
+	default:
+		rv := reflect.ValueOf(val)
+		if rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
+			for i := 0; i < rv.Len(); i++ {
+				st.stack = append(st.stack, seg{idx: i})
+				st.checkElem(sp, rv.Index(i).Interface())
+				st.pop()
+			}
+			return
+		}
+		st.report(RuleMultivalued, val, "slot %s is multivalued: expected a list, got %s", sp.name, describe(val))
+	}
+}
+
+func (st *state) checkElem(sp *slotPlan, e any) {
+	if e == nil {
+		st.report(RuleType, nil, "list element of %s is null", sp.name)
+		return
+	}
+	st.checkValue(sp, e)
+}
+
+func (st *state) checkInlined(sp *slotPlan, val any, skipID *string) {
+	if len(sp.nested) == 1 {
+		st.checkObject(sp.nested[0], val, skipID)
+		return
+	}
+	// several concrete classes: valid when any of them accepts the value
+	for _, cp := range sp.nested {
+		st.quiet++
+		before := st.failed
+		st.checkObject(cp, val, skipID)
+		st.quiet--
+		if st.failed == before {
+			st.checkObject(cp, val, skipID) // record identifiers
+			return
+		}
+		st.failed = before
+	}
+	st.checkObject(sp.nested[0], val, skipID)
+}
+
+// checkValue validates one (non-list) value.
+func (st *state) checkValue(sp *slotPlan, val any) {
+	if len(sp.alts) > 0 {
+		matched := 0
+		for _, alt := range sp.alts {
+			st.quiet++
+			before := st.failed
+			st.checkValue(alt, val)
+			st.quiet--
+			if st.failed == before {
+				matched++
+			}
+			st.failed = before
+		}
+		if matched == 0 || (sp.exactlyOne && matched > 1) {
+			what := "any_of"
+			if sp.exactlyOne {
+				what = "exactly_one_of"
+			}
+			st.report(RuleAnyOf, val, "%s matches %d of the %s alternatives of slot %s", quoteValue(val), matched, what, sp.name)
+			return
+		}
+	}
+	switch sp.kind {
+	case kAny:
+	case kObject:
+		st.checkInlined(sp, val, nil)
+		return
+	case kRef:
+		if !st.checkScalarKind(sp, sp.refKind, val) {
+			return
+		}
+		if st.stream != nil && st.v.opts.CheckRefs && st.quiet == 0 {
+			if id, ok := idString(val); ok {
+				st.stream.refs = append(st.stream.refs, pendingRef{record: st.record, path: st.path(), class: sp.refClass, id: id, value: val})
+			}
+		}
+		return
+	case kEnum:
+		s, ok := val.(string)
+		if !ok {
+			st.report(RuleEnum, val, "%s is not a permissible value of %s (%s)", describe(val), sp.enumName, sp.describeEnum())
+			return
+		}
+		if _, ok := sp.enum[s]; !ok {
+			st.report(RuleEnum, val, "%q is not a permissible value of %s (%s)", s, sp.enumName, sp.describeEnum())
+			return
+		}
+	default:
+		if !st.checkScalarKind(sp, sp.kind, val) {
+			return
+		}
+	}
+	st.checkConstraints(sp, val)
+}
+
+func (st *state) checkConstraints(sp *slotPlan, val any) {
+	if s, ok := val.(string); ok {
+		if sp.pattern != nil && !sp.pattern.MatchString(s) {
+			st.report(RulePattern, val, "%q does not match pattern %s", s, sp.patternSrc)
+		}
+		if sp.equals != nil && s != *sp.equals {
+			st.report(RuleEquals, val, "%q must equal %q", s, *sp.equals)
+		}
+		return
+	}
+	if sp.equals != nil {
+		st.report(RuleEquals, val, "%s must equal %q", describe(val), *sp.equals)
+	}
+	if sp.min == nil && sp.max == nil {
+		return
+	}
+	f, ok := asFloat(val)
+	if !ok {
+		return
+	}
+	if sp.min != nil && f < *sp.min {
+		st.report(RuleMinimum, val, "%s is less than the minimum %s", fmtNum(val), fmtFloat(*sp.min))
+	}
+	if sp.max != nil && f > *sp.max {
+		st.report(RuleMaximum, val, "%s is greater than the maximum %s", fmtNum(val), fmtFloat(*sp.max))
+	}
+}
+
+// checkScalarKind checks the JSON type (and format) of a value the way
+// jsonschema does for the schema linkml-validate generates.
+func (st *state) checkScalarKind(sp *slotPlan, k valueKind, val any) bool {
+	ok := true
+	switch k {
+	case kString, kEnum:
+		_, ok = val.(string)
+	case kInt:
+		ok = isInteger(val)
+	case kNumber:
+		_, isNum := asFloat(val)
+		ok = isNum
+	case kBool:
+		_, ok = val.(bool)
+	case kDate, kDateTime, kTime, kURI:
+		s, isStr := val.(string)
+		if !isStr {
+			ok = false
+			break
+		}
+		valid := true
+		switch k {
+		case kDate:
+			valid = isDate(s)
+		case kDateTime:
+			valid = isDateTime(s)
+		case kTime:
+			valid = isTime(s)
+		case kURI:
+			valid = isURI(s)
+		}
+		if !valid {
+			st.report(RuleType, val, "%q is not a valid %s%s", s, k, formatHint(k))
+			return false
+		}
+	}
+	if !ok {
+		want := k.String()
+		if k == kDate || k == kDateTime || k == kTime || k == kURI {
+			want = "string (" + k.String() + ")"
+		}
+		st.report(RuleType, val, "expected %s, got %s", want, describe(val))
+	}
+	return ok
+}
+
+func formatHint(k valueKind) string {
+	switch k {
+	case kDate:
+		return " (YYYY-MM-DD)"
+	case kDateTime:
+		return " (RFC 3339, e.g. 2024-01-31T12:00:00Z)"
+	case kTime:
+		return " (HH:MM:SS with a zone, e.g. 12:00:00Z)"
+	case kURI:
+		return " (an absolute URI such as https://example.org/x)"
+	}
+	return ""
+}
+
+// Err turns violations into one error wrapping ccc.ErrInvalidData, or nil.
+func Err(file string, vs []Violation) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	errs := make([]error, 0, len(vs))
+	for _, v := range vs {
+		errs = append(errs, &ccc.Error{Op: "validate", Path: file, Row: v.Record, Field: v.Path, Value: valueString(v.Value), Msg: v.Msg, Kind: ccc.ErrInvalidData})
+	}
+	return errors.Join(errs...)
+}
