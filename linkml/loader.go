@@ -57,7 +57,7 @@ func Load(file string, o LoadOptions) (*Schema, error) {
 // LoadBuiltin loads the embedded ccc connectivity schema (schema.Root).
 func LoadBuiltin(o LoadOptions) (*Schema, error) {
 	l := newLoader(o)
-	l.load(modRef{fsys: o.builtin(), path: schema.Root, display: "ccc:" + strings.TrimSuffix(schema.Root, ".yaml")}, nil)
+	l.load(modRef{fsys: o.builtin(), builtin: true, path: schema.Root, display: "ccc:" + strings.TrimSuffix(schema.Root, ".yaml")}, nil)
 	return l.finish()
 }
 
@@ -77,6 +77,7 @@ type modRef struct {
 	path    string
 	display string
 	mem     bool
+	builtin bool // fsys is the ccc built-in schema
 }
 
 func (r modRef) key() string {
@@ -87,12 +88,13 @@ func (r modRef) key() string {
 }
 
 type loader struct {
-	opts     LoadOptions
-	data     map[string][]byte
-	state    map[string]int // 1 loading, 2 done
-	modules  []*parsed
-	warnings []Warning
-	errs     []error
+	opts       LoadOptions
+	data       map[string][]byte
+	state      map[string]int // 1 loading, 2 done
+	importName string         // import being resolved, for messages
+	modules    []*parsed
+	warnings   []Warning
+	errs       []error
 }
 
 func newLoader(o LoadOptions) *loader {
@@ -105,7 +107,7 @@ func (l *loader) resolve(from modRef, name string) (modRef, bool) {
 		return modRef{fsys: builtinFS, path: "builtin/types.yaml", display: TypesModule}, true
 	}
 	if rest, ok := strings.CutPrefix(name, "ccc:"); ok {
-		return modRef{fsys: l.opts.builtin(), path: path.Clean(withYAML(rest)), display: "ccc:" + strings.TrimSuffix(path.Clean(rest), ".yaml")}, true
+		return modRef{fsys: l.opts.builtin(), builtin: true, path: path.Clean(withYAML(rest)), display: "ccc:" + strings.TrimSuffix(path.Clean(rest), ".yaml")}, true
 	}
 	if i := strings.Index(name, ":"); i > 0 && !strings.HasPrefix(name, ".") && !filepath.IsAbs(name) {
 		// another CURIE or URL: ccc never fetches schemas from the network
@@ -114,10 +116,10 @@ func (l *loader) resolve(from modRef, name string) (modRef, bool) {
 	if from.fsys != nil {
 		p := path.Clean(path.Join(path.Dir(from.path), withYAML(name)))
 		disp := p
-		if from.fsys == l.opts.builtin() {
+		if from.builtin {
 			disp = "ccc:" + strings.TrimSuffix(p, ".yaml")
 		}
-		return modRef{fsys: from.fsys, path: p, display: disp}, true
+		return modRef{fsys: from.fsys, builtin: from.builtin, path: p, display: disp}, true
 	}
 	p := withYAML(name)
 	if !filepath.IsAbs(p) {
@@ -170,6 +172,11 @@ func (l *loader) load(r modRef, importedAt *Pos) {
 		return
 	}
 	data, err := l.read(r)
+	if err != nil && importedAt != nil {
+		l.errs = append(l.errs, schemaError(*importedAt, fmt.Sprintf("unknown import %q: %s", l.importName, errText(err)),
+			"imports are linkml:types, ccc:<module> (built-in modules) or paths relative to the importing file, without .yaml"))
+		return
+	}
 	if err != nil {
 		if importedAt == nil {
 			l.errs = append(l.errs, schemaError(Pos{File: r.display}, "cannot read schema: "+errText(err), "check the --schema path"))
@@ -207,6 +214,7 @@ func (l *loader) load(r modRef, importedAt *Pos) {
 				"imports are linkml:types, ccc:<module> (built-in modules) or paths relative to the importing file, without .yaml"))
 			continue
 		}
+		l.importName = imp
 		l.load(ir, &at)
 	}
 	l.state[k] = 2
