@@ -1,0 +1,378 @@
+package projection
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// Grid is a projection density grid in the Allen CCF: Dims are (AP, DV, ML)
+// voxels, Data is float32 in Fortran order (AP fastest, ML slowest), the
+// layout of the Allen .raw files, so one ML plane (an AP x DV sagittal
+// section) is a contiguous run of Dims[0]*Dims[1] values.
+type Grid struct {
+	Dims    [3]int
+	Spacing float64 // um, isotropic
+	Data    []float32
+}
+
+// Len is the number of voxels.
+func (g *Grid) Len() int { return g.Dims[0] * g.Dims[1] * g.Dims[2] }
+
+// At returns the voxel (ap, dv, ml).
+func (g *Grid) At(ap, dv, ml int) float32 {
+	return g.Data[ap+g.Dims[0]*(dv+g.Dims[1]*ml)]
+}
+
+// GridDims returns the CCF grid size at a resolution of 10, 25, 50 or 100 um.
+func GridDims(resolution int) ([3]int, error) {
+	switch resolution {
+	case 10:
+		return [3]int{1320, 800, 1140}, nil
+	case 25:
+		return [3]int{528, 320, 456}, nil
+	case 50:
+		return [3]int{264, 160, 228}, nil
+	case 100:
+		return [3]int{132, 80, 114}, nil
+	}
+	return [3]int{}, usage("resolution %d um not supported (10, 25, 50 or 100)", resolution)
+}
+
+func gridErr(path, msg, hint string, kind error) error {
+	return &ccc.Error{Op: "read grid", Path: path, Row: -1, Msg: msg, Hint: hint, Kind: kind}
+}
+
+// gridHeader is what a .mhd or .nrrd header says.
+type gridHeader struct {
+	dims     [3]int
+	spacing  float64
+	dataFile string // absolute; "" = data follows the header in the same file
+	offset   int64  // data offset within dataFile (NRRD attached data)
+	gzip     bool
+	elemSize int // 4 float32, 8 float64
+}
+
+// ReadGrid reads a projection grid: a MetaImage header (.mhd with its .raw),
+// an NRRD file (.nrrd, raw or gzip encoding, float or double), or a bare
+// .raw file whose size must match want (or, when want is zero, one of the CCF
+// grid sizes). When want is non-zero the grid must have exactly that size.
+// buf, when large enough, is reused for the data.
+func ReadGrid(path string, want [3]int, buf []float32) (*Grid, error) {
+	var h gridHeader
+	var err error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mhd":
+		h, err = readMHD(path)
+	case ".nrrd":
+		h, err = readNRRDHeader(path)
+	case ".raw":
+		h, err = rawHeader(path, want)
+	default:
+		return nil, gridErr(path, "unknown grid file type", "use .mhd (+ .raw), .nrrd or .raw", ccc.ErrUsage)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if want != ([3]int{}) && h.dims != want {
+		return nil, gridErr(path, fmt.Sprintf("grid is %dx%dx%d, want %dx%dx%d", h.dims[0], h.dims[1], h.dims[2], want[0], want[1], want[2]),
+			"all grids of one aggregation must have the same resolution (132x80x114 at 100 um)", ccc.ErrInvalidData)
+	}
+	n := h.dims[0] * h.dims[1] * h.dims[2]
+	if cap(buf) >= n {
+		buf = buf[:n]
+	} else {
+		buf = make([]float32, n)
+	}
+	if err := readGridData(h, buf); err != nil {
+		return nil, err
+	}
+	return &Grid{Dims: h.dims, Spacing: h.spacing, Data: buf}, nil
+}
+
+func rawHeader(path string, want [3]int) (gridHeader, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return gridHeader{}, gridErr(path, "cannot read", "run 'ccc projections fetch' for this experiment", ccc.ErrNotFound)
+	}
+	h := gridHeader{dataFile: path, elemSize: 4}
+	if want != ([3]int{}) {
+		h.dims = want
+		h.spacing = spacingFor(want)
+		return h, nil
+	}
+	for _, r := range []int{100, 50, 25, 10} {
+		d, _ := GridDims(r)
+		if st.Size() == int64(d[0]*d[1]*d[2]*4) {
+			h.dims, h.spacing = d, float64(r)
+			return h, nil
+		}
+	}
+	return h, gridErr(path, fmt.Sprintf("%d bytes is no CCF grid size (132x80x114 float32 = %d bytes at 100 um)", st.Size(), 132*80*114*4),
+		"the file is truncated or not a projection grid; re-fetch it", ccc.ErrInvalidData)
+}
+
+func spacingFor(d [3]int) float64 {
+	for _, r := range []int{100, 50, 25, 10} {
+		if g, _ := GridDims(r); g == d {
+			return float64(r)
+		}
+	}
+	return 0
+}
+
+// readMHD parses the small MetaImage header the Allen grids come with.
+func readMHD(path string) (gridHeader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return gridHeader{}, gridErr(path, "cannot read", "run 'ccc projections fetch' for this experiment", ccc.ErrNotFound)
+	}
+	defer f.Close()
+	kv := map[string]string{}
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<16))
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), "=")
+		if !ok {
+			continue
+		}
+		kv[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	bad := func(msg string) (gridHeader, error) {
+		return gridHeader{}, gridErr(path, msg, "", ccc.ErrFormat)
+	}
+	if kv["NDims"] != "3" {
+		return bad(fmt.Sprintf("NDims is %q, want 3", kv["NDims"]))
+	}
+	h := gridHeader{}
+	dims := strings.Fields(kv["DimSize"])
+	if len(dims) != 3 {
+		return bad("DimSize must have 3 values")
+	}
+	for i, d := range dims {
+		v, err := strconv.Atoi(d)
+		if err != nil || v <= 0 || v > 1<<14 {
+			return bad(fmt.Sprintf("bad DimSize %q", kv["DimSize"]))
+		}
+		h.dims[i] = v
+	}
+	if sp := strings.Fields(kv["ElementSpacing"]); len(sp) > 0 {
+		h.spacing, _ = strconv.ParseFloat(sp[0], 64)
+	}
+	switch kv["ElementType"] {
+	case "MET_FLOAT":
+		h.elemSize = 4
+	case "MET_DOUBLE":
+		h.elemSize = 8
+	default:
+		return bad(fmt.Sprintf("ElementType %q not supported (MET_FLOAT, MET_DOUBLE)", kv["ElementType"]))
+	}
+	if strings.EqualFold(kv["BinaryDataByteOrderMSB"], "True") || strings.EqualFold(kv["ElementByteOrderMSB"], "True") {
+		return bad("big-endian data not supported")
+	}
+	if strings.EqualFold(kv["CompressedData"], "True") {
+		return bad("compressed MetaImage data not supported")
+	}
+	df := kv["ElementDataFile"]
+	if df == "" || df == "LOCAL" || df == "LIST" || strings.Contains(df, "%") {
+		return bad(fmt.Sprintf("ElementDataFile %q not supported (a separate .raw file)", df))
+	}
+	h.dataFile = filepath.Join(filepath.Dir(path), filepath.FromSlash(df))
+	return h, nil
+}
+
+// readNRRDHeader parses an NRRD header (attached or detached data).
+func readNRRDHeader(path string) (gridHeader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return gridHeader{}, gridErr(path, "cannot read", "run 'ccc projections fetch' for this experiment", ccc.ErrNotFound)
+	}
+	defer f.Close()
+	br := bufio.NewReader(io.LimitReader(f, 1<<16))
+	bad := func(msg string) (gridHeader, error) {
+		return gridHeader{}, gridErr(path, msg, "", ccc.ErrFormat)
+	}
+	magic, err := br.ReadString('\n')
+	if err != nil || !strings.HasPrefix(magic, "NRRD000") {
+		return bad("not an NRRD file (no NRRD000x magic)")
+	}
+	off := int64(len(magic))
+	kv := map[string]string{}
+	for {
+		line, err := br.ReadString('\n')
+		off += int64(len(line))
+		if err != nil {
+			return bad("header does not end with a blank line")
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			break
+		}
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		kv[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(strings.TrimPrefix(v, "="))
+	}
+	h := gridHeader{dataFile: path, offset: off}
+	if kv["dimension"] != "3" {
+		return bad(fmt.Sprintf("dimension is %q, want 3", kv["dimension"]))
+	}
+	sizes := strings.Fields(kv["sizes"])
+	if len(sizes) != 3 {
+		return bad("sizes must have 3 values")
+	}
+	for i, s := range sizes {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 || v > 1<<14 {
+			return bad(fmt.Sprintf("bad sizes %q", kv["sizes"]))
+		}
+		h.dims[i] = v
+	}
+	switch kv["type"] {
+	case "float":
+		h.elemSize = 4
+	case "double":
+		h.elemSize = 8
+	default:
+		return bad(fmt.Sprintf("type %q not supported (float, double)", kv["type"]))
+	}
+	if e := kv["endian"]; e == "big" {
+		return bad("big-endian data not supported")
+	}
+	switch kv["encoding"] {
+	case "raw":
+	case "gzip", "gz":
+		h.gzip = true
+	default:
+		return bad(fmt.Sprintf("encoding %q not supported (raw, gzip)", kv["encoding"]))
+	}
+	if sd := kv["space directions"]; sd != "" {
+		// "(100,0,0) (0,100,0) (0,0,100)": take the first component.
+		sd = strings.TrimLeft(sd, "( ")
+		if i := strings.IndexAny(sd, ",)"); i > 0 {
+			h.spacing, _ = strconv.ParseFloat(strings.TrimSpace(sd[:i]), 64)
+		}
+	} else if sp := strings.Fields(kv["spacings"]); len(sp) > 0 {
+		h.spacing, _ = strconv.ParseFloat(sp[0], 64)
+	}
+	if df := kv["data file"]; df != "" {
+		h.dataFile = filepath.Join(filepath.Dir(path), filepath.FromSlash(df))
+		h.offset = 0
+	}
+	return h, nil
+}
+
+// readGridData reads exactly len(dst) elements from the header's data file.
+func readGridData(h gridHeader, dst []float32) error {
+	f, err := os.Open(h.dataFile)
+	if err != nil {
+		return gridErr(h.dataFile, "cannot read the grid data", "run 'ccc projections fetch' for this experiment", ccc.ErrNotFound)
+	}
+	defer f.Close()
+	if _, err := f.Seek(h.offset, io.SeekStart); err != nil {
+		return gridErr(h.dataFile, "cannot seek to the data", "", ccc.ErrFormat)
+	}
+	var r io.Reader = f
+	if h.gzip {
+		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
+		if err != nil {
+			return gridErr(h.dataFile, "corrupt gzip data", "", ccc.ErrFormat)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	n := len(dst)
+	want := int64(n * h.elemSize)
+	if h.elemSize == 4 {
+		b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), n*4)
+		got, err := io.ReadFull(r, b)
+		if err != nil {
+			return truncated(h, int64(got), want)
+		}
+	} else {
+		b := make([]byte, want)
+		got, err := io.ReadFull(r, b)
+		if err != nil {
+			return truncated(h, int64(got), want)
+		}
+		for i := range dst {
+			dst[i] = float32(math.Float64frombits(leU64(b[i*8:])))
+		}
+	}
+	if !h.gzip {
+		// extra bytes mean the header does not describe the file
+		var one [1]byte
+		if k, _ := r.Read(one[:]); k > 0 {
+			st, _ := f.Stat()
+			return gridErr(h.dataFile, fmt.Sprintf("%d bytes of data, want %d (%dx%dx%d x %d bytes)", st.Size()-h.offset, want,
+				h.dims[0], h.dims[1], h.dims[2], h.elemSize), "the header does not match the data file", ccc.ErrInvalidData)
+		}
+	}
+	return nil
+}
+
+func truncated(h gridHeader, got, want int64) error {
+	return gridErr(h.dataFile, fmt.Sprintf("truncated: %d bytes of data, want %d (%dx%dx%d x %d bytes)", got, want,
+		h.dims[0], h.dims[1], h.dims[2], h.elemSize), "re-fetch the grid ('ccc projections fetch --reload')", ccc.ErrInvalidData)
+}
+
+func leU64(b []byte) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// WriteGridMHD writes g as name.mhd + name.raw (the Allen layout) in dir.
+func WriteGridMHD(dir, name string, g *Grid) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(g.Data))), len(g.Data)*4)
+	if err := writeFileAtomic(filepath.Join(dir, name+".raw"), raw); err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "ObjectType = Image\nNDims = 3\nBinaryData = True\nBinaryDataByteOrderMSB = False\n"+
+		"TransformMatrix = 1 0 0 0 1 0 0 0 1\nOffset = 0 0 0\nCenterOfRotation = 0 0 0\nAnatomicalOrientation = RAI\n"+
+		"ElementSpacing = %g %g %g\nDimSize = %d %d %d\nElementType = MET_FLOAT\nElementDataFile = %s.raw\n",
+		g.Spacing, g.Spacing, g.Spacing, g.Dims[0], g.Dims[1], g.Dims[2], name)
+	p := filepath.Join(dir, name+".mhd")
+	return p, writeFileAtomic(p, b.Bytes())
+}
+
+// writeFileAtomic writes b to path through a temporary file and a rename.
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	os.Chmod(tmp, 0o644)
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}

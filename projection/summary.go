@@ -1,0 +1,177 @@
+package projection
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// Hemisphere ids of the Allen structure unionizes.
+const (
+	HemisphereLeft  = 1
+	HemisphereRight = 2
+	HemisphereBoth  = 3
+	// RootStructure is the id of "root" (whole brain) in the Allen CCF: the
+	// structure-997, hemisphere-3 injection record describes the whole
+	// injection.
+	RootStructure = 997
+)
+
+// Unionize is one structure-unionize record (class InjectionSummary): the
+// signal of one experiment in one structure and hemisphere. Missing numbers
+// are NaN. max_voxel_x/y/z are CCF micrometres (e.g. 8070), not voxels.
+type Unionize struct {
+	ID                          int64
+	ExperimentID                int64
+	StructureID                 int64
+	HemisphereID                int
+	IsInjection                 bool
+	ProjectionVolume            float64 // mm^3
+	ProjectionDensity           float64
+	ProjectionEnergy            float64
+	ProjectionIntensity         float64
+	NormalizedProjectionVolume  float64
+	SumPixelIntensity           float64
+	SumPixels                   float64
+	SumProjectionPixels         float64
+	SumProjectionPixelIntensity float64
+	Volume                      float64
+	MaxVoxelDensity             float64
+	MaxVoxelX                   float64 // um
+	MaxVoxelY                   float64 // um
+	MaxVoxelZ                   float64 // um
+}
+
+// Summary is the unionize list of one experiment
+// (injectionSummary_all.json).
+type Summary struct {
+	ExperimentID int64
+	Path         string
+	Records      []Unionize
+}
+
+type rawUnionize struct {
+	ID                          *int64   `json:"id"`
+	ExperimentID                *int64   `json:"experimentID"`
+	SectionDataSetID            *int64   `json:"section_data_set_id"`
+	StructureID                 *int64   `json:"structure_id"`
+	HemisphereID                *int     `json:"hemisphere_id"`
+	IsInjection                 *bool    `json:"is_injection"`
+	ProjectionVolume            *float64 `json:"projection_volume"`
+	ProjectionDensity           *float64 `json:"projection_density"`
+	ProjectionEnergy            *float64 `json:"projection_energy"`
+	ProjectionIntensity         *float64 `json:"projection_intensity"`
+	NormalizedProjectionVolume  *float64 `json:"normalized_projection_volume"`
+	SumPixelIntensity           *float64 `json:"sum_pixel_intensity"`
+	SumPixels                   *float64 `json:"sum_pixels"`
+	SumProjectionPixels         *float64 `json:"sum_projection_pixels"`
+	SumProjectionPixelIntensity *float64 `json:"sum_projection_pixel_intensity"`
+	Volume                      *float64 `json:"volume"`
+	MaxVoxelDensity             *float64 `json:"max_voxel_density"`
+	MaxVoxelX                   *float64 `json:"max_voxel_x"`
+	MaxVoxelY                   *float64 `json:"max_voxel_y"`
+	MaxVoxelZ                   *float64 `json:"max_voxel_z"`
+}
+
+func f64(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// ReadSummaryFile reads a structure-unionize JSON file: a list of records
+// (as bsv caches them) or an Allen API response {"success":..., "msg": [...]}.
+// expID fills records without experimentID/section_data_set_id (0: keep).
+func ReadSummaryFile(path string, expID int64) (*Summary, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ccc.Error{Op: "read injection summary", Path: path, Row: -1, Msg: "cannot read", Kind: ccc.ErrNotFound, Err: err,
+			Hint: "run 'ccc projections fetch' for this experiment"}
+	}
+	return ParseSummary(b, path, expID)
+}
+
+// ParseSummary parses unionize JSON (see ReadSummaryFile).
+func ParseSummary(b []byte, path string, expID int64) (*Summary, error) {
+	const op = "read injection summary"
+	b = bytes.TrimSpace(b)
+	var raws []rawUnionize
+	if len(b) > 0 && b[0] == '{' {
+		var resp struct {
+			Success *bool           `json:"success"`
+			Msg     json.RawMessage `json:"msg"`
+		}
+		if err := json.Unmarshal(b, &resp); err != nil {
+			return nil, &ccc.Error{Op: op, Path: path, Row: -1, Msg: "invalid JSON", Kind: ccc.ErrFormat, Err: err}
+		}
+		if resp.Success != nil && !*resp.Success {
+			return nil, &ccc.Error{Op: op, Path: path, Row: -1, Msg: "the Allen API reported failure: " + string(resp.Msg), Kind: ccc.ErrFormat}
+		}
+		b = resp.Msg
+	}
+	if err := json.Unmarshal(b, &raws); err != nil {
+		return nil, &ccc.Error{Op: op, Path: path, Row: -1, Msg: "invalid JSON: want a list of structure-unionize records", Kind: ccc.ErrFormat, Err: err}
+	}
+	s := &Summary{ExperimentID: expID, Path: path}
+	for i, r := range raws {
+		if r.StructureID == nil || r.HemisphereID == nil {
+			return nil, &ccc.Error{Op: op, Path: path, Row: i, Field: "structure_id", Msg: "record without structure_id or hemisphere_id", Kind: ccc.ErrInvalidData}
+		}
+		u := Unionize{StructureID: *r.StructureID, HemisphereID: *r.HemisphereID, ExperimentID: expID,
+			ProjectionVolume: f64(r.ProjectionVolume), ProjectionDensity: f64(r.ProjectionDensity),
+			ProjectionEnergy: f64(r.ProjectionEnergy), ProjectionIntensity: f64(r.ProjectionIntensity),
+			NormalizedProjectionVolume: f64(r.NormalizedProjectionVolume), SumPixelIntensity: f64(r.SumPixelIntensity),
+			SumPixels: f64(r.SumPixels), SumProjectionPixels: f64(r.SumProjectionPixels),
+			SumProjectionPixelIntensity: f64(r.SumProjectionPixelIntensity), Volume: f64(r.Volume),
+			MaxVoxelDensity: f64(r.MaxVoxelDensity), MaxVoxelX: f64(r.MaxVoxelX), MaxVoxelY: f64(r.MaxVoxelY), MaxVoxelZ: f64(r.MaxVoxelZ)}
+		if r.ID != nil {
+			u.ID = *r.ID
+		}
+		if r.IsInjection != nil {
+			u.IsInjection = *r.IsInjection
+		}
+		if r.ExperimentID != nil {
+			u.ExperimentID = *r.ExperimentID
+		} else if r.SectionDataSetID != nil {
+			u.ExperimentID = *r.SectionDataSetID
+		}
+		if expID != 0 && u.ExperimentID != expID {
+			return nil, &ccc.Error{Op: op, Path: path, Row: i, Field: "experimentID", Value: fmt.Sprint(u.ExperimentID),
+				Msg: fmt.Sprintf("record belongs to another experiment than %d", expID), Kind: ccc.ErrInvalidData}
+		}
+		if s.ExperimentID == 0 {
+			s.ExperimentID = u.ExperimentID
+		}
+		s.Records = append(s.Records, u)
+	}
+	return s, nil
+}
+
+// Injection returns the record describing the whole injection: structure
+// 997 (root), hemisphere 3 (both), is_injection. When several match (the
+// API can repeat records) the one with the largest projection_volume wins.
+func (s *Summary) Injection() (Unionize, bool) {
+	var best Unionize
+	found := false
+	for _, r := range s.Records {
+		if r.StructureID != RootStructure || r.HemisphereID != HemisphereBoth {
+			continue
+		}
+		if !found || r.ProjectionVolume > best.ProjectionVolume {
+			best, found = r, true
+		}
+	}
+	return best, found
+}
+
+// missingInjection is the error for a summary without the 997/3 record.
+func (s *Summary) missingInjection() error {
+	return &ccc.Error{Op: "aggregate", Path: s.Path, Row: -1, Field: "structure_id",
+		Msg:  fmt.Sprintf("injection summary of experiment %d has no structure-997 (root), hemisphere-3 record: cannot normalize", s.ExperimentID),
+		Hint: "re-fetch it with 'ccc projections fetch --reload', or use --normalization none", Kind: ccc.ErrInvalidData}
+}
