@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/internal/progress"
+	"github.com/ccc-connectivity/ccc/nwb"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+type nwbIngestOptions struct {
+	IO      *IO
+	Global  *globalOptions
+	Ctx     context.Context
+	Path    string
+	Dataset string
+	Atlas   string
+	Workers int
+	Message string
+	JSON    bool
+}
+
+func newCmdNWBIngest(io *IO, g *globalOptions) *cobra.Command {
+	o := &nwbIngestOptions{IO: io, Global: g}
+	cmd := &cobra.Command{
+		Use:   "ingest FILE|DIR --dataset D",
+		Short: "Add NWB sessions to the store: DataItem, RecordingSite (electrodes, with regions) and SortedUnit rows",
+		Long: `Reads one NWB file or every .nwb file below a directory (in parallel) and writes,
+in one store version for dataset D: DataSet, DataItem (one per session),
+RecordingSite (electrodes with x, y, z, location and brain_region), SortedUnit
+(units with quality metrics, peak channel and brain_region) and NWBArray
+(references to the arrays, which stay in the NWB files). Electrode regions come
+from the CCF position when an annotation volume is available, else from the
+file's location label through the atlas ontology; disagreements are reported.
+A bad file is reported and skipped; nothing of it is stored.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			o.Ctx, o.Path = c.Context(), args[0]
+			return runNWBIngest(o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Dataset, "dataset", "", "dataset name in the store (required)")
+	cmd.Flags().StringVar(&o.Atlas, "atlas", "", "atlas in the store for region lookup (default: the only one; else the Allen CCF 2017 ontology when available)")
+	cmd.Flags().IntVar(&o.Workers, "workers", 0, "files read in parallel (default min(4, CPUs))")
+	cmd.Flags().StringVar(&o.Message, "message", "", "message recorded with the version")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	return cmd
+}
+
+func runNWBIngest(o *nwbIngestOptions) error {
+	if o.Dataset == "" {
+		return usageErr("--dataset is required")
+	}
+	files, err := nwb.NWBFiles(o.Path)
+	if err != nil {
+		return err
+	}
+	st, err := openStoreCLI(o.IO, o.Global)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opts := nwb.IngestOptions{Dataset: o.Dataset, Workers: o.Workers, Message: o.Message}
+	if a, err := atlas.Open(st, store.Ref{}, o.Atlas); err == nil {
+		opts.Ontology = a.Ontology
+	} else if o.Atlas != "" {
+		return err
+	} else if ont, err := atlas.LoadDefault(); err == nil {
+		opts.Ontology = ont
+	} else if !o.Global.Quiet {
+		fmt.Fprintf(o.IO.ErrOut, "ccc: note: no atlas in the store and no default ontology: electrodes get no brain_region\n")
+	}
+	bar := progress.New(o.IO.ErrOut, "nwb ingest", "files", int64(len(files)), o.Global.Quiet)
+	last := 0
+	opts.Progress = func(done, total int) {
+		bar.Add(int64(done - last))
+		last = done
+	}
+	rep, err := nwb.Ingest(o.Ctx, st, files, opts)
+	bar.Finish()
+	if rep == nil {
+		return err
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.IO.Out)
+		enc.SetIndent("", "  ")
+		if jerr := enc.Encode(rep); jerr != nil {
+			return jerr
+		}
+	} else {
+		printIngestReport(o.IO, rep)
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Bad > 0 {
+		return fmt.Errorf("%w: %d of %d NWB files were skipped (see above); the %d good ones are in version %d",
+			ccc.ErrInvalidData, rep.Bad, len(rep.Files), rep.Good, rep.Version)
+	}
+	return nil
+}
+
+func printIngestReport(io *IO, rep *nwb.IngestReport) {
+	w := io.Out
+	for _, f := range rep.Files {
+		if f.Err != nil {
+			fmt.Fprintf(io.ErrOut, "ccc: skipped %v\n", f.Err)
+			continue
+		}
+		fmt.Fprintf(w, "%s: session %s, %d electrodes, %d units, %d arrays referenced\n", f.Path, f.Identifier, f.Electrodes, f.Units, f.Arrays)
+	}
+	if rep.Version > 0 {
+		fmt.Fprintf(w, "dataset %s: version %d, %d file(s), %d electrodes, %d units\n", rep.Dataset, rep.Version, rep.Good, rep.Electrodes, rep.Units)
+		fmt.Fprintf(w, "regions: %d from CCF position, %d from location label, %d unresolved\n",
+			rep.Regions.FromCCF, rep.Regions.FromLocation, rep.Regions.Unresolved)
+	}
+	for _, n := range rep.Notes {
+		ccf := ""
+		if n.CCFRegion != "" {
+			ccf = " (CCF: " + n.CCFRegion + ")"
+		}
+		fmt.Fprintf(w, "note: %s electrode %d location %q%s: %s\n", n.File, n.ElectrodeID, n.Location, ccf, n.Problem)
+	}
+}

@@ -1,0 +1,150 @@
+package nwb
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// WriteText prints the session summary for people; with tree, the object
+// tree follows (neurodata types, dataset shapes and dtypes, links).
+func (in *Info) WriteText(w io.Writer, tree bool) {
+	fmt.Fprintf(w, "file                 %s\n", in.Path)
+	fmt.Fprintf(w, "nwb_version          %s\n", in.NWBVersion)
+	fmt.Fprintf(w, "identifier           %s\n", in.Identifier)
+	fmt.Fprintf(w, "session_description  %s\n", in.SessionDescription)
+	fmt.Fprintf(w, "session_start_time   %s\n", in.SessionStartTime)
+	if len(in.FileCreateDate) > 0 {
+		fmt.Fprintf(w, "file_create_date     %s\n", strings.Join(in.FileCreateDate, ", "))
+	}
+	for _, k := range sortedKeys(in.General) {
+		fmt.Fprintf(w, "%-20s %s\n", k, in.General[k])
+	}
+	if len(in.Namespaces) > 0 {
+		var ns []string
+		for _, n := range in.Namespaces {
+			ns = append(ns, n.Name+" "+n.Version)
+		}
+		fmt.Fprintf(w, "namespaces           %s\n", strings.Join(ns, ", "))
+	}
+	if in.Subject != nil {
+		fmt.Fprintf(w, "\nsubject\n")
+		for _, k := range sortedKeys(in.Subject) {
+			fmt.Fprintf(w, "  %-22s %s\n", k, in.Subject[k])
+		}
+	}
+	comp := func(title string, cs []Component) {
+		if len(cs) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s (%d)\n", title, len(cs))
+		for _, c := range cs {
+			var parts []string
+			for _, k := range sortedKeys(c.Attrs) {
+				parts = append(parts, k+"="+c.Attrs[k])
+			}
+			if c.Device != "" {
+				parts = append(parts, "device="+c.Device)
+			}
+			fmt.Fprintf(w, "  %-10s %-22s %s\n", c.Name, c.NeurodataType, strings.Join(parts, "  "))
+		}
+	}
+	comp("devices", in.Devices)
+	comp("electrode groups", in.ElectrodeGroups)
+	if len(in.Tables) > 0 {
+		fmt.Fprintf(w, "\ntables (%d)\n", len(in.Tables))
+		for _, t := range in.Tables {
+			fmt.Fprintf(w, "  %-52s %-14s %6d rows  %d columns: %s\n", t.Path, t.NeurodataType, t.Rows, len(t.Columns), shorten(strings.Join(t.Columns, ", "), 100))
+		}
+	}
+	if in.Tree != nil {
+		for _, top := range []string{"acquisition", "processing", "analysis", "stimulus", "intervals"} {
+			for _, c := range in.Tree.Children {
+				if c.Name != top || len(c.Children) == 0 {
+					continue
+				}
+				fmt.Fprintf(w, "\n%s\n", top)
+				for _, s := range c.Children {
+					fmt.Fprintf(w, "  %s\n", nodeLine(s))
+					for _, d := range s.Children {
+						if d.NeurodataType != "" && d.Group || d.Link != "" || !d.Group && d.Name != "data" && len(d.Shape) > 1 {
+							fmt.Fprintf(w, "    %s\n", nodeLine(d))
+						}
+					}
+				}
+			}
+		}
+	}
+	if tree && in.Tree != nil {
+		fmt.Fprintf(w, "\ntree\n")
+		printTree(w, in.Tree, "")
+	}
+}
+
+func nodeLine(n *Node) string {
+	s := n.Name
+	if n.Link != "" {
+		return s + " -> " + n.Link
+	}
+	if n.NeurodataType != "" {
+		s += " (" + n.NeurodataType + ")"
+	}
+	if n.Group {
+		for _, c := range n.Children {
+			if c.Name == "data" && !c.Group && c.Link == "" {
+				s += "  data " + c.DType + " " + shapeString(c.Shape)
+				if c.Chunks != nil {
+					s += " chunks " + shapeString(c.Chunks)
+				}
+			}
+		}
+	}
+	if !n.Group {
+		s += " " + n.DType + " " + shapeString(n.Shape)
+		if n.Chunks != nil {
+			s += " chunks " + shapeString(n.Chunks)
+		}
+	}
+	return s
+}
+
+func shapeString(s []int) string {
+	if s == nil {
+		return "scalar"
+	}
+	parts := make([]string, len(s))
+	for i, v := range s {
+		parts[i] = fmt.Sprint(v)
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+func printTree(w io.Writer, n *Node, indent string) {
+	for i, c := range n.Children {
+		branch, next := "├── ", "│   "
+		if i == len(n.Children)-1 {
+			branch, next = "└── ", "    "
+		}
+		fmt.Fprintf(w, "%s%s%s\n", indent, branch, nodeLine(c))
+		if c.Group && c.Link == "" {
+			printTree(w, c, indent+next)
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
