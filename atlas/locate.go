@@ -1,0 +1,176 @@
+package atlas
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// Located is the columnar result of Locate: one entry per point.
+type Located struct {
+	Labels   []uint32 // volume label (0 when outside or unlabelled)
+	RegionID []int64  // region of the label, 0 when none
+	Status   []uint8  // StatusOK, StatusOutside, StatusUnlabelled, StatusUnknown
+}
+
+// Counts returns how many points have each status.
+func (l *Located) Counts() [4]int {
+	var c [4]int
+	for _, s := range l.Status {
+		c[s]++
+	}
+	return c
+}
+
+// Locate maps CCF points (um; x = AP, y = DV, z = ML) to regions of o
+// through v, in batches. Points outside the volume, in unlabelled voxels or
+// on labels the ontology lacks get an explicit status, never a region.
+func Locate(o *Ontology, v *Volume, x, y, z []float64) *Located {
+	n := len(x)
+	res := &Located{Labels: make([]uint32, n), RegionID: make([]int64, n), Status: make([]uint8, n)}
+	v.LocateBatch(x, y, z, res.Labels, res.Status)
+	var lastLabel uint32
+	var lastID int64
+	lastOK, cached := false, false
+	for i, l := range res.Labels {
+		if res.Status[i] != StatusOK {
+			continue
+		}
+		if !cached || l != lastLabel {
+			r, ok := o.ByLabel(int64(l))
+			lastLabel, lastOK, lastID, cached = l, ok, 0, true
+			if ok {
+				lastID = r.ID
+			}
+		}
+		if lastOK {
+			res.RegionID[i] = lastID
+		} else {
+			res.Status[i] = StatusUnknown
+		}
+	}
+	return res
+}
+
+// Points are CCF coordinates read from a table, with an optional id column.
+type Points struct {
+	X, Y, Z []float64
+	IDs     []string // values of the id column ("" when the table has none)
+	IDCol   string
+	Cols    [3]string // the coordinate columns used
+}
+
+// coordinate column sets tried in order.
+var coordCols = [][3]string{{"x", "y", "z"}, {"ap", "dv", "ml"}, {"ccf_x", "ccf_y", "ccf_z"}, {"ccf_ap", "ccf_dv", "ccf_ml"},
+	{"ap_um", "dv_um", "ml_um"}, {"injection_x", "injection_y", "injection_z"}}
+
+// ReadPoints reads coordinates from a CSV or Parquet file (or any DuckDB
+// table expression when from is given instead of a path). cols overrides
+// the coordinate columns ("x,y,z" order = AP, DV, ML); idCol "" uses a
+// column named id when there is one.
+func ReadPoints(ctx context.Context, db *sql.DB, path, from string, cols []string, idCol string) (*Points, error) {
+	if db == nil {
+		var err error
+		if db, err = sql.Open("duckdb", ""); err != nil {
+			return nil, err
+		}
+		defer db.Close()
+	}
+	what := from
+	if from == "" {
+		what = path
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".parquet", ".pq":
+			from = "read_parquet(" + sqlString(path) + ")"
+		default:
+			from = "read_csv(" + sqlString(path) + ", header=true)"
+		}
+	}
+	fail := func(msg, hint string, err error) error {
+		return &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: msg, Hint: hint, Kind: ccc.ErrInvalidData, Err: err}
+	}
+	rows, err := db.QueryContext(ctx, "SELECT * FROM "+from+" LIMIT 0")
+	if err != nil {
+		return nil, &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: "cannot read the table", Kind: ccc.ErrFormat, Err: err}
+	}
+	have, _ := rows.Columns()
+	rows.Close()
+	find := func(name string) string {
+		for _, h := range have {
+			if strings.EqualFold(h, name) {
+				return h
+			}
+		}
+		return ""
+	}
+	p := &Points{}
+	if len(cols) > 0 {
+		if len(cols) != 3 {
+			return nil, fmt.Errorf("%w: give three coordinate columns (AP, DV, ML), not %d", ccc.ErrUsage, len(cols))
+		}
+		for i, c := range cols {
+			if p.Cols[i] = find(strings.TrimSpace(c)); p.Cols[i] == "" {
+				return nil, fail("no column "+c, "columns are: "+strings.Join(have, ", "), nil)
+			}
+		}
+	} else {
+		for _, set := range coordCols {
+			a, b, c := find(set[0]), find(set[1]), find(set[2])
+			if a != "" && b != "" && c != "" {
+				p.Cols = [3]string{a, b, c}
+				break
+			}
+		}
+		if p.Cols[0] == "" {
+			return nil, fail("no coordinate columns (looked for x,y,z and ap,dv,ml)", "name them with --cols AP,DV,ML; columns are: "+strings.Join(have, ", "), nil)
+		}
+	}
+	if idCol == "" {
+		p.IDCol = find("id")
+	} else if p.IDCol = find(idCol); p.IDCol == "" {
+		return nil, fail("no column "+idCol, "columns are: "+strings.Join(have, ", "), nil)
+	}
+	q := fmt.Sprintf("SELECT TRY_CAST(%s AS DOUBLE), TRY_CAST(%s AS DOUBLE), TRY_CAST(%s AS DOUBLE)", qi(p.Cols[0]), qi(p.Cols[1]), qi(p.Cols[2]))
+	if p.IDCol != "" {
+		q += ", CAST(" + qi(p.IDCol) + " AS VARCHAR)"
+	}
+	rows, err = db.QueryContext(ctx, q+" FROM "+from)
+	if err != nil {
+		return nil, &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: "cannot read the coordinates", Kind: ccc.ErrFormat, Err: err}
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x, y, z sql.NullFloat64
+		var id sql.NullString
+		dest := []any{&x, &y, &z}
+		if p.IDCol != "" {
+			dest = append(dest, &id)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fail(fmt.Sprintf("row %d", len(p.X)), "", err)
+		}
+		p.X = append(p.X, nullNaN(x))
+		p.Y = append(p.Y, nullNaN(y))
+		p.Z = append(p.Z, nullNaN(z))
+		if p.IDCol != "" {
+			p.IDs = append(p.IDs, id.String)
+		}
+	}
+	return p, rows.Err()
+}
+
+var nan = math.NaN()
+
+func nullNaN(f sql.NullFloat64) float64 {
+	if !f.Valid {
+		return nan
+	}
+	return f.Float64
+}
+
+func qi(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

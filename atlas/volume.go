@@ -1,0 +1,274 @@
+package atlas
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/metaimage"
+	"github.com/ccc-connectivity/ccc/formats/nrrd"
+)
+
+// Volume is an annotation volume: one region label per voxel.
+//
+// Axis convention (the Allen CCF v3 convention, documented in
+// docs/atlas.md): axis 0 is anterior-posterior (AP, increasing towards
+// posterior), axis 1 dorsal-ventral (DV, increasing towards ventral), axis 2
+// medial-lateral (ML, left to right). CCF coordinates x, y, z in
+// micrometres are AP, DV, ML from the corner of the volume. Labels are
+// stored with axis 0 fastest, exactly as in the Allen annotation NRRD files
+// (annotation_25.nrrd: sizes 528 320 456): the label of voxel (i, j, k) is
+// Labels[i + Dims[0]*(j + Dims[1]*k)]. Voxel (i, j, k) covers
+// [i*Spacing[0], (i+1)*Spacing[0]) and so on (brainglobe's
+// (coords / resolution).astype(int) for coordinates inside the volume).
+type Volume struct {
+	Dims    [3]int     // voxels along AP, DV, ML
+	Spacing [3]float64 // voxel size in micrometres along AP, DV, ML
+	Labels  []uint32   // axis 0 fastest; 0 = unlabelled
+}
+
+// CCFDims are the dimensions of the Allen CCF v3 annotation volumes by
+// resolution in micrometres.
+var CCFDims = map[int][3]int{10: {1320, 800, 1140}, 25: {528, 320, 456}, 50: {264, 160, 228}, 100: {132, 80, 114}}
+
+// Resolution returns the isotropic voxel size in um (0 when anisotropic).
+func (v *Volume) Resolution() float64 {
+	if v.Spacing[0] == v.Spacing[1] && v.Spacing[1] == v.Spacing[2] {
+		return v.Spacing[0]
+	}
+	return 0
+}
+
+// Index returns the flat index of the voxel holding CCF point (x, y, z) um.
+func (v *Volume) Index(x, y, z float64) (int, bool) {
+	if !(x >= 0 && y >= 0 && z >= 0) { // also false for NaN
+		return 0, false
+	}
+	i, j, k := int(x/v.Spacing[0]), int(y/v.Spacing[1]), int(z/v.Spacing[2])
+	if i >= v.Dims[0] || j >= v.Dims[1] || k >= v.Dims[2] || x > math.MaxInt32 || y > math.MaxInt32 || z > math.MaxInt32 {
+		return 0, false
+	}
+	return i + v.Dims[0]*(j+v.Dims[1]*k), true
+}
+
+// LabelAt returns the label at CCF point (x, y, z) in um (AP, DV, ML);
+// inside is false for points outside the volume (label 0 then).
+func (v *Volume) LabelAt(xUM, yUM, zUM float64) (label uint32, inside bool) {
+	i, ok := v.Index(xUM, yUM, zUM)
+	if !ok {
+		return 0, false
+	}
+	return v.Labels[i], true
+}
+
+// Point status values of Locate.
+const (
+	StatusOK         uint8 = iota // inside, labelled with a region of the ontology
+	StatusOutside                 // outside the volume (or a NaN coordinate)
+	StatusUnlabelled              // inside, label 0 (outside the brain)
+	StatusUnknown                 // inside, a label the ontology does not have
+)
+
+// StatusNames are the names of the status values, as written to output
+// tables.
+var StatusNames = [...]string{"ok", "outside", "unlabelled", "unknown_label"}
+
+// LocateBatch looks up many points at once (columnar; all slices the same
+// length): labels[i] gets the label of (x[i], y[i], z[i]) and status[i]
+// StatusOK, StatusOutside or StatusUnlabelled. Nothing is allocated.
+func (v *Volume) LocateBatch(x, y, z []float64, labels []uint32, status []uint8) {
+	n := len(x)
+	y, z, labels, status = y[:n], z[:n], labels[:n], status[:n]
+	inv0, inv1, inv2 := 1/v.Spacing[0], 1/v.Spacing[1], 1/v.Spacing[2]
+	d0, d1, d2 := v.Dims[0], v.Dims[1], v.Dims[2]
+	lim0, lim1, lim2 := float64(d0), float64(d1), float64(d2)
+	lab := v.Labels
+	for p := 0; p < n; p++ {
+		fi, fj, fk := x[p]*inv0, y[p]*inv1, z[p]*inv2
+		// one comparison chain rejects negatives, NaN and points past the end
+		if !(fi >= 0 && fj >= 0 && fk >= 0 && fi < lim0 && fj < lim1 && fk < lim2) {
+			labels[p], status[p] = 0, StatusOutside
+			continue
+		}
+		l := lab[int(fi)+d0*(int(fj)+d1*int(fk))]
+		labels[p] = l
+		if l == 0 {
+			status[p] = StatusUnlabelled
+		} else {
+			status[p] = StatusOK
+		}
+	}
+}
+
+// VolumeFromArray makes a volume from a 3-D sample array of any integer
+// type (NRRD or MetaImage data, axis 0 fastest). spacing may be nil when
+// resolution (um) is given.
+func VolumeFromArray(path string, sizes []int, spacing []float64, data any, resolution float64) (*Volume, error) {
+	bad := func(field, msg, hint string) error {
+		return &ccc.Error{Op: "read annotation volume", Path: path, Row: -1, Field: field, Msg: msg, Hint: hint, Kind: ccc.ErrInvalidData}
+	}
+	if len(sizes) != 3 {
+		return nil, bad("sizes", fmt.Sprintf("volume has %d dimensions, an annotation volume has 3 (AP, DV, ML)", len(sizes)), "")
+	}
+	v := &Volume{Dims: [3]int{sizes[0], sizes[1], sizes[2]}}
+	for i := 0; i < 3; i++ {
+		s := math.NaN()
+		if i < len(spacing) {
+			s = spacing[i]
+		}
+		if resolution > 0 {
+			if !math.IsNaN(s) && math.Abs(s-resolution) > 1e-6*resolution {
+				return nil, bad("spacing", fmt.Sprintf("file says %g um on axis %d, --resolution says %g", s, i, resolution), "drop --resolution or fix the header")
+			}
+			s = resolution
+		}
+		if math.IsNaN(s) || s <= 0 || math.IsInf(s, 0) {
+			return nil, bad("spacing", fmt.Sprintf("no valid voxel spacing on axis %d", i), "give the resolution in um with --resolution")
+		}
+		v.Spacing[i] = s
+	}
+	n := sizes[0] * sizes[1] * sizes[2]
+	v.Labels = make([]uint32, n)
+	badLabel := func(i int, val string) error {
+		return &ccc.Error{Op: "read annotation volume", Path: path, Row: -1, Field: "labels",
+			Value: val, Msg: fmt.Sprintf("voxel %d: label is not a non-negative 32-bit integer", i), Kind: ccc.ErrInvalidData}
+	}
+	switch d := data.(type) {
+	case []uint32:
+		copy(v.Labels, d)
+	case []uint8:
+		for i, x := range d {
+			v.Labels[i] = uint32(x)
+		}
+	case []uint16:
+		for i, x := range d {
+			v.Labels[i] = uint32(x)
+		}
+	case []int8:
+		for i, x := range d {
+			if x < 0 {
+				return nil, badLabel(i, fmt.Sprint(x))
+			}
+			v.Labels[i] = uint32(x)
+		}
+	case []int16:
+		for i, x := range d {
+			if x < 0 {
+				return nil, badLabel(i, fmt.Sprint(x))
+			}
+			v.Labels[i] = uint32(x)
+		}
+	case []int32:
+		for i, x := range d {
+			if x < 0 {
+				return nil, badLabel(i, fmt.Sprint(x))
+			}
+			v.Labels[i] = uint32(x)
+		}
+	case []int64:
+		for i, x := range d {
+			if x < 0 || x > math.MaxUint32 {
+				return nil, badLabel(i, fmt.Sprint(x))
+			}
+			v.Labels[i] = uint32(x)
+		}
+	case []uint64:
+		for i, x := range d {
+			if x > math.MaxUint32 {
+				return nil, badLabel(i, fmt.Sprint(x))
+			}
+			v.Labels[i] = uint32(x)
+		}
+	default:
+		return nil, bad("type", fmt.Sprintf("samples are %T; an annotation volume holds integer labels", data), "")
+	}
+	return v, nil
+}
+
+// ReadVolume reads an annotation volume from NRRD (.nrrd, .nhdr) or
+// MetaImage (.mhd, .mha). resolution (um) overrides or supplies the
+// spacing (0: from the file).
+func ReadVolume(path string, resolution float64) (*Volume, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mhd", ".mha":
+		img, err := metaimage.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return VolumeFromArray(path, img.DimSize, img.ElementSpacing, img.Data, resolution)
+	}
+	img, err := nrrd.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return VolumeFromArray(path, img.Sizes, img.Spacing(), img.Data, resolution)
+}
+
+// Validate checks the volume against the ontology: every non-zero label
+// must be the annotation value of a region, and a volume at a standard CCF
+// resolution must have the CCF dimensions (unless ccfDims is false). All
+// problems come back in one ccc.ErrInvalidData error.
+func (v *Volume) Validate(o *Ontology, path string, ccfDims bool) error {
+	var msgs []string
+	if ccfDims {
+		if r := v.Resolution(); r == math.Trunc(r) {
+			if want, ok := CCFDims[int(r)]; ok && want != v.Dims {
+				msgs = append(msgs, fmt.Sprintf("dimensions %v do not match the CCF v3 %g um volume %v (AP x DV x ML)", v.Dims, r, want))
+			}
+		}
+	}
+	counts := map[uint32]int{}
+	var last uint32
+	known := true
+	for _, l := range v.Labels {
+		if l == last {
+			if !known {
+				counts[l]++
+			}
+			continue
+		}
+		last = l
+		_, known = o.ByLabel(int64(l))
+		known = known || l == 0
+		if !known {
+			counts[l]++
+		}
+	}
+	if len(counts) > 0 {
+		type lc struct {
+			l uint32
+			n int
+		}
+		var list []lc
+		for l, n := range counts {
+			list = append(list, lc{l, n})
+		}
+		sort.Slice(list, func(a, b int) bool { return list[a].n > list[b].n || list[a].n == list[b].n && list[a].l < list[b].l })
+		var parts []string
+		for i, x := range list {
+			if i == 8 {
+				parts = append(parts, fmt.Sprintf("... %d labels in all", len(list)))
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%d (%d voxels)", x.l, x.n))
+		}
+		msgs = append(msgs, "labels not in the ontology: "+strings.Join(parts, ", "))
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return &ccc.Error{Op: "validate annotation volume", Path: path, Row: -1, Msg: strings.Join(msgs, "; "),
+		Hint: "use the annotation volume that belongs to this ontology (CCF 2017 volumes go with the 2017 structure graph)", Kind: ccc.ErrInvalidData}
+}
+
+// Histogram counts voxels per label.
+func (v *Volume) Histogram() map[uint32]int {
+	h := map[uint32]int{}
+	for _, l := range v.Labels {
+		h[l]++
+	}
+	return h
+}
