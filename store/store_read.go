@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
@@ -254,6 +255,43 @@ func (sn *Snapshot) DB(ctx context.Context) (*sql.DB, error) {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("store: create views: %w", err)
+		}
+	}
+	return db, nil
+}
+
+// ReadOnlyDB is DB locked down for user SQL: the views work, but no other
+// file can be read or written (DuckDB enable_external_access = false with
+// only the snapshot's files allowed; the configuration is locked), except
+// the extra paths given (e.g. an output file for COPY ... TO).
+func (s *Store) ReadOnlyDB(ctx context.Context, ref Ref, writable ...string) (*sql.DB, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	sn, err := s.Snapshot(ref)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sn.DB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, t := range sn.AllTables() {
+		paths = append(paths, quoteString(t.Path))
+	}
+	for _, w := range writable {
+		paths = append(paths, quoteString(w))
+	}
+	db.SetMaxOpenConns(1) // settings below are per database, but keep one session for clarity
+	for _, q := range []string{
+		"SET allowed_paths = [" + strings.Join(paths, ", ") + "]",
+		"SET enable_external_access = false",
+		"SET lock_configuration = true",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: lock down query database: %w", err)
 		}
 	}
 	return db, nil

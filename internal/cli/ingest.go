@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/ingest"
+)
+
+type ingestOptions struct {
+	IO        *IO
+	Global    *globalOptions
+	Class     string
+	Dataset   string
+	Maps      []string
+	Lenient   bool
+	MaxErrors int
+	Append    bool
+	Upsert    bool
+	Report    string
+	Format    string
+	Message   string
+	Wait      time.Duration
+	DryRun    bool
+	MemLimit  string
+	Inputs    []string
+}
+
+func init() { register(30, newCmdIngest) }
+
+func newCmdIngest(io *IO, g *globalOptions) *cobra.Command {
+	opts := &ingestOptions{IO: io, Global: g}
+	cmd := &cobra.Command{
+		Use:   "ingest --class C --dataset D [--map col=slot ...] FILE|DIR|GLOB ...",
+		Short: "Load Parquet, CSV, TSV, JSON, JSONL or YAML into one class of the schema as a new store version",
+		Long: `Load files into one class of the ccc schema and commit them as a new store version,
+or nothing. Columns map to slots by exact name, case-insensitive name, then schema
+aliases; --map col=slot overrides (nested objects: --map pt_x=pt_position_x). Values
+are coerced per slot range; required slots are strict unless --lenient; references are
+resolved by identifier against the input and the store.
+
+Write modes: by default the input replaces the dataset's table of the class;
+--append adds new identifiers (an existing one is an error); --upsert inserts or
+replaces by identifier.
+
+Exit status: 0 committed, 1 rejected for data errors or conflicts (store unchanged),
+2 usage or I/O errors, 3 store locked by another writer.`,
+		Example: `  ccc ingest --class BrainRegion --dataset allen-ccf-2017 structure_tree_safe_2017.csv
+  ccc ingest --class CellTypeAnnotation --dataset microns --map 'Unnamed: 0=id' cells.csv
+  ccc ingest --class Synapse --dataset minnie --upsert --report report.json synapses/`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Inputs = args
+			return runIngest(c, opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Class, "class", "", "schema class of the records (required)")
+	f.StringVar(&opts.Dataset, "dataset", "", "dataset to write (required)")
+	f.StringArrayVar(&opts.Maps, "map", nil, "map an input column to a slot: COLUMN=SLOT (repeatable)")
+	f.BoolVar(&opts.Lenient, "lenient", false, "keep records with missing required or invalid values, as warnings")
+	f.IntVar(&opts.MaxErrors, "max-errors", 100, "list at most N errors and N warnings (counts include all)")
+	f.BoolVar(&opts.Append, "append", false, "add new identifiers to the dataset's table; existing ones are a conflict")
+	f.BoolVar(&opts.Upsert, "upsert", false, "insert new and replace existing records by identifier")
+	f.StringVar(&opts.Report, "report", "", "write the JSON report (mapping, errors, warnings, counts, unresolved, provenance) to FILE")
+	f.StringVar(&opts.Format, "format", "", "input format when the file name does not say: parquet, csv, tsv, json, jsonl, yaml")
+	f.StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
+	f.DurationVar(&opts.Wait, "wait", 0, "wait up to this long for another writer (e.g. 2m)")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "validate and report, but do not commit")
+	f.StringVar(&opts.MemLimit, "memory-limit", "", "DuckDB memory limit (default 768MB)")
+	return cmd
+}
+
+func runIngest(c *cobra.Command, opts *ingestOptions) error {
+	if opts.Class == "" || opts.Dataset == "" {
+		return usageErr("ingest needs --class and --dataset")
+	}
+	if opts.Append && opts.Upsert {
+		return usageErr("give --append or --upsert, not both")
+	}
+	maps := map[string]string{}
+	for _, m := range opts.Maps {
+		i := strings.LastIndex(m, "=")
+		if i <= 0 || i == len(m)-1 {
+			return usageErr("--map wants COLUMN=SLOT, got %q", m)
+		}
+		maps[m[:i]] = m[i+1:]
+	}
+	mode := ingest.ModeReplace
+	if opts.Append {
+		mode = ingest.ModeAppend
+	} else if opts.Upsert {
+		mode = ingest.ModeUpsert
+	}
+	var format ingest.Format
+	switch opts.Format {
+	case "":
+	case "parquet", "csv", "tsv", "json", "jsonl", "yaml":
+		format = ingest.Format(opts.Format)
+	default:
+		return usageErr("unknown --format %q (parquet, csv, tsv, json, jsonl, yaml)", opts.Format)
+	}
+	st, err := openStoreCLI(opts.IO, opts.Global)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := ingest.Run(c.Context(), st, ingest.Options{
+		Class: opts.Class, Dataset: opts.Dataset, Inputs: opts.Inputs, Format: format, Map: maps,
+		Lenient: opts.Lenient, MaxErrors: opts.MaxErrors, Mode: mode, Message: opts.Message, Wait: opts.Wait,
+		DryRun: opts.DryRun, MemoryLimit: opts.MemLimit, Progress: opts.IO.ErrOut, Quiet: opts.Global.Quiet,
+	})
+	if r != nil && r.Counts.Rows > 0 || err == nil || errors.Is(err, ccc.ErrInvalidData) || errors.Is(err, ccc.ErrConflict) {
+		r.Summary(opts.IO.Out)
+	}
+	if opts.Report != "" && r != nil {
+		if werr := r.WriteFile(opts.Report); werr != nil {
+			return fmt.Errorf("write report: %w", werr)
+		}
+	}
+	return err
+}

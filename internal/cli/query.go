@@ -1,0 +1,243 @@
+package cli
+
+import (
+	"database/sql"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+type queryOptions struct {
+	IO     *IO
+	Global *globalOptions
+	SQL    string
+	Format string
+	Out    string
+	Ref    refFlags
+}
+
+func init() { register(50, newCmdQuery) }
+
+func newCmdQuery(io *IO, g *globalOptions) *cobra.Command {
+	opts := &queryOptions{IO: io, Global: g}
+	cmd := &cobra.Command{
+		Use:   "query --sql \"SELECT ...\" [--version N] [--format table|csv|json|parquet] [--out FILE]",
+		Short: "Run read-only SQL over the store (one view per class, with a dataset column)",
+		Long: `Run read-only DuckDB SQL over a store version. Each class is a view named after it
+(e.g. BrainRegion, Synapse): the union of its tables over datasets, with a leading
+dataset column. ccc_tables lists the tables (dataset, class, path, rows, sha256,
+version). No other file can be read or written.`,
+		Example: `  ccc query --sql "SELECT acronym, name FROM BrainRegion WHERE parent_identifier = '315'"
+  ccc query --version 2 --format csv --sql "SELECT cell_type, count(*) FROM CellTypeAnnotation GROUP BY ALL"`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				if opts.SQL != "" {
+					return usageErr("give the SQL once (--sql or argument)")
+				}
+				opts.SQL = args[0]
+			}
+			return runQuery(c, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.SQL, "sql", "", "the query")
+	cmd.Flags().StringVar(&opts.Format, "format", "table", "table, csv, json or parquet (parquet needs --out)")
+	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to FILE instead of standard output")
+	opts.Ref.add(cmd)
+	return cmd
+}
+
+func runQuery(c *cobra.Command, opts *queryOptions) error {
+	if strings.TrimSpace(opts.SQL) == "" {
+		return usageErr("query needs --sql \"SELECT ...\"")
+	}
+	switch opts.Format {
+	case "table", "csv", "json":
+	case "parquet":
+		if opts.Out == "" {
+			return usageErr("--format parquet needs --out FILE")
+		}
+	default:
+		return usageErr("unknown --format %q (table, csv, json, parquet)", opts.Format)
+	}
+	ref, err := opts.Ref.ref()
+	if err != nil {
+		return err
+	}
+	st, err := openStoreCLI(opts.IO, opts.Global)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var writable []string
+	out := ""
+	if opts.Out != "" {
+		if out, err = filepath.Abs(opts.Out); err != nil {
+			return err
+		}
+		writable = append(writable, out)
+	}
+	db, err := st.ReadOnlyDB(c.Context(), ref, writable...)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	q := strings.TrimRight(strings.TrimSpace(opts.SQL), ";")
+	if opts.Format == "parquet" {
+		if _, err := db.ExecContext(c.Context(), fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)", q, strings.ReplaceAll(out, "'", "''"))); err != nil {
+			return usageErr("query: %v", err)
+		}
+		return nil
+	}
+	rows, err := db.QueryContext(c.Context(), q)
+	if err != nil {
+		return usageErr("query: %v", err)
+	}
+	defer rows.Close()
+	w := opts.IO.Out
+	if opts.Out != "" {
+		f, err := createFile(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	return writeRows(w, rows, opts.Format)
+}
+
+// writeRows prints query results as an aligned table, CSV or a JSON array.
+func writeRows(w io.Writer, rows *sql.Rows, format string) error {
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(cols)
+		rec := make([]string, len(cols))
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			for i, v := range vals {
+				rec[i] = cellText(v, "")
+			}
+			cw.Write(rec)
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+	case "json":
+		io.WriteString(w, "[")
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			if n > 0 {
+				io.WriteString(w, ",")
+			}
+			io.WriteString(w, "\n  {")
+			for i, v := range vals {
+				k, _ := json.Marshal(cols[i])
+				b, err := json.Marshal(jsonValue(v))
+				if err != nil {
+					b, _ = json.Marshal(fmt.Sprint(v))
+				}
+				if i > 0 {
+					io.WriteString(w, ", ")
+				}
+				fmt.Fprintf(w, "%s: %s", k, b)
+			}
+			io.WriteString(w, "}")
+			n++
+		}
+		if n > 0 {
+			io.WriteString(w, "\n")
+		}
+		io.WriteString(w, "]\n")
+	default:
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, strings.Join(cols, "\t"))
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			cells := make([]string, len(vals))
+			for i, v := range vals {
+				cells[i] = strings.ReplaceAll(cellText(v, "NULL"), "\t", " ")
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+			n++
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		defer fmt.Fprintf(w, "(%d row(s))\n", n)
+	}
+	return rows.Err()
+}
+
+func cellText(v any, null string) string {
+	switch x := v.(type) {
+	case nil:
+		return null
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format("2006-01-02")
+		}
+		return x.Format("2006-01-02 15:04:05.999999")
+	case []byte:
+		return fmt.Sprintf("%x", x)
+	case []any, map[string]any:
+		b, err := json.Marshal(jsonValue(x))
+		if err == nil {
+			return string(b)
+		}
+	}
+	return fmt.Sprint(v)
+}
+
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonValue(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonValue(e)
+		}
+		return out
+	case fmt.Stringer:
+		if _, ok := v.(json.Marshaler); !ok {
+			return x.String()
+		}
+	}
+	return v
+}
+
+var _ = store.Ref{}
