@@ -1,0 +1,316 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+func init() {
+	atlasSubcommands = append(atlasSubcommands, newCmdAtlasLocate, newCmdAtlasRollup)
+}
+
+// ---- locate
+
+type atlasLocateOptions struct {
+	atlasOptions
+	Resolution float64
+	Points     []string // "x,y,z" arguments
+	File       string   // --points
+	Table      string   // --table CLASS in the store
+	Cols       []string
+	IDCol      string
+	Out        string
+}
+
+func newCmdAtlasLocate(io *IO, g *globalOptions) *cobra.Command {
+	opts := &atlasLocateOptions{atlasOptions: atlasOptions{IO: io, Global: g}}
+	cmd := &cobra.Command{
+		Use:   "locate [--resolution R] (x,y,z ... | --points FILE | --table CLASS)",
+		Short: "Map CCF points (um: AP, DV, ML) to regions through the annotation volume",
+		Long: `Map points in Allen CCF coordinates (micrometres; x = anterior-posterior,
+y = dorsal-ventral, z = medial-lateral, from the corner of the volume) to the
+region of the voxel holding them. Points come as x,y,z arguments, from a CSV
+or Parquet file (--points, columns x,y,z or ap,dv,ml, or --cols), or from a
+store table (--table, e.g. RecordingSite). Every point gets a status: ok,
+outside (not in the volume), unlabelled (label 0) or unknown_label (a label
+the ontology lacks); such points never get a region.`,
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Points = args
+			return runAtlasLocate(c.Context(), opts)
+		},
+	}
+	opts.addFlags(cmd)
+	f := cmd.Flags()
+	f.Float64Var(&opts.Resolution, "resolution", 0, "annotation volume resolution in um (default: the finest stored)")
+	f.StringVar(&opts.File, "points", "", "CSV or Parquet file of points")
+	f.StringVar(&opts.Table, "table", "", "store class whose rows have coordinates (e.g. RecordingSite)")
+	f.StringSliceVar(&opts.Cols, "cols", nil, "coordinate columns AP,DV,ML (default x,y,z or ap,dv,ml)")
+	f.StringVar(&opts.IDCol, "id-col", "", "column copied to the output to identify points (default: id when present)")
+	f.StringVar(&opts.Out, "out", "", "write the result to this .csv or .parquet file instead of stdout")
+	return cmd
+}
+
+func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := atlas.CheckFormat(opts.Format); err != nil {
+		return err
+	}
+	nsrc := 0
+	for _, b := range []bool{len(opts.Points) > 0, opts.File != "", opts.Table != ""} {
+		if b {
+			nsrc++
+		}
+	}
+	if nsrc != 1 {
+		return usageErr("give points as x,y,z arguments, or --points FILE, or --table CLASS (exactly one)")
+	}
+	ref, err := opts.Ref.ref()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(opts.Global.StorePath(opts.IO))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := atlas.Open(st, ref, opts.Atlas)
+	if err != nil {
+		return err
+	}
+	var pts *atlas.Points
+	switch {
+	case len(opts.Points) > 0:
+		pts = &atlas.Points{Cols: [3]string{"x", "y", "z"}}
+		for _, s := range opts.Points {
+			parts := strings.Split(s, ",")
+			if len(parts) != 3 {
+				return usageErr("point %q is not x,y,z", s)
+			}
+			var c [3]float64
+			for i, p := range parts {
+				if c[i], err = strconv.ParseFloat(strings.TrimSpace(p), 64); err != nil {
+					return usageErr("point %q: %q is not a number", s, p)
+				}
+			}
+			pts.X, pts.Y, pts.Z = append(pts.X, c[0]), append(pts.Y, c[1]), append(pts.Z, c[2])
+		}
+	case opts.File != "":
+		if pts, err = atlas.ReadPoints(ctx, nil, opts.File, "", opts.Cols, opts.IDCol); err != nil {
+			return err
+		}
+	default:
+		db, err := st.DB(ctx, ref)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if pts, err = atlas.ReadPoints(ctx, db, "", store.QuoteIdent(opts.Table), opts.Cols, opts.IDCol); err != nil {
+			return err
+		}
+	}
+	v, err := a.Volume(opts.Resolution)
+	if err != nil {
+		return err
+	}
+	res := atlas.Locate(a.Ontology, v, pts.X, pts.Y, pts.Z)
+	c := res.Counts()
+	if !opts.Global.Quiet {
+		fmt.Fprintf(opts.IO.ErrOut, "%d points at %g um: %d ok, %d outside, %d unlabelled, %d unknown_label\n",
+			len(pts.X), v.Resolution(), c[0], c[1], c[2], c[3])
+	}
+	if opts.Out != "" {
+		return writeLocatedFile(ctx, opts.Out, a.Ontology, pts, res)
+	}
+	return writeLocated(opts.IO.Out, opts.Format, a.Ontology, pts, res)
+}
+
+func locatedHeader(pts *atlas.Points) []string {
+	var h []string
+	if pts.IDCol != "" {
+		h = append(h, pts.IDCol)
+	}
+	return append(h, pts.Cols[0], pts.Cols[1], pts.Cols[2], "label", "region_id", "acronym", "status")
+}
+
+func locatedRow(o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, i int) []string {
+	var row []string
+	if pts.IDCol != "" {
+		row = append(row, pts.IDs[i])
+	}
+	acr, rid := "", ""
+	if id := res.RegionID[i]; id != 0 {
+		r, _ := o.ByID(id)
+		acr, rid = r.Acronym, strconv.FormatInt(id, 10)
+	}
+	return append(row, ftoa(pts.X[i]), ftoa(pts.Y[i]), ftoa(pts.Z[i]), strconv.FormatUint(uint64(res.Labels[i]), 10),
+		rid, acr, atlas.StatusNames[res.Status[i]])
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+func writeLocated(w io.Writer, format string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located) error {
+	head := locatedHeader(pts)
+	switch format {
+	case atlas.FormatCSV:
+		cw := csv.NewWriter(w)
+		cw.Write(head)
+		for i := range pts.X {
+			cw.Write(locatedRow(o, pts, res, i))
+		}
+		cw.Flush()
+		return cw.Error()
+	case atlas.FormatJSON:
+		out := make([]map[string]any, len(pts.X))
+		for i := range pts.X {
+			row := locatedRow(o, pts, res, i)
+			m := map[string]any{}
+			for j, h := range head {
+				m[h] = row[j]
+			}
+			m["label"] = res.Labels[i]
+			m["region_id"] = nil
+			if res.RegionID[i] != 0 {
+				m["region_id"] = res.RegionID[i]
+			}
+			out[i] = m
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for i := range pts.X {
+		fmt.Fprintln(tw, strings.Join(locatedRow(o, pts, res, i), "\t"))
+	}
+	return tw.Flush()
+}
+
+// writeLocatedFile writes CSV, or Parquet through DuckDB, atomically.
+func writeLocatedFile(ctx context.Context, path string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".locate-*.csv")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := writeLocated(tmp, atlas.FormatCSV, o, pts, res); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if strings.EqualFold(filepath.Ext(path), ".parquet") {
+		return atlas.CSVToParquet(ctx, tmp.Name(), path)
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ---- rollup
+
+type atlasRollupOptions struct {
+	atlasOptions
+	Values    string
+	RegionCol string
+	ValueCol  string
+	To        string
+	Agg       string
+}
+
+func newCmdAtlasRollup(io *IO, g *globalOptions) *cobra.Command {
+	opts := &atlasRollupOptions{atlasOptions: atlasOptions{IO: io, Global: g}}
+	cmd := &cobra.Command{
+		Use:   "rollup --values FILE [--to parents|major|depth:N|REGION,...] [--agg sum|mean]",
+		Short: "Aggregate a (region, value) table to parent regions or a chosen region set",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return runAtlasRollup(c.Context(), opts)
+		},
+	}
+	opts.addFlags(cmd)
+	f := cmd.Flags()
+	f.StringVar(&opts.Values, "values", "", "CSV or Parquet file with a region column and a value column")
+	f.StringVar(&opts.RegionCol, "region-col", "", "region column: ids or acronyms (default structure_id, region_id, region or acronym)")
+	f.StringVar(&opts.ValueCol, "value-col", "", "value column (default value)")
+	f.StringVar(&opts.To, "to", "parents", "parents, major (the 12 major divisions), depth:N, or a comma-separated list of regions")
+	f.StringVar(&opts.Agg, "agg", atlas.AggSum, "sum or mean")
+	return cmd
+}
+
+func runAtlasRollup(ctx context.Context, opts *atlasRollupOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if opts.Values == "" {
+		return usageErr("--values FILE is required")
+	}
+	o, err := opts.ontology()
+	if err != nil {
+		return err
+	}
+	regions, values, err := atlas.ReadRegionValues(ctx, o, opts.Values, opts.RegionCol, opts.ValueCol)
+	if err != nil {
+		return err
+	}
+	targets, depth, err := o.RollupTargets(opts.To)
+	if err != nil {
+		return err
+	}
+	rows, skipped, err := o.Rollup(regions, values, targets, depth, opts.Agg)
+	if err != nil {
+		return err
+	}
+	if !opts.Global.Quiet && skipped > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "%d of %d rows fell outside the targets or had no value\n", skipped, len(regions))
+	}
+	switch opts.Format {
+	case atlas.FormatJSON:
+		type row struct {
+			ID      int64    `json:"id"`
+			Acronym string   `json:"acronym"`
+			Value   *float64 `json:"value"`
+			N       int      `json:"n"`
+		}
+		out := make([]row, len(rows))
+		for i, r := range rows {
+			out[i] = row{ID: r.ID, Acronym: r.Acronym, N: r.N}
+			if r.Value == r.Value { // not NaN
+				v := r.Value
+				out[i].Value = &v
+			}
+		}
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case atlas.FormatCSV:
+		cw := csv.NewWriter(opts.IO.Out)
+		cw.Write([]string{"id", "acronym", opts.Agg, "n"})
+		for _, r := range rows {
+			cw.Write([]string{strconv.FormatInt(r.ID, 10), r.Acronym, ftoa(r.Value), strconv.Itoa(r.N)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(opts.IO.Out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "id\tacronym\t%s\tn\t\n", opts.Agg)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t\n", r.ID, r.Acronym, ftoa(r.Value), r.N)
+	}
+	return tw.Flush()
+}
