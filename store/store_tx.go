@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
@@ -195,6 +196,7 @@ func (tx *Tx) Commit() (Version, error) {
 		}
 		return Version{}, err
 	}
+	killPoint("published")
 	_ = tx.s.rebuildCatalog(v) // derived: a stale catalog is reported and rebuilt by Check
 	return *v, nil
 }
@@ -228,6 +230,7 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 	}
 	var ch Changes
 	syncDirs := map[string]bool{}
+	killPoint("staged")
 
 	for _, class := range sortedKeys(tx.tables) {
 		src := filepath.Join(tx.tmp, "tables", class+".parquet")
@@ -317,6 +320,7 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 			return nil, err
 		}
 	}
+	killPoint("moved")
 	if err := tx.ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -342,4 +346,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// killPoint lets the crash-safety tests kill the process with SIGKILL at a
+// named stage of Commit (environment variable CCC_TEST_KILL_AT=staged,
+// moved or published). It does nothing otherwise.
+func killPoint(stage string) {
+	if os.Getenv("CCC_TEST_KILL_AT") == stage {
+		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		time.Sleep(time.Second)
+	}
 }

@@ -92,5 +92,5 @@ func runExport(c *cobra.Command, opts *exportOptions) error {
 	return nil
 }
 
-// createFile creates an output file.
-func createFile(path string) (*os.File, error) { return os.Create(path) }
+// exportCreateFile creates an output file.
+func exportCreateFile(path string) (*os.File, error) { return os.Create(path) }

@@ -11,7 +11,7 @@ import (
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 )
 
-func writeSynapseCSV(t *testing.T, path string, n int, badRow int) {
+func ingestTestSynapseCSV(t *testing.T, path string, n int, badRow int) {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("id,pre_pt_root_id,post_pt_root_id,size,ctr_pt_x,ctr_pt_y,ctr_pt_z\n")
@@ -47,7 +47,7 @@ func TestIngestCommand(t *testing.T) {
 
 	// One bad row among 3000: exit 1, the report names row, field and value, no new version.
 	csv := filepath.Join(dir, "syn.csv")
-	writeSynapseCSV(t, csv, 3000, 1234)
+	ingestTestSynapseCSV(t, csv, 3000, 1234)
 	rep := filepath.Join(dir, "report.json")
 	code, out, errOut = runCLI(t, env, "ingest", "--class", "Synapse", "--dataset", "minnie", "--report", rep, csv)
 	if code != 1 || !strings.Contains(out, "REJECTED") || !strings.Contains(out, `row 1234 (line 1236) id 1234: field size: cannot convert to integer (value "big")`) {

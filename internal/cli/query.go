@@ -105,18 +105,18 @@ func runQuery(c *cobra.Command, opts *queryOptions) error {
 	defer rows.Close()
 	w := opts.IO.Out
 	if opts.Out != "" {
-		f, err := createFile(out)
+		f, err := exportCreateFile(out)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
 		w = f
 	}
-	return writeRows(w, rows, opts.Format)
+	return queryWriteRows(w, rows, opts.Format)
 }
 
-// writeRows prints query results as an aligned table, CSV or a JSON array.
-func writeRows(w io.Writer, rows *sql.Rows, format string) error {
+// queryWriteRows prints query results as an aligned table, CSV or a JSON array.
+func queryWriteRows(w io.Writer, rows *sql.Rows, format string) error {
 	cols, err := rows.Columns()
 	if err != nil {
 		return err
@@ -136,7 +136,7 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 				return err
 			}
 			for i, v := range vals {
-				rec[i] = cellText(v, "")
+				rec[i] = queryCellText(v, "")
 			}
 			cw.Write(rec)
 		}
@@ -157,7 +157,7 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 			io.WriteString(w, "\n  {")
 			for i, v := range vals {
 				k, _ := json.Marshal(cols[i])
-				b, err := json.Marshal(jsonValue(v))
+				b, err := json.Marshal(queryJSONValue(v))
 				if err != nil {
 					b, _ = json.Marshal(fmt.Sprint(v))
 				}
@@ -183,7 +183,7 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 			}
 			cells := make([]string, len(vals))
 			for i, v := range vals {
-				cells[i] = strings.ReplaceAll(cellText(v, "NULL"), "\t", " ")
+				cells[i] = strings.ReplaceAll(queryCellText(v, "NULL"), "\t", " ")
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 			n++
@@ -196,7 +196,7 @@ func writeRows(w io.Writer, rows *sql.Rows, format string) error {
 	return rows.Err()
 }
 
-func cellText(v any, null string) string {
+func queryCellText(v any, null string) string {
 	switch x := v.(type) {
 	case nil:
 		return null
@@ -208,7 +208,7 @@ func cellText(v any, null string) string {
 	case []byte:
 		return fmt.Sprintf("%x", x)
 	case []any, map[string]any:
-		b, err := json.Marshal(jsonValue(x))
+		b, err := json.Marshal(queryJSONValue(x))
 		if err == nil {
 			return string(b)
 		}
@@ -216,20 +216,20 @@ func cellText(v any, null string) string {
 	return fmt.Sprint(v)
 }
 
-func jsonValue(v any) any {
+func queryJSONValue(v any) any {
 	switch x := v.(type) {
 	case time.Time:
 		return x.UTC().Format(time.RFC3339Nano)
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = jsonValue(e)
+			out[i] = queryJSONValue(e)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = jsonValue(e)
+			out[k] = queryJSONValue(e)
 		}
 		return out
 	case fmt.Stringer:

@@ -143,12 +143,12 @@ func runVersions(opts *versionsOptions) error {
 		if len(ch) == 0 {
 			ch = []string{"-"}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", sm.Version, sm.Dataset, sm.Time.Format("2006-01-02 15:04:05"), strings.Join(ch, ", "), oneLine(sm.Message))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", sm.Version, sm.Dataset, sm.Time.Format("2006-01-02 15:04:05"), strings.Join(ch, ", "), versionsOneLine(sm.Message))
 	}
 	return tw.Flush()
 }
 
-func oneLine(s string) string {
+func versionsOneLine(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
 	if len(s) > 70 {
 		s = s[:67] + "..."

@@ -12,8 +12,8 @@ import (
 	"github.com/ccc-connectivity/ccc/store"
 )
 
-// commitRows writes a table of n rows to the store through the store API.
-func commitRows(t *testing.T, dir, dataset, class string, n int) store.Version {
+// storeTestCommitRows writes a table of n rows to the store through the store API.
+func storeTestCommitRows(t *testing.T, dir, dataset, class string, n int) store.Version {
 	t.Helper()
 	s, err := store.Open(dir)
 	if err != nil {
@@ -57,9 +57,9 @@ func TestStoreCommands(t *testing.T) {
 		t.Fatalf("versions empty: %d %q", code, out)
 	}
 
-	commitRows(t, dir, "a", "Thing", 12)
-	commitRows(t, dir, "b", "Thing", 3)
-	commitRows(t, dir, "a", "Other", 5)
+	storeTestCommitRows(t, dir, "a", "Thing", 12)
+	storeTestCommitRows(t, dir, "b", "Thing", 3)
+	storeTestCommitRows(t, dir, "a", "Other", 5)
 
 	code, out, _ = runCLI(t, env, "versions")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
