@@ -38,6 +38,7 @@ type Violation struct {
 	Rule   Rule
 	Value  any // the offending value (nil when missing)
 	Msg    string
+	Source string // Stream.Source when the record was added (file name)
 }
 
 func (v Violation) String() string {
@@ -104,6 +105,10 @@ func (v *Validator) Validate(rec any) []Violation {
 // Stream validates a sequence of records, tracking identifiers for
 // uniqueness and references. Use one Stream per goroutine.
 type Stream struct {
+	// Source names the input records come from (a file); it is copied
+	// into each Violation, including references resolved by Finish.
+	Source string
+
 	v     *Validator
 	st    state
 	n     int
@@ -113,6 +118,7 @@ type Stream struct {
 }
 
 type pendingRef struct {
+	source string
 	record int
 	path   string
 	class  string
@@ -158,7 +164,7 @@ func (s *Stream) Finish(out []Violation) []Violation {
 		if s.known(r.class, r.id) {
 			continue
 		}
-		out = append(out, Violation{Record: r.record, Path: r.path, Rule: RuleReference, Value: r.value,
+		out = append(out, Violation{Source: r.source, Record: r.record, Path: r.path, Rule: RuleReference, Value: r.value,
 			Msg: fmt.Sprintf("reference %s to %s not found (no %s with this identifier in the input or known ids)", quoteValue(r.value), r.class, r.class)})
 	}
 	s.refs = nil
@@ -232,7 +238,11 @@ func (st *state) report(rule Rule, val any, format string, a ...any) {
 	if m := st.v.opts.MaxViolations; m > 0 && len(st.out) >= m {
 		return
 	}
-	st.out = append(st.out, Violation{Record: st.record, Path: st.path(), Rule: rule, Value: val, Msg: fmt.Sprintf(format, a...)})
+	src := ""
+	if st.stream != nil {
+		src = st.stream.Source
+	}
+	st.out = append(st.out, Violation{Source: src, Record: st.record, Path: st.path(), Rule: rule, Value: val, Msg: fmt.Sprintf(format, a...)})
 }
 
 func (st *state) push(name string, idx int) { st.stack = append(st.stack, seg{name: name, idx: idx}) }
@@ -466,7 +476,7 @@ func (st *state) checkValue(sp *slotPlan, val any) {
 		}
 		if st.stream != nil && st.v.opts.CheckRefs && st.quiet == 0 {
 			if id, ok := idString(val); ok {
-				st.stream.refs = append(st.stream.refs, pendingRef{record: st.record, path: st.path(), class: sp.refClass, id: id, value: val})
+				st.stream.refs = append(st.stream.refs, pendingRef{source: st.stream.Source, record: st.record, path: st.path(), class: sp.refClass, id: id, value: val})
 			}
 		}
 		return

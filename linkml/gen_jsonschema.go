@@ -1,0 +1,162 @@
+package linkml
+
+import (
+	"encoding/json"
+	"io"
+	"sort"
+)
+
+// JSONSchema writes a JSON Schema (draft 2019-09) for class, shaped like the
+// output of LinkML's gen-json-schema with --top-class: the class's slots at
+// the top level, every class and enum under $defs, additionalProperties
+// false (closed world, as linkml-validate checks), optional slots nullable,
+// references to non-inlined classes typed as the target's identifier.
+// class "" uses the schema's tree_root (or no top-level properties).
+func (s *Schema) JSONSchema(w io.Writer, class string) error {
+	if class != "" {
+		if _, err := s.LookupClass(class); err != nil {
+			return err
+		}
+	} else {
+		class = s.TreeRoot()
+	}
+	defs := map[string]any{}
+	for _, cn := range s.classOrder {
+		defs[cn] = s.jsonClass(cn, false)
+	}
+	for _, en := range s.enumOrder {
+		e := s.enums[en]
+		vals := make([]string, 0, len(e.Values))
+		for _, v := range e.Values {
+			vals = append(vals, v.Text)
+		}
+		defs[en] = map[string]any{"title": en, "description": e.Description, "type": "string", "enum": vals}
+	}
+	root := map[string]any{
+		"$schema":     "https://json-schema.org/draft/2019-09/schema",
+		"$id":         s.Root.ID,
+		"title":       s.Root.Name,
+		"description": s.Root.Description,
+		"$defs":       defs,
+		"type":        "object",
+	}
+	if class != "" {
+		for k, v := range s.jsonClass(class, false) {
+			root[k] = v
+		}
+		root["title"] = class
+	} else {
+		root["additionalProperties"] = true
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(root)
+}
+
+func (s *Schema) jsonClass(cn string, idOptional bool) map[string]any {
+	props := map[string]any{}
+	var required []string
+	for _, sl := range s.induced[cn] {
+		props[sl.Name] = s.jsonSlot(sl)
+		if sl.IsRequired() && !(idOptional && sl.IsIdentifier()) {
+			required = append(required, sl.Name)
+		}
+	}
+	sort.Strings(required)
+	out := map[string]any{
+		"title":                cn,
+		"description":          s.classes[cn].Description,
+		"type":                 "object",
+		"properties":           props,
+		"additionalProperties": false,
+	}
+	if len(required) > 0 {
+		out["required"] = required
+	}
+	return out
+}
+
+func jsonKind(k valueKind) (typ, format string) {
+	switch k {
+	case kInt:
+		return "integer", ""
+	case kNumber:
+		return "number", ""
+	case kBool:
+		return "boolean", ""
+	case kDate:
+		return "string", "date"
+	case kDateTime:
+		return "string", "date-time"
+	case kTime:
+		return "string", "time"
+	case kURI:
+		return "string", "uri"
+	}
+	return "string", ""
+}
+
+func (s *Schema) jsonSlot(sl *Slot) map[string]any {
+	sp := &slotPlan{multivalued: sl.IsMultivalued()}
+	_ = s.fillRange(sp, sl.Range, sl, map[string]*classPlan{})
+	_ = sp.constrain(sl.Pattern, sl.MinimumValue, sl.MaximumValue, sl.EqualsString)
+	var item map[string]any
+	switch sp.kind {
+	case kObject:
+		refs := []any{}
+		for _, cp := range sp.nested {
+			refs = append(refs, map[string]any{"$ref": "#/$defs/" + cp.class})
+		}
+		if len(refs) == 1 {
+			item = refs[0].(map[string]any)
+		} else {
+			item = map[string]any{"anyOf": refs}
+		}
+	case kEnum:
+		item = map[string]any{"$ref": "#/$defs/" + sl.Range}
+	case kAny:
+		item = map[string]any{}
+	default:
+		k := sp.kind
+		if k == kRef {
+			k = sp.refKind
+		}
+		t, f := jsonKind(k)
+		item = map[string]any{"type": t}
+		if f != "" {
+			item["format"] = f
+		}
+	}
+	if sp.pattern != nil {
+		item["pattern"] = sp.patternSrc
+	}
+	if sp.min != nil {
+		item["minimum"] = *sp.min
+	}
+	if sp.max != nil {
+		item["maximum"] = *sp.max
+	}
+	if sp.equals != nil {
+		item["const"] = *sp.equals
+	}
+	var prop map[string]any
+	switch {
+	case sp.multivalued && sp.dictForm:
+		prop = map[string]any{"type": "object", "additionalProperties": item}
+	case sp.multivalued:
+		prop = map[string]any{"type": "array", "items": item}
+	default:
+		prop = item
+	}
+	if !sl.IsRequired() {
+		if t, ok := prop["type"].(string); ok {
+			prop["type"] = []string{t, "null"}
+		} else if _, ok := prop["$ref"]; ok {
+			prop = map[string]any{"anyOf": []any{prop, map[string]any{"type": "null"}}}
+		}
+	}
+	if sl.Description != "" {
+		prop["description"] = sl.Description
+	}
+	return prop
+}
