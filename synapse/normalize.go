@@ -17,7 +17,8 @@ type field struct {
 	Type     string   // DuckDB type of the stored column
 	Aliases  []string // other accepted input names (lower case)
 	Required bool
-	Hint     string // how to fix a bad value
+	Hint     string   // how to fix a bad value
+	Lookup   []string // input names in order of preference (default Name, then Aliases)
 }
 
 // tableSpec describes a class table: scalar fields, position slots (stored
@@ -116,6 +117,9 @@ func (sp *tableSpec) mapSource(s *source, dropUnknown bool, extra map[string]str
 	used := map[string]bool{}
 	for _, f := range sp.Fields {
 		names := append([]string{f.Name}, f.Aliases...)
+		if f.Lookup != nil {
+			names = append([]string(nil), f.Lookup...)
+		}
 		if a, ok := extra[f.Name]; ok {
 			names = append([]string{strings.ToLower(a)}, names...)
 		}

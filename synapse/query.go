@@ -197,3 +197,5 @@ func (ix *Index) Matrix(rowsN, colsN []uint32, sel []uint32, v MatrixValue) []fl
 	}
 	return m
 }
+
+func nan() float64 { return math.NaN() }

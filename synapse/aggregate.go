@@ -1,0 +1,304 @@
+package synapse
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// WritePairs writes per-pair counts (pre_pt_root_id, post_pt_root_id,
+// syn_count, sum_size) of the request's synapses, in (pre, post) order;
+// with cell types when the dataset has them and withTypes is set.
+func (d *Dataset) WritePairs(ctx context.Context, r *Request, w RowWriter, withTypes bool) (*Stats, error) {
+	rows, p, err := d.Select(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.sqlCond) > 0 {
+		return nil, &ccc.Error{Op: "query", Row: -1, Field: "--group-by", Msg: "filters on " + stringsJoin(p.sqlCond) + " cannot be combined with --group-by",
+			Hint: "group-by works with root-id, id, size, proofreading and cell-type filters", Kind: ccc.ErrUsage}
+	}
+	ix := d.Index
+	pairs := ix.PairCounts(rows)
+	st := &Stats{MissingIDs: p.missing, Matched: int64(len(pairs))}
+	if r.Limit > 0 && int64(len(pairs)) > r.Limit {
+		pairs = pairs[:r.Limit]
+		st.Truncated = true
+	}
+	cols := []Col{{"pre_pt_root_id", KindInt}, {"post_pt_root_id", KindInt}, {"syn_count", KindInt}, {"sum_size", KindFloat}}
+	var typeOf func(int64) string
+	if withTypes {
+		if cells, err := d.Cells(ctx); err == nil && cells.HasTypes {
+			typeOf = cells.TypeOf
+			cols = append(cols, Col{"cell_type_pre", KindString}, Col{"cell_type_post", KindString})
+		}
+	}
+	if err := w.Header(cols); err != nil {
+		return nil, err
+	}
+	vals := make([]any, len(cols))
+	for _, pr := range pairs {
+		a, b := ix.Roots[pr.Pre], ix.Roots[pr.Post]
+		vals[0], vals[1], vals[2], vals[3] = a, b, int64(pr.Count), pr.SumSize
+		if typeOf != nil {
+			vals[4], vals[5] = typeOf(a), typeOf(b)
+		}
+		if err := w.Row(vals); err != nil {
+			return nil, err
+		}
+		st.Rows++
+	}
+	return st, w.Close()
+}
+
+func stringsJoin(xs []string) string {
+	out := ""
+	for i, x := range xs {
+		if i > 0 {
+			out += ", "
+		}
+		out += x
+	}
+	return out
+}
+
+// WriteDegrees writes, for each neuron (sorted by root id), its output and
+// input synapse counts, distinct partners and summed sizes among the
+// request's synapses (its filters restrict the partners).
+func (d *Dataset) WriteDegrees(ctx context.Context, neurons []int64, r *Request, w RowWriter) (*Stats, error) {
+	ix := d.Index
+	set, missing := ix.NewSet(neurons)
+	// outputs: pre in set, post as filtered; inputs: post in set, pre as filtered
+	outReq, inReq := *r, *r
+	outReq.Pre, outReq.PreGiven = neurons, true
+	inReq.Post, inReq.PostGiven = neurons, true
+	outRows, p, err := d.Select(ctx, &outReq)
+	if err != nil {
+		return nil, err
+	}
+	inRows, _, err := d.Select(ctx, &inReq)
+	if err != nil {
+		return nil, err
+	}
+	outDeg := ix.Degrees(set, outRows)
+	inDeg := ix.Degrees(set, inRows)
+	cols := []Col{{"pt_root_id", KindInt}, {"out_degree", KindInt}, {"in_degree", KindInt}, {"out_partners", KindInt},
+		{"in_partners", KindInt}, {"out_size", KindFloat}, {"in_size", KindFloat}}
+	if err := w.Header(cols); err != nil {
+		return nil, err
+	}
+	st := &Stats{MissingIDs: missing}
+	_ = p
+	known := map[int64]int{}
+	for k, i := range set.List {
+		known[ix.Roots[i]] = k
+	}
+	ids := slices.Clone(neurons)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for _, root := range ids {
+		vals := []any{root, int64(0), int64(0), int64(0), int64(0), 0.0, 0.0}
+		if k, ok := known[root]; ok {
+			o, in := outDeg[k], inDeg[k]
+			vals = []any{root, int64(o.Out), int64(in.In), int64(o.OutPartners), int64(in.InPartners), o.SumOutSize, in.SumInSize}
+		}
+		if err := w.Row(vals); err != nil {
+			return nil, err
+		}
+		st.Rows++
+	}
+	return st, w.Close()
+}
+
+// MatrixResult is a neuron-by-neuron matrix: rows pre, columns post.
+type MatrixResult struct {
+	RowIDs, ColIDs []int64
+	Values         []float64 // row-major
+	Synapses       int64     // synapses counted
+}
+
+// Matrix builds the connectivity matrix between pre neurons rowIDs and post
+// neurons colIDs (each sorted, duplicates removed; ids absent from the table
+// give zero rows/columns), over the request's other filters.
+func (d *Dataset) Matrix(ctx context.Context, r *Request, rowIDs, colIDs []int64, v MatrixValue) (*MatrixResult, error) {
+	rowIDs = sortedUnique(rowIDs)
+	colIDs = sortedUnique(colIDs)
+	req := *r
+	req.Pre, req.PreGiven, req.Post, req.PostGiven = rowIDs, true, colIDs, true
+	rows, p, err := d.Select(ctx, &req)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.sqlCond) > 0 {
+		return nil, &ccc.Error{Op: "matrix", Row: -1, Msg: "filters on " + stringsJoin(p.sqlCond) + " are not supported in matrices", Kind: ccc.ErrUsage}
+	}
+	ix := d.Index
+	dense := func(ids []int64) []uint32 {
+		out := make([]uint32, len(ids))
+		for k, id := range ids {
+			if i, ok := ix.Lookup(id); ok {
+				out[k] = i
+			} else {
+				out[k] = ^uint32(0) // matches no row
+			}
+		}
+		return out
+	}
+	return &MatrixResult{RowIDs: rowIDs, ColIDs: colIDs, Values: ix.Matrix(dense(rowIDs), dense(colIDs), rows, v), Synapses: int64(len(rows))}, nil
+}
+
+func sortedUnique(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TypeMatrix is the cell-type by cell-type summary of a neuron set's
+// connectivity (autapses and self-pairs excluded).
+type TypeMatrix struct {
+	PreTypes, PostTypes []string
+	NPre, NPost         []int     // neurons of each type in the pre / post set
+	Synapses            []float64 // row-major len(PreTypes) x len(PostTypes)
+	Connected           []float64 // connected pairs
+	Possible            []float64 // possible ordered pairs (a != b)
+}
+
+// Probability is connected / possible pairs (NaN when no pair is possible).
+func (t *TypeMatrix) Probability() []float64 {
+	out := make([]float64, len(t.Connected))
+	for i := range out {
+		if t.Possible[i] == 0 {
+			out[i] = nan()
+		} else {
+			out[i] = t.Connected[i] / t.Possible[i]
+		}
+	}
+	return out
+}
+
+// ByCellType groups the synapses among pre set preIDs and post set postIDs
+// by the unified cell type of each side (manual label before automated;
+// "unsure" when the root has none).
+func (d *Dataset) ByCellType(ctx context.Context, r *Request, preIDs, postIDs []int64) (*TypeMatrix, error) {
+	cells, err := d.Cells(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !cells.HasTypes {
+		return nil, &ccc.Error{Op: "matrix", Row: -1, Field: "--by", Value: "cell_type", Msg: "dataset " + d.Name + " has no cell-type table",
+			Hint: "ingest one with 'ccc synapses cells ingest --kind celltype FILE'", Kind: ccc.ErrNotFound}
+	}
+	preIDs, postIDs = sortedUnique(preIDs), sortedUnique(postIDs)
+	req := *r
+	req.Pre, req.PreGiven, req.Post, req.PostGiven, req.RemoveAutapses = preIDs, true, postIDs, true, true
+	rows, p, err := d.Select(ctx, &req)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.sqlCond) > 0 {
+		return nil, &ccc.Error{Op: "matrix", Row: -1, Msg: "filters on " + stringsJoin(p.sqlCond) + " are not supported in matrices", Kind: ccc.ErrUsage}
+	}
+	typesOf := func(ids []int64) ([]string, map[string]int, map[int64]string) {
+		count := map[string]int{}
+		of := map[int64]string{}
+		for _, id := range ids {
+			t := cells.TypeOf(id)
+			of[id] = t
+			count[t]++
+		}
+		var names []string
+		for t := range count {
+			names = append(names, t)
+		}
+		sort.Strings(names)
+		return names, count, of
+	}
+	preT, preN, preOf := typesOf(preIDs)
+	postT, postN, postOf := typesOf(postIDs)
+	pi := map[string]int{}
+	for k, t := range preT {
+		pi[t] = k
+	}
+	qi := map[string]int{}
+	for k, t := range postT {
+		qi[t] = k
+	}
+	tm := &TypeMatrix{PreTypes: preT, PostTypes: postT,
+		Synapses: make([]float64, len(preT)*len(postT)), Connected: make([]float64, len(preT)*len(postT)), Possible: make([]float64, len(preT)*len(postT))}
+	for _, t := range preT {
+		tm.NPre = append(tm.NPre, preN[t])
+	}
+	for _, t := range postT {
+		tm.NPost = append(tm.NPost, postN[t])
+	}
+	// possible ordered pairs minus self-pairs (neurons in both sets)
+	inPost := map[int64]bool{}
+	for _, id := range postIDs {
+		inPost[id] = true
+	}
+	for a, ta := range preT {
+		for b, tb := range postT {
+			tm.Possible[a*len(postT)+b] = float64(preN[ta] * postN[tb])
+		}
+	}
+	for _, id := range preIDs {
+		if inPost[id] {
+			tm.Possible[pi[preOf[id]]*len(postT)+qi[postOf[id]]]--
+		}
+	}
+	ix := d.Index
+	for _, pr := range ix.PairCounts(rows) {
+		a, b := ix.Roots[pr.Pre], ix.Roots[pr.Post]
+		k := pi[preOf[a]]*len(postT) + qi[postOf[b]]
+		tm.Synapses[k] += float64(pr.Count)
+		tm.Connected[k]++
+	}
+	return tm, nil
+}
+
+// WriteMatrix writes a neuron matrix wide: a pre_pt_root_id column, then
+// one column per post root id.
+func WriteMatrix(m *MatrixResult, w RowWriter) error {
+	cols := []Col{{"pre_pt_root_id", KindInt}}
+	for _, id := range m.ColIDs {
+		cols = append(cols, Col{strconv.FormatInt(id, 10), KindFloat})
+	}
+	if err := w.Header(cols); err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	for i, id := range m.RowIDs {
+		vals[0] = id
+		for j := range m.ColIDs {
+			vals[j+1] = m.Values[i*len(m.ColIDs)+j]
+		}
+		if err := w.Row(vals); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// WriteTypeMatrix writes a type matrix long: one row per (pre type, post
+// type) with neuron counts, synapses, connected and possible pairs and the
+// connection probability.
+func WriteTypeMatrix(t *TypeMatrix, w RowWriter) error {
+	cols := []Col{{"pre_cell_type", KindString}, {"post_cell_type", KindString}, {"n_pre", KindInt}, {"n_post", KindInt},
+		{"syn_count", KindInt}, {"connected_pairs", KindInt}, {"possible_pairs", KindInt}, {"connection_probability", KindFloat}}
+	if err := w.Header(cols); err != nil {
+		return err
+	}
+	prob := t.Probability()
+	for a, ta := range t.PreTypes {
+		for b, tb := range t.PostTypes {
+			k := a*len(t.PostTypes) + b
+			if err := w.Row([]any{ta, tb, int64(t.NPre[a]), int64(t.NPost[b]), int64(t.Synapses[k]), int64(t.Connected[k]), int64(t.Possible[k]), prob[k]}); err != nil {
+				return err
+			}
+		}
+	}
+	return w.Close()
+}

@@ -1,0 +1,586 @@
+package synapse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// Request is one synapse query: the CAVE synapse_query / query_table
+// options plus ccc's cell filters and aggregations.
+type Request struct {
+	Pre, Post      []int64 // root ids; used when PreGiven / PostGiven
+	PreGiven       bool
+	PostGiven      bool
+	RemoveAutapses bool
+	Limit          int64    // 0 = unlimited
+	Columns        []string // nil = every column
+	SplitPositions bool
+	Desired        *Resolution // convert positions to this resolution (nm per unit)
+	FilterIn       map[string][]string
+	FilterEqual    map[string]string
+	FilterOut      map[string][]string
+	// Proofread restricts by the ProofreadingStatus table: "axon" (pre has
+	// a proofread axon), "dendrite" (post has a proofread dendrite), "both"
+	// (both), "subgraph" (pre and post both have proofread axons: the
+	// tutorial's proofread graph).
+	Proofread string
+	PreTypes  []string // cell types of pre (unified view, manual before automated)
+	PostTypes []string
+}
+
+// Stats reports what a query returned.
+type Stats struct {
+	Rows       int64 // rows written
+	Matched    int64 // rows matching before --limit (-1 when unknown)
+	Truncated  bool  // --limit cut the result
+	MissingIDs int   // requested root ids absent from the table
+	Path       string
+}
+
+// fastColumns can be served from the index alone.
+var fastColumns = map[string]ColKind{"id": KindInt, "pre_pt_root_id": KindInt, "post_pt_root_id": KindInt, "size": KindFloat,
+	"cell_type_pre": KindString, "cell_type_post": KindString}
+
+// AllColumns lists the output columns of a query (positions as list slots).
+func AllColumns() []string { return append([]string(nil), synapseSpec.Order...) }
+
+// knownColumn reports whether name is a stored column or slot.
+func knownColumn(name string) bool {
+	return slices.Contains(synapseSpec.Order, name) || slices.Contains(synapseSpec.outColumns(), name) ||
+		name == "cell_type_pre" || name == "cell_type_post"
+}
+
+func unknownColumn(name, flag string) error {
+	return &ccc.Error{Op: "query", Row: -1, Field: flag, Value: name, Msg: "unknown column",
+		Hint: "columns are " + strings.Join(synapseSpec.outColumns(), ", ") + " (position slots pre_pt_position, post_pt_position, ctr_pt_position; cell_type_pre, cell_type_post with a cell-type table)",
+		Kind: ccc.ErrNotFound}
+}
+
+// plan is a request resolved against the index.
+type plan struct {
+	filter  Filter
+	sqlCond []string // conditions only SQL can evaluate
+	cols    []string
+	missing int
+	empty   bool
+}
+
+func parseInts(col string, vals []string) ([]int64, error) {
+	out := make([]int64, 0, len(vals))
+	for _, v := range vals {
+		x, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return nil, &ccc.Error{Op: "query", Row: -1, Field: col, Value: v, Msg: "not an integer", Hint: rootIDHint, Kind: ccc.ErrUsage}
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+func parseFloats(col string, vals []string) ([]float64, error) {
+	out := make([]float64, 0, len(vals))
+	for _, v := range vals {
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil {
+			return nil, &ccc.Error{Op: "query", Row: -1, Field: col, Value: v, Msg: "not a number", Kind: ccc.ErrUsage}
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// complement returns every neuron not in s.
+func (ix *Index) complement(s *Set) *Set {
+	c := &Set{bits: make([]uint64, len(s.bits))}
+	for i := range ix.Roots {
+		if !s.Has(uint32(i)) {
+			c.bits[i>>6] |= 1 << (i & 63)
+			c.List = append(c.List, uint32(i))
+		}
+	}
+	return c
+}
+
+func (d *Dataset) plan(ctx context.Context, r *Request) (*plan, error) {
+	ix := d.Index
+	p := &plan{}
+	var pre, post *Set
+	addPre := func(ids []int64) {
+		s, miss := ix.NewSet(ids)
+		p.missing += miss
+		pre = Intersect(pre, s)
+	}
+	addPost := func(ids []int64) {
+		s, miss := ix.NewSet(ids)
+		p.missing += miss
+		post = Intersect(post, s)
+	}
+	if r.PreGiven {
+		addPre(r.Pre)
+	}
+	if r.PostGiven {
+		addPost(r.Post)
+	}
+	if r.Proofread != "" || len(r.PreTypes) > 0 || len(r.PostTypes) > 0 {
+		cells, err := d.Cells(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if r.Proofread != "" {
+			if !cells.HasProof {
+				return nil, &ccc.Error{Op: "query", Row: -1, Field: "--proofread", Msg: "dataset " + d.Name + " has no proofreading table",
+					Hint: "ingest one with 'ccc synapses cells ingest --kind proofreading FILE'", Kind: ccc.ErrNotFound}
+			}
+			switch r.Proofread {
+			case "axon", "subgraph":
+				ids, _ := cells.Proofread("axon")
+				s, _ := ix.NewSet(ids)
+				pre = Intersect(pre, s)
+				if r.Proofread == "subgraph" {
+					post = Intersect(post, s)
+				}
+			case "dendrite", "both":
+				if r.Proofread == "both" {
+					ids, _ := cells.Proofread("axon")
+					s, _ := ix.NewSet(ids)
+					pre = Intersect(pre, s)
+				}
+				ids, _ := cells.Proofread("dendrite")
+				s, _ := ix.NewSet(ids)
+				post = Intersect(post, s)
+			default:
+				return nil, fmt.Errorf("%w: --proofread %q: want axon, dendrite, both or subgraph", ccc.ErrUsage, r.Proofread)
+			}
+		}
+		for side, types := range map[string][]string{"pre": r.PreTypes, "post": r.PostTypes} {
+			if len(types) == 0 {
+				continue
+			}
+			if !cells.HasTypes {
+				return nil, &ccc.Error{Op: "query", Row: -1, Field: "--" + side + "-type", Msg: "dataset " + d.Name + " has no cell-type table",
+					Hint: "ingest one with 'ccc synapses cells ingest --kind celltype FILE'", Kind: ccc.ErrNotFound}
+			}
+			s, _ := ix.NewSet(cells.RootsOfType(types))
+			if side == "pre" {
+				pre = Intersect(pre, s)
+			} else {
+				post = Intersect(post, s)
+			}
+		}
+	}
+	var rowPreds []func(uint32) bool
+	handle := func(col string, vals []string, op string) error {
+		if !knownColumn(col) || slices.Contains(synapseSpec.Positions, col) {
+			return unknownColumn(col, "--filter-"+op)
+		}
+		switch col {
+		case "pre_pt_root_id", "post_pt_root_id":
+			ids, err := parseInts(col, vals)
+			if err != nil {
+				return err
+			}
+			s, miss := ix.NewSet(ids)
+			if op != "out" {
+				p.missing += miss
+			} else {
+				s = ix.complement(s)
+			}
+			if col == "pre_pt_root_id" {
+				pre = Intersect(pre, s)
+			} else {
+				post = Intersect(post, s)
+			}
+		case "id", "size":
+			fs, err := parseFloats(col, vals)
+			if err != nil {
+				return err
+			}
+			set := map[float64]bool{}
+			for _, f := range fs {
+				set[f] = true
+			}
+			want := op != "out"
+			if col == "id" {
+				rowPreds = append(rowPreds, func(r uint32) bool { return set[float64(ix.ID[r])] == want })
+			} else {
+				rowPreds = append(rowPreds, func(r uint32) bool { return set[ix.Size[r]] == want })
+			}
+		case "cell_type_pre", "cell_type_post":
+			return &ccc.Error{Op: "query", Row: -1, Field: col, Msg: "filter cell types with --pre-type / --post-type", Kind: ccc.ErrUsage}
+		default:
+			lits := make([]string, len(vals))
+			for i, v := range vals {
+				lits[i] = sqlString(v)
+			}
+			cond := quoteIdent(col) + " IN (" + strings.Join(lits, ", ") + ")"
+			if op == "out" {
+				cond = "(" + quoteIdent(col) + " IS NULL OR " + quoteIdent(col) + " NOT IN (" + strings.Join(lits, ", ") + "))"
+			}
+			p.sqlCond = append(p.sqlCond, cond)
+		}
+		return nil
+	}
+	for _, col := range sortedKeys(r.FilterIn) {
+		if err := handle(col, r.FilterIn[col], "in"); err != nil {
+			return nil, err
+		}
+	}
+	for _, col := range sortedKeys(r.FilterEqual) {
+		if err := handle(col, []string{r.FilterEqual[col]}, "equal"); err != nil {
+			return nil, err
+		}
+	}
+	for _, col := range sortedKeys(r.FilterOut) {
+		if err := handle(col, r.FilterOut[col], "out"); err != nil {
+			return nil, err
+		}
+	}
+	if len(rowPreds) > 0 {
+		p.filter.Row = func(r uint32) bool {
+			for _, f := range rowPreds {
+				if !f(r) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	p.filter.Pre, p.filter.Post, p.filter.RemoveAutapses = pre, post, r.RemoveAutapses
+	p.cols = r.Columns
+	if p.cols == nil {
+		p.cols = AllColumns()
+	}
+	for _, c := range p.cols {
+		if !knownColumn(c) {
+			return nil, unknownColumn(c, "--columns")
+		}
+	}
+	return p, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// Select resolves the request's filters to rows of the table (table order).
+// SQL-only filters (valid, created, positions, supervoxels) are not applied.
+func (d *Dataset) Select(ctx context.Context, r *Request) ([]uint32, *plan, error) {
+	p, err := d.plan(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.Index.Select(p.filter), p, nil
+}
+
+// Query runs r and writes rows to w. Rows come in table order (pre, post,
+// id); nothing is cut unless r.Limit is set, and then Stats says so.
+func (d *Dataset) Query(ctx context.Context, r *Request, w RowWriter) (*Stats, error) {
+	rows, p, err := d.Select(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	st := &Stats{MissingIDs: p.missing, Matched: int64(len(rows))}
+	fast := len(p.sqlCond) == 0
+	for _, c := range p.cols {
+		if _, ok := fastColumns[c]; !ok {
+			fast = false
+		}
+	}
+	if fast {
+		if r.Limit > 0 && int64(len(rows)) > r.Limit {
+			rows = rows[:r.Limit]
+			st.Truncated = true
+		}
+		return st, d.writeFast(ctx, p.cols, rows, w, st)
+	}
+	return st, d.writeSQL(ctx, r, p, rows, w, st)
+}
+
+func (d *Dataset) cellTypeOf(ctx context.Context, cols []string) (func(int64) string, error) {
+	if !slices.Contains(cols, "cell_type_pre") && !slices.Contains(cols, "cell_type_post") {
+		return nil, nil
+	}
+	cells, err := d.Cells(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !cells.HasTypes {
+		return nil, &ccc.Error{Op: "query", Row: -1, Field: "--columns", Value: "cell_type_pre/cell_type_post",
+			Msg: "dataset " + d.Name + " has no cell-type table", Hint: "ingest one with 'ccc synapses cells ingest --kind celltype FILE'", Kind: ccc.ErrNotFound}
+	}
+	return cells.TypeOf, nil
+}
+
+func (d *Dataset) writeFast(ctx context.Context, cols []string, rows []uint32, w RowWriter, st *Stats) error {
+	ix := d.Index
+	typeOf, err := d.cellTypeOf(ctx, cols)
+	if err != nil {
+		return err
+	}
+	hdr := make([]Col, len(cols))
+	for i, c := range cols {
+		hdr[i] = Col{c, fastColumns[c]}
+	}
+	if err := w.Header(hdr); err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	for k, r := range rows {
+		if k&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		for i, c := range cols {
+			switch c {
+			case "id":
+				vals[i] = ix.ID[r]
+			case "pre_pt_root_id":
+				vals[i] = ix.Roots[ix.Pre[r]]
+			case "post_pt_root_id":
+				vals[i] = ix.Roots[ix.Post[r]]
+			case "size":
+				vals[i] = ix.Size[r]
+			case "cell_type_pre":
+				vals[i] = typeOf(ix.Roots[ix.Pre[r]])
+			case "cell_type_post":
+				vals[i] = typeOf(ix.Roots[ix.Post[r]])
+			}
+		}
+		if err := w.Row(vals); err != nil {
+			return err
+		}
+		st.Rows++
+	}
+	return w.Close()
+}
+
+// writeSQL reads the selected rows' full columns from the Parquet copy: the
+// selection is joined on file_row_number, and the pre root range of the
+// selection prunes row groups by their statistics.
+func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint32, w RowWriter, st *Stats) error {
+	ix := d.Index
+	typeOf, err := d.cellTypeOf(ctx, p.cols)
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE sel (r BIGINT)"); err != nil {
+		return err
+	}
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "sel")
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if err := a.AppendRow(int64(row)); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
+	if err != nil {
+		return err
+	}
+	var exprs []string
+	var hdr []Col
+	scale := [3]float64{1, 1, 1}
+	if r.Desired != nil {
+		for i := range scale {
+			scale[i] = d.Resolution[i] / r.Desired[i]
+		}
+	}
+	posExpr := func(name string, axis int) string {
+		if scale[axis] == 1 {
+			return quoteIdent(name)
+		}
+		return fmt.Sprintf("(%s * %s)", quoteIdent(name), strconv.FormatFloat(scale[axis], 'g', -1, 64))
+	}
+	for _, c := range p.cols {
+		switch {
+		case c == "cell_type_pre":
+			exprs = append(exprs, "pre_pt_root_id")
+			hdr = append(hdr, Col{c, KindString})
+		case c == "cell_type_post":
+			exprs = append(exprs, "post_pt_root_id")
+			hdr = append(hdr, Col{c, KindString})
+		case slices.Contains(synapseSpec.Positions, c):
+			if r.SplitPositions {
+				for a := 0; a < 3; a++ {
+					n := c + "_" + string("xyz"[a])
+					exprs = append(exprs, posExpr(n, a))
+					hdr = append(hdr, Col{n, KindFloat})
+				}
+			} else {
+				exprs = append(exprs, "["+posExpr(c+"_x", 0)+", "+posExpr(c+"_y", 1)+", "+posExpr(c+"_z", 2)+"]")
+				hdr = append(hdr, Col{c, KindFloatList})
+			}
+		case strings.HasSuffix(c, "_position_x") || strings.HasSuffix(c, "_position_y") || strings.HasSuffix(c, "_position_z"):
+			exprs = append(exprs, posExpr(c, strings.IndexByte("xyz", c[len(c)-1])))
+			hdr = append(hdr, Col{c, KindFloat})
+		default:
+			exprs = append(exprs, quoteIdent(c))
+			f := synapseSpec.field(c)
+			k := KindInt
+			switch f.Type {
+			case "DOUBLE":
+				k = KindFloat
+			case "BOOLEAN":
+				k = KindBool
+			case "TIMESTAMPTZ":
+				k = KindTime
+			case "VARCHAR":
+				k = KindString
+			}
+			hdr = append(hdr, Col{c, k})
+		}
+	}
+	where := []string{"t.file_row_number IN (SELECT r FROM sel)"}
+	if len(rows) > 0 {
+		lo, hi := ix.Roots[ix.Pre[rows[0]]], ix.Roots[ix.Pre[rows[len(rows)-1]]]
+		where = append(where, fmt.Sprintf("t.pre_pt_root_id BETWEEN %d AND %d", lo, hi),
+			fmt.Sprintf("t.file_row_number BETWEEN %d AND %d", rows[0], rows[len(rows)-1]))
+	} else {
+		where = append(where, "false")
+	}
+	where = append(where, p.sqlCond...)
+	q := "SELECT " + strings.Join(exprs, ", ") + " FROM read_parquet(" + sqlString(d.Table) + ", file_row_number=true) t WHERE " +
+		strings.Join(where, " AND ") + " ORDER BY t.file_row_number"
+	if r.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", r.Limit+1)
+	}
+	res, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("query synapse table: %w", err)
+	}
+	defer res.Close()
+	if err := w.Header(hdr); err != nil {
+		return err
+	}
+	raw := make([]any, len(exprs))
+	ptrs := make([]any, len(exprs))
+	for i := range raw {
+		ptrs[i] = &raw[i]
+	}
+	out := make([]any, len(hdr))
+	for res.Next() {
+		if r.Limit > 0 && st.Rows == r.Limit {
+			st.Truncated = true
+			break
+		}
+		if err := res.Scan(ptrs...); err != nil {
+			return err
+		}
+		k := 0
+		for i, c := range p.cols {
+			v := raw[i]
+			switch {
+			case c == "cell_type_pre" || c == "cell_type_post":
+				out[k] = typeOf(toInt64(v))
+			case slices.Contains(synapseSpec.Positions, c) && !r.SplitPositions:
+				out[k] = toFloatList(v)
+			case slices.Contains(synapseSpec.Positions, c):
+				// split: three consecutive raw values belong to this column
+			default:
+				out[k] = normalizeValue(v)
+			}
+			k++
+		}
+		if r.SplitPositions {
+			// rebuild with split positions (raw and out align one to one)
+			out = out[:0]
+			for _, v := range raw {
+				out = append(out, normalizeValue(v))
+			}
+			for i, c := range hdr {
+				if c.Name == "cell_type_pre" || c.Name == "cell_type_post" {
+					out[i] = typeOf(toInt64(raw[i]))
+				}
+			}
+		}
+		if err := w.Row(out); err != nil {
+			return err
+		}
+		st.Rows++
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	if len(p.sqlCond) > 0 {
+		st.Matched = -1
+	}
+	return w.Close()
+}
+
+func toInt64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case float64:
+		return int64(x)
+	}
+	return 0
+}
+
+func normalizeValue(v any) any {
+	switch x := v.(type) {
+	case int32:
+		return int64(x)
+	case float32:
+		return float64(x)
+	case time.Time:
+		return x
+	}
+	return v
+}
+
+func toFloatList(v any) any {
+	xs, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]float64, len(xs))
+	allNull := true
+	for i, x := range xs {
+		switch f := x.(type) {
+		case float64:
+			out[i] = f
+			allNull = false
+		default:
+			out[i] = math.NaN()
+		}
+	}
+	if allNull {
+		return nil
+	}
+	return out
+}
