@@ -3,12 +3,10 @@ package ingest
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -508,12 +506,6 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 			}
 		}
 	}
-	for _, c := range r.Unmapped {
-		_ = c
-	}
-	if len(r.Unmapped) > 0 {
-		r.Warnings = append(r.Warnings, Issue{Message: fmt.Sprintf("input columns not mapped to any slot of %s (not stored): %s", m.Class, strings.Join(r.Unmapped, ", ")), Count: int64(len(r.Unmapped))})
-	}
 	return drops, nulls, nil
 }
 
@@ -754,5 +746,3 @@ func (j *job) merge(ctx context.Context, existing store.TableInfo) (string, erro
 	return fmt.Sprintf("SELECT x.* FROM %s x ANTI JOIN final f ON x.%s = f.%s UNION ALL BY NAME SELECT * FROM final", e, id, id), nil
 }
 
-var _ = errors.Is
-var _ = sort.Strings
