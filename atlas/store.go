@@ -131,12 +131,15 @@ func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, 
 
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// Names lists the atlases in a snapshot: the datasets with a BrainRegion
-// table, sorted.
+// Names lists the atlases in a snapshot, sorted: the datasets written by
+// Save (metadata kind "atlas") that have a BrainRegion table. BrainRegion
+// tables ingested by other means can still be opened by name.
 func Names(sn *store.Snapshot) []string {
 	var out []string
 	for _, t := range sn.Tables(RegionClass) {
-		out = append(out, t.Dataset)
+		if sn.Meta(t.Dataset)["kind"] == "atlas" {
+			out = append(out, t.Dataset)
+		}
 	}
 	sort.Strings(out)
 	return out
