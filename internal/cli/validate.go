@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "github.com/duckdb/duckdb-go/v2" // Parquet input
+	"github.com/spf13/cobra"
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/linkml"
+)
+
+type validateOptions struct {
+	IO     *IO
+	Global *globalOptions
+	Class  string
+	Schema string
+	Strict bool
+	Format string
+	Unique bool
+	Refs   bool
+	Files  []string
+	ctx    context.Context
+}
+
+func init() { register(25, newCmdValidate) }
+
+func newCmdValidate(io *IO, g *globalOptions) *cobra.Command {
+	opts := &validateOptions{IO: io, Global: g}
+	cmd := &cobra.Command{
+		Use:   "validate --class CLASS [--schema FILE] FILE...",
+		Short: "Validate YAML, JSON, JSONL, CSV, TSV or Parquet records against a schema class",
+		Long: `Validate instance files against a class of the LinkML schema (the built-in
+connectivity schema, or --schema FILE). The verdicts follow linkml-validate
+(closed world: keys that are not slots are errors). YAML/JSON files hold one
+record, a list of records, or a container object whose single key holds the
+list. CSV/TSV cells are typed by the slot ranges as linkml-validate does.
+
+Every error is printed on its own line: file, record, path, message and rule.
+Exit status: 0 all records valid, 1 some record invalid, 2 usage, I/O or
+schema errors.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Files = args
+			opts.ctx = c.Context()
+			return runValidate(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Class, "class", "", "class the records instantiate (required)")
+	f.StringVar(&opts.Schema, "schema", "", "LinkML schema file (default: the built-in connectivity schema)")
+	f.BoolVar(&opts.Strict, "strict", false, "treat keys the LinkML metamodel does not define as schema errors")
+	f.StringVar(&opts.Format, "format", "text", "report format: text or json")
+	f.BoolVar(&opts.Unique, "unique", true, "report identifiers used twice across the input files (linkml-validate does not check this)")
+	f.BoolVar(&opts.Refs, "refs", false, "report references to identifiers that none of the input files define")
+	return cmd
+}
+
+type fileReport struct {
+	File    string             `json:"file"`
+	Records int                `json:"records"`
+	Errors  []validateErrorOut `json:"errors"`
+}
+
+type validateErrorOut struct {
+	Record  int    `json:"record"`
+	Path    string `json:"path"`
+	Rule    string `json:"rule"`
+	Value   any    `json:"value,omitempty"`
+	Message string `json:"message"`
+}
+
+func runValidate(opts *validateOptions) error {
+	if opts.Class == "" {
+		return usageErr("--class is required (run 'ccc schema classes' to list them)")
+	}
+	if opts.Format != "text" && opts.Format != "json" {
+		return usageErr("--format %q: use text or json", opts.Format)
+	}
+	s, err := loadLinkMLSchema(opts.IO, opts.Schema, opts.Strict)
+	if err != nil {
+		return err
+	}
+	v, err := s.NewValidator(opts.Class, linkml.ValidateOptions{CheckUnique: opts.Unique, CheckRefs: opts.Refs})
+	if err != nil {
+		return err
+	}
+	// one stream across files: identifiers and references span the input
+	st := v.NewStream()
+	var reports []*fileReport
+	byFile := map[string]*fileReport{}
+	var all []linkml.Violation
+	for _, file := range opts.Files {
+		rep := &fileReport{File: file, Errors: []validateErrorOut{}}
+		reports = append(reports, rep)
+		byFile[file] = rep
+		st.Source = file
+		n, err := validateFile(opts, v, st, file, &all)
+		if err != nil {
+			return err
+		}
+		rep.Records = n
+	}
+	all = st.Finish(all)
+	total := 0
+	for _, vi := range all {
+		rep := byFile[vi.Source]
+		rep.Errors = append(rep.Errors, validateErrorOut{Record: vi.Record, Path: vi.Path, Rule: string(vi.Rule), Value: validateJSONValue(vi.Value), Message: vi.Msg})
+		total++
+	}
+	out := opts.IO.Out
+	if opts.Format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"class": opts.Class, "valid": total == 0, "errors": total, "files": reports}); err != nil {
+			return err
+		}
+	} else {
+		for _, rep := range reports {
+			for _, e := range rep.Errors {
+				fmt.Fprintf(out, "%s: record %d: %s: %s [%s]\n", rep.File, e.Record, validateOrDash(e.Path), e.Message, e.Rule)
+			}
+		}
+	}
+	if !opts.Global.Quiet {
+		for _, rep := range reports {
+			fmt.Fprintf(opts.IO.ErrOut, "%s: %d records, %d errors\n", rep.File, rep.Records, len(rep.Errors))
+		}
+	}
+	if total > 0 {
+		return fmt.Errorf("%w: %d errors in %d files (class %s)", ccc.ErrInvalidData, total, len(opts.Files), opts.Class)
+	}
+	return nil
+}
+
+func validateOrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func validateJSONValue(v any) any {
+	switch x := v.(type) {
+	case linkml.Timestamp:
+		return string(x)
+	case float64:
+		if x != x || x > 1e308 || x < -1e308 {
+			return fmt.Sprint(x)
+		}
+	}
+	return v
+}
+
+// validateFile validates one file's records into all and returns how many
+// records it held.
+func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
+	ext := strings.ToLower(filepath.Ext(file))
+	fail := func(err error) error {
+		return &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: err.Error(), Kind: ccc.ErrFormat}
+	}
+	if ext == ".parquet" {
+		return validateParquet(opts, v, st, file, all)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return 0, &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: "cannot open", Err: err, Kind: ccc.ErrNotFound}
+	}
+	defer f.Close()
+	n := 0
+	switch ext {
+	case ".yaml", ".yml", ".json":
+		var docs []any
+		if ext == ".json" {
+			d, err := linkml.DecodeJSON(f)
+			if err != nil {
+				return 0, fail(err)
+			}
+			docs = []any{d}
+		} else if docs, err = linkml.DecodeYAML(f); err != nil {
+			return 0, fail(err)
+		}
+		for _, d := range docs {
+			recs, root := v.Records(d)
+			for i, rec := range recs {
+				idx := i
+				if root == "" {
+					idx = -1
+				}
+				*all = st.AddAt(rec, root, idx, *all)
+				n++
+			}
+		}
+	case ".jsonl", ".ndjson":
+		err = linkml.DecodeJSONL(f, func(line int, rec any) error {
+			*all = st.AddAt(rec, "rows", n, *all)
+			n++
+			return nil
+		})
+		if err != nil {
+			return n, fail(err)
+		}
+	case ".csv", ".tsv":
+		comma := ','
+		if ext == ".tsv" {
+			comma = '\t'
+		}
+		err = v.DecodeDelimited(f, comma, func(row int, rec map[string]any) error {
+			*all = st.AddAt(rec, "rows", row, *all)
+			n++
+			return nil
+		})
+		if err != nil {
+			return n, fail(err)
+		}
+	default:
+		return 0, usageErr("%s: unknown file type %q (use .yaml, .json, .jsonl, .csv, .tsv or .parquet)", file, ext)
+	}
+	return n, nil
+}
+
+func validateParquet(opts *validateOptions, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
+	if _, err := os.Stat(file); err != nil {
+		return 0, &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: "cannot open", Err: err, Kind: ccc.ErrNotFound}
+	}
+	ctx := opts.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SELECT * FROM read_parquet(?)", file)
+	if err != nil {
+		return 0, &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: "cannot read Parquet", Err: err, Kind: ccc.ErrFormat}
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	m := v.NewRowMapper(cols)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, &ccc.Error{Op: "validate", Path: file, Row: n, Msg: "cannot read row", Err: err, Kind: ccc.ErrFormat}
+		}
+		*all = st.AddAt(m.Record(vals), "rows", n, *all)
+		n++
+	}
+	return n, rows.Err()
+}
