@@ -93,6 +93,29 @@ func (f *File) Table(p string) (*Table, error) {
 	if len(errs) > 0 {
 		return nil, errAt("read nwb table", f.Path, t.Path, ErrBadTable, strings.Join(errs, "; "), "", nil)
 	}
+	// AlignedDynamicTable (e.g. intracellular_recordings): the category
+	// sub-tables share the rows; their columns are named category.column.
+	if g.HasAttr("categories") {
+		a, err := g.Attr("categories")
+		if err != nil {
+			return nil, err
+		}
+		for _, cat := range a.Strings() {
+			sub, err := f.Table(path.Join(t.Path, cat))
+			if err != nil {
+				return nil, err
+			}
+			if sub.Rows != t.Rows {
+				return nil, errAt("read nwb table", f.Path, sub.Path, ErrBadTable,
+					fmt.Sprintf("category table has %d rows, the aligned table %d", sub.Rows, t.Rows), "", nil)
+			}
+			for _, c := range sub.Columns {
+				cc := *c
+				cc.Name = cat + "." + c.Name
+				t.Columns = append(t.Columns, &cc)
+			}
+		}
+	}
 	return t, nil
 }
 

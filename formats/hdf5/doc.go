@@ -17,11 +17,14 @@
 //	compound         no Data; one Array per field in Fields (columnar)
 //
 // Every libhdf5 identifier is closed before the call that opened it returns.
-// The Debian serial build of libhdf5 is not thread-safe, so every call into
-// the library is serialized by one package mutex: File values may be used
-// from several goroutines, but HDF5 work does not run in parallel.
+// libhdf5 is thread-safe only when built so (Debian's 1.10 serial package
+// is, behind one global lock; other builds are not), so every call into the
+// library is serialized by one package mutex: File values may be used from
+// several goroutines, but HDF5 work does not run in parallel.
 //
-// libhdf5's automatic printing of its error stack is switched off; failures
+// libhdf5's automatic printing of its error stack is switched off (per OS
+// thread, each time the mutex is taken, since thread-safe builds keep that
+// setting per thread); failures
 // come back as errors wrapping ccc.ErrFormat or ccc.ErrNotFound that name the
 // file and the path inside it.
 package hdf5

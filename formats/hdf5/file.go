@@ -15,13 +15,22 @@ import (
 	"unsafe"
 )
 
-// mu serializes every call into libhdf5 (the serial build is not
-// thread-safe). Functions named with a "Locked" suffix or starting with a
-// lower-case letter and taking hid_t arguments expect it to be held.
+// mu serializes every call into libhdf5: the library is thread-safe only
+// when built so (Debian's 1.10 package is, with one global lock inside;
+// other builds are not). Unexported functions taking hid_t arguments
+// expect it to be held.
 var mu sync.Mutex
 
-func init() {
+// lock takes mu and switches off libhdf5's automatic error printing for
+// the calling OS thread: in thread-safe builds the error-stack settings
+// are per thread, and goroutines move between threads.
+func lock() {
 	mu.Lock()
+	C.ccc_silence()
+}
+
+func init() {
+	lock()
 	C.H5open()
 	C.ccc_silence()
 	mu.Unlock()
@@ -48,7 +57,7 @@ func Open(p string) (*File, error) {
 	}
 	cp := C.CString(p)
 	defer C.free(unsafe.Pointer(cp))
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	is := C.H5Fis_hdf5(cp)
 	if is <= 0 {
@@ -70,7 +79,7 @@ func (f *File) Path() string { return f.path }
 
 // Close releases the file. Using the File afterwards returns ErrClosed.
 func (f *File) Close() error {
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if f.id <= 0 {
 		return nil
@@ -133,7 +142,7 @@ func (f *File) Exists(p string) bool {
 // TypeOf returns the type of the object at p (soft links followed).
 func (f *File) TypeOf(p string) (ObjectType, error) {
 	p = clean(p)
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.check(); err != nil {
 		return 0, err
@@ -208,7 +217,7 @@ func (f *File) Root() *Group { return &Group{object{f, "/"}} }
 // Dataset opens the dataset at p and reads its metadata (not its values).
 func (f *File) Dataset(p string) (*Dataset, error) {
 	p = clean(p)
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.check(); err != nil {
 		return nil, err
@@ -256,7 +265,7 @@ type Member struct {
 // their target and the type of the object they resolve to.
 func (g *Group) Members() ([]Member, error) {
 	f := g.f
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.check(); err != nil {
 		return nil, err

@@ -37,7 +37,7 @@ type Group struct{ object }
 // AttrNames lists the object's attribute names in name order.
 func (o *object) AttrNames() ([]string, error) {
 	f := o.f
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.check(); err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func (o *object) AttrNames() ([]string, error) {
 
 // HasAttr reports whether the object has the attribute.
 func (o *object) HasAttr(name string) bool {
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if o.f.check() != nil {
 		return false
@@ -81,7 +81,7 @@ func (o *object) HasAttr(name string) bool {
 // path@name.
 func (o *object) Attr(name string) (*Array, error) {
 	f := o.f
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.check(); err != nil {
 		return nil, err
@@ -258,7 +258,7 @@ func (d *Dataset) Slice(start, count []int) (*Array, error) {
 		}
 		n *= count[i]
 	}
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.check(); err != nil {
 		return nil, err

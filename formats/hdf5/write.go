@@ -23,7 +23,7 @@ import (
 func Create(p string) (*File, error) {
 	cp := C.CString(p)
 	defer C.free(unsafe.Pointer(cp))
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	fapl := C.H5Pcreate(C.ccc_fapl())
 	defer C.H5Pclose(fapl)
@@ -34,6 +34,29 @@ func Create(p string) (*File, error) {
 			return nil, newErr("create hdf5", p, "", ErrNoObject, "directory does not exist", err)
 		}
 		return nil, newErr("create hdf5", p, "", ErrCorrupt, "cannot create HDF5 file", nil)
+	}
+	return &File{path: p, id: id, writable: true, refCache: map[uint64]string{}}, nil
+}
+
+// OpenRW opens an existing HDF5 file for reading and writing (to add
+// groups, datasets, attributes or links).
+func OpenRW(p string) (*File, error) {
+	if _, err := os.Stat(p); err != nil {
+		return nil, newErr("open hdf5", p, "", ErrNoObject, "file does not exist", err)
+	}
+	cp := C.CString(p)
+	defer C.free(unsafe.Pointer(cp))
+	lock()
+	defer mu.Unlock()
+	if C.H5Fis_hdf5(cp) <= 0 {
+		return nil, newErr("open hdf5", p, "", ErrNotHDF5, "", nil)
+	}
+	fapl := C.H5Pcreate(C.ccc_fapl())
+	defer C.H5Pclose(fapl)
+	C.H5Pset_fclose_degree(fapl, C.H5F_CLOSE_STRONG)
+	id := C.H5Fopen(cp, C.H5F_ACC_RDWR, fapl)
+	if id < 0 {
+		return nil, newErr("open hdf5", p, "", ErrCorrupt, "cannot open for writing", nil)
 	}
 	return &File{path: p, id: id, writable: true, refCache: map[uint64]string{}}, nil
 }
@@ -55,7 +78,7 @@ func (f *File) werr(p, msg string) error {
 // CreateGroup creates a group and any missing parents.
 func (f *File) CreateGroup(p string) error {
 	p = clean(p)
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.wcheck(p); err != nil {
 		return err
@@ -167,7 +190,7 @@ func (f *File) WriteDataset(p string, data any, shape []int, o *WriteOptions) er
 	if err := f.CreateGroup(path.Dir(p)); err != nil {
 		return err
 	}
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.wcheck(p); err != nil {
 		return err
@@ -259,7 +282,7 @@ func (f *File) SetAttr(objPath, name string, value any) error {
 	default:
 		data, scalar = value, false
 	}
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	where := objPath + "@" + name
 	if err := f.wcheck(where); err != nil {
@@ -302,7 +325,7 @@ func (f *File) SoftLink(linkPath, target string) error {
 	if err := f.CreateGroup(path.Dir(linkPath)); err != nil {
 		return err
 	}
-	mu.Lock()
+	lock()
 	defer mu.Unlock()
 	if err := f.wcheck(linkPath); err != nil {
 		return err
