@@ -409,7 +409,7 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type worker struct {
-		acc   [][]float64
+		acc   [][]float32
 		count []int
 		bytes int64
 	}
@@ -418,7 +418,7 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 	errs := make([]error, len(inputs))
 	var wg sync.WaitGroup
 	for w := range workers {
-		wk := &worker{acc: make([][]float64, ng), count: make([]int, ng)}
+		wk := &worker{acc: make([][]float32, ng), count: make([]int, ng)}
 		workers[w] = wk
 		wg.Add(1)
 		go func() {
@@ -435,7 +435,7 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 				buf = g.Data
 				wk.bytes += int64(len(buf)) * 4
 				if wk.acc[p.group] == nil {
-					wk.acc[p.group] = make([]float64, n)
+					wk.acc[p.group] = make([]float32, n)
 				}
 				acc := wk.acc[p.group]
 				var ind []float32
@@ -477,26 +477,32 @@ feed:
 	res.Mean = make([][]float32, ng)
 	for g := 0; g < ng; g++ {
 		total := 0
-		var sum []float64
 		for _, wk := range workers {
 			total += wk.count[g]
-			if wk.acc[g] == nil {
-				continue
-			}
-			if sum == nil {
-				sum = wk.acc[g]
-				continue
-			}
-			for j, v := range wk.acc[g] {
-				sum[j] += v
+		}
+		var mean []float32
+		if total > 0 {
+			// reduce the workers' float32 partial sums in float64
+			inv := 1 / float64(total)
+			for _, wk := range workers {
+				part := wk.acc[g]
+				if part == nil {
+					continue
+				}
+				if mean == nil {
+					mean = part
+					for j, v := range part {
+						mean[j] = float32(float64(v) * inv)
+					}
+					continue
+				}
+				for j, v := range part {
+					mean[j] += float32(float64(v) * inv)
+				}
 			}
 		}
-		mean := make([]float32, n)
-		if total > 0 {
-			inv := 1 / float64(total)
-			for j, v := range sum {
-				mean[j] = float32(v * inv)
-			}
+		if mean == nil {
+			mean = make([]float32, n)
 		}
 		res.Mean[g] = mean
 	}
@@ -512,29 +518,24 @@ feed:
 }
 
 // fuse adds one experiment into acc (and ind when not nil): scale, then
-// either everything (side 0) or injected-half minus mirrored plane.
-func fuse(acc []float64, ind []float32, v []float32, p plan, plane, nml int) {
-	s := p.scale
+// either everything (side 0) or injected-half minus mirrored plane. The hot
+// loops are unrolled by four with bounds checks hoisted; partial sums are
+// float32 (the data's precision; each worker sums a share of the
+// experiments and the shares are combined in float64).
+func fuse(acc []float32, ind []float32, v []float32, p plan, plane, nml int) {
+	s := float32(p.scale)
 	half := nml / 2
 	switch p.side {
 	case 0:
 		if ind != nil {
 			for j, x := range v {
-				d := float64(x) * s
+				d := x * s
 				acc[j] += d
-				ind[j] = float32(d)
+				ind[j] = d
 			}
 			return
 		}
-		if s == 1 {
-			for j, x := range v {
-				acc[j] += float64(x)
-			}
-			return
-		}
-		for j, x := range v {
-			acc[j] += float64(x) * s
-		}
+		scaleAdd(acc[:len(v)], v, s)
 	default:
 		start, end := 0, half // injected planes
 		if p.side > 0 {
@@ -545,20 +546,57 @@ func fuse(acc []float64, ind []float32, v []float32, p plan, plane, nml int) {
 			a := v[ml*plane : (ml+1)*plane]
 			b := v[mir*plane : (mir+1)*plane]
 			dst := acc[ml*plane : (ml+1)*plane]
-			b = b[:len(a)]
-			dst = dst[:len(a)]
 			if ind != nil {
 				di := ind[ml*plane : (ml+1)*plane]
+				di = di[:len(a)]
+				b = b[:len(a)]
+				dst = dst[:len(a)]
 				for j := range a {
-					d := (float64(a[j]) - float64(b[j])) * s
+					d := (a[j] - b[j]) * s
 					dst[j] += d
-					di[j] = float32(d)
+					di[j] = d
 				}
 				continue
 			}
-			for j := range a {
-				dst[j] += (float64(a[j]) - float64(b[j])) * s
-			}
+			diffScaleAdd(dst, a, b, s)
 		}
+	}
+}
+
+// scaleAdd does acc[j] += v[j]*s.
+func scaleAdd(acc []float32, v []float32, s float32) {
+	n := len(v)
+	acc = acc[:n]
+	j := 0
+	for ; j+4 <= n; j += 4 {
+		a := acc[j : j+4 : j+4]
+		x := v[j : j+4 : j+4]
+		a[0] += x[0] * s
+		a[1] += x[1] * s
+		a[2] += x[2] * s
+		a[3] += x[3] * s
+	}
+	for ; j < n; j++ {
+		acc[j] += v[j] * s
+	}
+}
+
+// diffScaleAdd does acc[j] += (a[j]-b[j])*s.
+func diffScaleAdd(acc []float32, a, b []float32, s float32) {
+	n := len(a)
+	acc = acc[:n]
+	b = b[:n]
+	j := 0
+	for ; j+4 <= n; j += 4 {
+		d := acc[j : j+4 : j+4]
+		x := a[j : j+4 : j+4]
+		y := b[j : j+4 : j+4]
+		d[0] += (x[0] - y[0]) * s
+		d[1] += (x[1] - y[1]) * s
+		d[2] += (x[2] - y[2]) * s
+		d[3] += (x[3] - y[3]) * s
+	}
+	for ; j < n; j++ {
+		acc[j] += (a[j] - b[j]) * s
 	}
 }
