@@ -35,7 +35,7 @@ answer in milliseconds at 10^8 rows, unlimited and streamed (no silent truncatio
   ccc synapses matrix --proofread subgraph --value binary --png proof.png`,
 	}
 	cmd.AddCommand(newCmdSynapsesIngest(io, g), newCmdSynapsesCells(io, g), newCmdSynapsesVersions(io, g),
-		newCmdSynapsesQuery(io, g), newCmdSynapsesDegree(io, g), newCmdSynapsesMatrix(io, g))
+		newCmdSynapsesQuery(io, g), newCmdSynapsesDegree(io, g), newCmdSynapsesMatrix(io, g), newCmdSynapsesBench(io, g))
 	return cmd
 }
 
@@ -47,6 +47,7 @@ type synapsesIngestOptions struct {
 	Resolution  string
 	DropUnknown bool
 	Message     string
+	MemoryLimit string
 	Files       []string
 }
 
@@ -70,6 +71,7 @@ in nm (default 4,4,40, MICrONS voxels); queries convert with --desired-resolutio
 	cmd.Flags().StringVar(&opts.Resolution, "resolution", "4,4,40", "nm per position unit of the input files (X,Y,Z)")
 	cmd.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "ignore input columns that are not Synapse slots")
 	cmd.Flags().StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
+	cmd.Flags().StringVar(&opts.MemoryLimit, "memory-limit", "", "DuckDB memory limit while sorting, e.g. 4GB (default: DuckDB's, 80% of RAM)")
 	return cmd
 }
 
@@ -95,7 +97,7 @@ func runSynapsesIngest(ctx context.Context, opts *synapsesIngestOptions) error {
 		msg = "synapses ingest " + strings.Join(opts.Files, " ")
 	}
 	r, err := synapse.Ingest(ctx, st, synapse.StoreIngestOptions{Dataset: opts.Dataset, Files: opts.Files, Resolution: res,
-		DropUnknown: opts.DropUnknown, Message: msg,
+		DropUnknown: opts.DropUnknown, Message: msg, MemoryLimit: opts.MemoryLimit,
 		Params: map[string]any{"resolution": res.Slice(), "drop_unknown": opts.DropUnknown}})
 	if err != nil {
 		return err
