@@ -162,6 +162,7 @@ type job struct {
 	sch   *linkml.Schema
 	files []*inputFile
 	conn  *sql.Conn
+	bar   *progress.Bar
 	bad   map[string]bool // field columns with a __bad_ column that can be non-null
 }
 
@@ -185,7 +186,7 @@ func (j *job) run(ctx context.Context) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
-	db, err := sql.Open("duckdb", filepath.Join(work, "work.duckdb"))
+	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return fmt.Errorf("ingest: open duckdb: %w", err)
 	}
@@ -211,7 +212,8 @@ func (j *job) run(ctx context.Context) error {
 		}
 	}
 
-	// 1. Load every input into the working table w, coerced per slot.
+	// 1. Describe and map every input; w is a view coercing each column to
+	// its slot's range (inputs are re-read by each pass, never copied).
 	t0 := time.Now()
 	var total int64
 	for _, f := range j.files {
@@ -222,24 +224,24 @@ func (j *job) run(ctx context.Context) error {
 			}
 		}
 	}
-	bar := progress.New(progressWriter(o), "ingest "+m.Class, "rows", total, o.Quiet)
+	j.bar = progress.New(progressWriter(o), "ingest "+m.Class, "rows", total, o.Quiet)
+	defer j.bar.Finish()
 	j.bad = map[string]bool{}
+	var sels []string
 	for i, f := range j.files {
 		if err := f.prepare(work, i, m.Class); err != nil {
 			return err
 		}
-		if err := j.load(ctx, i, f); err != nil {
+		sel, err := j.load(ctx, i, f)
+		if err != nil {
 			return err
 		}
-		var n int64
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM w WHERE __file = ?", i).Scan(&n); err != nil {
-			return err
-		}
-		r.Counts.Rows += n
-		bar.Add(n)
+		sels = append(sels, sel)
 	}
-	bar.Finish()
-	r.Seconds["load"] = time.Since(t0).Seconds()
+	if err := j.exec(ctx, "CREATE VIEW w AS "+strings.Join(sels, " UNION ALL ")); err != nil {
+		return err
+	}
+	r.Seconds["map"] = time.Since(t0).Seconds()
 
 	// 2. Checks.
 	t0 = time.Now()
@@ -258,8 +260,11 @@ func (j *job) run(ctx context.Context) error {
 	if err := j.exec(ctx, j.finalView(drops, nulls)); err != nil {
 		return err
 	}
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM final").Scan(&r.Counts.Instances); err != nil {
-		return err
+	r.Counts.Instances = r.Counts.Rows
+	if len(drops) > 0 {
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM final").Scan(&r.Counts.Instances); err != nil {
+			return err
+		}
 	}
 
 	// 4. References by identifier, against this input and the store.
@@ -288,7 +293,7 @@ func (j *job) run(ctx context.Context) error {
 	if o.DryRun {
 		return nil
 	}
-	if err := j.exec(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", out, quoteString(j.tx.TablePath(m.Class)))); err != nil {
+	if err := j.copyOut(ctx, out, j.tx.TablePath(m.Class)); err != nil {
 		return err
 	}
 	r.Seconds["write"] = time.Since(t0).Seconds()
@@ -302,16 +307,16 @@ func progressWriter(o *Options) io.Writer {
 	return o.Progress
 }
 
-// load reads one input file into w (created by the first file).
-func (j *job) load(ctx context.Context, i int, f *inputFile) error {
+// load describes and maps one input file and returns its coercing SELECT.
+func (j *job) load(ctx context.Context, i int, f *inputFile) (string, error) {
 	src := f.sourceSQL()
 	cols, err := j.describe(ctx, src)
 	if err != nil {
-		return &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: fmt.Sprintf("cannot read as %s", f.Format), Kind: ccc.ErrFormat, Err: err}
+		return "", &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: fmt.Sprintf("cannot read as %s", f.Format), Kind: ccc.ErrFormat, Err: err}
 	}
 	mp, err := mapColumns(j.m, cols, j.o.Map, f.Path)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if i == 0 {
 		for c, ref := range mp.refs {
@@ -342,11 +347,7 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) error {
 			j.bad[fl.Column] = true
 		}
 	}
-	q := fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(sel, ", "), src)
-	if i == 0 {
-		return j.exec(ctx, "CREATE TABLE w AS "+q)
-	}
-	return j.exec(ctx, "INSERT INTO w "+q)
+	return fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(sel, ", "), src), nil
 }
 
 func (j *job) describe(ctx context.Context, src string) ([]srcColumn, error) {
@@ -397,6 +398,7 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 	o, m, r := j.o, j.m, j.r
 	nulls = map[string][]string{}
 	var cs []*check
+	var unmappedReq []*Field
 	for k, f := range m.Fields {
 		col := quoteIdent(f.Column)
 		_, mapped := r.Mapping[f.Column]
@@ -419,22 +421,7 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 		}
 		if f.Required && f.Path == nil {
 			if !mapped {
-				is := Issue{Field: j.fieldName(f), Message: fmt.Sprintf("required slot %s has no column in the input", f.Slot), Count: r.Counts.Rows}
-				if f.Identifier && o.Lenient {
-					// Without identifiers there is nothing to keep.
-					r.Errors = append(r.Errors, is)
-					r.Counts.Errors += r.Counts.Rows
-				} else if o.Lenient {
-					r.Warnings = append(r.Warnings, is)
-					r.Counts.Warnings += r.Counts.Rows
-				} else {
-					is.Message += "; map one with --map COLUMN=" + f.Slot
-					r.Errors = append(r.Errors, is)
-					r.Counts.Errors += r.Counts.Rows
-				}
-				if r.Counts.Rows == 0 {
-					r.Counts.Errors++
-				}
+				unmappedReq = append(unmappedReq, f)
 				continue
 			}
 			c := &check{field: f, k: k, cond: fmt.Sprintf("%s IS NULL AND __bad_%d IS NULL", col, k), value: "NULL", msg: "required value missing", fatal: true}
@@ -463,19 +450,39 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s > %s", col, fmtFloat(*f.Max)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("above the maximum %s", fmtFloat(*f.Max)), fatal: true, nullify: !f.Identifier, drop: f.Identifier})
 		}
 	}
-	// Count every rule in one pass.
-	if len(cs) > 0 {
-		aggs := make([]string, len(cs))
-		for i, c := range cs {
-			aggs[i] = fmt.Sprintf("count(*) FILTER (WHERE %s)", c.cond)
+	// Count rows, every rule and duplicate identifiers in one pass.
+	idMapped := false
+	if m.ID != nil {
+		_, idMapped = r.Mapping[m.ID.Column]
+	}
+	aggs := []string{"count(*)"}
+	ptrs := []any{&r.Counts.Rows}
+	for _, c := range cs {
+		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE %s)", c.cond))
+		ptrs = append(ptrs, &c.count)
+	}
+	var dupExtra int64
+	if idMapped {
+		id := quoteIdent(m.ID.Column)
+		aggs = append(aggs, fmt.Sprintf("count(%s) - count(DISTINCT %s)", id, id))
+		ptrs = append(ptrs, &dupExtra)
+	}
+	if err := j.conn.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM w").Scan(ptrs...); err != nil {
+		return nil, nil, fmt.Errorf("ingest: checks: %w", err)
+	}
+	j.bar.Add(r.Counts.Rows / 2)
+	for _, f := range unmappedReq {
+		is := Issue{Field: j.fieldName(f), Message: fmt.Sprintf("required slot %s has no column in the input", f.Slot), Count: r.Counts.Rows}
+		n := max(r.Counts.Rows, 1)
+		if o.Lenient && !f.Identifier {
+			r.Warnings = append(r.Warnings, is)
+			r.Counts.Warnings += n
+			continue
 		}
-		ptrs := make([]any, len(cs))
-		for i, c := range cs {
-			ptrs[i] = &c.count
-		}
-		if err := j.conn.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM w").Scan(ptrs...); err != nil {
-			return nil, nil, fmt.Errorf("ingest: checks: %w", err)
-		}
+		// Strict, or an identifier: without one there is nothing to keep.
+		is.Message += "; map one with --map COLUMN=" + f.Slot
+		r.Errors = append(r.Errors, is)
+		r.Counts.Errors += n
 	}
 	idExpr := "NULL"
 	if m.ID != nil {
@@ -499,11 +506,9 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 		}
 	}
 	// Duplicate identifiers.
-	if m.ID != nil {
-		if _, ok := r.Mapping[m.ID.Column]; ok {
-			if err := j.duplicates(ctx, &drops); err != nil {
-				return nil, nil, err
-			}
+	if dupExtra > 0 {
+		if err := j.duplicates(ctx, &drops); err != nil {
+			return nil, nil, err
 		}
 	}
 	return drops, nulls, nil
@@ -746,3 +751,42 @@ func (j *job) merge(ctx context.Context, existing store.TableInfo) (string, erro
 	return fmt.Sprintf("SELECT x.* FROM %s x ANTI JOIN final f ON x.%s = f.%s UNION ALL BY NAME SELECT * FROM final", e, id, id), nil
 }
 
+// copyOut writes the new table with COPY. While it runs, the progress bar
+// advances with the output file's growth (an estimate scaled by the size
+// of the inputs: DuckDB reports no progress through database/sql).
+func (j *job) copyOut(ctx context.Context, q, path string) error {
+	var inBytes int64
+	for _, f := range j.files {
+		if st, err := os.Stat(f.read); err == nil {
+			inBytes += st.Size()
+		}
+	}
+	share := j.r.Counts.Rows - j.bar.Done()
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var reported int64
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				j.bar.Add(share - reported)
+				return
+			case <-tick.C:
+				if st, err := os.Stat(path); err == nil && inBytes > 0 {
+					est := min(share*st.Size()/inBytes, share*95/100)
+					if est > reported {
+						j.bar.Add(est - reported)
+						reported = est
+					}
+				}
+			}
+		}
+	}()
+	err := j.exec(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, quoteString(path)))
+	close(done)
+	<-finished
+	return err
+}

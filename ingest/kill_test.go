@@ -132,7 +132,7 @@ func TestKillDuringIngest(t *testing.T) {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		ms, _ := filepath.Glob(filepath.Join(st, "tmp", "*", "work", "work.duckdb"))
+		ms, _ := filepath.Glob(filepath.Join(st, "tmp", "*", "work"))
 		if len(ms) > 0 || time.Now().After(deadline) {
 			break
 		}

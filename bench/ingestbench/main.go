@@ -1,0 +1,101 @@
+// Command ingestbench measures 'ccc ingest' of N synthetic synapse rows
+// from Parquet (with validation) against a plain DuckDB COPY of the same
+// file, the floor, in the same run. It prints rows/s, the ratio to the
+// floor and the ingest process's peak RSS. Run it through bench/ingest.sh.
+package main
+
+import (
+	"database/sql"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+func main() {
+	rows := flag.Int("rows", 1000000, "synthetic synapse rows")
+	bin := flag.String("ccc", "", "ccc binary (built by bench/ingest.sh)")
+	work := flag.String("dir", "", "work directory (default a temporary one)")
+	flag.Parse()
+	if *bin == "" {
+		fmt.Fprintln(os.Stderr, "ingestbench: -ccc BINARY is required")
+		os.Exit(2)
+	}
+	dir := *work
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "ccc-ingestbench-"); err != nil {
+			fail(err)
+		}
+		defer os.RemoveAll(dir)
+	}
+	in := filepath.Join(dir, "synapses.parquet")
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		fail(err)
+	}
+	t0 := time.Now()
+	// CAVE-like synapse table: ids, root ids, size, three positions.
+	_, err = db.Exec(fmt.Sprintf(`COPY (SELECT range AS id,
+		864691135000000000 + (range * 2654435761) %% 200003 AS pre_pt_root_id,
+		864691135000000000 + (range * 40503) %% 199999 AS post_pt_root_id,
+		(range * 7) %% 5000 + 1 AS size,
+		((range * 13) %% 400000)::DOUBLE * 4 AS pre_pt_position_x, ((range * 17) %% 300000)::DOUBLE * 4 AS pre_pt_position_y, ((range * 19) %% 25000)::DOUBLE * 40 AS pre_pt_position_z,
+		((range * 13) %% 400000)::DOUBLE * 4 + 8 AS post_pt_position_x, ((range * 17) %% 300000)::DOUBLE * 4 + 8 AS post_pt_position_y, ((range * 19) %% 25000)::DOUBLE * 40 AS post_pt_position_z,
+		((range * 13) %% 400000)::DOUBLE * 4 + 4 AS ctr_pt_position_x, ((range * 17) %% 300000)::DOUBLE * 4 + 4 AS ctr_pt_position_y, ((range * 19) %% 25000)::DOUBLE * 40 AS ctr_pt_position_z
+		FROM range(%d)) TO '%s' (FORMAT parquet, COMPRESSION zstd)`, *rows, in))
+	if err != nil {
+		fail(err)
+	}
+	st, _ := os.Stat(in)
+	fmt.Printf("input: %d synthetic synapse rows, %.1f MB Parquet (generated in %s)\n", *rows, float64(st.Size())/1e6, time.Since(t0).Round(time.Millisecond))
+
+	// Floor: a plain DuckDB COPY of the same file, in its own process-like
+	// fresh database.
+	db.Close()
+	db, _ = sql.Open("duckdb", "")
+	t0 = time.Now()
+	if _, err := db.Exec(fmt.Sprintf(`COPY (SELECT * FROM read_parquet('%s')) TO '%s' (FORMAT parquet, COMPRESSION zstd)`, in, filepath.Join(dir, "copy.parquet"))); err != nil {
+		fail(err)
+	}
+	floor := time.Since(t0)
+	db.Close()
+
+	store := filepath.Join(dir, "store")
+	run(exec.Command(*bin, "--store", store, "init"))
+	t0 = time.Now()
+	cmd := exec.Command(*bin, "--store", store, "--quiet", "ingest", "--class", "Synapse", "--dataset", "bench", "--report", filepath.Join(dir, "report.json"), in)
+	out := run(cmd)
+	took := time.Since(t0)
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
+	fmt.Print(indent(out))
+
+	fmt.Printf("\n%-34s %10s %14s\n", "", "seconds", "rows/s")
+	fmt.Printf("%-34s %10.2f %14.0f\n", "plain DuckDB COPY (floor)", floor.Seconds(), float64(*rows)/floor.Seconds())
+	fmt.Printf("%-34s %10.2f %14.0f\n", "ccc ingest (validate + commit)", took.Seconds(), float64(*rows)/took.Seconds())
+	fmt.Printf("ratio ingest/COPY: %.2fx   ingest peak RSS: %.0f MB\n", took.Seconds()/floor.Seconds(), float64(rss)/1024)
+	fmt.Printf("targets (issue 3, 10M rows): >= 2,000,000 rows/s, <= 3x COPY, < 1024 MB\n")
+}
+
+func run(cmd *exec.Cmd) string {
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		fail(fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out))
+	}
+	return string(out)
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "ingestbench:", err)
+	os.Exit(1)
+}
