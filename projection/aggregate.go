@@ -395,8 +395,11 @@ func regionGroups(inputs []Input, o AggregateOptions) ([]Group, []int, error) {
 	return groups, ids, nil
 }
 
-// accumulate reads every grid once, in parallel, and fuses normalization,
-// hemisphere subtraction and the per-group sums.
+// accumulate reads every grid once, in input order, and fuses
+// normalization, hemisphere subtraction and the per-group sums. A reader
+// goroutine prefetches the next grids while the workers each update their
+// own range of every group volume, so each voxel sums its experiments in
+// input order: results are identical whatever the number of workers.
 func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) error {
 	o := res.Options
 	n := o.Dims[0] * o.Dims[1] * o.Dims[2]
@@ -408,101 +411,104 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type worker struct {
-		acc   [][]float32
-		count []int
-		bytes int64
+	type item struct {
+		idx int
+		buf []float32
+		err error
 	}
-	workers := make([]*worker, min(o.Workers, len(inputs)))
-	jobs := make(chan int)
-	errs := make([]error, len(inputs))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wk := &worker{acc: make([][]float32, ng), count: make([]int, ng)}
-		workers[w] = wk
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []float32
-			for i := range jobs {
-				p := plans[i]
-				g, err := ReadGrid(inputs[i].GridPath, o.Dims, buf)
-				if err != nil {
-					errs[i] = err
-					cancel()
-					continue
-				}
-				buf = g.Data
-				wk.bytes += int64(len(buf)) * 4
-				if wk.acc[p.group] == nil {
-					wk.acc[p.group] = make([]float32, n)
-				}
-				acc := wk.acc[p.group]
-				var ind []float32
-				if o.KeepIndividual {
-					ind = make([]float32, n)
-					res.Individual[i] = ind
-				}
-				fuse(acc, ind, buf, p, plane, nml)
-				wk.count[p.group]++
+	const depth = 3
+	free := make(chan []float32, depth)
+	for k := 0; k < depth; k++ {
+		free <- nil
+	}
+	ready := make(chan item, depth)
+	go func() {
+		defer close(ready)
+		for i := range inputs {
+			if plans[i].group < 0 {
+				continue
 			}
-		}()
-	}
-feed:
-	for i := range inputs {
-		if plans[i].group < 0 {
+			var buf []float32
+			select {
+			case buf = <-free:
+			case <-ctx.Done():
+				return
+			}
+			g, err := ReadGrid(inputs[i].GridPath, o.Dims, buf)
+			it := item{idx: i, err: err}
+			if err == nil {
+				it.buf = g.Data
+			} else {
+				it.buf = buf
+			}
+			select {
+			case ready <- it:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	acc := make([][]float32, ng)
+	count := make([]int, ng)
+	var errs []error
+	workers := max(1, o.Workers)
+	var wg sync.WaitGroup
+	for it := range ready {
+		if it.err != nil {
+			errs = append(errs, it.err)
+			free <- it.buf
 			continue
 		}
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
+		if len(errs) > 0 { // keep reading to report every bad grid, skip the work
+			free <- it.buf
+			continue
 		}
-	}
-	close(jobs)
-	wg.Wait()
-	var all []error
-	for _, err := range errs {
-		if err != nil {
-			all = append(all, err)
+		p := plans[it.idx]
+		if acc[p.group] == nil {
+			acc[p.group] = make([]float32, n)
 		}
+		var ind []float32
+		if o.KeepIndividual {
+			ind = make([]float32, n)
+			res.Individual[it.idx] = ind
+		}
+		res.BytesRead += int64(len(it.buf)) * 4
+		// the voxel range this experiment touches, split among workers
+		lo, hi := 0, n
+		if p.side < 0 {
+			hi = (nml / 2) * plane
+		} else if p.side > 0 {
+			lo = (nml - nml/2) * plane
+		}
+		step := (hi - lo + workers - 1) / workers
+		step = (step + 63) &^ 63
+		for w := lo; w < hi; w += step {
+			wg.Add(1)
+			go func(from, to int) {
+				defer wg.Done()
+				fuse(acc[p.group], ind, it.buf, p, plane, nml, from, to)
+			}(w, min(w+step, hi))
+		}
+		wg.Wait()
+		count[p.group]++
+		free <- it.buf
 	}
-	if len(all) > 0 {
-		return errors.Join(all...)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
-	if err := ctx.Err(); err != nil && !errors.Is(err, context.Canceled) {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	// reduce
 	res.Mean = make([][]float32, ng)
 	for g := 0; g < ng; g++ {
-		total := 0
-		for _, wk := range workers {
-			total += wk.count[g]
-		}
-		var mean []float32
-		if total > 0 {
-			// reduce the workers' float32 partial sums in float64
-			inv := 1 / float64(total)
-			for _, wk := range workers {
-				part := wk.acc[g]
-				if part == nil {
-					continue
-				}
-				if mean == nil {
-					mean = part
-					for j, v := range part {
-						mean[j] = float32(float64(v) * inv)
-					}
-					continue
-				}
-				for j, v := range part {
-					mean[j] += float32(float64(v) * inv)
-				}
-			}
-		}
+		mean := acc[g]
 		if mean == nil {
 			mean = make([]float32, n)
+		} else if count[g] > 0 {
+			inv := 1 / float64(count[g])
+			for j, v := range mean {
+				mean[j] = float32(float64(v) * inv)
+			}
 		}
 		res.Mean[g] = mean
 	}
@@ -511,55 +517,45 @@ feed:
 			res.Groups[g].Experiments = append(res.Groups[g].Experiments, inputs[i].Experiment.ID)
 		}
 	}
-	for _, wk := range workers {
-		res.BytesRead += wk.bytes
-	}
 	return nil
 }
 
-// fuse adds one experiment into acc (and ind when not nil): scale, then
-// either everything (side 0) or injected-half minus mirrored plane. The hot
-// loops are unrolled by four with bounds checks hoisted; partial sums are
-// float32 (the data's precision; each worker sums a share of the
-// experiments and the shares are combined in float64).
-func fuse(acc []float32, ind []float32, v []float32, p plan, plane, nml int) {
+// fuse adds voxels [from, to) of one experiment into acc (and ind when not
+// nil): scaled values (side 0), or injected-half voxels minus their mirror
+// across the midline. The hot loops are unrolled by four with bounds checks
+// hoisted; sums are float32, the data's precision, in input order.
+func fuse(acc []float32, ind []float32, v []float32, p plan, plane, nml, from, to int) {
 	s := float32(p.scale)
-	half := nml / 2
-	switch p.side {
-	case 0:
+	if p.side == 0 {
 		if ind != nil {
-			for j, x := range v {
-				d := x * s
+			for j := from; j < to; j++ {
+				d := v[j] * s
 				acc[j] += d
 				ind[j] = d
 			}
 			return
 		}
-		scaleAdd(acc[:len(v)], v, s)
-	default:
-		start, end := 0, half // injected planes
-		if p.side > 0 {
-			start, end = nml-half, nml
-		}
-		for ml := start; ml < end; ml++ {
-			mir := nml - 1 - ml
-			a := v[ml*plane : (ml+1)*plane]
-			b := v[mir*plane : (mir+1)*plane]
-			dst := acc[ml*plane : (ml+1)*plane]
-			if ind != nil {
-				di := ind[ml*plane : (ml+1)*plane]
-				di = di[:len(a)]
-				b = b[:len(a)]
-				dst = dst[:len(a)]
-				for j := range a {
-					d := (a[j] - b[j]) * s
-					dst[j] += d
-					di[j] = d
-				}
-				continue
+		scaleAdd(acc[from:to], v[from:to], s)
+		return
+	}
+	for j := from; j < to; {
+		ml := j / plane
+		end := min(to, (ml+1)*plane)
+		mir := (nml-1-ml)*plane + (j - ml*plane)
+		a := v[j:end]
+		b := v[mir : mir+len(a)]
+		if ind != nil {
+			di := ind[j:end]
+			dst := acc[j:end]
+			for k := range a {
+				d := (a[k] - b[k]) * s
+				dst[k] += d
+				di[k] = d
 			}
-			diffScaleAdd(dst, a, b, s)
+		} else {
+			diffScaleAdd(acc[j:end], a, b, s)
 		}
+		j = end
 	}
 }
 

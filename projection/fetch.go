@@ -328,3 +328,52 @@ func (f *Fetcher) get(ctx context.Context, client *http.Client, u string, handle
 	}
 	return nil
 }
+
+// LoadInputs pairs experiments with their cached summary and grid. ids
+// selects and orders them (nil: all of exps). Every problem (unknown id,
+// missing grid, unreadable summary) is reported at once; a missing summary
+// is not an error here (Aggregate decides whether it needs one).
+func LoadInputs(exps []Experiment, ids []int64, c Cache) ([]Input, error) {
+	byID := make(map[int64]*Experiment, len(exps))
+	for i := range exps {
+		byID[exps[i].ID] = &exps[i]
+	}
+	if ids == nil {
+		for i := range exps {
+			ids = append(ids, exps[i].ID)
+		}
+	}
+	var errs []error
+	var out []Input
+	for _, id := range ids {
+		e, ok := byID[id]
+		if !ok {
+			errs = append(errs, &ccc.Error{Op: "aggregate", Row: -1, Value: strconv.FormatInt(id, 10),
+				Msg: fmt.Sprintf("experiment %d is not in the experiment table", id), Hint: "check the id or ingest the table that lists it", Kind: ccc.ErrNotFound})
+			continue
+		}
+		in := Input{Experiment: *e}
+		if _, err := os.Stat(c.SummaryPath(id)); err == nil {
+			s, err := ReadSummaryFile(c.SummaryPath(id), id)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			in.Summary = s
+		}
+		p, err := c.GridPath(id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		in.GridPath = p
+		out = append(out, in)
+	}
+	if len(errs) > 0 {
+		if len(errs) > 20 {
+			errs = append(errs[:20], fmt.Errorf("... and %d more", len(errs)-20))
+		}
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
