@@ -127,7 +127,7 @@ func TestSynapsesCLI(t *testing.T) {
 		{"bad id", []string{"synapses", "query", "--pre", "12x"}, 2, "not an integer root id"},
 		{"bad resolution", []string{"synapses", "query", "--desired-resolution", "1,1"}, 2, "three numbers"},
 		{"bad format", []string{"synapses", "query", "--format", "xml"}, 2, "--format"},
-		{"bad ingest", []string{"synapses", "ingest", "--dataset", "m", "../../synapse/testdata/ingest/bad_root.csv"}, 1, "line 3"},
+		{"bad ingest", []string{"synapses", "ingest", "--dataset", "m", "../../synapse/testdata/ingest/bad_root.csv"}, 1, "bad_root.csv:3: row 1: field pre_pt_root_id"},
 	}
 	for _, c := range errCases {
 		t.Run(c.name, func(t *testing.T) {
