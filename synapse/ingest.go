@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -25,7 +26,7 @@ func ParseResolution(s string) (Resolution, error) {
 	}
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v <= 0 {
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
 			return r, fmt.Errorf("%w: resolution %q: %q is not a positive number (want X,Y,Z in nm, e.g. 4,4,40)", ccc.ErrUsage, s, p)
 		}
 		r[i] = v
