@@ -1,0 +1,198 @@
+package projection
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/zarr"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+var matrixIDRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// MatrixArtifact is the store artifact holding a matrix's values.
+func MatrixArtifact(id string) string { return "matrix/" + id }
+
+// WriteMatrixZarr writes the values as a chunked 2-d float64 Zarr v3 array
+// (rows x regions, zstd) with the indexes as attributes.
+func WriteMatrixZarr(dir string, m *Matrix) error {
+	rows, cols := len(m.Rows), len(m.RegionIDs)
+	attrs := map[string]any{"id": m.ID, "description": m.Description, "measurement_type": m.MeasurementType, "modality": m.Modality,
+		"unit": m.Unit, "data_item_index": m.Rows, "region_index": m.RegionIDs, "region_acronyms": m.RegionAcronyms, "hemisphere_id": m.Hemisphere}
+	_, err := zarr.Write(dir, zarr.Meta{Format: 3, Shape: []int{rows, cols}, Chunks: []int{min(max(rows, 1), 512), min(max(cols, 1), 512)},
+		Compressor: zarr.Zstd, FillValue: 0, Attributes: attrs, DimensionNames: []string{"data_item", "region"}}, m.Values)
+	return err
+}
+
+// ReadMatrixZarr reads a matrix written by WriteMatrixZarr.
+func ReadMatrixZarr(dir string) (*Matrix, error) {
+	vals, a, err := zarr.Read[float64](dir)
+	if err != nil {
+		return nil, err
+	}
+	at := a.Meta.Attributes
+	m := &Matrix{Values: vals}
+	m.ID, _ = at["id"].(string)
+	m.Description, _ = at["description"].(string)
+	m.MeasurementType, _ = at["measurement_type"].(string)
+	m.Modality, _ = at["modality"].(string)
+	m.Unit, _ = at["unit"].(string)
+	if h, ok := at["hemisphere_id"].(float64); ok {
+		m.Hemisphere = int(h)
+	}
+	for _, v := range asList(at["data_item_index"]) {
+		s, _ := v.(string)
+		m.Rows = append(m.Rows, s)
+	}
+	for _, v := range asList(at["region_index"]) {
+		f, _ := v.(float64)
+		m.RegionIDs = append(m.RegionIDs, int64(f))
+	}
+	for _, v := range asList(at["region_acronyms"]) {
+		s, _ := v.(string)
+		m.RegionAcronyms = append(m.RegionAcronyms, s)
+	}
+	if len(a.Meta.Shape) != 2 || a.Meta.Shape[0] != len(m.Rows) || a.Meta.Shape[1] != len(m.RegionIDs) || len(m.RegionAcronyms) != len(m.RegionIDs) {
+		return nil, &ccc.Error{Op: "read matrix", Path: dir, Row: -1, Msg: fmt.Sprintf("shape %v does not match the indexes (%d rows, %d regions)", a.Meta.Shape, len(m.Rows), len(m.RegionIDs)), Kind: ccc.ErrFormat}
+	}
+	return m, nil
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// SaveMatrix stores the matrix: values in artifact matrix/<id>/values.zarr
+// and one row in the dataset's ProjectionMeasurementMatrix table (other
+// matrices' rows are kept; a matrix with the same id is replaced).
+func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string, params map[string]any, inputs []string, wait time.Duration) (store.Version, error) {
+	if dataset == "" {
+		dataset = DefaultDataset
+	}
+	if !matrixIDRe.MatchString(m.ID) {
+		return store.Version{}, usage("matrix name %q: use letters, digits, '_', '.', '-'", m.ID)
+	}
+	if len(m.Values) != len(m.Rows)*len(m.RegionIDs) {
+		return store.Version{}, usage("matrix %s: %d values for %d x %d", m.ID, len(m.Values), len(m.Rows), len(m.RegionIDs))
+	}
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		return store.Version{}, err
+	}
+	old := ""
+	if ti, err := sn.Table(dataset, MatrixClass); err == nil {
+		old = ti.Path
+	}
+	if params == nil {
+		params = map[string]any{}
+	}
+	params["matrix"] = m.ID
+	params["measurement_type"] = m.MeasurementType
+	tx, err := st.Begin(ctx, store.TxOptions{Dataset: dataset, Message: fmt.Sprintf("projection matrix %s: %d x %d %s", m.ID, len(m.Rows), len(m.RegionIDs), m.MeasurementType),
+		Inputs: inputs, Params: params, Wait: wait})
+	if err != nil {
+		return store.Version{}, err
+	}
+	defer tx.Rollback()
+	dir, err := tx.ArtifactDir(MatrixArtifact(m.ID))
+	if err != nil {
+		return store.Version{}, err
+	}
+	if err := WriteMatrixZarr(filepath.Join(dir, "values.zarr"), m); err != nil {
+		return store.Version{}, err
+	}
+	rec := map[string]any{"id": m.ID, "description": m.Description, "measurement_type": m.MeasurementType, "modality": m.Modality,
+		"unit": m.Unit, "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": m.RegionIDs, "data_item_index": m.Rows,
+		"hemisphere_id": m.Hemisphere, "n_data_items": len(m.Rows), "n_regions": len(m.RegionIDs)}
+	js, _ := json.Marshal(rec)
+	tmp := filepath.Join(tx.StagingDir(), "matrix.ndjson")
+	if err := os.WriteFile(tmp, append(js, '\n'), 0o644); err != nil {
+		return store.Version{}, err
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return store.Version{}, err
+	}
+	defer db.Close()
+	sel := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', description: 'VARCHAR',
+		measurement_type: 'VARCHAR', modality: 'VARCHAR', unit: 'VARCHAR', "values": 'VARCHAR', region_index: 'BIGINT[]',
+		data_item_index: 'VARCHAR[]', hemisphere_id: 'INTEGER', n_data_items: 'BIGINT', n_regions: 'BIGINT'})`, sqlString(tmp))
+	if old != "" {
+		sel = fmt.Sprintf(`SELECT * FROM read_parquet(%s) WHERE id <> %s UNION ALL BY NAME %s`, sqlString(old), sqlString(m.ID), sel)
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, sel, sqlString(tx.TablePath(MatrixClass)))); err != nil {
+		return store.Version{}, fmt.Errorf("write %s table: %w", MatrixClass, err)
+	}
+	return tx.Commit()
+}
+
+// LoadMatrix reads matrix id of dataset from the store at ref.
+func LoadMatrix(st *store.Store, ref store.Ref, dataset, id string) (*Matrix, error) {
+	if dataset == "" {
+		dataset = DefaultDataset
+	}
+	sn, err := st.Snapshot(ref)
+	if err != nil {
+		return nil, err
+	}
+	art, err := sn.Artifact(dataset, MatrixArtifact(id))
+	if err != nil {
+		names := MatrixNames(sn, dataset)
+		return nil, &ccc.Error{Op: "load matrix", Path: st.Dir(), Row: -1, Value: id, Msg: "no such projection matrix",
+			Hint: "matrices in " + dataset + ": " + strings.Join(names, ", "), Kind: ccc.ErrNotFound}
+	}
+	return ReadMatrixZarr(filepath.Join(art.Dir, "values.zarr"))
+}
+
+// MatrixNames lists the matrices of a dataset.
+func MatrixNames(sn *store.Snapshot, dataset string) []string {
+	var out []string
+	for _, a := range sn.Artifacts(dataset) {
+		if strings.HasPrefix(a.Name, "matrix/") {
+			out = append(out, strings.TrimPrefix(a.Name, "matrix/"))
+		}
+	}
+	return out
+}
+
+// WriteMatrixParquet writes the matrix wide (data_item, one DOUBLE column
+// per region acronym) as Parquet through DuckDB.
+func WriteMatrixParquet(ctx context.Context, m *Matrix, path string) error {
+	tmp, err := os.CreateTemp("", "ccc-matrix-*.csv")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := m.WriteCSV(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	var cols []string
+	cols = append(cols, "'data_item': 'VARCHAR'")
+	for _, a := range m.RegionAcronyms {
+		cols = append(cols, sqlString(a)+": 'DOUBLE'")
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	q := fmt.Sprintf(`COPY (SELECT * FROM read_csv(%s, header=true, columns={%s})) TO %s (FORMAT parquet, COMPRESSION zstd)`,
+		sqlString(tmp.Name()), strings.Join(cols, ", "), sqlString(path))
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("write parquet %s: %w", path, err)
+	}
+	return nil
+}
