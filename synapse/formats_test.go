@@ -133,7 +133,7 @@ func TestIngestArrowAndOutputs(t *testing.T) {
 		}
 		var n int64
 		var s float64
-		if err := db.QueryRow("SELECT count(*), sum(size) FROM read_parquet('" + out + "')").Scan(&n, &s); err != nil {
+		if err := db.QueryRow("SELECT count(*), sum(size) FROM read_parquet('"+out+"')").Scan(&n, &s); err != nil {
 			t.Fatal(err)
 		}
 		if n != 2 || s != 30 {
