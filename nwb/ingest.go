@@ -652,3 +652,19 @@ func toInt64s(v []int) any {
 	}
 	return out
 }
+
+// VolumeLocator returns an IngestOptions.Locate function that maps CCF
+// points (um) to regions through an annotation volume.
+func VolumeLocator(o *atlas.Ontology, v *atlas.Volume) func(x, y, z float64) (int64, bool) {
+	return func(x, y, z float64) (int64, bool) {
+		label, inside := v.LabelAt(x, y, z)
+		if !inside || label == 0 {
+			return 0, false
+		}
+		r, ok := o.ByLabel(int64(label))
+		if !ok {
+			return 0, false
+		}
+		return r.ID, true
+	}
+}

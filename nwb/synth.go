@@ -15,7 +15,7 @@ type SynthOptions struct {
 	ChunkRows  int      // chunk length along time; default 1024
 	Units      int      // units; default 8
 	SpikesPer  int      // mean spikes per unit; default 20
-	Locations  []string // location labels cycled over electrodes (default VISp, VISp5, CA1, LGd)
+	Locations  []string // location labels cycled over electrodes (default: by depth, see WriteSynthetic)
 	Seed       uint64
 }
 
@@ -43,9 +43,6 @@ func WriteSynthetic(p string, o SynthOptions) error {
 	}
 	if o.SpikesPer <= 0 {
 		o.SpikesPer = 20
-	}
-	if len(o.Locations) == 0 {
-		o.Locations = []string{"VISp", "VISp5", "CA1", "LGd"}
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, 42))
 	f, err := hdf5.Create(p)
@@ -96,12 +93,28 @@ func WriteSynthetic(p string, o SynthOptions) error {
 	local := make([]int64, n)
 	for i := 0; i < n; i++ {
 		ids[i] = int64(i)
-		// a straight shank through visual cortex, CCF um (AP, DV, ML)
-		x[i] = 8600 + 2*float64(i)
-		y[i] = 400 + 20*float64(i)
-		z[i] = 9200 - 3*float64(i)
+		// a straight shank, CCF um (AP, DV, ML), from visual cortex down
+		// to the thalamus (through atlas.DemoBoxes' VISp, Isocortex, TH)
+		x[i] = 4000 + 2*float64(i)
+		y[i] = 1000 + 5000*float64(i)/float64(n)
+		z[i] = 3000 + float64(i)
 		imp[i] = math.NaN()
-		loc[i] = o.Locations[i*len(o.Locations)/n]
+		if len(o.Locations) > 0 {
+			loc[i] = o.Locations[i*len(o.Locations)/n]
+		} else {
+			// labels as a histology pipeline might give them; the CA1 ones
+			// are deliberately wrong (the shank is in cortex there)
+			switch {
+			case y[i] < 1200:
+				loc[i] = "VISp1"
+			case y[i] < 2400:
+				loc[i] = "VISp"
+			case y[i] < 4400:
+				loc[i] = "CA1"
+			default:
+				loc[i] = "LGd"
+			}
+		}
 		filt[i] = "AP band: 500 Hz high-pass"
 		gname[i] = "probeA"
 		refs[i] = hdf5.Ref{Path: eg}

@@ -69,6 +69,17 @@ func runNWBIngest(o *nwbIngestOptions) error {
 	opts := nwb.IngestOptions{Dataset: o.Dataset, Workers: o.Workers, Message: o.Message}
 	if a, err := atlas.Open(st, store.Ref{}, o.Atlas); err == nil {
 		opts.Ontology = a.Ontology
+		if res := a.Resolutions(); len(res) > 0 {
+			finest := res[0]
+			for _, r := range res {
+				finest = min(finest, r)
+			}
+			if v, err := a.Volume(finest); err == nil {
+				opts.Locate = nwb.VolumeLocator(a.Ontology, v)
+			} else {
+				return err
+			}
+		}
 	} else if o.Atlas != "" {
 		return err
 	} else if ont, err := atlas.LoadDefault(); err == nil {

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ccc-connectivity/ccc/internal/testenv"
+	"github.com/ccc-connectivity/ccc/nwb"
+)
+
+func runNWBCmd(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), args, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Getenv: func(string) string { return "" }})
+	return code, out.String(), errOut.String()
+}
+
+func TestNWBCommands(t *testing.T) {
+	dir := t.TempDir()
+	syn := filepath.Join(dir, "syn.nwb")
+	if err := nwb.WriteSynthetic(syn, nwb.SynthOptions{Electrodes: 6, Samples: 40, Units: 3, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.nwb")
+	os.WriteFile(bad, []byte("nope"), 0o644)
+
+	code, out, errOut := runNWBCmd(t, "nwb", "info", syn)
+	if code != 0 || !strings.Contains(out, "synthetic-0001") || !strings.Contains(out, "/units") || !strings.Contains(out, "ElectricalSeries") {
+		t.Fatalf("info: %d %s %s", code, out, errOut)
+	}
+	code, out, _ = runNWBCmd(t, "nwb", "table", syn, "/general/extracellular_ephys/electrodes", "--columns", "location,x")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 7 || lines[0] != "id,location,x" || !strings.HasPrefix(lines[1], "0,VISp1,4000") {
+		t.Fatalf("table: %d %q", code, lines)
+	}
+	pq := filepath.Join(dir, "units.parquet")
+	if code, _, errOut = runNWBCmd(t, "nwb", "table", syn, "/units", "--out", pq); code != 0 {
+		t.Fatalf("parquet: %s", errOut)
+	}
+	if b, _ := os.ReadFile(pq); !bytes.HasPrefix(b, []byte("PAR1")) {
+		t.Fatal("not parquet")
+	}
+	code, out, _ = runNWBCmd(t, "nwb", "series", syn, "/acquisition/ElectricalSeries", "--count", "2", "--channels", "0:2")
+	if code != 0 || !strings.Contains(out, "int16 [40 6]") || !strings.Contains(out, "rate 30000 Hz") {
+		t.Fatalf("series: %s", out)
+	}
+	if code, _, errOut = runNWBCmd(t, "nwb", "info", bad); code != 2 || !strings.Contains(errOut, "bad.nwb") || !strings.Contains(errOut, "not an HDF5 file") {
+		t.Fatalf("bad: %d %s", code, errOut)
+	}
+	if code, _, errOut = runNWBCmd(t, "nwb", "table", syn, "/general"); code != 2 || !strings.Contains(errOut, "not a DynamicTable") {
+		t.Fatalf("not a table: %d %s", code, errOut)
+	}
+	if code, _, errOut = runNWBCmd(t, "nwb", "schema", syn); code != 2 || !strings.Contains(errOut, "caches no specifications") {
+		t.Fatalf("schema without specs: %d %s", code, errOut)
+	}
+
+	// ingest a directory holding one good and one bad file
+	store := filepath.Join(dir, "store")
+	if code, _, errOut = runNWBCmd(t, "init", store); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	code, out, errOut = runNWBCmd(t, "--store", store, "-q", "nwb", "ingest", dir, "--dataset", "demo")
+	if code != 1 || !strings.Contains(errOut, "bad.nwb") || !strings.Contains(out, "6 electrodes, 3 units") || !strings.Contains(out, "version") {
+		t.Fatalf("ingest: %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+func TestNWBSchemaRealFile(t *testing.T) {
+	p := testenv.SharedData(t, "nwb/aibs_ecephys.nwb")
+	code, out, errOut := runNWBCmd(t, "nwb", "schema", p, "--namespace", "ndx-aibs-ecephys")
+	if code != 0 || !strings.Contains(out, "  EcephysProbe:\n") || !strings.Contains(out, "is_a: Device") {
+		t.Fatalf("schema: %d %s", code, errOut)
+	}
+	code, out, _ = runNWBCmd(t, "nwb", "info", p, "--tree")
+	if code != 0 || !strings.Contains(out, "data float32 (10, 87) chunks (47320, 1)") || !strings.Contains(out, "ndx-aibs-ecephys 0.2.0") {
+		t.Fatalf("info: %s", out)
+	}
+}
