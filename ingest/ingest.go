@@ -227,18 +227,22 @@ func (j *job) run(ctx context.Context) error {
 	j.bar = progress.New(progressWriter(o), "ingest "+m.Class, "rows", total, o.Quiet)
 	defer j.bar.Finish()
 	j.bad = map[string]bool{}
-	var sels []string
+	var sels, plains []string
 	for i, f := range j.files {
 		if err := f.prepare(work, i, m.Class); err != nil {
 			return err
 		}
-		sel, err := j.load(ctx, i, f)
+		sel, plain, err := j.load(ctx, i, f)
 		if err != nil {
 			return err
 		}
 		sels = append(sels, sel)
+		plains = append(plains, plain)
 	}
 	if err := j.exec(ctx, "CREATE VIEW w AS "+strings.Join(sels, " UNION ALL ")); err != nil {
+		return err
+	}
+	if err := j.exec(ctx, "CREATE VIEW wv AS "+strings.Join(plains, " UNION ALL ")); err != nil {
 		return err
 	}
 	r.Seconds["map"] = time.Since(t0).Seconds()
@@ -307,16 +311,18 @@ func progressWriter(o *Options) io.Writer {
 	return o.Progress
 }
 
-// load describes and maps one input file and returns its coercing SELECT.
-func (j *job) load(ctx context.Context, i int, f *inputFile) (string, error) {
-	src := f.sourceSQL()
+// load describes and maps one input file and returns its coercing SELECT
+// (with __file, __row and the __bad_ columns of the checks), and the same
+// values only (for the write pass).
+func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, error) {
+	src := f.sourceSQL(true)
 	cols, err := j.describe(ctx, src)
 	if err != nil {
-		return "", &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: fmt.Sprintf("cannot read as %s", f.Format), Kind: ccc.ErrFormat, Err: err}
+		return "", "", &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: fmt.Sprintf("cannot read as %s", f.Format), Kind: ccc.ErrFormat, Err: err}
 	}
 	mp, err := mapColumns(j.m, cols, j.o.Map, f.Path)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if i == 0 {
 		for c, ref := range mp.refs {
@@ -332,14 +338,22 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, error) {
 		}
 	}
 	sel := []string{fmt.Sprintf("%d::INTEGER AS __file", i), "__row::BIGINT AS __row"}
+	var plain []string
 	for k, fl := range j.m.Fields {
 		ref, ok := mp.refs[fl.Column]
 		if !ok {
-			sel = append(sel, fmt.Sprintf("NULL::%s AS %s", fl.Type(), quoteIdent(fl.Column)), fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
+			v := fmt.Sprintf("NULL::%s AS %s", fl.Type(), quoteIdent(fl.Column))
+			sel = append(sel, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
+			plain = append(plain, v)
 			continue
 		}
 		v, bad := fieldExprs(fl, ref)
-		sel = append(sel, fmt.Sprintf("CAST(%s AS %s) AS %s", v, fl.Type(), quoteIdent(fl.Column)))
+		if strings.TrimSpace(v) != ref.expr() || ref.Type != fl.Type() {
+			v = fmt.Sprintf("CAST(%s AS %s)", v, fl.Type())
+		}
+		v += " AS " + quoteIdent(fl.Column)
+		sel = append(sel, v)
+		plain = append(plain, v)
 		if bad == "" {
 			sel = append(sel, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
 		} else {
@@ -347,7 +361,8 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, error) {
 			j.bad[fl.Column] = true
 		}
 	}
-	return fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(sel, ", "), src), nil
+	return fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(sel, ", "), src),
+		fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(plain, ", "), f.sourceSQL(false)), nil
 }
 
 func (j *job) describe(ctx context.Context, src string) ([]srcColumn, error) {
@@ -631,6 +646,9 @@ func (j *job) duplicates(ctx context.Context, drops *[]string) error {
 // finalView defines the rows to write: w's columns in slot order, lenient
 // drops and nulls applied, duplicates (lenient) keeping the first row.
 func (j *job) finalView(drops []string, nulls map[string][]string) string {
+	if len(drops) == 0 && len(nulls) == 0 {
+		return "CREATE VIEW final AS SELECT * FROM wv"
+	}
 	var sel []string
 	for _, f := range j.m.Fields {
 		col := quoteIdent(f.Column)

@@ -97,18 +97,26 @@ func ExpandInputs(args []string, format Format) ([]string, error) {
 }
 
 // sourceSQL returns a SELECT over one input with a leading __row column
-// (0-based record index within the file).
-func (f *inputFile) sourceSQL() string {
+// (0-based record index within the file); without withRow, __row is NULL
+// (cheaper: the write pass does not need it).
+func (f *inputFile) sourceSQL(withRow bool) string {
 	p := quoteString(f.read)
+	rowNum := "(row_number() OVER ()) - 1"
+	if !withRow {
+		rowNum = "NULL::BIGINT"
+	}
 	switch f.Format {
 	case FormatParquet:
+		if !withRow {
+			return fmt.Sprintf("SELECT NULL::BIGINT AS __row, * FROM read_parquet(%s)", p)
+		}
 		return fmt.Sprintf("SELECT file_row_number AS __row, * EXCLUDE (file_row_number) FROM read_parquet(%s, file_row_number = true)", p)
 	case FormatCSV:
-		return fmt.Sprintf("SELECT (row_number() OVER ()) - 1 AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = ',')", p)
+		return fmt.Sprintf("SELECT %s AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = ',')", rowNum, p)
 	case FormatTSV:
-		return fmt.Sprintf("SELECT (row_number() OVER ()) - 1 AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = '\\t')", p)
+		return fmt.Sprintf("SELECT %s AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = '\\t')", rowNum, p)
 	default: // JSON, JSONL and converted YAML
-		return fmt.Sprintf("SELECT (row_number() OVER ()) - 1 AS __row, * FROM read_json(%s, format = 'auto')", p)
+		return fmt.Sprintf("SELECT %s AS __row, * FROM read_json(%s, format = 'auto')", rowNum, p)
 	}
 }
 
