@@ -393,6 +393,10 @@ func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE sel (r BIGINT)"); err != nil {
 		return err
 	}
+	all := p.filter.Pre == nil && p.filter.Post == nil && !p.filter.RemoveAutapses && p.filter.Row == nil
+	if all {
+		rows = nil // every row: no join needed
+	}
 	err = conn.Raw(func(dc any) error {
 		a, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "sel")
 		if err != nil {
@@ -463,7 +467,9 @@ func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint
 		}
 	}
 	where := []string{"t.file_row_number IN (SELECT r FROM sel)"}
-	if len(rows) > 0 {
+	if all {
+		where = []string{"true"}
+	} else if len(rows) > 0 {
 		lo, hi := ix.Roots[ix.Pre[rows[0]]], ix.Roots[ix.Pre[rows[len(rows)-1]]]
 		where = append(where, fmt.Sprintf("t.pre_pt_root_id BETWEEN %d AND %d", lo, hi),
 			fmt.Sprintf("t.file_row_number BETWEEN %d AND %d", rows[0], rows[len(rows)-1]))
