@@ -387,3 +387,75 @@ func TestIngest(t *testing.T) {
 		t.Fatalf("all-bad ingest: %v, versions %d -> %d", err, len(before), len(after))
 	}
 }
+
+// TestSyntheticReadByPyNWB checks that the synthetic files the quickstart
+// and the benchmarks use are valid enough for pynwb, and hold what our
+// reader sees.
+func TestSyntheticReadByPyNWB(t *testing.T) {
+	py := testenv.Python(t, "pynwb")
+	p := filepath.Join(t.TempDir(), "syn.nwb")
+	if err := WriteSynthetic(p, SynthOptions{Electrodes: 12, Samples: 64, Units: 5, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	script := `
+import sys, json, warnings
+warnings.filterwarnings("ignore")
+from pynwb import NWBHDF5IO
+with NWBHDF5IO(sys.argv[1], "r") as io:
+    f = io.read()
+    es = f.acquisition["ElectricalSeries"]
+    u = f.units.to_dataframe()
+    json.dump({"id": f.identifier, "loc": list(f.electrodes["location"][:]), "shape": list(es.data.shape),
+        "first": int(es.data[1, 2]), "rate": es.rate, "spikes": [len(s) for s in u["spike_times"]],
+        "quality": list(u["quality"])}, sys.stdout)
+`
+	out, err := exec.Command(py, "-c", script, p).Output()
+	if err != nil {
+		t.Fatalf("pynwb cannot read the synthetic file: %v", err)
+	}
+	var w struct {
+		ID      string
+		Loc     []string
+		Shape   []int
+		First   int64
+		Rate    float64
+		Spikes  []int
+		Quality []string
+	}
+	if err := json.Unmarshal(out, &w); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, _ := f.Series("/acquisition/ElectricalSeries")
+	a, _ := s.Data().Slice([]int{1, 2}, []int{1, 1})
+	first, _ := a.Int64()
+	un, _ := f.Table(UnitsPath)
+	st := cells(t, un, "spike_times")
+	loc := cells(t, mustTable(t, f, ElectrodesPath), "location")
+	if w.ID != "synthetic-0001" || !reflect.DeepEqual(s.Shape(), w.Shape) || first != w.First || s.Rate != w.Rate || len(loc) != len(w.Loc) {
+		t.Fatalf("pynwb %+v, ccc shape %v first %d rate %g", w, s.Shape(), first, s.Rate)
+	}
+	for i := range st {
+		if len(st[i].([]float64)) != w.Spikes[i] {
+			t.Fatalf("unit %d: %d spikes, pynwb %d", i, len(st[i].([]float64)), w.Spikes[i])
+		}
+	}
+	for i := range loc {
+		if loc[i] != w.Loc[i] {
+			t.Fatalf("location %d: %v vs %v", i, loc[i], w.Loc[i])
+		}
+	}
+}
+
+func mustTable(t *testing.T, f *File, p string) *Table {
+	t.Helper()
+	tb, err := f.Table(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tb
+}
