@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -145,6 +147,7 @@ func Run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	r.Committed = true
 	r.Provenance.Version = v.Number
 	r.Provenance.Inputs = v.Inputs
+	r.Provenance.SHA256 = inputsDigest(v.Inputs)
 	r.Provenance.Timestamp = v.Time
 	if t, ok := v.Datasets[o.Dataset].Tables[m.Class]; ok {
 		r.Counts.Total = t.Rows
@@ -297,6 +300,7 @@ func (j *job) run(ctx context.Context) error {
 	if o.DryRun {
 		return nil
 	}
+	j.tx.SetMeta("ingest:"+m.Class, map[string]any{"source": r.Provenance.Source, "mode": string(o.Mode), "rows": r.Counts.Rows, "instances": r.Counts.Instances, "warnings": r.Counts.Warnings, "unresolved": r.Unresolved})
 	if err := j.copyOut(ctx, out, j.tx.TablePath(m.Class)); err != nil {
 		return err
 	}
@@ -807,4 +811,17 @@ func (j *job) copyOut(ctx context.Context, q, path string) error {
 	close(done)
 	<-finished
 	return err
+}
+
+// inputsDigest is the sha256 of a single input, or of the lines
+// "path\0sha256\n" of several.
+func inputsDigest(in []store.Input) string {
+	if len(in) == 1 {
+		return in[0].SHA256
+	}
+	h := sha256.New()
+	for _, i := range in {
+		fmt.Fprintf(h, "%s\x00%s\n", i.Path, i.SHA256)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -68,7 +68,8 @@ type Counts struct {
 // Provenance says where the data came from and where it went.
 type Provenance struct {
 	Source        string        `json:"source"`
-	Inputs        []store.Input `json:"inputs"` // with sha256
+	SHA256        string        `json:"sha256"` // of the input (several: of their "path\0sha256\n" lines)
+	Inputs        []store.Input `json:"inputs"` // each with its sha256
 	Timestamp     time.Time     `json:"timestamp"`
 	Version       int           `json:"version"` // store version committed, 0 when nothing was
 	Store         string        `json:"store"`

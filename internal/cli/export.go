@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ccc-connectivity/ccc/ingest"
+	"github.com/ccc-connectivity/ccc/linkml"
 )
 
 type exportOptions struct {
@@ -19,6 +20,7 @@ type exportOptions struct {
 	Format  string
 	Ref     refFlags
 	Out     string
+	Schema  string
 }
 
 func init() { register(40, newCmdExport) }
@@ -43,6 +45,7 @@ OUT '-' writes to standard output. The format defaults to OUT's extension.`,
 	cmd.Flags().StringVar(&opts.Class, "class", "", "class to export (required)")
 	cmd.Flags().StringVar(&opts.Dataset, "dataset", "", "dataset (default: all, with a dataset column)")
 	cmd.Flags().StringVar(&opts.Format, "format", "", "parquet, csv, jsonl, json or yaml (default from OUT's extension)")
+	cmd.Flags().StringVar(&opts.Schema, "schema", "", "LinkML schema file (default: the built-in ccc schema)")
 	opts.Ref.add(cmd)
 	return cmd
 }
@@ -77,12 +80,18 @@ func runExport(c *cobra.Command, opts *exportOptions) error {
 	if err != nil {
 		return err
 	}
+	var sch *linkml.Schema
+	if opts.Schema != "" {
+		if sch, err = linkml.Load(opts.Schema, linkml.LoadOptions{}); err != nil {
+			return err
+		}
+	}
 	st, err := openStoreCLI(opts.IO, opts.Global)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	n, err := ingest.Export(c.Context(), st, ingest.ExportOptions{Class: opts.Class, Dataset: opts.Dataset, Ref: ref, Format: format}, opts.Out, opts.IO.Out)
+	n, err := ingest.Export(c.Context(), st, ingest.ExportOptions{Class: opts.Class, Dataset: opts.Dataset, Ref: ref, Format: format, Schema: sch}, opts.Out, opts.IO.Out)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/ingest"
+	"github.com/ccc-connectivity/ccc/linkml"
 )
 
 type ingestOptions struct {
@@ -28,6 +29,7 @@ type ingestOptions struct {
 	Wait      time.Duration
 	DryRun    bool
 	MemLimit  string
+	Schema    string
 	Inputs    []string
 }
 
@@ -73,6 +75,7 @@ Exit status: 0 committed, 1 rejected for data errors or conflicts (store unchang
 	f.DurationVar(&opts.Wait, "wait", 0, "wait up to this long for another writer (e.g. 2m)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "validate and report, but do not commit")
 	f.StringVar(&opts.MemLimit, "memory-limit", "", "DuckDB memory limit (default 768MB)")
+	f.StringVar(&opts.Schema, "schema", "", "LinkML schema file (default: the built-in ccc schema)")
 	return cmd
 }
 
@@ -105,6 +108,13 @@ func runIngest(c *cobra.Command, opts *ingestOptions) error {
 	default:
 		return usageErr("unknown --format %q (parquet, csv, tsv, json, jsonl, yaml)", opts.Format)
 	}
+	var sch *linkml.Schema
+	if opts.Schema != "" {
+		var err error
+		if sch, err = linkml.Load(opts.Schema, linkml.LoadOptions{}); err != nil {
+			return err
+		}
+	}
 	st, err := openStoreCLI(opts.IO, opts.Global)
 	if err != nil {
 		return err
@@ -113,7 +123,7 @@ func runIngest(c *cobra.Command, opts *ingestOptions) error {
 	r, err := ingest.Run(c.Context(), st, ingest.Options{
 		Class: opts.Class, Dataset: opts.Dataset, Inputs: opts.Inputs, Format: format, Map: maps,
 		Lenient: opts.Lenient, MaxErrors: opts.MaxErrors, Mode: mode, Message: opts.Message, Wait: opts.Wait,
-		DryRun: opts.DryRun, MemoryLimit: opts.MemLimit, Progress: opts.IO.ErrOut, Quiet: opts.Global.Quiet,
+		DryRun: opts.DryRun, MemoryLimit: opts.MemLimit, Schema: sch, Progress: opts.IO.ErrOut, Quiet: opts.Global.Quiet,
 	})
 	if r != nil && r.Counts.Rows > 0 || err == nil || errors.Is(err, ccc.ErrInvalidData) || errors.Is(err, ccc.ErrConflict) {
 		r.Summary(opts.IO.Out)
