@@ -83,3 +83,41 @@ func TestCheckAndGC(t *testing.T) {
 		t.Fatalf("quick: %+v", r)
 	}
 }
+
+func TestCheckArtifactsAndReadOnlyDB(t *testing.T) {
+	s, _ := Init(t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	tx, _ := s.Begin(ctx, TxOptions{Dataset: "atlas"})
+	d, _ := tx.ArtifactDir("annotation/25um")
+	os.WriteFile(filepath.Join(d, "0.0.0"), []byte("chunk"), 0o644)
+	writeParquet(t, tx.TablePath("BrainRegion"), 4, 0)
+	v, err := tx.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.Check(ctx, CheckOptions{}); !r.OK() || r.Artifacts != 1 {
+		t.Fatalf("%+v", r)
+	}
+	a := v.Datasets["atlas"].Artifacts["annotation/25um"]
+	os.WriteFile(filepath.Join(a.Dir, "0.0.0"), []byte("CHUNK"), 0o644)
+	r, _ := s.Check(ctx, CheckOptions{})
+	if r.OK() || !strings.Contains(r.Problems[0].String(), a.RelDir+" (version 1): content changed") {
+		t.Fatalf("%+v", r.Problems)
+	}
+
+	db, err := s.ReadOnlyDB(ctx, Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if n := count(t, db, "SELECT count(*) FROM BrainRegion"); n != 4 {
+		t.Fatal(n)
+	}
+	if _, err := db.Exec("COPY (SELECT 1) TO '" + filepath.Join(t.TempDir(), "x.csv") + "'"); err == nil {
+		t.Fatal("read-only DB wrote a file")
+	}
+	if _, err := db.Exec("SET enable_external_access = true"); err == nil {
+		t.Fatal("configuration not locked")
+	}
+}
