@@ -1,0 +1,38 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ccc-connectivity/ccc/internal/testenv"
+)
+
+// TestQuickstartProjections runs the store, atlas and projections steps on
+// the real data directory (experiment table, injection summary).
+func TestQuickstartProjections(t *testing.T) {
+	table := testenv.SharedData(t, "allen-connectivity/allenAtlasProjection_info.csv")
+	data := filepath.Dir(filepath.Dir(table))
+	out := t.TempDir()
+	stdout, e, code := runProj(t, "quickstart", "--only", "store,atlas,projections", "--out", out, "--data", data)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, e, stdout)
+	}
+	for _, w := range []string{
+		"2917 experiments (498 wild type, 2419 Cre)",
+		"283 experiments (33 wild type)",
+		"experiment 100141219: 38 unionize records, injection volume 0.2043 mm^3",
+		"artifact aggregate/quickstart-ap",
+		"40 cells x 6 regions",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("quickstart output lacks %q:\n%s", w, stdout)
+		}
+	}
+	for _, f := range []string{"visp_experiments.csv", "projection_metadata.csv", "projection_horizontal_max.png", "projection_coronal.png", "projection_matrix.png"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
