@@ -286,6 +286,22 @@ func TestRoundTripParquetNested(t *testing.T) {
 		t.Fatalf("jsonl round trip differs in %d rows", diff1)
 	}
 
+	// A JSON array file round-trips too.
+	js := filepath.Join(dir, "out.json")
+	if _, err := Export(ctx, s, ExportOptions{Class: "Synapse", Dataset: "syn", Format: "json"}, js, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(ctx, s, Options{Class: "Synapse", Dataset: "syn4", Inputs: []string{js}}); err != nil {
+		t.Fatal(err)
+	}
+	out4 := filepath.Join(dir, "out4.parquet")
+	Export(ctx, s, ExportOptions{Class: "Synapse", Dataset: "syn4", Format: "parquet"}, out4, nil)
+	q = fmt.Sprintf(`SELECT count(*) FROM (SELECT %[1]s FROM '%[2]s' EXCEPT ALL SELECT %[1]s FROM '%[3]s')`, cols, src, out4)
+	db.QueryRow(q).Scan(&diff1)
+	if diff1 != 0 {
+		t.Fatalf("json round trip differs in %d rows", diff1)
+	}
+
 	// YAML: nested objects, absent values omitted, ids typed.
 	y := filepath.Join(dir, "out.yaml")
 	if _, err := Export(ctx, s, ExportOptions{Class: "Synapse", Dataset: "syn", Format: "yaml"}, y, nil); err != nil {
