@@ -14,6 +14,7 @@ import (
 	"unsafe"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/metaimage"
 )
 
 // Grid is a projection density grid in the Allen CCF: Dims are (AP, DV, ML)
@@ -60,7 +61,8 @@ type gridHeader struct {
 	dataFile string // absolute; "" = data follows the header in the same file
 	offset   int64  // data offset within dataFile (NRRD attached data)
 	gzip     bool
-	elemSize int // 4 float32, 8 float64
+	elemSize int       // 4 float32, 8 float64
+	pre      []float32 // data already decoded (MetaImage slow path)
 }
 
 // ReadGrid reads a projection grid: a MetaImage header (.mhd with its .raw),
@@ -94,7 +96,9 @@ func ReadGrid(path string, want [3]int, buf []float32) (*Grid, error) {
 	} else {
 		buf = make([]float32, n)
 	}
-	if err := readGridData(h, buf); err != nil {
+	if h.pre != nil {
+		copy(buf, h.pre)
+	} else if err := readGridData(h, buf); err != nil {
 		return nil, err
 	}
 	return &Grid{Dims: h.dims, Spacing: h.spacing, Data: buf}, nil
@@ -131,63 +135,90 @@ func spacingFor(d [3]int) float64 {
 	return 0
 }
 
-// readMHD parses the small MetaImage header the Allen grids come with.
+// readMHD parses a MetaImage header with formats/metaimage. The Allen
+// layout (float or double samples in a separate uncompressed .raw) is read
+// by the fast path into the caller's buffer; anything else MetaImage allows
+// (.mha LOCAL data, zlib compression, integer samples) is decoded by
+// formats/metaimage and converted.
 func readMHD(path string) (gridHeader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return gridHeader{}, gridErr(path, "cannot read", "run 'ccc projections fetch' for this experiment", ccc.ErrNotFound)
 	}
 	defer f.Close()
-	kv := map[string]string{}
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<16))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		if !ok {
-			continue
-		}
-		kv[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	mh, err := metaimage.ReadHeader(bufio.NewReader(io.LimitReader(f, 1<<20)), path)
+	if err != nil {
+		return gridHeader{}, &ccc.Error{Op: "read grid", Path: path, Row: -1, Msg: "bad MetaImage header", Kind: ccc.ErrFormat, Err: err}
 	}
 	bad := func(msg string) (gridHeader, error) {
 		return gridHeader{}, gridErr(path, msg, "", ccc.ErrFormat)
 	}
-	if kv["NDims"] != "3" {
-		return bad(fmt.Sprintf("NDims is %q, want 3", kv["NDims"]))
+	if mh.NDims != 3 || len(mh.DimSize) != 3 || mh.Channels > 1 {
+		return bad(fmt.Sprintf("a projection grid has 3 dimensions and 1 channel (NDims %d)", mh.NDims))
 	}
 	h := gridHeader{}
-	dims := strings.Fields(kv["DimSize"])
-	if len(dims) != 3 {
-		return bad("DimSize must have 3 values")
-	}
-	for i, d := range dims {
-		v, err := strconv.Atoi(d)
-		if err != nil || v <= 0 || v > 1<<14 {
-			return bad(fmt.Sprintf("bad DimSize %q", kv["DimSize"]))
+	for i, d := range mh.DimSize {
+		if d <= 0 || d > 1<<14 {
+			return bad(fmt.Sprintf("bad DimSize %v", mh.DimSize))
 		}
-		h.dims[i] = v
+		h.dims[i] = d
 	}
-	if sp := strings.Fields(kv["ElementSpacing"]); len(sp) > 0 {
-		h.spacing, _ = strconv.ParseFloat(sp[0], 64)
+	if len(mh.ElementSpacing) > 0 {
+		h.spacing = mh.ElementSpacing[0]
 	}
-	switch kv["ElementType"] {
-	case "MET_FLOAT":
-		h.elemSize = 4
-	case "MET_DOUBLE":
+	fast := !mh.Compressed && !mh.ByteOrderMSB && mh.ElementDataFile != "LOCAL" && mh.HeaderSize >= 0 &&
+		(mh.ElementType == "MET_FLOAT" || mh.ElementType == "MET_DOUBLE") && !strings.ContainsAny(mh.ElementDataFile, "% ")
+	if !fast {
+		img, err := metaimage.ReadFile(path)
+		if err != nil {
+			return gridHeader{}, &ccc.Error{Op: "read grid", Path: path, Row: -1, Msg: "cannot read the MetaImage data", Kind: ccc.ErrInvalidData, Err: err}
+		}
+		h.pre, err = toFloat32(img.Data)
+		if err != nil {
+			return bad(err.Error())
+		}
+		if len(h.pre) != h.dims[0]*h.dims[1]*h.dims[2] {
+			return bad("sample count does not match DimSize")
+		}
+		h.dataFile = path
+		return h, nil
+	}
+	h.elemSize = 4
+	if mh.ElementType == "MET_DOUBLE" {
 		h.elemSize = 8
-	default:
-		return bad(fmt.Sprintf("ElementType %q not supported (MET_FLOAT, MET_DOUBLE)", kv["ElementType"]))
 	}
-	if strings.EqualFold(kv["BinaryDataByteOrderMSB"], "True") || strings.EqualFold(kv["ElementByteOrderMSB"], "True") {
-		return bad("big-endian data not supported")
-	}
-	if strings.EqualFold(kv["CompressedData"], "True") {
-		return bad("compressed MetaImage data not supported")
-	}
-	df := kv["ElementDataFile"]
-	if df == "" || df == "LOCAL" || df == "LIST" || strings.Contains(df, "%") {
-		return bad(fmt.Sprintf("ElementDataFile %q not supported (a separate .raw file)", df))
-	}
-	h.dataFile = filepath.Join(filepath.Dir(path), filepath.FromSlash(df))
+	h.offset = int64(mh.HeaderSize)
+	h.dataFile = filepath.Join(filepath.Dir(path), filepath.FromSlash(mh.ElementDataFile))
 	return h, nil
+}
+
+func toFloat32(data any) ([]float32, error) {
+	conv := func(n int, at func(i int) float32) []float32 {
+		out := make([]float32, n)
+		for i := range out {
+			out[i] = at(i)
+		}
+		return out
+	}
+	switch d := data.(type) {
+	case []float32:
+		return d, nil
+	case []float64:
+		return conv(len(d), func(i int) float32 { return float32(d[i]) }), nil
+	case []uint8:
+		return conv(len(d), func(i int) float32 { return float32(d[i]) }), nil
+	case []int8:
+		return conv(len(d), func(i int) float32 { return float32(d[i]) }), nil
+	case []uint16:
+		return conv(len(d), func(i int) float32 { return float32(d[i]) }), nil
+	case []int16:
+		return conv(len(d), func(i int) float32 { return float32(d[i]) }), nil
+	case []uint32:
+		return conv(len(d), func(i int) float32 { return float32(d[i]) }), nil
+	case []int32:
+		return conv(len(d), func(i int) float32 { return float32(d[i]) }), nil
+	}
+	return nil, fmt.Errorf("sample type %T not supported for a projection grid", data)
 }
 
 // readNRRDHeader parses an NRRD header (attached or detached data).
