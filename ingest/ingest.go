@@ -480,14 +480,25 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE %s)", c.cond))
 		ptrs = append(ptrs, &c.count)
 	}
-	var dupExtra int64
+	// Identifiers that strictly increase in input order are unique: a
+	// streaming lag() proves it in the same pass; otherwise (unsorted, or
+	// NULL identifiers) a hash-based count(DISTINCT) pass decides.
+	var dupExtra, nonMono, nullIDs int64
+	from := "w"
 	if idMapped {
 		id := quoteIdent(m.ID.Column)
-		aggs = append(aggs, fmt.Sprintf("count(%s) - count(DISTINCT %s)", id, id))
-		ptrs = append(ptrs, &dupExtra)
+		from = fmt.Sprintf("(SELECT *, lag(%s) OVER () AS __prev_id FROM w)", id)
+		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE __prev_id >= %s)", id), fmt.Sprintf("count(*) FILTER (WHERE %s IS NULL)", id))
+		ptrs = append(ptrs, &nonMono, &nullIDs)
 	}
-	if err := j.conn.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM w").Scan(ptrs...); err != nil {
+	if err := j.conn.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+from).Scan(ptrs...); err != nil {
 		return nil, nil, fmt.Errorf("ingest: checks: %w", err)
+	}
+	if idMapped && (nonMono > 0 || nullIDs > 0) {
+		id := quoteIdent(m.ID.Column)
+		if err := j.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(%s) - count(DISTINCT %s) FROM w", id, id)).Scan(&dupExtra); err != nil {
+			return nil, nil, fmt.Errorf("ingest: duplicate check: %w", err)
+		}
 	}
 	j.bar.Add(r.Counts.Rows / 2)
 	for _, f := range unmappedReq {

@@ -323,3 +323,37 @@ func TestRoundTripParquetNested(t *testing.T) {
 		t.Fatalf("yaml round trip differs in %d rows", diff1)
 	}
 }
+
+func TestDuplicateDetectionUnsorted(t *testing.T) {
+	s := newStore(t)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, ids string
+		dups      int64
+	}{
+		{"sorted", "1 2 3 10 11", 0},
+		{"unsorted unique", "5 3 9 1 7", 0},
+		{"far apart", "5 3 9 1 5", 1},
+		{"null between", "4 , 4", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("id,pre_pt_root_id,post_pt_root_id\n")
+			for _, id := range strings.Split(tc.ids, " ") {
+				fmt.Fprintf(&b, "%s,1,2\n", strings.TrimSuffix(id, ","))
+			}
+			p := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")
+			os.WriteFile(p, []byte(b.String()), 0o644)
+			r, _ := Run(context.Background(), s, Options{Class: "Synapse", Dataset: "d", Inputs: []string{p}, DryRun: true, Lenient: true})
+			var dups int64
+			for _, w := range r.Warnings {
+				if strings.Contains(w.Message, "duplicate identifier") {
+					dups++
+				}
+			}
+			if dups != tc.dups {
+				t.Fatalf("duplicates %d, want %d (%+v)", dups, tc.dups, r.Warnings)
+			}
+		})
+	}
+}
