@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
@@ -114,12 +113,9 @@ func (m *Model) addSlot(sl *linkml.Slot, path []string, parent *linkml.Slot, dep
 			f.RefClass = sl.Range
 			f.SQLType = "VARCHAR"
 			if id := s.IdentifierSlot(sl.Range, true); id != nil {
-				t, pat, mn, mx := m.typeOf(id.Range)
-				f.SQLType = t
-				if f.Pattern == "" {
-					f.Pattern = pat
-				}
-				_, _ = mn, mx
+				// Values take the referenced identifier's type; bounds and
+				// patterns of that type are checked where the target is stored.
+				f.SQLType, _, _, _ = m.typeOf(id.Range)
 			}
 		}
 	default:
@@ -211,13 +207,4 @@ func (m *Model) nestedGroups() map[string][]*Field {
 		}
 	}
 	return g
-}
-
-func sortedStrings(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
