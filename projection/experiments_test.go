@@ -208,6 +208,26 @@ func TestRealExperimentTable(t *testing.T) {
 	if prefix <= int64(len(visp)) {
 		t.Fatalf("test data should show the prefix defect: prefix %d, hierarchy %d", prefix, len(visp))
 	}
+	// counts per primary injection region, every region of the table
+	rows, err := db.Query(`SELECT "structure-id", count(*) FROM e GROUP BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nRegions := 0
+	for rows.Next() {
+		var sid string
+		var n int
+		rows.Scan(&sid, &n)
+		got, err := Find(exps, ont, FindOptions{Region: sid})
+		if err != nil || len(got) != n {
+			t.Fatalf("region %s: found %d (%v), SQL %d", sid, len(got), err, n)
+		}
+		nRegions++
+	}
+	rows.Close()
+	if nRegions < 100 {
+		t.Fatalf("only %d injection regions", nRegions)
+	}
 	if _, err := Find(exps, ont, FindOptions{Region: "NOPE"}); !errors.Is(err, ccc.ErrNotFound) {
 		t.Fatalf("unknown region: %v", err)
 	}
