@@ -78,7 +78,7 @@ func (f *File) Tree(p string) (*Node, error) {
 		return nil, err
 	}
 	n := &Node{Path: p, Name: baseName(p), Group: typ == hdf5.TypeGroup}
-	if err := f.fill(n); err != nil {
+	if err := f.fill(n, map[uint64]bool{}, 0); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -91,7 +91,10 @@ func baseName(p string) string {
 	return p[strings.LastIndexByte(p, '/')+1:]
 }
 
-func (f *File) fill(n *Node) error {
+func (f *File) fill(n *Node, seen map[uint64]bool, depth int) error {
+	if depth > 256 {
+		return errAt("read nwb", f.Path, n.Path, ErrBadTable, "groups nested more than 256 deep", "", nil)
+	}
 	ty, ns := f.typeOf(n.Path)
 	n.NeurodataType, n.Namespace = ty, ns
 	if !n.Group {
@@ -115,7 +118,12 @@ func (f *File) fill(n *Node) error {
 			continue
 		}
 		c := &Node{Path: m.Path, Name: m.Name, Group: m.Type == hdf5.TypeGroup}
-		if m.Link == hdf5.LinkSoft || m.Link == hdf5.LinkExternal {
+		if m.Link == hdf5.LinkSoft || m.Link == hdf5.LinkExternal || (c.Group && seen[m.Addr]) {
+			if c.Group && m.Link == hdf5.LinkHard {
+				c.Link = "(hard link to an object seen before)"
+				n.Children = append(n.Children, c)
+				continue
+			}
 			c.Link = m.Target
 			if m.Link == hdf5.LinkExternal {
 				c.Link = "(external)"
@@ -123,7 +131,10 @@ func (f *File) fill(n *Node) error {
 			n.Children = append(n.Children, c)
 			continue
 		}
-		if err := f.fill(c); err != nil {
+		if c.Group {
+			seen[m.Addr] = true
+		}
+		if err := f.fill(c, seen, depth+1); err != nil {
 			return err
 		}
 		n.Children = append(n.Children, c)

@@ -124,6 +124,10 @@ func (f *File) LinkML(o LinkMLOptions) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.linkml(nss, o)
+}
+
+func (f *File) linkml(nss []*Namespace, o LinkMLOptions) ([]byte, error) {
 	if len(nss) == 0 {
 		return nil, errAt("nwb schema", f.Path, "/specifications", ErrNoSpec, "the file caches no specifications", "write it with cache_spec=True (pynwb's default)", nil)
 	}

@@ -259,6 +259,7 @@ type Member struct {
 	Link   LinkKind   // hard, soft or external
 	Target string     // soft link target path ("" for hard links)
 	Type   ObjectType // type of the object linked to (TypeUnknown when dangling)
+	Addr   uint64     // address of the object in the file (identifies hard links to one object)
 }
 
 // Members lists a group's links in name order. Soft links are reported with
@@ -311,6 +312,7 @@ func (g *Group) Members() ([]Member, error) {
 		if m.Link != LinkExternal {
 			var oi C.H5O_info_t
 			if C.H5Oget_info_by_name2(gid, buf, &oi, C.H5O_INFO_BASIC, C.H5P_DEFAULT) >= 0 {
+				m.Addr = uint64(oi.addr)
 				switch oi._type {
 				case C.H5O_TYPE_GROUP:
 					m.Type = TypeGroup
@@ -328,9 +330,17 @@ func (g *Group) Members() ([]Member, error) {
 }
 
 // Walk calls fn for every link below g, depth first in name order. Soft
-// links are reported but not followed (so cycles cannot loop). Returning
-// an error from fn stops the walk.
+// links are reported but not followed, and a group reached again through
+// another hard link is reported but not entered again (so cycles cannot
+// loop). Returning an error from fn stops the walk.
 func (g *Group) Walk(fn func(m Member) error) error {
+	return g.walk(fn, map[uint64]bool{}, 0)
+}
+
+func (g *Group) walk(fn func(m Member) error, seen map[uint64]bool, depth int) error {
+	if depth > 256 {
+		return newErr("read hdf5", g.f.path, g.path, ErrCorrupt, "groups nested more than 256 deep", nil)
+	}
 	ms, err := g.Members()
 	if err != nil {
 		return err
@@ -339,8 +349,9 @@ func (g *Group) Walk(fn func(m Member) error) error {
 		if err := fn(m); err != nil {
 			return err
 		}
-		if m.Link == LinkHard && m.Type == TypeGroup {
-			if err := (&Group{object{g.f, m.Path}}).Walk(fn); err != nil {
+		if m.Link == LinkHard && m.Type == TypeGroup && !seen[m.Addr] {
+			seen[m.Addr] = true
+			if err := (&Group{object{g.f, m.Path}}).walk(fn, seen, depth+1); err != nil {
 				return err
 			}
 		}

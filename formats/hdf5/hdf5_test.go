@@ -361,3 +361,133 @@ json.dump(out, sys.stdout)
 		})
 	}
 }
+
+// TestH5pyTypes reads types the package writer does not make, written by
+// h5py: region references, fixed-length strings, compound with strings and
+// references, enums, float16, an empty (null) attribute.
+func TestH5pyTypes(t *testing.T) {
+	py := testenv.Python(t, "h5py", "numpy")
+	p := filepath.Join(t.TempDir(), "types.h5")
+	script := `
+import h5py, numpy as np, sys
+with h5py.File(sys.argv[1], "w") as f:
+    d = f.create_dataset("grid", data=np.arange(30, dtype="<i4").reshape(5, 6))
+    g = f.create_group("grp")
+    rr = f.create_dataset("regions", (2,), dtype=h5py.regionref_dtype)
+    rr[0] = d.regionref[1:3, 2:5]
+    rr[1] = d.regionref[4, 0]
+    f.create_dataset("fixed", data=np.array([b"ab", b"cde", b""], dtype="S4"))
+    ct = np.dtype([("idx", "<i4"), ("name", h5py.string_dtype()), ("target", h5py.ref_dtype), ("w", "<f8")])
+    c = f.create_dataset("comp", (2,), dtype=ct)
+    c[0] = (7, "seven", g.ref, 0.5)
+    c[1] = (-1, "minus", d.ref, 1.5)
+    et = h5py.enum_dtype({"RED": 0, "GREEN": 5, "BLUE": 9}, basetype="u1")
+    f.create_dataset("enum", data=np.array([0, 9, 5], dtype="u1"), dtype=et)
+    f.create_dataset("half", data=np.array([1.5, -2.25], dtype="<f2"))
+    f.create_dataset("big", data=np.array([2**63 + 5], dtype="<u8"))
+    f.attrs.create("empty", h5py.Empty("f8"))
+`
+	if out, err := exec.Command(py, "-c", script, p).CombinedOutput(); err != nil {
+		t.Fatalf("h5py: %v\n%s", err, out)
+	}
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	read := func(path string) *Array {
+		t.Helper()
+		d, err := f.Dataset(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := d.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	refs, _ := read("/regions").Refs()
+	if refs[0].Path != "/grid" || len(refs[0].Region.Blocks) != 1 ||
+		!reflect.DeepEqual(refs[0].Region.Blocks[0], [2][]int64{{1, 2}, {2, 4}}) || refs[0].String() != "/grid[1:3,2:5]" {
+		t.Fatalf("region ref 0: %+v", refs[0])
+	}
+	if r := refs[1]; r.Path != "/grid" || !(len(r.Region.Blocks) == 1 && reflect.DeepEqual(r.Region.Blocks[0], [2][]int64{{4, 0}, {4, 0}}) ||
+		len(r.Region.Points) == 1 && reflect.DeepEqual(r.Region.Points[0], []int64{4, 0})) {
+		t.Fatalf("region ref 1: %+v", r.Region)
+	}
+	if got := read("/fixed").Data; !reflect.DeepEqual(got, []string{"ab", "cde", ""}) {
+		t.Fatalf("fixed %q", got)
+	}
+	c := read("/comp")
+	if c.Type.String() != "compound{idx int32, name string, target object-ref, w float64}" {
+		t.Fatalf("compound type %s", c.Type)
+	}
+	idx, _ := c.Field("idx")
+	name, _ := c.Field("name")
+	tgt, _ := c.Field("target")
+	w, _ := c.Field("w")
+	if !reflect.DeepEqual(idx.Data, []int32{7, -1}) || !reflect.DeepEqual(name.Data, []string{"seven", "minus"}) ||
+		!reflect.DeepEqual(tgt.Strings(), []string{"/grp", "/grid"}) || !reflect.DeepEqual(w.Data, []float64{0.5, 1.5}) {
+		t.Fatalf("compound columns %v %v %v %v", idx.Data, name.Data, tgt.Strings(), w.Data)
+	}
+	e := read("/enum")
+	if !reflect.DeepEqual(e.Data, []int64{0, 9, 5}) || !reflect.DeepEqual(e.Type.EnumNames, []string{"BLUE", "GREEN", "RED"}) &&
+		!reflect.DeepEqual(e.Type.EnumNames, []string{"RED", "GREEN", "BLUE"}) {
+		t.Fatalf("enum %v %v", e.Data, e.Type.EnumNames)
+	}
+	if h := read("/half"); !reflect.DeepEqual(h.Data, []float32{1.5, -2.25}) || h.Type.String() != "float16" {
+		t.Fatalf("half %v %s", h.Data, h.Type)
+	}
+	if b := read("/big"); !reflect.DeepEqual(b.Data, []uint64{1<<63 + 5}) || b.Strings()[0] != "9223372036854775813" {
+		t.Fatalf("uint64 %v %v", b.Data, b.Strings())
+	}
+	if _, err := read("/big").Int64s(); !errors.Is(err, ccc.ErrInvalidData) {
+		t.Fatalf("uint64 overflow: %v", err)
+	}
+	if a, err := f.Root().Attr("empty"); err != nil || a.Len() != 0 {
+		t.Fatalf("empty attr %+v %v", a, err)
+	}
+}
+
+// FuzzOpen feeds libhdf5 damaged copies of a small file: Open and a full
+// walk must fail cleanly (an error), never crash.
+func FuzzOpen(f *testing.F) {
+	dir := f.TempDir()
+	p := filepath.Join(dir, "seed.h5")
+	w, err := Create(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	w.WriteDataset("/g/d", []float64{1, 2, 3}, []int{3}, nil)
+	w.SetAttr("/g", "name", "x")
+	w.Close()
+	seed, _ := os.ReadFile(p)
+	f.Add(seed, 0, byte(0))
+	f.Add(seed[:len(seed)/2], 0, byte(0))
+	f.Fuzz(func(t *testing.T, data []byte, at int, val byte) {
+		if len(data) == 0 {
+			return
+		}
+		b := append([]byte(nil), data...)
+		if at < 0 {
+			at = -at
+		}
+		b[at%len(b)] ^= val
+		q := filepath.Join(t.TempDir(), "f.h5")
+		os.WriteFile(q, b, 0o644)
+		h, err := Open(q)
+		if err != nil {
+			return
+		}
+		defer h.Close()
+		h.Root().Walk(func(m Member) error {
+			if m.Type == TypeDataset {
+				if d, err := h.Dataset(m.Path); err == nil && d.Len() < 4096 {
+					d.Read()
+				}
+			}
+			return nil
+		})
+	})
+}
