@@ -47,7 +47,7 @@ fi
 NEURON=$(sed -n 's/.*neuron for (b)\/(c): \([0-9]*\).*/\1/p' "$DIR/ccc.txt")
 TABLE=$(sed -n 's/^table: //p' "$DIR/ccc.txt")
 if python3 -c 'import pandas, pyarrow' 2>/dev/null; then
-  echo "== pandas (isin + groupby) on the first $PROWS rows"
+  echo "== pandas (isin + groupby) on about $PROWS rows (row groups spread over the table)"
   python3 python/synapse_peer.py --parquet "$TABLE" --ids "$DIR/set.txt" --neuron "$NEURON" --rows "$PROWS" > "$DIR/pandas.json"
   python3 - "$DIR/pandas.json" "$DIR/ccc.txt" <<'PY'
 import json, re, sys
@@ -61,7 +61,10 @@ for line in open(sys.argv[2]):
 print(f"   loaded {p['rows_loaded']} rows in {p['load_s']:.2f} s; peak RSS {p['peak_rss_mb']:.0f} MB")
 for q in "abcd":
     r = p[q]
-    ratio = f"{r['s'] / ccc[q]:.0f}x slower than ccc (on {p['rows_loaded']} rows)" if q in ccc and ccc[q] > 0 else ""
+    scale = p["rows_total"] / max(1, p["rows_loaded"])
+    ratio = ""
+    if q in ccc and ccc[q] > 0:
+        ratio = f"{r['s'] / ccc[q]:.0f}x ccc's time on the whole table; scaled to all rows ~{r['s'] * scale * 1000:.0f} ms"
     print(f"   ({q}) {r['s'] * 1000:9.2f} ms  rows {r['rows']:>8}  {ratio}")
 PY
 else

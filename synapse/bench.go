@@ -41,7 +41,10 @@ type BenchReport struct {
 	PeakRSSMB float64 // VmHWM of this process after all runs
 	// IndexPeakRSSMB is VmHWM after the index runs, before DuckDB ran.
 	IndexPeakRSSMB float64
-	OpenTime       time.Duration
+	// IndexAnonMB and IndexFileMB split the resident set after the index
+	// runs into heap (anonymous) and mapped index files (page cache).
+	IndexAnonMB, IndexFileMB float64
+	OpenTime                 time.Duration
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -146,6 +149,7 @@ func (d *Dataset) RunBench(ctx context.Context, o BenchOptions) (*BenchReport, e
 		rep.Results = append(rep.Results, r)
 	}
 	rep.IndexPeakRSSMB = peakRSSMB()
+	rep.IndexAnonMB, rep.IndexFileMB = procStatusMB("RssAnon:"), procStatusMB("RssFile:")
 	for k, j := range jobs {
 		if db == nil {
 			break
@@ -174,13 +178,16 @@ func (d *Dataset) RunBench(ctx context.Context, o BenchOptions) (*BenchReport, e
 }
 
 // peakRSSMB reads VmHWM from /proc/self/status (0 when unavailable).
-func peakRSSMB() float64 {
+func peakRSSMB() float64 { return procStatusMB("VmHWM:") }
+
+// procStatusMB reads one kB field of /proc/self/status in MB.
+func procStatusMB(key string) float64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
+		if strings.HasPrefix(line, key) {
 			f := strings.Fields(line)
 			if len(f) >= 2 {
 				kb, _ := strconv.ParseFloat(f[1], 64)
@@ -208,6 +215,7 @@ func (r *BenchReport) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-38s %12s %12s %8s %10d %s\n", x.Name, fmtDur(x.Index), sqlT, ratio, x.IndexRows, same)
 	}
 	fmt.Fprintf(w, "peak RSS: %.0f MB after the index queries (mapped pages included), %.0f MB after the DuckDB peer\n", r.IndexPeakRSSMB, r.PeakRSSMB)
+	fmt.Fprintf(w, "resident after the index queries: %.0f MB heap, %.0f MB mapped index pages (page cache, reclaimable)\n", r.IndexAnonMB, r.IndexFileMB)
 }
 
 func fmtDur(d time.Duration) string {
