@@ -548,3 +548,52 @@ func TestReferenceTools(t *testing.T) {
 		}
 	})
 }
+
+// TestUserSchemaImportsBuiltin: the user-schema form documented in
+// docs/schema.md (imports: ccc:connectivity_schema, is_a a built-in class)
+// loads in the engine, strictly, with the built-in slots inherited.
+func TestUserSchemaImportsBuiltin(t *testing.T) {
+	user := `id: https://example.org/lab
+name: lab_schema
+description: A lab's extension of the ccc schema.
+prefixes:
+  linkml: https://w3id.org/linkml/
+  ccc: https://w3id.org/ccc/
+  lab: https://example.org/lab/
+default_prefix: lab
+default_range: string
+imports:
+  - linkml:types
+  - ccc:connectivity_schema
+classes:
+  LabRegion:
+    is_a: BrainRegion
+    description: A brain region with the lab's notes.
+    attributes:
+      lab_note:
+        description: Free-text note.
+      confidence:
+        range: Probability
+        description: Confidence of the lab's annotation.
+`
+	p := filepath.Join(t.TempDir(), "lab_schema.yaml")
+	if err := os.WriteFile(p, []byte(user), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := linkml.Load(p, linkml.LoadOptions{Strict: true})
+	if err != nil {
+		t.Fatalf("user schema importing ccc:connectivity_schema: %v", err)
+	}
+	got := map[string]string{}
+	for _, sl := range s.InducedSlots("LabRegion") {
+		got[sl.Name] = sl.Range
+	}
+	for name, rng := range map[string]string{"id": "string", "color_hex_triplet": "HexColor", "parent_identifier": "BrainRegion", "confidence": "Probability", "lab_note": "string"} {
+		if got[name] != rng {
+			t.Errorf("LabRegion.%s: range %q, want %s", name, got[name], rng)
+		}
+	}
+	if n := len(s.Classes()); n != len(loadRaw(t).classNames())+1 {
+		t.Errorf("user schema has %d classes, want the built-in ones plus LabRegion", n)
+	}
+}
