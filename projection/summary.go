@@ -1,13 +1,18 @@
 package projection
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // Hemisphere ids of the Allen structure unionizes.
@@ -174,4 +179,71 @@ func (s *Summary) missingInjection() error {
 	return &ccc.Error{Op: "aggregate", Path: s.Path, Row: -1, Field: "structure_id",
 		Msg:  fmt.Sprintf("injection summary of experiment %d has no structure-997 (root), hemisphere-3 record: cannot normalize", s.ExperimentID),
 		Hint: "re-fetch it with 'ccc projections fetch --reload', or use --normalization none", Kind: ccc.ErrInvalidData}
+}
+
+// IngestSummaries writes the unionize records of the summaries as the
+// InjectionSummary table of the dataset (replacing it) in one store version.
+func IngestSummaries(ctx context.Context, st *store.Store, sums []*Summary, o IngestOptions) (store.Version, error) {
+	if o.Dataset == "" {
+		o.Dataset = DefaultDataset
+	}
+	n := 0
+	for _, s := range sums {
+		n += len(s.Records)
+	}
+	if n == 0 {
+		return store.Version{}, invalid("ingest injection summaries", o.Source, -1, "", "", "no unionize records", "run 'ccc projections fetch' first")
+	}
+	tx, err := st.Begin(ctx, store.TxOptions{Dataset: o.Dataset, Message: fmt.Sprintf("projections summaries: %d records of %d experiments", n, len(sums)),
+		SourceURI: o.SourceURI, Params: map[string]any{"command": "projections summaries", "experiments": len(sums)}, Wait: o.Wait})
+	if err != nil {
+		return store.Version{}, err
+	}
+	defer tx.Rollback()
+	tmp := filepath.Join(tx.StagingDir(), "summaries.ndjson")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return store.Version{}, err
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for _, s := range sums {
+		for _, u := range s.Records {
+			rec := map[string]any{"id": u.ID, "experiment_id": u.ExperimentID, "structure_id": u.StructureID, "hemisphere_id": u.HemisphereID,
+				"is_injection": u.IsInjection, "projection_volume": nullable(u.ProjectionVolume), "projection_density": nullable(u.ProjectionDensity),
+				"projection_energy": nullable(u.ProjectionEnergy), "projection_intensity": nullable(u.ProjectionIntensity),
+				"normalized_projection_volume": nullable(u.NormalizedProjectionVolume), "sum_pixel_intensity": nullable(u.SumPixelIntensity),
+				"sum_pixels": nullable(u.SumPixels), "sum_projection_pixels": nullable(u.SumProjectionPixels),
+				"sum_projection_pixel_intensity": nullable(u.SumProjectionPixelIntensity), "volume": nullable(u.Volume),
+				"max_voxel_density": nullable(u.MaxVoxelDensity), "max_voxel_x": nullable(u.MaxVoxelX), "max_voxel_y": nullable(u.MaxVoxelY),
+				"max_voxel_z": nullable(u.MaxVoxelZ)}
+			if err := enc.Encode(rec); err != nil {
+				f.Close()
+				return store.Version{}, err
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return store.Version{}, err
+	}
+	if err := f.Close(); err != nil {
+		return store.Version{}, err
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return store.Version{}, err
+	}
+	defer db.Close()
+	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
+		id: 'BIGINT', experiment_id: 'BIGINT', structure_id: 'BIGINT', hemisphere_id: 'INTEGER', is_injection: 'BOOLEAN',
+		projection_volume: 'DOUBLE', projection_density: 'DOUBLE', projection_energy: 'DOUBLE', projection_intensity: 'DOUBLE',
+		normalized_projection_volume: 'DOUBLE', sum_pixel_intensity: 'DOUBLE', sum_pixels: 'DOUBLE', sum_projection_pixels: 'DOUBLE',
+		sum_projection_pixel_intensity: 'DOUBLE', volume: 'DOUBLE', max_voxel_density: 'DOUBLE', max_voxel_x: 'DOUBLE',
+		max_voxel_y: 'DOUBLE', max_voxel_z: 'DOUBLE'}) ORDER BY experiment_id, structure_id, hemisphere_id)
+		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(tx.TablePath(SummaryClass)))
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return store.Version{}, fmt.Errorf("write %s table: %w", SummaryClass, err)
+	}
+	return tx.Commit()
 }

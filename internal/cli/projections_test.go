@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ccc-connectivity/ccc/internal/testenv"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 func runProj(t *testing.T, args ...string) (string, string, int) {
@@ -73,5 +75,39 @@ func TestProjectionsIngestFind(t *testing.T) {
 	_, e, code = runProj(t, "--store", dir, "projections", "find", "--line", "x", "--wild-type")
 	if code != ExitUsage {
 		t.Fatalf("line+wild-type: %d %s", code, e)
+	}
+}
+
+func TestProjectionsSummaries(t *testing.T) {
+	real := testenv.SharedData(t, "allen-connectivity/100141219/injectionSummary_all.json")
+	cache := t.TempDir()
+	os.MkdirAll(filepath.Join(cache, "100141219"), 0o755)
+	b, _ := os.ReadFile(real)
+	os.WriteFile(filepath.Join(cache, "100141219", "injectionSummary_all.json"), b, 0o644)
+	dir := filepath.Join(t.TempDir(), "store")
+	runProj(t, "init", dir)
+	out, e, code := runProj(t, "--store", dir, "projections", "summaries", "--cache", cache)
+	if code != 0 || !strings.Contains(out, "stored 38 unionize records of 1 experiments as InjectionSummary") {
+		t.Fatalf("summaries: %d %s %s", code, out, e)
+	}
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db, err := st.DB(context.Background(), store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var vol, spi, z float64
+	if err := db.QueryRow(`SELECT projection_volume, sum_pixel_intensity, max_voxel_z FROM InjectionSummary WHERE experiment_id = 100141219 AND structure_id = 997 AND hemisphere_id = 3`).Scan(&vol, &spi, &z); err != nil {
+		t.Fatal(err)
+	}
+	if vol != 0.2042788832 || spi != 778541662208 || z != 8070 {
+		t.Fatalf("997/3: %v %v %v", vol, spi, z)
+	}
+	if _, e, code := runProj(t, "--store", dir, "projections", "summaries", "--cache", t.TempDir()); code != ExitUsage || !strings.Contains(e, "no injection summaries") {
+		t.Fatalf("empty cache: %d %s", code, e)
 	}
 }

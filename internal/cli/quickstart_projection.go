@@ -90,6 +90,10 @@ func quickstartProjections(q *quickstartEnv) error {
 	fmt.Fprintf(w, "   ccc projections find --region VISp --include-descendants --format csv\n     %d experiments (%d wild type); an acronym-prefix match would wrongly give %d (VISpm, VISpl, VISpor...)\n",
 		len(visp), len(vispWT), prefix)
 	q.Output("VISp experiments (CSV)", found)
+	var sums []*projection.Summary
+	for _, in := range synth {
+		sums = append(sums, in.Summary)
+	}
 	if s := q.DataFile("allen-connectivity/100141219/injectionSummary_all.json"); s != "" {
 		sum, err := projection.ReadSummaryFile(s, 100141219)
 		if err != nil {
@@ -99,7 +103,13 @@ func quickstartProjections(q *quickstartEnv) error {
 			fmt.Fprintf(w, "     experiment 100141219: %d unionize records, injection volume %.4f mm^3, max voxel z %.0f um\n",
 				len(sum.Records), inj.ProjectionVolume, inj.MaxVoxelZ)
 		}
+		sums = append(sums, sum)
 	}
+	sv, err := projection.IngestSummaries(q.Ctx, st, sums, projection.IngestOptions{SourceURI: cache.Dir})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   ccc projections summaries --cache allen-cache\n     %d injection summaries as InjectionSummary, version %d\n", len(sums), sv.Number)
 
 	// 3. aggregate synthetic grids (real grids: 'ccc projections fetch --grid')
 	res, err := projection.Aggregate(q.Ctx, synth, projection.AggregateOptions{Normalization: projection.NormVolume, Subtract: true,
