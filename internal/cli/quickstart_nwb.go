@@ -138,6 +138,8 @@ func quickstartNWB(q *quickstartEnv) error {
 				opts.Locate = nwb.VolumeLocator(a.Ontology, v)
 			}
 		}
+	} else if o, err := atlas.LoadDefault(); err == nil {
+		opts.Ontology = o
 	}
 	rep, err := nwb.Ingest(q.Ctx, st, []string{src}, opts)
 	if err != nil {
