@@ -118,7 +118,7 @@ func TestKillDuringIngest(t *testing.T) {
 	csvV1 := exportV1()
 
 	// 1. Kill in the middle of a large ingest.
-	rows := 3000000
+	rows := 2000000
 	if v := os.Getenv("CCC_KILL_ROWS"); v != "" {
 		rows, _ = strconv.Atoi(v)
 	}
