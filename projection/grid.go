@@ -9,12 +9,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"unsafe"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/formats/metaimage"
+	"github.com/ccc-connectivity/ccc/formats/nrrd"
 )
 
 // Grid is a projection density grid in the Allen CCF: Dims are (AP, DV, ML)
@@ -221,88 +221,73 @@ func toFloat32(data any) ([]float32, error) {
 	return nil, fmt.Errorf("sample type %T not supported for a projection grid", data)
 }
 
-// readNRRDHeader parses an NRRD header (attached or detached data).
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// readNRRDHeader parses an NRRD header with formats/nrrd. Attached float
+// or double data, raw or gzip, little-endian (what the Allen grid service
+// sends) is read by the fast path into the caller's buffer; anything else
+// (detached data, integer samples, big-endian, ascii) is decoded by
+// formats/nrrd and converted.
 func readNRRDHeader(path string) (gridHeader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return gridHeader{}, gridErr(path, "cannot read", "run 'ccc projections fetch' for this experiment", ccc.ErrNotFound)
 	}
 	defer f.Close()
-	br := bufio.NewReader(io.LimitReader(f, 1<<16))
+	cr := &countReader{r: f}
+	br := bufio.NewReaderSize(cr, 1<<16)
+	nh, err := nrrd.ReadHeader(br, path)
+	if err != nil {
+		return gridHeader{}, &ccc.Error{Op: "read grid", Path: path, Row: -1, Msg: "bad NRRD header", Kind: ccc.ErrFormat, Err: err}
+	}
 	bad := func(msg string) (gridHeader, error) {
 		return gridHeader{}, gridErr(path, msg, "", ccc.ErrFormat)
 	}
-	magic, err := br.ReadString('\n')
-	if err != nil || !strings.HasPrefix(magic, "NRRD000") {
-		return bad("not an NRRD file (no NRRD000x magic)")
+	if nh.Dimension != 3 || len(nh.Sizes) != 3 {
+		return bad(fmt.Sprintf("a projection grid has 3 dimensions, not %d", nh.Dimension))
 	}
-	off := int64(len(magic))
-	kv := map[string]string{}
-	for {
-		line, err := br.ReadString('\n')
-		off += int64(len(line))
+	h := gridHeader{dataFile: path, offset: cr.n - int64(br.Buffered())}
+	for i, d := range nh.Sizes {
+		if d <= 0 || d > 1<<14 {
+			return bad(fmt.Sprintf("bad sizes %v", nh.Sizes))
+		}
+		h.dims[i] = d
+	}
+	if len(nh.SpaceDirections) > 0 && len(nh.SpaceDirections[0]) > 0 {
+		h.spacing = math.Abs(nh.SpaceDirections[0][0])
+	} else if len(nh.Spacings) > 0 && !math.IsNaN(nh.Spacings[0]) {
+		h.spacing = nh.Spacings[0]
+	}
+	fast := nh.DataFile == "" && nh.Endian != "big" && (nh.Type == "float32" || nh.Type == "float64") &&
+		(nh.Encoding == "raw" || nh.Encoding == "gzip")
+	if !fast {
+		img, err := nrrd.ReadFile(path)
 		if err != nil {
-			return bad("header does not end with a blank line")
+			return gridHeader{}, &ccc.Error{Op: "read grid", Path: path, Row: -1, Msg: "cannot read the NRRD data", Kind: ccc.ErrInvalidData, Err: err}
 		}
-		line = strings.TrimRight(line, "\r\n")
-		if line == "" {
-			break
+		if h.pre, err = toFloat32(img.Data); err != nil {
+			return bad(err.Error())
 		}
-		if strings.HasPrefix(line, "#") {
-			continue
+		if len(h.pre) != h.dims[0]*h.dims[1]*h.dims[2] {
+			return bad("sample count does not match sizes")
 		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		kv[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(strings.TrimPrefix(v, "="))
+		return h, nil
 	}
-	h := gridHeader{dataFile: path, offset: off}
-	if kv["dimension"] != "3" {
-		return bad(fmt.Sprintf("dimension is %q, want 3", kv["dimension"]))
-	}
-	sizes := strings.Fields(kv["sizes"])
-	if len(sizes) != 3 {
-		return bad("sizes must have 3 values")
-	}
-	for i, s := range sizes {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 || v > 1<<14 {
-			return bad(fmt.Sprintf("bad sizes %q", kv["sizes"]))
-		}
-		h.dims[i] = v
-	}
-	switch kv["type"] {
-	case "float":
-		h.elemSize = 4
-	case "double":
+	h.elemSize = 4
+	if nh.Type == "float64" {
 		h.elemSize = 8
-	default:
-		return bad(fmt.Sprintf("type %q not supported (float, double)", kv["type"]))
 	}
-	if e := kv["endian"]; e == "big" {
-		return bad("big-endian data not supported")
-	}
-	switch kv["encoding"] {
-	case "raw":
-	case "gzip", "gz":
-		h.gzip = true
-	default:
-		return bad(fmt.Sprintf("encoding %q not supported (raw, gzip)", kv["encoding"]))
-	}
-	if sd := kv["space directions"]; sd != "" {
-		// "(100,0,0) (0,100,0) (0,0,100)": take the first component.
-		sd = strings.TrimLeft(sd, "( ")
-		if i := strings.IndexAny(sd, ",)"); i > 0 {
-			h.spacing, _ = strconv.ParseFloat(strings.TrimSpace(sd[:i]), 64)
-		}
-	} else if sp := strings.Fields(kv["spacings"]); len(sp) > 0 {
-		h.spacing, _ = strconv.ParseFloat(sp[0], 64)
-	}
-	if df := kv["data file"]; df != "" {
-		h.dataFile = filepath.Join(filepath.Dir(path), filepath.FromSlash(df))
-		h.offset = 0
-	}
+	h.gzip = nh.Encoding == "gzip"
 	return h, nil
 }
 
