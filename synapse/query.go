@@ -15,6 +15,11 @@ type Filter struct {
 	Row func(row uint32) bool
 }
 
+// postWalkWeight is the relative cost of a row walked through post_perm
+// (a random access to pre.u32, then a sort) against a row of a contiguous
+// pre range; measured on 10^8 rows, about 4-8.
+const postWalkWeight = 6
+
 // cost is the number of rows walked when driving the query from s.
 func cost(s *Set, off []uint64) uint64 {
 	var c uint64
@@ -43,7 +48,7 @@ func (ix *Index) Select(f Filter) []uint32 {
 			}
 		}
 		return out
-	case f.Post == nil || (f.Pre != nil && cost(f.Pre, ix.PreOff) <= cost(f.Post, ix.PostOff)):
+	case f.Post == nil || (f.Pre != nil && cost(f.Pre, ix.PreOff) <= postWalkWeight*cost(f.Post, ix.PostOff)):
 		post := f.Post
 		for _, i := range f.Pre.List {
 			lo, hi := ix.PreOff[i], ix.PreOff[i+1]
