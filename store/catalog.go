@@ -23,7 +23,8 @@ func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 
 // viewStatements returns the CREATE VIEW statements of a snapshot: one view
 // per class, the union (by column name) over datasets with a leading
-// "dataset" column, plus the ccc_tables listing.
+// "dataset" column, plus the ccc_tables, ccc_datasets and ccc_version
+// listings.
 func viewStatements(v *Version) []string {
 	byClass := map[string][]*TableInfo{}
 	if v != nil {
@@ -58,6 +59,19 @@ func viewStatements(v *Version) []string {
 				rows = append(rows, fmt.Sprintf("(%s, %s, %s, %d, %s, %d)", quoteString(ds), quoteString(class), quoteString(t.Path), t.Rows, quoteString(t.SHA256), t.Version))
 			}
 		}
+	}
+	var dsRows []string
+	if v != nil {
+		for _, ds := range sortedKeys(v.Datasets) {
+			st := v.Datasets[ds]
+			dsRows = append(dsRows, fmt.Sprintf("(%s, %d, %d, %d, %d)", quoteString(ds), st.Created, st.Updated, len(st.Tables), len(st.Artifacts)))
+		}
+	}
+	if len(dsRows) > 0 {
+		out = append(out, "CREATE OR REPLACE VIEW ccc_datasets AS SELECT * FROM (VALUES "+strings.Join(dsRows, ", ")+
+			") AS t(dataset, created_version, updated_version, tables, artifacts)")
+	} else {
+		out = append(out, "CREATE OR REPLACE VIEW ccc_datasets AS SELECT ''::VARCHAR AS dataset, 0 AS created_version, 0 AS updated_version, 0 AS tables, 0 AS artifacts WHERE false")
 	}
 	num := 0
 	if v != nil {

@@ -209,6 +209,9 @@ func TestCommitVersionsAndSnapshots(t *testing.T) {
 	if n := count(t, cat, `SELECT count(*) FROM "Thing"`); n != 260 {
 		t.Fatalf("catalog view rows %d", n)
 	}
+	if n := count(t, cat, `SELECT updated_version FROM ccc_datasets WHERE dataset = 'a'`); n != 3 {
+		t.Fatalf("ccc_datasets: a updated at %d", n)
+	}
 }
 
 func TestRollbackAndFailedCommitLeaveNothing(t *testing.T) {

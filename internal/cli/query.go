@@ -35,7 +35,8 @@ func newCmdQuery(io *IO, g *globalOptions) *cobra.Command {
 		Long: `Run read-only DuckDB SQL over a store version. Each class is a view named after it
 (e.g. BrainRegion, Synapse): the union of its tables over datasets, with a leading
 dataset column. ccc_tables lists the tables (dataset, class, path, rows, sha256,
-version). No other file can be read or written.`,
+version), ccc_datasets (dataset, created_version, updated_version, tables,
+artifacts) and ccc_version. No other file can be read or written.`,
 		Example: `  ccc query --sql "SELECT acronym, name FROM BrainRegion WHERE parent_identifier = '315'"
   ccc query --version 2 --format csv --sql "SELECT cell_type, count(*) FROM CellTypeAnnotation GROUP BY ALL"`,
 		Args: cobra.MaximumNArgs(1),
