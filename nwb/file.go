@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ccc-connectivity/ccc/formats/hdf5"
 )
@@ -15,7 +16,9 @@ type File struct {
 	H5      *hdf5.File
 	Version string // nwb_version of the root group
 
+	mu      sync.Mutex // guards the caches below (a File may be shared by goroutines)
 	nsCache []*Namespace
+	tree    *Node
 }
 
 // Open opens an NWB file read-only. It reads the root attributes only. A
@@ -71,8 +74,25 @@ type Node struct {
 }
 
 // Tree reads the metadata of every object below p (not /specifications):
-// neurodata types, dataset shapes and dtypes, soft links.
+// neurodata types, dataset shapes and dtypes, soft links. The tree of "/"
+// is read once per File and shared: do not modify it.
 func (f *File) Tree(p string) (*Node, error) {
+	if p == "/" {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.tree != nil {
+			return f.tree, nil
+		}
+		n, err := f.readTree(p)
+		if err == nil {
+			f.tree = n
+		}
+		return n, err
+	}
+	return f.readTree(p)
+}
+
+func (f *File) readTree(p string) (*Node, error) {
 	typ, err := f.H5.TypeOf(p)
 	if err != nil {
 		return nil, err

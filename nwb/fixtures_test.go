@@ -42,6 +42,8 @@ type fixtureWant struct {
 			IDs           []int64
 			SpikeTimes    [][]float64 `json:"spike_times"`
 			Bursts        [][][]float64
+			Waveforms     [][][]float64
+			Electrodes    [][]int64
 			Quality       []string
 			FiringRate    []float64 `json:"firing_rate"`
 			PeakChannelID []int64   `json:"peak_channel_id"`
@@ -185,6 +187,27 @@ func TestPyNWBEcephys(t *testing.T) {
 	bu, _ := un.Column("bursts")
 	if st.Ragged() != 1 || bu.Ragged() != 2 {
 		t.Fatalf("ragged levels %d %d", st.Ragged(), bu.Ragged())
+	}
+	// a ragged column of 2-D elements, and a ragged DynamicTableRegion
+	wfc := cells(t, un, "waveforms")
+	ec, _ := un.Column("electrodes")
+	if ec.Target != ElectrodesPath || ec.Ragged() != 1 {
+		t.Fatalf("units electrodes column: target %q ragged %d", ec.Target, ec.Ragged())
+	}
+	erc := cells(t, un, "electrodes")
+	for i := range w.Units.IDs {
+		got := wfc[i].([]any)
+		if len(got) != len(w.Units.Waveforms[i]) {
+			t.Fatalf("waveforms[%d] = %v", i, got)
+		}
+		for j := range got {
+			if !reflect.DeepEqual(got[j], w.Units.Waveforms[i][j]) {
+				t.Fatalf("waveforms[%d][%d] = %v want %v", i, j, got[j], w.Units.Waveforms[i][j])
+			}
+		}
+		if !reflect.DeepEqual(erc[i], w.Units.Electrodes[i]) {
+			t.Fatalf("electrodes[%d] = %v want %v", i, erc[i], w.Units.Electrodes[i])
+		}
 	}
 	stc := cells(t, un, "spike_times")
 	buc := cells(t, un, "bursts")

@@ -85,6 +85,8 @@ func (d Dtype) String() string {
 // Namespaces reads the specifications cached under /specifications. For a
 // namespace cached in several versions all are returned, newest first.
 func (f *File) Namespaces() ([]*Namespace, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.nsCache != nil {
 		return f.nsCache, nil
 	}

@@ -52,11 +52,16 @@ def ecephys(path):
     nwb.add_unit_column(name="firing_rate", description="Hz")
     nwb.add_unit_column(name="peak_channel_id", description="electrode id")
     nwb.add_unit_column(name="bursts", description="burst onsets per trial", index=2)
+    nwb.add_unit_column(name="waveforms", description="k waveforms of 3 samples per unit", index=True)
     spikes = [[0.1, 0.25, 0.9], [], [1.5], [0.01, 0.02, 0.03, 0.04]]
     bursts = [[[0.1], [0.2, 0.3]], [[]], [[1.0, 2.0, 3.0]], [[0.5], [], [0.6]]]
+    waveforms = [[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0], [7.0, 8.0, 9.0]], [[0.5, 0.25, 0.125]], [[-1.0, -2.0, -3.0]]]
+    unit_electrodes = [[0, 1], [2], [3, 4, 5], [5]]
     for i, st in enumerate(spikes):
         nwb.add_unit(
             spike_times=st,
+            electrodes=unit_electrodes[i],
+            waveforms=np.array(waveforms[i]),
             quality=["good", "noise", "good", "mua"][i],
             firing_rate=[3.5, 0.0, 12.25, 7.0][i],
             peak_channel_id=[0, 2, 3, 5][i],
@@ -91,6 +96,8 @@ def ecephys(path):
             "ids": [100, 101, 102, 103],
             "spike_times": spikes,
             "bursts": bursts,
+            "waveforms": waveforms,
+            "electrodes": unit_electrodes,
             "quality": ["good", "noise", "good", "mua"],
             "firing_rate": [3.5, 0.0, 12.25, 7.0],
             "peak_channel_id": [0, 2, 3, 5],
