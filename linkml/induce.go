@@ -90,6 +90,16 @@ func (s *Schema) induceAll() {
 		}
 		s.enumSets[n] = set
 	}
+	anc := map[string][]string{}
+	for _, c := range s.classOrder {
+		anc[c] = s.computeAncestors(c)
+	}
+	s.ancestors = anc
+	desc := map[string][]string{}
+	for _, c := range s.classOrder {
+		desc[c] = s.Descendants(c)
+	}
+	s.descendants = desc
 	s.induced = map[string][]*Slot{}
 	s.inducedIdx = map[string]map[string]*Slot{}
 	for _, c := range s.classOrder {

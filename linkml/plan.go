@@ -38,7 +38,7 @@ type slotPlan struct {
 	required    bool
 	multivalued bool
 	dictForm    bool // multivalued inlined with identifier: object keyed by id
-	pattern     *regexp.Regexp
+	pattern     *pattern
 	patternSrc  string
 	min, max    *float64
 	equals      *string
@@ -160,7 +160,7 @@ func (sp *slotPlan) constrain(pat string, min, max *float64, eq string) error {
 		if err != nil {
 			return err
 		}
-		sp.pattern, sp.patternSrc = re, pat
+		sp.pattern, sp.patternSrc = newPattern(re, pat), pat
 	}
 	if min != nil {
 		sp.min = min

@@ -112,7 +112,8 @@ type Stream struct {
 	v     *Validator
 	st    state
 	n     int
-	ids   map[string]map[string]int // class -> id -> first record
+	ids   map[string]map[string]int // class -> string id -> first record
+	iids  map[string]*intSet        // class -> integer ids
 	refs  []pendingRef
 	total int
 }
@@ -128,7 +129,7 @@ type pendingRef struct {
 
 // NewStream starts a stream of records.
 func (v *Validator) NewStream() *Stream {
-	s := &Stream{v: v, ids: map[string]map[string]int{}}
+	s := &Stream{v: v, ids: map[string]map[string]int{}, iids: map[string]*intSet{}}
 	s.st.v = v
 	s.st.stream = s
 	return s
@@ -178,13 +179,37 @@ func (s *Stream) known(class, id string) bool {
 	if _, ok := s.ids[class][id]; ok {
 		return true
 	}
+	n, isInt := int64(0), false
+	if v, err := strconv.ParseInt(id, 10, 64); err == nil {
+		n, isInt = v, true
+	}
+	if isInt && s.iids[class] != nil && s.iids[class].has(n) {
+		return true
+	}
 	for _, c := range append([]string{class}, s.v.schema.Descendants(class)...) {
 		if _, ok := s.ids[c][id]; ok {
+			return true
+		}
+		if isInt && s.iids[c] != nil && s.iids[c].has(n) {
 			return true
 		}
 		if _, ok := s.v.opts.KnownIDs[c][id]; ok {
 			return true
 		}
+	}
+	return false
+}
+
+// seen reports whether an identifier value was already recorded for class
+// (without allocating for integers and strings).
+func (s *Stream) seen(class string, val any) bool {
+	switch x := val.(type) {
+	case int64:
+		set := s.iids[class]
+		return set != nil && set.has(x)
+	case string:
+		_, ok := s.ids[class][x]
+		return ok
 	}
 	return false
 }
@@ -260,8 +285,12 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		}
 		return
 	}
+	seen := 0
 	for i, sp := range cp.slots {
 		val, present := m[sp.name]
+		if present {
+			seen++
+		}
 		if !present || val == nil {
 			if sp.required && !(skipID != nil && i == cp.idPos) {
 				st.push(sp.name, -1)
@@ -281,7 +310,7 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		}
 		st.pop()
 	}
-	if st.hasUnknown(cp, m) {
+	if seen < len(m) {
 		for _, k := range sortedKeys(m) {
 			if _, ok := cp.index[k]; !ok {
 				st.push(k, -1)
@@ -292,17 +321,21 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 	}
 }
 
-func (st *state) hasUnknown(cp *classPlan, m map[string]any) bool {
-	for k := range m {
-		if _, ok := cp.index[k]; !ok {
-			return true
-		}
-	}
-	return false
-}
-
 func (st *state) recordID(class string, val any) {
 	s := st.stream
+	if x, ok := val.(int64); ok {
+		for _, c := range st.v.schema.Ancestors(class) {
+			set := s.iids[c]
+			if set == nil {
+				set = &intSet{}
+				s.iids[c] = set
+			}
+			if set.add(x) && c == class && st.v.opts.CheckUnique {
+				st.report(RuleIdentifierUnique, val, "identifier %d of %s is not unique (used by an earlier record)", x, class)
+			}
+		}
+		return
+	}
 	id, ok := idString(val)
 	if !ok {
 		return
@@ -474,7 +507,7 @@ func (st *state) checkValue(sp *slotPlan, val any) {
 		if !st.checkScalarKind(sp, sp.refKind, val) {
 			return
 		}
-		if st.stream != nil && st.v.opts.CheckRefs && st.quiet == 0 {
+		if st.stream != nil && st.v.opts.CheckRefs && st.quiet == 0 && !st.stream.seen(sp.refClass, val) {
 			if id, ok := idString(val); ok {
 				st.stream.refs = append(st.stream.refs, pendingRef{source: st.stream.Source, record: st.record, path: st.path(), class: sp.refClass, id: id, value: val})
 			}

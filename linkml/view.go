@@ -27,6 +27,8 @@ type Schema struct {
 	slotOrder  []string
 
 	pending     []*parsed
+	ancestors   map[string][]string
+	descendants map[string][]string
 	induced     map[string][]*Slot
 	inducedIdx  map[string]map[string]*Slot
 	children    map[string][]string
@@ -143,8 +145,16 @@ func (s *Schema) Parents(class string) []string {
 }
 
 // Ancestors returns the class itself followed by all its ancestors (is_a
-// and mixins) in LinkML's class_ancestors order.
+// and mixins) in LinkML's class_ancestors order. The slice must not be
+// modified.
 func (s *Schema) Ancestors(class string) []string {
+	if a, ok := s.ancestors[class]; ok {
+		return a
+	}
+	return s.computeAncestors(class)
+}
+
+func (s *Schema) computeAncestors(class string) []string {
 	out := []string{class}
 	seen := map[string]bool{class: true}
 	todo := []string{class}
@@ -163,8 +173,12 @@ func (s *Schema) Ancestors(class string) []string {
 }
 
 // Descendants returns all classes that have class as an ancestor (is_a or
-// mixin), not including class itself, in definition order.
+// mixin), not including class itself, in definition order. The slice must
+// not be modified.
 func (s *Schema) Descendants(class string) []string {
+	if d, ok := s.descendants[class]; ok {
+		return d
+	}
 	var out []string
 	for _, n := range s.classOrder {
 		if n == class {

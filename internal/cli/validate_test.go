@@ -90,7 +90,7 @@ func TestValidateCLI(t *testing.T) {
 			"record 1: rows[1].centre.x: required slot x is missing [required]",
 			"record 1: rows[1].extra: ",
 			"[unknown_slot]",
-			"record 1: rows[1].id: identifier 1 of Region is not unique (first used by record 0) [identifier_unique]",
+			"record 1: rows[1].id: identifier 1 of Region is not unique (used by an earlier record) [identifier_unique]",
 		}, 6},
 		{"invalid jsonl", []string{"validate", "--schema", schema, "--class", "Region", p("bad.jsonl")}, 1, []string{
 			"rows[1].id: expected integer, got string \"2\" [type]",
