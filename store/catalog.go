@@ -38,13 +38,34 @@ func viewStatements(v *Version) []string {
 	for _, class := range sortedKeys(byClass) {
 		ts := byClass[class]
 		sort.Slice(ts, func(i, j int) bool { return ts[i].Dataset < ts[j].Dataset })
+		// Columns whose type differs between datasets are read as VARCHAR
+		// so that one odd table cannot break the class view.
+		types := map[string]string{}
+		clash := map[string]bool{}
+		for _, t := range ts {
+			for _, c := range t.Columns {
+				if prev, ok := types[c.Name]; ok && prev != c.Type {
+					clash[c.Name] = true
+				}
+				types[c.Name] = c.Type
+			}
+		}
 		parts := make([]string, len(ts))
 		for i, t := range ts {
-			star := "*"
+			var excl, repl []string
 			for _, c := range t.Columns {
 				if c.Name == "dataset" {
-					star = "* EXCLUDE (dataset)"
+					excl = append(excl, QuoteIdent(c.Name))
+				} else if clash[c.Name] {
+					repl = append(repl, fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", QuoteIdent(c.Name), QuoteIdent(c.Name)))
 				}
+			}
+			star := "*"
+			if len(excl) > 0 {
+				star += " EXCLUDE (" + strings.Join(excl, ", ") + ")"
+			}
+			if len(repl) > 0 {
+				star += " REPLACE (" + strings.Join(repl, ", ") + ")"
 			}
 			parts[i] = fmt.Sprintf("SELECT %s AS dataset, %s FROM read_parquet(%s)", quoteString(t.Dataset), star, quoteString(t.Path))
 		}

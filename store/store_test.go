@@ -408,3 +408,35 @@ func ExampleStore() {
 	// version 1 rows 3
 	// demo grey
 }
+
+func TestViewsWithDifferingColumnTypes(t *testing.T) {
+	s, _ := Init(t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	for _, c := range []struct{ ds, sel string }{
+		{"a", "SELECT 1::BIGINT AS id, 'x' AS name, 'a-own' AS dataset"},
+		{"b", "SELECT 'r2' AS id, 2.5 AS extra"},
+	} {
+		tx, _ := s.Begin(ctx, TxOptions{Dataset: c.ds})
+		w, _ := sql.Open("duckdb", "")
+		if _, err := w.Exec("COPY (" + c.sel + ") TO " + quoteString(tx.TablePath("Thing")) + " (FORMAT parquet)"); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if _, err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := s.DB(ctx, Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ids string
+	if err := db.QueryRow(`SELECT string_agg(dataset || ':' || id || ':' || coalesce(name, '-'), ',' ORDER BY dataset) FROM Thing`).Scan(&ids); err != nil {
+		t.Fatal(err)
+	}
+	if ids != "a:1:x,b:r2:-" {
+		t.Fatal(ids)
+	}
+}
