@@ -318,7 +318,11 @@ func runNWBSeries(o *nwbSeriesOptions) error {
 	shape := s.Shape()
 	w := o.IO.Out
 	fmt.Fprintf(w, "series       %s (%s)\n", s.Path, s.NeurodataType)
-	fmt.Fprintf(w, "data         %s %v chunks %v\n", s.Data().Type, shape, s.Data().Chunks)
+	layout := "contiguous"
+	if c := s.Data().Chunks; c != nil {
+		layout = fmt.Sprintf("chunks %v", c)
+	}
+	fmt.Fprintf(w, "data         %s %v %s\n", s.Data().Type, shape, layout)
 	fmt.Fprintf(w, "unit         %s (conversion %g, offset %g)\n", s.Unit, s.Conversion, s.Offset)
 	if s.TimestampsPath != "" {
 		fmt.Fprintf(w, "time         timestamps %s\n", s.TimestampsPath)
