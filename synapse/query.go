@@ -60,10 +60,13 @@ func (ix *Index) Select(f Filter) []uint32 {
 			}
 			posts := ix.Post[lo:hi]
 			for k, p := range posts {
-				if post != nil && !post.Has(p) {
+				if post != nil && post.bits[p>>6]&(1<<(p&63)) == 0 {
 					continue
 				}
-				if r := uint32(lo) + uint32(k); keep(r) {
+				if f.RemoveAutapses && p == i {
+					continue
+				}
+				if r := uint32(lo) + uint32(k); f.Row == nil || f.Row(r) {
 					out = append(out, r)
 				}
 			}
@@ -73,10 +76,14 @@ func (ix *Index) Select(f Filter) []uint32 {
 		pre := f.Pre
 		for _, j := range f.Post.List {
 			for _, r := range ix.PostPerm[ix.PostOff[j]:ix.PostOff[j+1]] {
-				if pre != nil && !pre.Has(ix.Pre[r]) {
+				p := ix.Pre[r]
+				if pre != nil && pre.bits[p>>6]&(1<<(p&63)) == 0 {
 					continue
 				}
-				if keep(r) {
+				if f.RemoveAutapses && p == j {
+					continue
+				}
+				if f.Row == nil || f.Row(r) {
 					out = append(out, r)
 				}
 			}
