@@ -287,6 +287,7 @@ type TableInfo struct {
 	NeurodataType string   `json:"neurodata_type"`
 	Rows          int      `json:"rows"`
 	Columns       []string `json:"columns"`
+	Error         string   `json:"error,omitempty"` // why the table cannot be read
 }
 
 // Info reads the session summary: root datasets, /general, subject,
@@ -346,7 +347,10 @@ func (f *File) Info() (*Info, error) {
 	for _, p := range tables {
 		t, err := f.Table(p)
 		if err != nil {
-			return nil, err
+			// an inconsistent table is reported, not fatal for the summary
+			ty, _ := f.typeOf(p)
+			in.Tables = append(in.Tables, TableInfo{Path: p, NeurodataType: ty, Error: firstLine(err.Error())})
+			continue
 		}
 		in.Tables = append(in.Tables, TableInfo{Path: p, NeurodataType: t.NeurodataType, Rows: t.Rows, Columns: t.ColumnNames()})
 	}

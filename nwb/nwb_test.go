@@ -390,3 +390,35 @@ func reopenWrite(t *testing.T, p string) *hdf5.File {
 	}
 	return f
 }
+
+func TestInconsistentTable(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "s.nwb")
+	if err := WriteSynthetic(p, SynthOptions{Units: 3}); err != nil {
+		t.Fatal(err)
+	}
+	h := reopenWrite(t, p)
+	h.SetAttr(UnitsPath, "colnames", []string{"quality", "ghost"})
+	h.WriteDataset("/general/extracellular_ephys/electrodes/short", []float64{1}, []int{1}, nil)
+	h.SetAttr(ElectrodesPath, "colnames", []string{"x", "short"})
+	h.Close()
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Table(UnitsPath); !errors.Is(err, ErrBadTable) || !strings.Contains(err.Error(), "/units/ghost") {
+		t.Fatalf("missing column: %v", err)
+	}
+	if _, err := f.Table(ElectrodesPath); !errors.Is(err, ErrBadTable) || !strings.Contains(err.Error(), "column short has 1 entries, the table 16 rows") {
+		t.Fatalf("short column: %v", err)
+	}
+	in, err := f.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ti := range in.Tables {
+		if ti.Error == "" {
+			t.Fatalf("table %s should be reported unreadable", ti.Path)
+		}
+	}
+}

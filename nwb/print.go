@@ -55,6 +55,10 @@ func (in *Info) WriteText(w io.Writer, tree bool) {
 	if len(in.Tables) > 0 {
 		fmt.Fprintf(w, "\ntables (%d)\n", len(in.Tables))
 		for _, t := range in.Tables {
+			if t.Error != "" {
+				fmt.Fprintf(w, "  %-52s %-14s unreadable: %s\n", t.Path, t.NeurodataType, t.Error)
+				continue
+			}
 			fmt.Fprintf(w, "  %-52s %-14s %6d rows  %d columns: %s\n", t.Path, t.NeurodataType, t.Rows, len(t.Columns), shorten(strings.Join(t.Columns, ", "), 100))
 		}
 	}
