@@ -1,0 +1,275 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// check is one rule evaluated over w.
+type check struct {
+	field   *Field
+	k       int
+	cond    string // SQL condition selecting failing rows
+	value   string // SQL for the offending value
+	msg     string
+	fatal   bool // an error in strict mode (else always a warning)
+	nullify bool // in lenient mode, the value is set to NULL in the output
+	drop    bool // in lenient mode, the row is dropped
+	count   int64
+}
+
+func (j *job) fieldName(f *Field) string {
+	if f.Path == nil {
+		return f.Slot
+	}
+	return f.Slot + "." + strings.Join(f.Path, ".")
+}
+
+// check runs all rules, fills the report and returns the conditions of
+// rows to drop and the values to null in lenient mode.
+func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]string, err error) {
+	o, m, r := j.o, j.m, j.r
+	nulls = map[string][]string{}
+	var cs []*check
+	var unmappedReq []*Field
+	for k, f := range m.Fields {
+		col := quoteIdent(f.Column)
+		_, mapped := r.Mapping[f.Column]
+		if j.bad[f.Column] {
+			msg := fmt.Sprintf("cannot convert to %s", f.Range)
+			if f.Multivalued {
+				msg = fmt.Sprintf("cannot convert every element to %s", f.Range)
+			}
+			if len(f.Enum) > 0 {
+				msg = fmt.Sprintf("not a permissible value of %s (%s)", f.Range, strings.Join(f.Enum, ", "))
+			}
+			if f.RefClass != "" {
+				msg = fmt.Sprintf("not a valid %s identifier (%s)", f.RefClass, strings.ToLower(f.SQLType))
+			}
+			c := &check{field: f, k: k, cond: fmt.Sprintf("__bad_%d IS NOT NULL", k), value: fmt.Sprintf("__bad_%d", k), msg: msg, fatal: true}
+			if f.Identifier {
+				c.drop = true
+			}
+			cs = append(cs, c)
+		}
+		if f.Required && f.Path == nil {
+			if !mapped {
+				unmappedReq = append(unmappedReq, f)
+				continue
+			}
+			c := &check{field: f, k: k, cond: fmt.Sprintf("%s IS NULL AND __bad_%d IS NULL", col, k), value: "NULL", msg: "required value missing", fatal: true}
+			if f.Identifier {
+				c.msg = "identifier missing"
+				c.drop = true
+			}
+			cs = append(cs, c)
+		}
+		if !mapped {
+			continue
+		}
+		if f.Pattern != "" && f.SQLType == "VARCHAR" {
+			pat := quoteString(f.Pattern)
+			cond := fmt.Sprintf("%s IS NOT NULL AND NOT regexp_matches(%s, %s)", col, col, pat)
+			if f.Multivalued {
+				cond = fmt.Sprintf("%s IS NOT NULL AND list_bool_or(list_transform(%s, lambda e: NOT regexp_matches(e, %s)))", col, col, pat)
+			}
+			cs = append(cs, &check{field: f, k: k, cond: cond, value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("does not match pattern %s", f.Pattern), fatal: true, nullify: !f.Identifier, drop: f.Identifier})
+		}
+		numeric := f.SQLType == "BIGINT" || f.SQLType == "DOUBLE"
+		if numeric && !f.Multivalued && f.Min != nil {
+			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s < %s", col, fmtFloat(*f.Min)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("below the minimum %s", fmtFloat(*f.Min)), fatal: true, nullify: !f.Identifier, drop: f.Identifier})
+		}
+		if numeric && !f.Multivalued && f.Max != nil {
+			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s > %s", col, fmtFloat(*f.Max)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("above the maximum %s", fmtFloat(*f.Max)), fatal: true, nullify: !f.Identifier, drop: f.Identifier})
+		}
+	}
+	// Count rows, every rule and duplicate identifiers in one pass.
+	idMapped := false
+	if m.ID != nil {
+		_, idMapped = r.Mapping[m.ID.Column]
+	}
+	aggs := []string{"count(*)"}
+	ptrs := []any{&r.Counts.Rows}
+	for _, c := range cs {
+		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE %s)", c.cond))
+		ptrs = append(ptrs, &c.count)
+	}
+	// Identifiers that strictly increase in input order are unique: a
+	// streaming lag() proves it in the same pass; otherwise (unsorted, or
+	// NULL identifiers) a hash-based count(DISTINCT) pass decides.
+	var dupExtra, nonMono, nullIDs int64
+	from := "w"
+	if idMapped {
+		id := quoteIdent(m.ID.Column)
+		from = fmt.Sprintf("(SELECT *, lag(%s) OVER () AS __prev_id FROM w)", id)
+		aggs = append(aggs, fmt.Sprintf("count(*) FILTER (WHERE __prev_id >= %s)", id), fmt.Sprintf("count(*) FILTER (WHERE %s IS NULL)", id))
+		ptrs = append(ptrs, &nonMono, &nullIDs)
+	}
+	if err := j.conn.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+from).Scan(ptrs...); err != nil {
+		return nil, nil, fmt.Errorf("ingest: checks: %w", err)
+	}
+	if idMapped && (nonMono > 0 || nullIDs > 0) {
+		id := quoteIdent(m.ID.Column)
+		if err := j.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(%s) - count(DISTINCT %s) FROM w", id, id)).Scan(&dupExtra); err != nil {
+			return nil, nil, fmt.Errorf("ingest: duplicate check: %w", err)
+		}
+	}
+	j.bar.Add(r.Counts.Rows / 2)
+	for _, f := range unmappedReq {
+		is := Issue{Field: j.fieldName(f), Message: fmt.Sprintf("required slot %s has no column in the input", f.Slot), Count: r.Counts.Rows}
+		n := max(r.Counts.Rows, 1)
+		if o.Lenient && !f.Identifier {
+			r.Warnings = append(r.Warnings, is)
+			r.Counts.Warnings += n
+			continue
+		}
+		// Strict, or an identifier: without one there is nothing to keep.
+		is.Message += "; map one with --map COLUMN=" + f.Slot
+		r.Errors = append(r.Errors, is)
+		r.Counts.Errors += n
+	}
+	idExpr := "NULL"
+	if m.ID != nil {
+		if _, ok := r.Mapping[m.ID.Column]; ok {
+			idExpr = fmt.Sprintf("CAST(%s AS VARCHAR)", quoteIdent(m.ID.Column))
+		}
+	}
+	for _, c := range cs {
+		if c.count == 0 {
+			continue
+		}
+		asError := c.fatal && !o.Lenient
+		if c.drop && o.Lenient {
+			drops = append(drops, c.cond)
+		}
+		if c.nullify && o.Lenient {
+			nulls[c.field.Column] = append(nulls[c.field.Column], c.cond)
+		}
+		if err := j.examples(ctx, c, idExpr, asError); err != nil {
+			return nil, nil, err
+		}
+	}
+	// Duplicate identifiers.
+	if dupExtra > 0 {
+		if err := j.duplicates(ctx, &drops); err != nil {
+			return nil, nil, err
+		}
+	}
+	return drops, nulls, nil
+}
+
+// examples lists up to the remaining budget of failing rows of a check.
+func (j *job) examples(ctx context.Context, c *check, idExpr string, asError bool) error {
+	r := j.r
+	list := &r.Warnings
+	if asError {
+		list = &r.Errors
+		r.Counts.Errors += c.count
+	} else {
+		r.Counts.Warnings += c.count
+	}
+	budget := j.o.MaxErrors - len(*list)
+	msg := c.msg
+	if !asError && j.o.Lenient {
+		switch {
+		case c.drop:
+			msg += "; row dropped"
+		case c.nullify || strings.HasPrefix(c.cond, "__bad_"):
+			msg += "; value dropped"
+		}
+	}
+	if budget <= 0 {
+		if asError {
+			r.ErrorsTruncated = true
+		}
+		return nil
+	}
+	q := fmt.Sprintf("SELECT __file, __row, %s, %s FROM w WHERE %s ORDER BY __file, __row LIMIT %d", idExpr, c.value, c.cond, budget)
+	rows, err := j.conn.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("ingest: list failures: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var file int
+		var row int64
+		var id, val sql.NullString
+		if err := rows.Scan(&file, &row, &id, &val); err != nil {
+			return err
+		}
+		*list = append(*list, j.issue(file, row, id.String, j.fieldName(c.field), val.String, msg))
+		n++
+	}
+	if asError && int64(n) < c.count {
+		r.ErrorsTruncated = true
+	}
+	return rows.Err()
+}
+
+func (j *job) issue(file int, row int64, id, field, value, msg string) Issue {
+	is := Issue{Row: &row, ID: id, Field: field, Value: value, Message: msg}
+	f := j.files[file]
+	if len(j.files) > 1 {
+		is.File = f.Path
+	}
+	if f.Format == FormatCSV || f.Format == FormatTSV {
+		is.Line = row + 2
+	}
+	return is
+}
+
+func (j *job) duplicates(ctx context.Context, drops *[]string) error {
+	o, r := j.o, j.r
+	id := quoteIdent(j.m.ID.Column)
+	var groups, extra int64
+	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM w WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", id, id)
+	if err := j.conn.QueryRowContext(ctx, q).Scan(&groups, &extra); err != nil {
+		return fmt.Errorf("ingest: duplicates: %w", err)
+	}
+	if groups == 0 {
+		return nil
+	}
+	list := &r.Warnings
+	msg := "duplicate identifier (first at row %d); row dropped"
+	if o.Lenient {
+		r.Counts.Warnings += extra
+		*drops = append(*drops, "__dup")
+	} else {
+		list = &r.Errors
+		r.Counts.Errors += extra
+		msg = "duplicate identifier (first at row %d)"
+	}
+	budget := o.MaxErrors - len(*list)
+	if budget <= 0 {
+		r.ErrorsTruncated = r.ErrorsTruncated || !o.Lenient
+		return nil
+	}
+	q = fmt.Sprintf(`SELECT __file, __row, CAST(%s AS VARCHAR), first_row FROM (
+		SELECT __file, __row, %s, first_value(__row) OVER (PARTITION BY %s ORDER BY __file, __row) AS first_row,
+		       row_number() OVER (PARTITION BY %s ORDER BY __file, __row) AS k
+		FROM w WHERE %s IN (SELECT %s FROM w WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1))
+		WHERE k > 1 ORDER BY __file, __row LIMIT %d`, id, id, id, id, id, id, id, id, budget)
+	rows, err := j.conn.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("ingest: duplicates: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var file int
+		var row, first int64
+		var v sql.NullString
+		if err := rows.Scan(&file, &row, &v, &first); err != nil {
+			return err
+		}
+		*list = append(*list, j.issue(file, row, v.String, j.m.ID.Slot, v.String, fmt.Sprintf(msg, first)))
+		n++
+	}
+	if !o.Lenient && int64(n) < extra {
+		r.ErrorsTruncated = true
+	}
+	return rows.Err()
+}
