@@ -90,18 +90,19 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 	for i := range exps {
 		e := &exps[i]
 		ids := make([]int64, len(e.Structures))
-		acr := make([]string, len(e.Structures))
 		for k, s := range e.Structures {
-			ids[k], acr[k] = s.ID, s.Abbreviation
+			ids[k] = s.ID
 		}
-		structs, _ := json.Marshal(e.Structures)
+		var nvox any
+		if !math.IsNaN(e.NumVoxels) && !math.IsInf(e.NumVoxels, 0) {
+			nvox = int64(e.NumVoxels)
+		}
 		rec := map[string]any{
-			"id": e.ID, "transgenic_line": e.TransgenicLine, "product_id": e.ProductID,
+			"id": e.ID, "name": e.Name, "transgenic_line": e.TransgenicLine, "product_id": e.ProductID,
 			"structure_id": e.StructureID, "structure_abbrev": e.StructureAbbrev, "structure_name": e.StructureName,
-			"specimen_name": e.Name, "injection_volume": nullable(e.InjectionVolume),
-			"injection_structure_ids": ids, "injection_structure_acronyms": acr, "injection_structures": string(structs),
+			"injection_volume": nullable(e.InjectionVolume), "injection_structures": ids,
 			"gender": e.Gender, "strain": e.Strain, "sum": nullable(e.Sum), "structure_color": e.StructureColor,
-			"num_voxels": nullable(e.NumVoxels), "injection_x": nullable(e.InjectionAP), "injection_y": nullable(e.InjectionDV),
+			"num_voxels": nvox, "injection_x": nullable(e.InjectionAP), "injection_y": nullable(e.InjectionDV),
 			"injection_z": nullable(e.InjectionML), "selected": e.Selected, "experiment_page_url": e.URL,
 		}
 		if err := enc.Encode(rec); err != nil {
@@ -122,10 +123,9 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 	}
 	defer db.Close()
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
-		id: 'BIGINT', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'BIGINT',
-		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', specimen_name: 'VARCHAR', injection_volume: 'DOUBLE',
-		injection_structure_ids: 'BIGINT[]', injection_structure_acronyms: 'VARCHAR[]', injection_structures: 'VARCHAR',
-		gender: 'VARCHAR', strain: 'VARCHAR', sum: 'DOUBLE', structure_color: 'VARCHAR', num_voxels: 'DOUBLE',
+		id: 'BIGINT', name: 'VARCHAR', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'BIGINT',
+		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', injection_volume: 'DOUBLE', injection_structures: 'BIGINT[]',
+		gender: 'VARCHAR', strain: 'VARCHAR', sum: 'DOUBLE', structure_color: 'VARCHAR', num_voxels: 'BIGINT',
 		injection_x: 'DOUBLE', injection_y: 'DOUBLE', injection_z: 'DOUBLE', selected: 'BOOLEAN', experiment_page_url: 'VARCHAR'}))
 		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(out))
 	if _, err := db.ExecContext(ctx, q); err != nil {
@@ -161,9 +161,9 @@ func readExperimentParquet(ctx context.Context, path string) ([]Experiment, erro
 	}
 	defer db.Close()
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT id, coalesce(transgenic_line,''), coalesce(product_id,0), structure_id,
-		coalesce(structure_abbrev,''), coalesce(structure_name,''), coalesce(specimen_name,''), coalesce(injection_volume, 'NaN'::DOUBLE),
-		coalesce(injection_structures,'[]'), coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
-		coalesce(structure_color,''), coalesce(num_voxels,'NaN'::DOUBLE), coalesce(injection_x,'NaN'::DOUBLE),
+		coalesce(structure_abbrev,''), coalesce(structure_name,''), coalesce(name,''), coalesce(injection_volume, 'NaN'::DOUBLE),
+		to_json(coalesce(injection_structures, []::BIGINT[]))::VARCHAR, coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
+		coalesce(structure_color,''), coalesce(num_voxels::DOUBLE,'NaN'::DOUBLE), coalesce(injection_x,'NaN'::DOUBLE),
 		coalesce(injection_y,'NaN'::DOUBLE), coalesce(injection_z,'NaN'::DOUBLE), coalesce(selected,false),
 		coalesce(experiment_page_url,'') FROM read_parquet(%s)`, sqlString(path)))
 	if err != nil {
@@ -179,8 +179,12 @@ func readExperimentParquet(ctx context.Context, path string) ([]Experiment, erro
 			&e.InjectionAP, &e.InjectionDV, &e.InjectionML, &e.Selected, &e.URL); err != nil {
 			return nil, fmt.Errorf("load experiments: %w", err)
 		}
-		if err := json.Unmarshal([]byte(structs), &e.Structures); err != nil {
+		var ids []int64
+		if err := json.Unmarshal([]byte(structs), &ids); err != nil {
 			return nil, fmt.Errorf("load experiments: injection structures of %d: %w", e.ID, err)
+		}
+		for _, id := range ids {
+			e.Structures = append(e.Structures, InjectionStructure{ID: id})
 		}
 		out = append(out, e)
 	}

@@ -256,9 +256,15 @@ func TestRealExperimentTable(t *testing.T) {
 		}
 		a.InjectionAP, a.InjectionDV, a.InjectionML, a.NumVoxels = 0, 0, 0, 0
 		b.InjectionAP, b.InjectionDV, b.InjectionML, b.NumVoxels = 0, 0, 0, 0
-		if len(a.Structures) == 0 {
-			a.Structures = b.Structures
+		if len(a.Structures) != len(b.Structures) {
+			t.Fatalf("row %d: %d injection structures after the store, want %d", i, len(b.Structures), len(a.Structures))
 		}
+		for k := range a.Structures { // the store keeps the ids (names come from the atlas)
+			if a.Structures[k].ID != b.Structures[k].ID {
+				t.Fatalf("row %d: injection structure %d differs", i, k)
+			}
+		}
+		a.Structures, b.Structures = nil, nil
 		if !reflect.DeepEqual(a, b) {
 			t.Fatalf("row %d differs after the store:\n%+v\n%+v", i, a, b)
 		}

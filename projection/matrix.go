@@ -19,9 +19,9 @@ import (
 type Matrix struct {
 	ID              string
 	Description     string
-	MeasurementType string // projection_density, projection_energy, projection_volume, ..., barcode_count, axon_length
-	Modality        string // "anterograde tracing", "MAPseq", "BARseq", "single-neuron reconstruction"
-	Unit            string
+	MeasurementType string   // schema enum ProjectionMeasurementType: PROJECTION_DENSITY, BARCODE_COUNT, AXON_LENGTH, ...
+	Modality        string   // schema enum Modality: MESOSCALE_TRACING, MAPSEQ, BARSEQ, MORPHOLOGY, ...
+	Unit            string   // schema enum Unit: fraction, mm3, count, um, intensity, dimensionless, ...
 	Rows            []string // data_item_index: "allen:100141219", cell ids
 	RegionIDs       []int64  // region_index
 	RegionAcronyms  []string
@@ -41,8 +41,60 @@ var unionizeFields = map[string]func(u *Unionize) float64{
 	"normalized_projection_volume": func(u *Unionize) float64 { return u.NormalizedProjectionVolume },
 }
 
-var unionizeUnits = map[string]string{"projection_density": "fraction of voxels", "projection_energy": "intensity x density",
-	"projection_volume": "mm^3", "projection_intensity": "intensity", "normalized_projection_volume": "fraction of injection volume"}
+var unionizeUnits = map[string]string{"projection_density": "fraction", "projection_energy": "intensity",
+	"projection_volume": "mm3", "projection_intensity": "intensity", "normalized_projection_volume": "dimensionless"}
+
+// The schema's enums (schema/base_schema.yaml) for matrix metadata.
+var (
+	measurementTypes = []string{"AXON_LENGTH", "TERMINAL_COUNT", "SYNAPSE_COUNT", "BARCODE_COUNT", "PROJECTION_DENSITY",
+		"PROJECTION_ENERGY", "PROJECTION_INTENSITY", "PROJECTION_VOLUME", "NORMALIZED_PROJECTION_VOLUME", "OTHER"}
+	modalities = []string{"EM", "MORPHOLOGY", "MESOSCALE_TRACING", "BARSEQ", "MAPSEQ", "PATCHSEQ", "EPHYS", "TRANSCRIPTOMICS", "OTHER"}
+	units      = []string{"um", "nm", "mm", "um3", "mm3", "voxel", "count", "fraction", "percent", "intensity", "dimensionless", "mV", "pA", "ms", "Hz", "MOhm"}
+)
+
+// modalityAliases are common spellings of the Modality enum values.
+var modalityAliases = map[string]string{"ANTEROGRADE_TRACING": "MESOSCALE_TRACING", "TRACING": "MESOSCALE_TRACING",
+	"SINGLE_NEURON_RECONSTRUCTION": "MORPHOLOGY", "RECONSTRUCTION": "MORPHOLOGY", "PATCH_SEQ": "PATCHSEQ"}
+
+func enumValue(kind, s string, allowed []string, aliases map[string]string) (string, error) {
+	v := strings.ToUpper(strings.NewReplacer("-", "_", " ", "_").Replace(strings.TrimSpace(s)))
+	if a, ok := aliases[v]; ok {
+		v = a
+	}
+	for _, x := range allowed {
+		if strings.EqualFold(x, v) {
+			return x, nil
+		}
+	}
+	return "", usage("%s %q is not one of %s", kind, s, strings.Join(allowed, ", "))
+}
+
+// Normalize maps the metadata to the schema's enum spellings
+// (projection_density -> PROJECTION_DENSITY, MAPseq -> MAPSEQ, counts ->
+// count) and rejects values outside them.
+func (m *Matrix) Normalize() error {
+	var err error
+	if m.MeasurementType, err = enumValue("measurement type", m.MeasurementType, measurementTypes, nil); err != nil {
+		return err
+	}
+	if m.Modality, err = enumValue("modality", m.Modality, modalities, modalityAliases); err != nil {
+		return err
+	}
+	if m.Unit != "" {
+		u := m.Unit
+		if u == "counts" || u == "COUNTS" {
+			u = "count"
+		}
+		for _, x := range units {
+			if x == u || strings.EqualFold(x, u) && len(u) > 2 {
+				m.Unit = x
+				return nil
+			}
+		}
+		return usage("unit %q is not one of %s", m.Unit, strings.Join(units, ", "))
+	}
+	return nil
+}
 
 // MatrixFromUnionizes builds an experiments x regions matrix from structure
 // unionizes (is_injection = false records) of one hemisphere. regions are
@@ -82,7 +134,7 @@ func MatrixFromUnionizes(sums []*Summary, measurement string, hemisphere int, re
 	for c, id := range regions {
 		col[id] = c
 	}
-	m := &Matrix{MeasurementType: measurement, Modality: "anterograde tracing", Unit: unionizeUnits[measurement],
+	m := &Matrix{MeasurementType: strings.ToUpper(measurement), Modality: "MESOSCALE_TRACING", Unit: unionizeUnits[measurement],
 		RegionIDs: regions, Hemisphere: hemisphere, Values: make([]float64, len(sums)*len(regions))}
 	for i := range m.Values {
 		m.Values[i] = math.NaN()
@@ -167,7 +219,7 @@ func MatrixFromGrids(ins []Input, labels []uint32, dims [3]int, regions []int64,
 			voxels[c]++
 		}
 	}
-	m := &Matrix{MeasurementType: "projection_density", Modality: "anterograde tracing", Unit: "mean grid value",
+	m := &Matrix{MeasurementType: "PROJECTION_DENSITY", Modality: "MESOSCALE_TRACING", Unit: "fraction",
 		RegionIDs: regions, Hemisphere: 3, Values: make([]float64, len(ins)*len(regions))}
 	var buf []float32
 	perLabel := make([]float64, maxLabel+1)
@@ -248,7 +300,7 @@ func ReadCellVectors(r io.Reader, name string, ont *atlas.Ontology) (*Matrix, er
 		}
 		return reg.ID, true
 	}
-	m := &Matrix{MeasurementType: "projection_strength", Hemisphere: 0}
+	m := &Matrix{MeasurementType: "OTHER", Modality: "OTHER", Hemisphere: 0}
 	rowOf := map[string]int{}
 	colOf := map[int64]int{}
 	type cell struct {

@@ -73,7 +73,8 @@ func asList(v any) []any {
 
 // SaveMatrix stores the matrix: values in artifact matrix/<id>/values.zarr
 // and one row in the dataset's ProjectionMeasurementMatrix table (other
-// matrices' rows are kept; a matrix with the same id is replaced).
+// matrices' rows are kept; a matrix with the same id is replaced). The
+// metadata is normalized to the schema's enums first (Matrix.Normalize).
 func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string, params map[string]any, inputs []string, wait time.Duration) (store.Version, error) {
 	if dataset == "" {
 		dataset = DefaultDataset
@@ -83,6 +84,9 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	}
 	if len(m.Values) != len(m.Rows)*len(m.RegionIDs) {
 		return store.Version{}, usage("matrix %s: %d values for %d x %d", m.ID, len(m.Values), len(m.Rows), len(m.RegionIDs))
+	}
+	if err := m.Normalize(); err != nil {
+		return store.Version{}, err
 	}
 	sn, err := st.Snapshot(store.Ref{})
 	if err != nil {
@@ -111,8 +115,7 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 		return store.Version{}, err
 	}
 	rec := map[string]any{"id": m.ID, "description": m.Description, "measurement_type": m.MeasurementType, "modality": m.Modality,
-		"unit": m.Unit, "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": m.RegionIDs, "data_item_index": m.Rows,
-		"hemisphere_id": m.Hemisphere, "n_data_items": len(m.Rows), "n_regions": len(m.RegionIDs)}
+		"unit": m.Unit, "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": m.RegionIDs, "data_item_index": m.Rows}
 	js, _ := json.Marshal(rec)
 	tmp := filepath.Join(tx.StagingDir(), "matrix.ndjson")
 	if err := os.WriteFile(tmp, append(js, '\n'), 0o644); err != nil {
@@ -125,7 +128,7 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	defer db.Close()
 	sel := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', description: 'VARCHAR',
 		measurement_type: 'VARCHAR', modality: 'VARCHAR', unit: 'VARCHAR', "values": 'VARCHAR', region_index: 'BIGINT[]',
-		data_item_index: 'VARCHAR[]', hemisphere_id: 'INTEGER', n_data_items: 'BIGINT', n_regions: 'BIGINT'})`, sqlString(tmp))
+		data_item_index: 'VARCHAR[]'})`, sqlString(tmp))
 	if old != "" {
 		sel = fmt.Sprintf(`SELECT * FROM read_parquet(%s) WHERE id <> %s UNION ALL BY NAME %s`, sqlString(old), sqlString(m.ID), sel)
 	}

@@ -109,6 +109,11 @@ func TestMatrixStoreAndExport(t *testing.T) {
 	defer st.Close()
 	m1, _ := ReadCellVectors(strings.NewReader("cell_id,target,count\nc1,VISp,10\nc1,VISl,2\nc2,VISpm,7\n"), "x", ont)
 	m1.ID, m1.Modality, m1.MeasurementType, m1.Unit = "mapseq", "MAPseq", "barcode_count", "counts"
+	bad := *m1
+	bad.MeasurementType = "brightness"
+	if _, err := SaveMatrix(ctx, st, &bad, "", nil, nil, 0); !errors.Is(err, ccc.ErrUsage) {
+		t.Fatalf("bad measurement type: %v", err)
+	}
 	m2, _ := MatrixFromUnionizes([]*Summary{{ExperimentID: 3, Records: []Unionize{{StructureID: 385, HemisphereID: 3, ProjectionEnergy: 4}}}}, "projection_energy", 3, nil, ont)
 	m2.ID = "allen-energy"
 	for _, m := range []*Matrix{m1, m2, m1} { // m1 twice: replaced, not duplicated
@@ -119,6 +124,9 @@ func TestMatrixStoreAndExport(t *testing.T) {
 	back, err := LoadMatrix(st, store.Ref{}, "", "mapseq")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m1.MeasurementType != "BARCODE_COUNT" || m1.Modality != "MAPSEQ" || m1.Unit != "count" {
+		t.Fatalf("not normalized to the schema enums: %s %s %s", m1.MeasurementType, m1.Modality, m1.Unit)
 	}
 	if !reflect.DeepEqual(back, m1) {
 		t.Fatalf("round trip:\n%+v\n%+v", back, m1)
@@ -171,7 +179,7 @@ func TestMatrixStoreAndExport(t *testing.T) {
 	raw, _ := base64.StdEncoding.DecodeString(d.Data)
 	vals := make([]float64, len(raw)/8)
 	binary.Read(strings.NewReader(string(raw)), binary.LittleEndian, vals)
-	if !reflect.DeepEqual(d.Shape, []int{2, 3}) || !reflect.DeepEqual(vals, m1.Values) || d.Attributes["measurement_type"] != "barcode_count" {
+	if !reflect.DeepEqual(d.Shape, []int{2, 3}) || !reflect.DeepEqual(vals, m1.Values) || d.Attributes["measurement_type"] != "BARCODE_COUNT" {
 		t.Fatalf("zarr-python sees %v %v %v", d.Shape, vals, d.Attributes)
 	}
 }

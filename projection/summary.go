@@ -215,8 +215,8 @@ func IngestSummaries(ctx context.Context, st *store.Store, sums []*Summary, o In
 				"normalized_projection_volume": nullable(u.NormalizedProjectionVolume), "sum_pixel_intensity": nullable(u.SumPixelIntensity),
 				"sum_pixels": nullable(u.SumPixels), "sum_projection_pixels": nullable(u.SumProjectionPixels),
 				"sum_projection_pixel_intensity": nullable(u.SumProjectionPixelIntensity), "volume": nullable(u.Volume),
-				"max_voxel_density": nullable(u.MaxVoxelDensity), "max_voxel_x": nullable(u.MaxVoxelX), "max_voxel_y": nullable(u.MaxVoxelY),
-				"max_voxel_z": nullable(u.MaxVoxelZ)}
+				"max_voxel_density": nullable(u.MaxVoxelDensity), "max_voxel_x": nullableInt(u.MaxVoxelX), "max_voxel_y": nullableInt(u.MaxVoxelY),
+				"max_voxel_z": nullableInt(u.MaxVoxelZ)}
 			if err := enc.Encode(rec); err != nil {
 				f.Close()
 				return store.Version{}, err
@@ -239,11 +239,18 @@ func IngestSummaries(ctx context.Context, st *store.Store, sums []*Summary, o In
 		id: 'BIGINT', experiment_id: 'BIGINT', structure_id: 'BIGINT', hemisphere_id: 'INTEGER', is_injection: 'BOOLEAN',
 		projection_volume: 'DOUBLE', projection_density: 'DOUBLE', projection_energy: 'DOUBLE', projection_intensity: 'DOUBLE',
 		normalized_projection_volume: 'DOUBLE', sum_pixel_intensity: 'DOUBLE', sum_pixels: 'DOUBLE', sum_projection_pixels: 'DOUBLE',
-		sum_projection_pixel_intensity: 'DOUBLE', volume: 'DOUBLE', max_voxel_density: 'DOUBLE', max_voxel_x: 'DOUBLE',
-		max_voxel_y: 'DOUBLE', max_voxel_z: 'DOUBLE'}) ORDER BY experiment_id, structure_id, hemisphere_id)
+		sum_projection_pixel_intensity: 'DOUBLE', volume: 'DOUBLE', max_voxel_density: 'DOUBLE', max_voxel_x: 'BIGINT',
+		max_voxel_y: 'BIGINT', max_voxel_z: 'BIGINT'}) ORDER BY experiment_id, structure_id, hemisphere_id)
 		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(tx.TablePath(SummaryClass)))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return store.Version{}, fmt.Errorf("write %s table: %w", SummaryClass, err)
 	}
 	return tx.Commit()
+}
+
+func nullableInt(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return int64(math.Round(v))
 }

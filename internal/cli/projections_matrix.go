@@ -209,9 +209,9 @@ Allen CCF acronyms or ids.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.Measurement, "measurement", "barcode_count", "barcode_count, axon_length, ...")
-	f.StringVar(&opts.Modality, "modality", "MAPseq", "MAPseq, BARseq, single-neuron reconstruction, ...")
-	f.StringVar(&opts.Unit, "unit", "", "unit of the values (default: counts for barcode_count, um for axon_length)")
+	f.StringVar(&opts.Measurement, "measurement", "barcode_count", "barcode_count, axon_length, terminal_count, synapse_count, other")
+	f.StringVar(&opts.Modality, "modality", "MAPseq", "MAPseq, BARseq, morphology, EM, other")
+	f.StringVar(&opts.Unit, "unit", "", "unit of the values (default: count for counts, um for axon_length)")
 	f.StringVar(&opts.Description, "description", "", "free text recorded with the matrix")
 	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset")
 	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
@@ -233,8 +233,11 @@ func runMatrixIngest(ctx context.Context, o *matrixIngestOptions) error {
 		return err
 	}
 	m.ID, m.MeasurementType, m.Modality, m.Description, m.Unit = o.Name, o.Measurement, o.Modality, o.Description, o.Unit
+	if err := m.Normalize(); err != nil {
+		return err
+	}
 	if m.Unit == "" {
-		m.Unit = map[string]string{"barcode_count": "counts", "axon_length": "um"}[o.Measurement]
+		m.Unit = map[string]string{"BARCODE_COUNT": "count", "AXON_LENGTH": "um", "TERMINAL_COUNT": "count", "SYNAPSE_COUNT": "count"}[m.MeasurementType]
 	}
 	v, err := projection.SaveMatrix(ctx, st, m, o.Dataset, map[string]any{"command": "projections matrix ingest", "source": filepath.Base(o.File)}, []string{o.File}, 0)
 	if err != nil {

@@ -18,7 +18,7 @@ func TestProjectionsMatrixAndSlice(t *testing.T) {
 	cells := filepath.Join(tmp, "mapseq.csv")
 	os.WriteFile(cells, []byte("cell_id,VISp,VISl,MOs\nn1,12,0,3\nn2,0,7,1\nn3,5,5,5\n"), 0o644)
 	out, e, code := runProj(t, "--store", dir, "projections", "matrix", "ingest", "mapseq", cells, "--modality", "MAPseq")
-	if code != 0 || !strings.Contains(out, "matrix mapseq: 3 cells x 3 regions (MAPseq, barcode_count)") {
+	if code != 0 || !strings.Contains(out, "matrix mapseq: 3 cells x 3 regions (MAPSEQ, BARCODE_COUNT)") {
 		t.Fatalf("ingest: %d %s %s", code, out, e)
 	}
 	out, e, code = runProj(t, "--store", dir, "projections", "matrix", "export", "mapseq", "--heatmap", filepath.Join(tmp, "h.png"))

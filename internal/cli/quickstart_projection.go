@@ -206,7 +206,7 @@ func quickstartProjections(q *quickstartEnv) error {
 	if err != nil {
 		return err
 	}
-	cm.ID, cm.Modality, cm.MeasurementType, cm.Unit = "quickstart-mapseq", "MAPseq", "barcode_count", "counts"
+	cm.ID, cm.Modality, cm.MeasurementType, cm.Unit = "quickstart-mapseq", "MAPSEQ", "BARCODE_COUNT", "count"
 	mv, err := projection.SaveMatrix(q.Ctx, st, cm, "", map[string]any{"command": "quickstart"}, []string{cells}, 0)
 	if err != nil {
 		return err
