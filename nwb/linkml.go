@@ -303,13 +303,26 @@ func (g *linkmlGen) class(name string, s *Spec, ns, src, isA string) {
 	}
 	c.set("annotations", ann)
 	attrs := newMap()
+	fixed := ""
+	if s.TypeDef == "" && s.Name != "" {
+		fixed = s.Name // a member with a fixed name: the object is always called that
+	}
 	if isA == "" {
 		id := newMap()
 		id.set("description", "the name of the HDF5 object")
 		id.set("identifier", true)
 		id.set("range", "string")
 		id.set("required", true)
+		if fixed != "" {
+			id.set("ifabsent", "string("+fixed+")")
+			id.set("equals_string", fixed)
+		}
 		attrs.set("name", id)
+	} else if fixed != "" {
+		u := newMap()
+		u.set("ifabsent", "string("+fixed+")")
+		u.set("equals_string", fixed)
+		c.set("slot_usage", newMap().set("name", u))
 	}
 	for _, a := range s.Attributes {
 		if a.Name == "" || attrs.has(a.Name) {

@@ -284,6 +284,9 @@ func TestLinkMLFromCachedSpecs(t *testing.T) {
 				if data == nil {
 					t.Fatal("no ElectricalSeries__data")
 				}
+				if n := data.Attribute("name"); n == nil || n.EqualsString != "data" || !n.IsIdentifier() {
+					t.Fatalf("ElectricalSeries__data name slot %+v", n)
+				}
 				v := data.Attribute("value")
 				if v == nil || v.Range != "numeric" || len(v.AnyOf) != 3 {
 					t.Fatalf("value slot %+v", v)
