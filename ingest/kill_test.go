@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,19 +20,35 @@ import (
 	"github.com/ccc-connectivity/ccc/store"
 )
 
-// buildCCC builds the ccc binary for subprocess tests.
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildCCC builds the ccc binary (once per test run) for subprocess tests.
 func buildCCC(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the ccc binary")
 	}
-	bin := filepath.Join(t.TempDir(), "ccc")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/ccc")
-	cmd.Dir = testenv.RepoRoot(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "ccc-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "ccc")
+		cmd := exec.Command("go", "build", "-o", builtBin, "./cmd/ccc")
+		cmd.Dir = testenv.RepoRoot(t)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return builtBin
 }
 
 func cccCmd(bin, st string, env []string, args ...string) *exec.Cmd {
@@ -208,4 +225,66 @@ func TestKillDuringIngest(t *testing.T) {
 	if n != 10000 {
 		t.Fatalf("rows after recovery: %d", n)
 	}
+}
+
+// TestConcurrentIngestProcesses runs two ccc processes against one store:
+// while one ingests, a second fails with exit 3 naming the holder, and a
+// third with --wait commits after it; nothing is lost.
+func TestConcurrentIngestProcesses(t *testing.T) {
+	bin := buildCCC(t)
+	dir := t.TempDir()
+	st := filepath.Join(dir, "store")
+	if out, err := cccCmd(bin, st, nil, "init").CombinedOutput(); err != nil {
+		t.Fatalf("init: %v %s", err, out)
+	}
+	big := filepath.Join(dir, "big.parquet")
+	writeSynapseParquet(t, big, 1000000)
+	small := filepath.Join(dir, "small.parquet")
+	writeSynapseParquet(t, small, 1000)
+
+	first := cccCmd(bin, st, nil, "ingest", "--class", "Synapse", "--dataset", "big", big)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ms, _ := filepath.Glob(filepath.Join(st, "tmp", "*", "work"))
+		if len(ms) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	second := cccCmd(bin, st, nil, "ingest", "--class", "Synapse", "--dataset", "small", small)
+	out, err := second.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 || !strings.Contains(string(out), fmt.Sprintf("pid %d", first.Process.Pid)) {
+		t.Fatalf("second writer: %v\n%s", err, out)
+	}
+	third := cccCmd(bin, st, nil, "ingest", "--class", "Synapse", "--dataset", "small", "--wait", "2m", small)
+	if out, err := third.CombinedOutput(); err != nil {
+		t.Fatalf("waiting writer: %v\n%s", err, out)
+	}
+	if err := first.Wait(); err != nil {
+		t.Fatalf("first writer: %v", err)
+	}
+	s, _ := store.Open(st)
+	defer s.Close()
+	vs, _ := s.Versions("")
+	if len(vs) != 2 || vs[0].Dataset != "big" || vs[1].Dataset != "small" {
+		t.Fatalf("versions: %d", len(vs))
+	}
+	sn, _ := s.Snapshot(store.Ref{})
+	b, _ := sn.Table("big", "Synapse")
+	sm, _ := sn.Table("small", "Synapse")
+	if b.Rows != 1000000 || sm.Rows != 1000 {
+		t.Fatalf("rows big=%d small=%d", b.Rows, sm.Rows)
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
 }
