@@ -137,6 +137,38 @@ func TestSynapsesCLI(t *testing.T) {
 			}
 		})
 	}
+	// --timestamp before the first version is an error; after the last one reads the latest
+	if _, errs, code := s("synapses", "query", "--timestamp", "2001-01-01", "--pre", pre); code != 2 {
+		t.Errorf("--timestamp 2001-01-01: exit %d %s", code, errs)
+	}
+	out, errs, code = s("synapses", "query", "--timestamp", "2999-01-01", "--pre", pre, "--columns", "id")
+	if code != 0 || len(readCSV(t, out))-1 != outDeg[pre] {
+		t.Errorf("--timestamp 2999: exit %d %s", code, errs)
+	}
+	// version 1 had no cell tables: cell types are an error there, not at the latest version
+	if _, errs, code := s("synapses", "query", "--version", "1", "--pre", pre, "--columns", "id,cell_type_post"); code != 2 || !strings.Contains(errs, "no cell-type table") {
+		t.Errorf("cell types at version 1: exit %d %s", code, errs)
+	}
+	out, _, code = s("synapses", "query", "--pre", pre, "--columns", "id,cell_type_post")
+	if code != 0 || strings.Count(out, "\n")-1 != outDeg[pre] {
+		t.Errorf("cell types at latest: exit %d", code)
+	}
+	// the unified cell view of proofread neurons feeds --pre @FILE
+	out, _, code = s("synapses", "cells", "show", "--proofread", "axon", "-q")
+	view := readCSV(t, out)
+	if code != 0 || len(view) < 2 || view[0][0] != "pt_root_id" || view[0][6] != "cell_type" {
+		t.Fatalf("cells show: %d %v", code, view[:1])
+	}
+	idFile := filepath.Join(dir, "proof.csv")
+	if err := os.WriteFile(idFile, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, _, _ := s("synapses", "query", "--pre", "@"+idFile, "--post", "@"+idFile, "--remove-autapses", "--columns", "id")
+	b, _, _ := s("synapses", "query", "--proofread", "subgraph", "--remove-autapses", "--columns", "id")
+	if a != b || len(readCSV(t, a)) < 2 {
+		t.Errorf("--pre/--post @FILE (%d rows) differs from --proofread subgraph (%d rows)", len(readCSV(t, a)), len(readCSV(t, b)))
+	}
+
 	// the failed ingest stored nothing
 	out, _, _ = s("synapses", "versions", "--format", "json")
 	if strings.Count(out, `"version"`) != 4 {
