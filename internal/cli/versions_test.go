@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -57,9 +58,25 @@ func TestStoreCommands(t *testing.T) {
 		t.Fatalf("versions empty: %d %q", code, out)
 	}
 
-	storeTestCommitRows(t, dir, "a", "Thing", 12)
+	v1 := storeTestCommitRows(t, dir, "a", "Thing", 12)
 	storeTestCommitRows(t, dir, "b", "Thing", 3)
 	storeTestCommitRows(t, dir, "a", "Other", 5)
+
+	// Reads as of a version or a time.
+	code, out, errOut = runCLI(t, env, "query", "--format", "csv", "--timestamp", v1.Time.Format(time.RFC3339Nano), "SELECT count(*) AS n FROM Thing")
+	if code != 0 || out != "n\n12\n" {
+		t.Fatalf("query --timestamp: %d %q %s", code, out, errOut)
+	}
+	code, out, _ = runCLI(t, env, "query", "--format", "csv", "--version", "2", "SELECT count(*) AS n FROM Thing")
+	if code != 0 || out != "n\n15\n" {
+		t.Fatalf("query --version 2: %d %q", code, out)
+	}
+	if code, _, _ = runCLI(t, env, "query", "--version", "2", "--timestamp", "2020-01-01", "SELECT 1"); code != 2 {
+		t.Fatalf("both --version and --timestamp: %d", code)
+	}
+	if code, _, errOut = runCLI(t, env, "query", "--timestamp", "2000-01-01", "SELECT 1"); code != 2 || !strings.Contains(errOut, "no version committed at or before") {
+		t.Fatalf("timestamp before the first version: %d %s", code, errOut)
+	}
 
 	code, out, _ = runCLI(t, env, "versions")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
