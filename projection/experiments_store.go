@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,9 +90,11 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 	enc := json.NewEncoder(w)
 	for i := range exps {
 		e := &exps[i]
-		ids := make([]int64, len(e.Structures))
+		// BrainRegion references are the region ids as strings (the
+		// BrainRegion identifier is a string in the schema)
+		ids := make([]string, len(e.Structures))
 		for k, s := range e.Structures {
-			ids[k] = s.ID
+			ids[k] = strconv.FormatInt(s.ID, 10)
 		}
 		var nvox any
 		if !math.IsNaN(e.NumVoxels) && !math.IsInf(e.NumVoxels, 0) {
@@ -99,7 +102,7 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 		}
 		rec := map[string]any{
 			"id": e.ID, "name": e.Name, "transgenic_line": e.TransgenicLine, "product_id": e.ProductID,
-			"structure_id": e.StructureID, "structure_abbrev": e.StructureAbbrev, "structure_name": e.StructureName,
+			"structure_id": strconv.FormatInt(e.StructureID, 10), "structure_abbrev": e.StructureAbbrev, "structure_name": e.StructureName,
 			"injection_volume": nullable(e.InjectionVolume), "injection_structures": ids,
 			"gender": e.Gender, "strain": e.Strain, "sum": nullable(e.Sum), "structure_color": e.StructureColor,
 			"num_voxels": nvox, "injection_x": nullable(e.InjectionAP), "injection_y": nullable(e.InjectionDV),
@@ -123,8 +126,8 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 	}
 	defer db.Close()
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
-		id: 'BIGINT', name: 'VARCHAR', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'BIGINT',
-		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', injection_volume: 'DOUBLE', injection_structures: 'BIGINT[]',
+		id: 'BIGINT', name: 'VARCHAR', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'VARCHAR',
+		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', injection_volume: 'DOUBLE', injection_structures: 'VARCHAR[]',
 		gender: 'VARCHAR', strain: 'VARCHAR', sum: 'DOUBLE', structure_color: 'VARCHAR', num_voxels: 'BIGINT',
 		injection_x: 'DOUBLE', injection_y: 'DOUBLE', injection_z: 'DOUBLE', selected: 'BOOLEAN', experiment_page_url: 'VARCHAR'}))
 		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(out))
@@ -160,9 +163,9 @@ func readExperimentParquet(ctx context.Context, path string) ([]Experiment, erro
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT id, coalesce(transgenic_line,''), coalesce(product_id,0), structure_id,
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT id, coalesce(transgenic_line,''), coalesce(product_id,0), structure_id::BIGINT,
 		coalesce(structure_abbrev,''), coalesce(structure_name,''), coalesce(name,''), coalesce(injection_volume, 'NaN'::DOUBLE),
-		to_json(coalesce(injection_structures, []::BIGINT[]))::VARCHAR, coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
+		to_json(list_transform(coalesce(injection_structures, []::VARCHAR[]), x -> x::BIGINT))::VARCHAR, coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
 		coalesce(structure_color,''), coalesce(num_voxels::DOUBLE,'NaN'::DOUBLE), coalesce(injection_x,'NaN'::DOUBLE),
 		coalesce(injection_y,'NaN'::DOUBLE), coalesce(injection_z,'NaN'::DOUBLE), coalesce(selected,false),
 		coalesce(experiment_page_url,'') FROM read_parquet(%s)`, sqlString(path)))

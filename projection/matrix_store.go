@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,8 +115,12 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	if err := WriteMatrixZarr(filepath.Join(dir, "values.zarr"), m); err != nil {
 		return store.Version{}, err
 	}
+	regions := make([]string, len(m.RegionIDs)) // BrainRegion references: ids as strings
+	for i, id := range m.RegionIDs {
+		regions[i] = strconv.FormatInt(id, 10)
+	}
 	rec := map[string]any{"id": m.ID, "description": m.Description, "measurement_type": m.MeasurementType, "modality": m.Modality,
-		"unit": m.Unit, "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": m.RegionIDs, "data_item_index": m.Rows}
+		"unit": m.Unit, "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": regions, "data_item_index": m.Rows}
 	js, _ := json.Marshal(rec)
 	tmp := filepath.Join(tx.StagingDir(), "matrix.ndjson")
 	if err := os.WriteFile(tmp, append(js, '\n'), 0o644); err != nil {
@@ -127,7 +132,7 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	}
 	defer db.Close()
 	sel := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', description: 'VARCHAR',
-		measurement_type: 'VARCHAR', modality: 'VARCHAR', unit: 'VARCHAR', "values": 'VARCHAR', region_index: 'BIGINT[]',
+		measurement_type: 'VARCHAR', modality: 'VARCHAR', unit: 'VARCHAR', "values": 'VARCHAR', region_index: 'VARCHAR[]',
 		data_item_index: 'VARCHAR[]'})`, sqlString(tmp))
 	if old != "" {
 		sel = fmt.Sprintf(`SELECT * FROM read_parquet(%s) WHERE id <> %s UNION ALL BY NAME %s`, sqlString(old), sqlString(m.ID), sel)

@@ -103,9 +103,9 @@ func Synthetic(cache Cache, o SyntheticOptions) ([]Input, error) {
 			return nil, err
 		}
 		recs := []map[string]any{
-			{"experimentID": id, "structure_id": RootStructure, "hemisphere_id": 3, "is_injection": true, "projection_volume": vol,
+			{"id": id*10 + 1, "experimentID": id, "structure_id": RootStructure, "hemisphere_id": 3, "is_injection": true, "projection_volume": vol,
 				"sum_pixel_intensity": vol * 3.8e12, "max_voxel_x": math.Round(ap), "max_voxel_y": math.Round(dv), "max_voxel_z": math.Round(ml)},
-			{"experimentID": id, "structure_id": e.StructureID, "hemisphere_id": 3, "is_injection": true, "projection_volume": vol * 0.8,
+			{"id": id*10 + 2, "experimentID": id, "structure_id": e.StructureID, "hemisphere_id": 3, "is_injection": true, "projection_volume": vol * 0.8,
 				"sum_pixel_intensity": vol * 3e12, "max_voxel_x": math.Round(ap), "max_voxel_y": math.Round(dv), "max_voxel_z": math.Round(ml)},
 		}
 		js, _ := json.Marshal(recs)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/ccc-connectivity/ccc/internal/testenv"
+	"github.com/ccc-connectivity/ccc/projection"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // TestQuickstartProjections runs the store, atlas and projections steps on
@@ -28,6 +30,22 @@ func TestQuickstartProjections(t *testing.T) {
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("quickstart output lacks %q:\n%s", w, stdout)
+		}
+	}
+	// the tables conform to the schema classes (closed world, like linkml-validate)
+	st, err := store.Open(filepath.Join(out, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, _ := st.Snapshot(store.Ref{})
+	for _, class := range []string{projection.ExperimentClass, projection.SummaryClass, projection.MatrixClass} {
+		ti, err := sn.Table(projection.DefaultDataset, class)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if vo, ve, code := runProj(t, "validate", "--class", class, ti.Path); code != 0 {
+			t.Errorf("%s does not validate: %s%s", class, vo, ve)
 		}
 	}
 	for _, f := range []string{"visp_experiments.csv", "projection_metadata.csv", "projection_horizontal_max.png", "projection_coronal.png", "projection_matrix.png"} {
