@@ -504,31 +504,15 @@ func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint
 		if err := res.Scan(ptrs...); err != nil {
 			return err
 		}
-		k := 0
-		for i, c := range p.cols {
-			v := raw[i]
+		// exprs and hdr align one to one
+		for i, c := range hdr {
 			switch {
-			case c == "cell_type_pre" || c == "cell_type_post":
-				out[k] = typeOf(toInt64(v))
-			case slices.Contains(synapseSpec.Positions, c) && !r.SplitPositions:
-				out[k] = toFloatList(v)
-			case slices.Contains(synapseSpec.Positions, c):
-				// split: three consecutive raw values belong to this column
+			case c.Name == "cell_type_pre" || c.Name == "cell_type_post":
+				out[i] = typeOf(toInt64(raw[i]))
+			case c.Kind == KindFloatList:
+				out[i] = toFloatList(raw[i])
 			default:
-				out[k] = normalizeValue(v)
-			}
-			k++
-		}
-		if r.SplitPositions {
-			// rebuild with split positions (raw and out align one to one)
-			out = out[:0]
-			for _, v := range raw {
-				out = append(out, normalizeValue(v))
-			}
-			for i, c := range hdr {
-				if c.Name == "cell_type_pre" || c.Name == "cell_type_post" {
-					out[i] = typeOf(toInt64(raw[i]))
-				}
+				out[i] = normalizeValue(raw[i])
 			}
 		}
 		if err := w.Row(out); err != nil {
