@@ -20,7 +20,7 @@ import (
 // ExportOptions describe one export.
 type ExportOptions struct {
 	Class   string
-	Dataset string    // "" = all datasets (adds a leading dataset column)
+	Dataset string    // "" = all datasets (adds a leading dataset column, store_dataset if the class has a dataset slot)
 	Ref     store.Ref // version or time (zero: latest)
 	Format  string    // parquet, csv, jsonl, json or yaml
 	Schema  *linkml.Schema
@@ -53,11 +53,12 @@ func Export(ctx context.Context, st *store.Store, o ExportOptions, out string, w
 		}
 	}
 	var parts []string
+	dsCol := quoteIdent(store.DatasetColumn(tables))
 	for _, t := range tables {
 		if o.Dataset != "" {
 			parts = append(parts, fmt.Sprintf("SELECT * FROM read_parquet(%s)", quoteString(t.Path)))
 		} else {
-			parts = append(parts, fmt.Sprintf("SELECT %s AS dataset, * FROM read_parquet(%s)", quoteString(t.Dataset), quoteString(t.Path)))
+			parts = append(parts, fmt.Sprintf("SELECT %s AS %s, * FROM read_parquet(%s)", quoteString(t.Dataset), dsCol, quoteString(t.Path)))
 		}
 	}
 	src := strings.Join(parts, " UNION ALL BY NAME ")

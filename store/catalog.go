@@ -26,11 +26,11 @@ func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // "dataset" column, plus the ccc_tables, ccc_datasets and ccc_version
 // listings.
 func viewStatements(v *Version) []string {
-	byClass := map[string][]*TableInfo{}
+	byClass := map[string][]TableInfo{}
 	if v != nil {
 		for _, st := range v.Datasets {
 			for _, t := range st.Tables {
-				byClass[t.Class] = append(byClass[t.Class], t)
+				byClass[t.Class] = append(byClass[t.Class], *t)
 			}
 		}
 	}
@@ -50,24 +50,22 @@ func viewStatements(v *Version) []string {
 				types[c.Name] = c.Type
 			}
 		}
+		// A class with a slot named "dataset" (e.g. DataItem) keeps it; the
+		// store's dataset name is then the column store_dataset.
+		dsCol := DatasetColumn(ts)
 		parts := make([]string, len(ts))
 		for i, t := range ts {
-			var excl, repl []string
+			var repl []string
 			for _, c := range t.Columns {
-				if c.Name == "dataset" {
-					excl = append(excl, QuoteIdent(c.Name))
-				} else if clash[c.Name] {
+				if clash[c.Name] {
 					repl = append(repl, fmt.Sprintf("CAST(%s AS VARCHAR) AS %s", QuoteIdent(c.Name), QuoteIdent(c.Name)))
 				}
 			}
 			star := "*"
-			if len(excl) > 0 {
-				star += " EXCLUDE (" + strings.Join(excl, ", ") + ")"
-			}
 			if len(repl) > 0 {
 				star += " REPLACE (" + strings.Join(repl, ", ") + ")"
 			}
-			parts[i] = fmt.Sprintf("SELECT %s AS dataset, %s FROM read_parquet(%s)", quoteString(t.Dataset), star, quoteString(t.Path))
+			parts[i] = fmt.Sprintf("SELECT %s AS %s, %s FROM read_parquet(%s)", quoteString(t.Dataset), dsCol, star, quoteString(t.Path))
 		}
 		out = append(out, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", QuoteIdent(class), strings.Join(parts, " UNION ALL BY NAME ")))
 	}
@@ -194,4 +192,18 @@ func (s *Store) parquetInfo(ctx context.Context, path string) (int64, []Column, 
 		out = append(out, Column{Name: fmt.Sprint(vals[0]), Type: fmt.Sprint(vals[1])})
 	}
 	return rows.Int64, out, rs.Err()
+}
+
+// DatasetColumn is the name of the column holding the store dataset in a
+// class view over tables: "dataset", or "store_dataset" when a table has
+// its own column called dataset.
+func DatasetColumn(tables []TableInfo) string {
+	for _, t := range tables {
+		for _, c := range t.Columns {
+			if c.Name == "dataset" {
+				return "store_dataset"
+			}
+		}
+	}
+	return "dataset"
 }

@@ -433,10 +433,10 @@ func TestViewsWithDifferingColumnTypes(t *testing.T) {
 	}
 	defer db.Close()
 	var ids string
-	if err := db.QueryRow(`SELECT string_agg(dataset || ':' || id || ':' || coalesce(name, '-'), ',' ORDER BY dataset) FROM Thing`).Scan(&ids); err != nil {
+	if err := db.QueryRow(`SELECT string_agg(store_dataset || ':' || id || ':' || coalesce(name, '-') || ':' || coalesce(dataset, '-'), ',' ORDER BY store_dataset) FROM Thing`).Scan(&ids); err != nil {
 		t.Fatal(err)
 	}
-	if ids != "a:1:x,b:r2:-" {
+	if ids != "a:1:x:a-own,b:r2:-:-" {
 		t.Fatal(ids)
 	}
 }
