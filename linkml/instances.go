@@ -36,7 +36,8 @@ func DecodeYAML(r io.Reader) ([]any, error) {
 		if err != nil {
 			return docs, fmt.Errorf("malformed YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 		}
-		v, err := yamlValue(&n, 0)
+		budget := yamlBudget
+		v, err := yamlValue(&n, 0, &budget)
 		if err != nil {
 			return docs, err
 		}
@@ -44,22 +45,29 @@ func DecodeYAML(r io.Reader) ([]any, error) {
 	}
 }
 
-func yamlValue(n *yaml.Node, depth int) (any, error) {
+// yamlBudget bounds the nodes one document may expand to, so alias bombs
+// ("billion laughs") fail instead of exhausting memory.
+const yamlBudget = 10_000_000
+
+func yamlValue(n *yaml.Node, depth int, budget *int) (any, error) {
 	if depth > 10000 {
 		return nil, fmt.Errorf("line %d: YAML nested too deeply", n.Line)
+	}
+	if *budget--; *budget < 0 {
+		return nil, fmt.Errorf("line %d: YAML expands to too many values (alias bomb?)", n.Line)
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return yamlValue(n.Content[0], depth+1)
+		return yamlValue(n.Content[0], depth+1, budget)
 	case yaml.AliasNode:
-		return yamlValue(n.Alias, depth+1)
+		return yamlValue(n.Alias, depth+1, budget)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, err := yamlValue(c, depth+1)
+			v, err := yamlValue(c, depth+1, budget)
 			if err != nil {
 				return nil, err
 			}
@@ -71,7 +79,7 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
-				mv, err := yamlValue(n.Content[i+1], depth+1)
+				mv, err := yamlValue(n.Content[i+1], depth+1, budget)
 				if err != nil {
 					return nil, err
 				}
@@ -84,7 +92,7 @@ func yamlValue(n *yaml.Node, depth int) (any, error) {
 				}
 				continue
 			}
-			v, err := yamlValue(n.Content[i+1], depth+1)
+			v, err := yamlValue(n.Content[i+1], depth+1, budget)
 			if err != nil {
 				return nil, err
 			}

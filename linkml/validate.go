@@ -314,7 +314,7 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		for _, k := range sortedKeys(m) {
 			if _, ok := cp.index[k]; !ok {
 				st.push(k, -1)
-				st.report(RuleUnknownSlot, m[k], "unknown slot %s: class %s has no such slot", k, cp.class)
+				st.report(RuleUnknownSlot, m[k], "class %s has no slot %s", cp.class, k)
 				st.pop()
 			}
 		}
