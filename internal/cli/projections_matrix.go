@@ -30,10 +30,11 @@ data_item_index) with their values in a chunked Zarr array (artifact matrix/NAME
   ccc projections matrix build NAME --from unionizes --measurement projection_density IDS...
   ccc projections matrix build NAME --from grids --annotation annotation_100.nrrd --regions VISp,MOs IDS...
   ccc projections matrix ingest NAME mapseq_counts.csv --modality MAPseq --measurement barcode_count
+  ccc projections matrix axons NAME cells/*.swc --regions VISp,VISl,MOs,CP,TH
   ccc projections matrix export NAME --format csv|parquet|zarr --out FILE --heatmap FILE.png
   ccc projections matrix list`,
 	}
-	cmd.AddCommand(newCmdMatrixBuild(io, g), newCmdMatrixIngest(io, g), newCmdMatrixExport(io, g), newCmdMatrixList(io, g))
+	cmd.AddCommand(newCmdMatrixBuild(io, g), newCmdMatrixIngest(io, g), newCmdMatrixAxons(io, g), newCmdMatrixExport(io, g), newCmdMatrixList(io, g))
 	return cmd
 }
 
@@ -244,6 +245,85 @@ func runMatrixIngest(ctx context.Context, o *matrixIngestOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.IO.Out, "matrix %s: %d cells x %d regions (%s, %s), version %d\n", m.ID, len(m.Rows), len(m.RegionIDs), m.Modality, m.MeasurementType, v.Number)
+	return nil
+}
+
+type matrixAxonsOptions struct {
+	IO          *IO
+	Global      *globalOptions
+	Name        string
+	Files       []string
+	Regions     string
+	Annotation  string
+	Resolution  float64
+	Description string
+	Dataset     string
+	Ontology    string
+}
+
+func newCmdMatrixAxons(io *IO, g *globalOptions) *cobra.Command {
+	opts := &matrixAxonsOptions{IO: io, Global: g}
+	cmd := &cobra.Command{
+		Use:   "axons NAME SWC...",
+		Short: "Build a cells x regions axon-length matrix from CCF-registered SWC reconstructions",
+		Long: `Axon length (um) of each reconstruction in each target region: SWC files registered to the
+CCF (coordinates in um, AP, DV, ML), axon samples (type 2) only, located through an annotation
+volume (--annotation FILE, or the atlas volume in the store); a region collects its subtree.`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Name, opts.Files = args[0], args[1:]
+			return runMatrixAxons(c.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Regions, "regions", "", "target regions, comma-separated (required)")
+	f.StringVar(&opts.Annotation, "annotation", "", "annotation volume (.nrrd/.mhd) (default: the atlas volume in the store)")
+	f.Float64Var(&opts.Resolution, "resolution", 0, "annotation resolution in um (default: from the file, or the finest in the store)")
+	f.StringVar(&opts.Description, "description", "", "free text recorded with the matrix")
+	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset")
+	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
+	return cmd
+}
+
+func runMatrixAxons(ctx context.Context, o *matrixAxonsOptions) error {
+	st, err := store.Open(o.Global.StorePath(o.IO))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ont, err := projectionOntology(st, store.Ref{}, o.Ontology, "")
+	if err != nil {
+		return err
+	}
+	regions, err := resolveRegions(ont, o.Regions)
+	if err != nil {
+		return err
+	}
+	if len(regions) == 0 {
+		return usageErr("give --regions")
+	}
+	var vol *atlas.Volume
+	if o.Annotation != "" {
+		vol, err = atlas.ReadVolume(o.Annotation, o.Resolution)
+	} else {
+		var a *atlas.Atlas
+		if a, err = atlas.Open(st, store.Ref{}, ""); err == nil {
+			vol, err = a.Volume(o.Resolution)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%w\n  hint: pass --annotation annotation_25.nrrd", err)
+	}
+	m, err := projection.AxonLengthMatrix(o.Files, vol, ont, regions)
+	if err != nil {
+		return err
+	}
+	m.ID, m.Description = o.Name, o.Description
+	v, err := projection.SaveMatrix(ctx, st, m, o.Dataset, map[string]any{"command": "projections matrix axons", "files": len(o.Files)}, o.Files, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.IO.Out, "matrix %s: %d cells x %d regions (axon length, um), version %d\n", m.ID, len(m.Rows), len(m.RegionIDs), v.Number)
 	return nil
 }
 

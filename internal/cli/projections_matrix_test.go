@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/formats/nrrd"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 )
 
@@ -40,6 +41,25 @@ func TestProjectionsMatrixAndSlice(t *testing.T) {
 	os.WriteFile(cells, []byte("cell_id,VISp,NOPE\nn1,1,2\n"), 0o644)
 	if _, e, code := runProj(t, "--store", dir, "projections", "matrix", "ingest", "bad", cells); code != ExitUsage || !strings.Contains(e, "NOPE") {
 		t.Fatalf("unknown region: %d %s", code, e)
+	}
+	// axon lengths from an SWC through an annotation volume file
+	vol := atlas.BoxVolume([3]int{132, 80, 114}, 100, atlas.DemoBoxes)
+	ann := filepath.Join(tmp, "annotation_100.nrrd")
+	img := &nrrd.Image{Header: nrrd.Header{Dimension: 3, Sizes: []int{132, 80, 114}, Type: "uint32", Encoding: "gzip", Endian: "little",
+		Space: "left-posterior-superior", SpaceDimension: 3, SpaceDirections: [][]float64{{100, 0, 0}, {0, 100, 0}, {0, 0, 100}}}, Data: vol.Labels}
+	if err := nrrd.WriteFile(ann, img, nrrd.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	swc := filepath.Join(tmp, "n1.swc")
+	// VISp box: AP 2640-5940, DV 960-2400, ML 1710-5130 um (VISp1 above DV 1200); 1000 um of axon along AP at DV 2000
+	os.WriteFile(swc, []byte("1 1 3000 2000 3000 5 -1\n2 2 4000 2000 3000 1 1\n"), 0o644)
+	out, e, code = runProj(t, "--store", dir, "projections", "matrix", "axons", "axons", swc, "--annotation", ann, "--regions", "VISp,TH")
+	if code != 0 || !strings.Contains(out, "matrix axons: 1 cells x 2 regions") {
+		t.Fatalf("axons: %d %s %s", code, out, e)
+	}
+	out, _, _ = runProj(t, "--store", dir, "projections", "matrix", "export", "axons")
+	if out != "data_item,VISp,TH\nn1,1000,0\n" {
+		t.Fatalf("axon export: %q", out)
 	}
 	// unionize matrix needs fetch --unionizes files
 	if _, e, code := runProj(t, "--store", dir, "projections", "matrix", "build", "u", "--cache", cache, fmt.Sprint(ins[0].Experiment.ID)); code != ExitUsage || !strings.Contains(e, "projectionSummary_all.json") {
