@@ -466,6 +466,7 @@ type projectionsSliceOptions struct {
 	Index      int
 	Out        string
 	Annotation string
+	Outlines   bool
 	Dataset    string
 	Ref        refFlags
 }
@@ -487,6 +488,7 @@ func newCmdProjectionsSlice(io *IO, g *globalOptions) *cobra.Command {
 	f.IntVar(&opts.Index, "index", -1, "voxel index of the plane (default: maximum projection)")
 	f.StringVarP(&opts.Out, "out", "o", "projection.png", "PNG file")
 	f.StringVar(&opts.Annotation, "annotation", "", "annotation volume of the same size for region outlines")
+	f.BoolVar(&opts.Outlines, "outlines", false, "draw region outlines from the atlas volume in the store")
 	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset")
 	opts.Ref.add(cmd)
 	return cmd
@@ -541,6 +543,20 @@ func runProjectionsSlice(_ context.Context, o *projectionsSliceOptions) error {
 		}
 		if vol.Dims != dims {
 			return usageErr("annotation is %v voxels, the volume %v", vol.Dims, dims)
+		}
+		ann = vol.Labels
+	} else if o.Outlines {
+		a, err := atlas.Open(st, ref, "")
+		if err != nil {
+			return err
+		}
+		sp, _ := attrs["spacing_um"].(float64)
+		vol, err := a.Volume(sp)
+		if err != nil {
+			return err
+		}
+		if vol.Dims != dims {
+			return usageErr("the atlas volume is %v voxels, the projection volume %v", vol.Dims, dims)
 		}
 		ann = vol.Labels
 	}

@@ -78,6 +78,9 @@ func TestProjectionsMatrixAndSlice(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "wrote") {
 		t.Fatalf("slice: %d %s", code, e)
 	}
+	if _, e, code := runProj(t, "--store", dir, "projections", "slice", "--name", "s", "--plane", "coronal", "--index", "40", "--annotation", ann, "--out", png); code != 0 {
+		t.Fatalf("slice with outlines: %s", e)
+	}
 	if _, e, code := runProj(t, "--store", dir, "projections", "slice", "--name", "s", "--group", "zzz"); code != ExitUsage || !strings.Contains(e, "groups are all") {
 		t.Fatalf("bad group: %d %s", code, e)
 	}
