@@ -112,7 +112,10 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 	}
 	if idMapped && (nonMono > 0 || nullIDs > 0) {
 		id := quoteIdent(m.ID.Column)
-		if err := j.conn.QueryRowContext(ctx, fmt.Sprintf("SELECT count(%s) - count(DISTINCT %s) FROM w", id, id)).Scan(&dupExtra); err != nil {
+		// A grouped aggregate (unlike count(DISTINCT)) spills to disk, so
+		// hundreds of millions of unsorted identifiers fit the memory limit.
+		q := fmt.Sprintf("SELECT COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM w WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", id, id)
+		if err := j.conn.QueryRowContext(ctx, q).Scan(&dupExtra); err != nil {
 			return nil, nil, fmt.Errorf("ingest: duplicate check: %w", err)
 		}
 	}
