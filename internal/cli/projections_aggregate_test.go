@@ -112,6 +112,19 @@ func TestProjectionsAggregateCLI(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(e, "NOPE") {
 		t.Fatalf("unknown region: %d %s", code, e)
 	}
+	// summary without the structure-997 record while normalizing
+	sum3 := filepath.Join(cache, fmt.Sprint(ins[3].Experiment.ID), "injectionSummary_all.json")
+	os.WriteFile(sum3, []byte(`[{"structure_id": 385, "hemisphere_id": 3, "projection_volume": 0.1}]`), 0o644)
+	_, e, code = runProj(t, "--store", dir, "projections", "aggregate", "--cache", cache, "--normalization", "injectionIntensity", fmt.Sprint(ins[3].Experiment.ID))
+	if code != ExitInvalid || !strings.Contains(e, "no structure-997") || !strings.Contains(e, sum3) {
+		t.Fatalf("summary without 997: %d %s", code, e)
+	}
+	// grid of the wrong size
+	projection.WriteGridMHD(filepath.Join(cache, fmt.Sprint(ins[3].Experiment.ID)), "density", &projection.Grid{Dims: [3]int{66, 40, 57}, Spacing: 200, Data: make([]float32, 66*40*57)})
+	_, e, code = runProj(t, "--store", dir, "projections", "aggregate", "--cache", cache, fmt.Sprint(ins[3].Experiment.ID))
+	if code != ExitInvalid || !strings.Contains(e, "grid is 66x40x57, want 132x80x114") {
+		t.Fatalf("wrong size: %d %s", code, e)
+	}
 	vs2, _ := st.Versions("")
 	if len(vs2) != len(vs) {
 		t.Fatalf("a failed aggregate stored a version")
