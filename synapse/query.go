@@ -48,6 +48,18 @@ func (ix *Index) Select(f Filter) []uint32 {
 			}
 		}
 		return out
+	case f.Pre == nil && postWalkWeight*cost(f.Post, ix.PostOff) > uint64(len(ix.Post)):
+		// a post set this large is cheaper to test in one sequential scan
+		post := f.Post
+		for r, p := range ix.Post {
+			if post.bits[p>>6]&(1<<(p&63)) == 0 {
+				continue
+			}
+			if keep(uint32(r)) {
+				out = append(out, uint32(r))
+			}
+		}
+		return out
 	case f.Post == nil || (f.Pre != nil && cost(f.Pre, ix.PreOff) <= postWalkWeight*cost(f.Post, ix.PostOff)):
 		post := f.Post
 		for _, i := range f.Pre.List {
@@ -131,36 +143,50 @@ type Degree struct {
 // Degrees counts, for each neuron of set, its outputs and inputs among rows
 // (table order). Neurons of the set without synapses get zeros.
 func (ix *Index) Degrees(set *Set, rows []uint32) []Degree {
-	pos := make(map[uint32]int, set.Len())
+	return ix.degrees(set, len(rows), func(k int) uint32 { return rows[k] })
+}
+
+// DegreesAll counts over every row of the table (one sequential pass).
+func (ix *Index) DegreesAll(set *Set) []Degree {
+	return ix.degrees(set, ix.Rows(), func(k int) uint32 { return uint32(k) })
+}
+
+func (ix *Index) degrees(set *Set, n int, rowAt func(int) uint32) []Degree {
+	pos := make([]int32, ix.Neurons())
+	for i := range pos {
+		pos[i] = -1
+	}
 	out := make([]Degree, set.Len())
 	for k, i := range set.List {
-		pos[i] = k
+		pos[i] = int32(k)
 		out[k].Neuron = i
 	}
-	lastPair := [2]uint32{math.MaxUint32, math.MaxUint32}
-	inSeen := map[[2]uint32]bool{}
-	for _, r := range rows {
+	// rows are in table order, so the rows of one (pre, post) pair are
+	// adjacent: a new pair starts a new partner on both sides
+	lastPre, lastPost := uint32(math.MaxUint32), uint32(math.MaxUint32)
+	for k := 0; k < n; k++ {
+		r := rowAt(k)
 		p, q := ix.Pre[r], ix.Post[r]
 		s := ix.Size[r]
 		if math.IsNaN(s) {
 			s = 0
 		}
-		if k, ok := pos[p]; ok {
+		newPair := p != lastPre || q != lastPost
+		if k := pos[p]; k >= 0 {
 			out[k].Out++
 			out[k].SumOutSize += s
-			if lastPair != [2]uint32{p, q} {
+			if newPair {
 				out[k].OutPartners++
 			}
 		}
-		if k, ok := pos[q]; ok {
+		if k := pos[q]; k >= 0 {
 			out[k].In++
 			out[k].SumInSize += s
-			if !inSeen[[2]uint32{p, q}] {
-				inSeen[[2]uint32{p, q}] = true
+			if newPair {
 				out[k].InPartners++
 			}
 		}
-		lastPair = [2]uint32{p, q}
+		lastPre, lastPost = p, q
 	}
 	return out
 }

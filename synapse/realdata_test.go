@@ -197,6 +197,36 @@ func TestMicronsRealData(t *testing.T) {
 		}
 	})
 
+	t.Run("degree of every neuron (one pass) equals the CSV", func(t *testing.T) {
+		out, in := map[int64]int64{}, map[int64]int64{}
+		outP, inP := map[int64]map[int64]bool{}, map[int64]map[int64]bool{}
+		for _, s := range syns {
+			out[s.pre]++
+			in[s.post]++
+			if outP[s.pre] == nil {
+				outP[s.pre] = map[int64]bool{}
+			}
+			if inP[s.post] == nil {
+				inP[s.post] = map[int64]bool{}
+			}
+			outP[s.pre][s.post] = true
+			inP[s.post][s.pre] = true
+		}
+		var deg capture
+		if _, err := ds.WriteDegrees(ctx, nil, &Request{}, &deg); err != nil {
+			t.Fatal(err)
+		}
+		if len(deg.rows) != ds.Index.Neurons() {
+			t.Fatalf("%d rows, want %d neurons", len(deg.rows), ds.Index.Neurons())
+		}
+		for _, r := range deg.rows {
+			id := r[0].(int64)
+			if r[1].(int64) != out[id] || r[2].(int64) != in[id] || r[3].(int64) != int64(len(outP[id])) || r[4].(int64) != int64(len(inP[id])) {
+				t.Fatalf("%d: %v, want out %d in %d partners %d %d", id, r, out[id], in[id], len(outP[id]), len(inP[id]))
+			}
+		}
+	})
+
 	t.Run("matrix among the busiest neurons", func(t *testing.T) {
 		m, err := ds.Matrix(ctx, &Request{RemoveAutapses: true}, tops, tops, ValueCount)
 		if err != nil {

@@ -37,6 +37,9 @@ type Request struct {
 	Proofread string
 	PreTypes  []string // cell types of pre (unified view, manual before automated)
 	PostTypes []string
+	// SortPairs orders per-pair counts by syn_count, largest first (the
+	// tutorial's sort_values); default (pre, post) order.
+	SortPairs bool
 }
 
 // Stats reports what a query returned.

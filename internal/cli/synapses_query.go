@@ -107,6 +107,7 @@ type synapsesQueryOptions struct {
 	Out            string
 	GroupBy        string
 	WithCellTypes  bool
+	Sort           string
 }
 
 func newCmdSynapsesQuery(io *IO, g *globalOptions) *cobra.Command {
@@ -137,6 +138,7 @@ Filters (--filter-in/--filter-equal/--filter-out COLUMN=...) work on any column;
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to FILE instead of stdout (required for parquet)")
 	cmd.Flags().StringVar(&opts.GroupBy, "group-by", "", "pair: per-pair counts (pre_pt_root_id, post_pt_root_id, syn_count, sum_size)")
 	cmd.Flags().BoolVar(&opts.WithCellTypes, "with-cell-types", false, "with --group-by pair: add cell_type_pre and cell_type_post")
+	cmd.Flags().StringVar(&opts.Sort, "sort", "", "with --group-by pair: syn_count orders pairs by synapse count, largest first")
 	return cmd
 }
 
@@ -161,6 +163,15 @@ func runSynapsesQuery(ctx context.Context, opts *synapsesQueryOptions) error {
 	}
 	if opts.GroupBy != "" && opts.GroupBy != "pair" {
 		return usageErr("--group-by %q: only 'pair' is supported", opts.GroupBy)
+	}
+	switch {
+	case opts.Sort == "":
+	case opts.Sort != "syn_count":
+		return usageErr("--sort %q: only syn_count is supported", opts.Sort)
+	case opts.GroupBy != "pair":
+		return usageErr("--sort syn_count needs --group-by pair")
+	default:
+		req.SortPairs = true
 	}
 	st, ds, err := openSynapseDataset(opts.IO, opts.Global, opts.Sel.ref, opts.Sel.Dataset)
 	if err != nil {
@@ -225,7 +236,7 @@ type synapsesDegreeOptions struct {
 func newCmdSynapsesDegree(io *IO, g *globalOptions) *cobra.Command {
 	opts := &synapsesDegreeOptions{IO: io, Global: g}
 	cmd := &cobra.Command{
-		Use:   "degree --neurons IDS|@FILE [--partners IDS|@FILE]",
+		Use:   "degree [--neurons IDS|@FILE] [--partners IDS|@FILE]",
 		Short: "In/out degree (synapses and distinct partners) of each neuron",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -233,7 +244,7 @@ func newCmdSynapsesDegree(io *IO, g *globalOptions) *cobra.Command {
 		},
 	}
 	opts.Sel.add(cmd, false)
-	cmd.Flags().StringVar(&opts.Neurons, "neurons", "", "root ids: ID,ID,... or @FILE (required)")
+	cmd.Flags().StringVar(&opts.Neurons, "neurons", "", "root ids: ID,ID,... or @FILE (default: every neuron of the table)")
 	cmd.Flags().StringVar(&opts.Partners, "partners", "", "count only synapses with these partners (ID,... or @FILE)")
 	cmd.Flags().StringVar(&opts.Format, "format", "csv", "csv, parquet, json or table")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to FILE instead of stdout")
@@ -244,12 +255,12 @@ func runSynapsesDegree(ctx context.Context, opts *synapsesDegreeOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if opts.Neurons == "" {
-		return usageErr("--neurons is required (ID,ID,... or @FILE)")
-	}
-	neurons, err := synapse.ParseIDs("--neurons", opts.Neurons)
-	if err != nil {
-		return err
+	var neurons []int64 // nil: every neuron of the table
+	if opts.Neurons != "" {
+		var err error
+		if neurons, err = synapse.ParseIDs("--neurons", opts.Neurons); err != nil {
+			return err
+		}
 	}
 	req, err := opts.Sel.request()
 	if err != nil {
