@@ -55,7 +55,16 @@ type Options struct {
 // the data was rejected (the report lists why), ccc.ErrConflict for an
 // append clash, other kinds for usage and I/O problems. The store is
 // unchanged whenever err != nil.
-func Run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
+func Run(ctx context.Context, st *store.Store, o Options) (r *Report, err error) {
+	defer func() {
+		if err != nil && r != nil {
+			r.Error = err.Error()
+		}
+	}()
+	return run(ctx, st, o)
+}
+
+func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}

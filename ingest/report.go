@@ -96,6 +96,8 @@ type Report struct {
 	Unresolved      map[string]int64   `json:"unresolved"` // slot -> references not found
 	Provenance      Provenance         `json:"provenance"`
 	Seconds         map[string]float64 `json:"seconds"` // time per phase
+	// Error is the error that stopped the ingest ("" when committed).
+	Error string `json:"error,omitempty"`
 }
 
 func newReport(o *Options) *Report {
