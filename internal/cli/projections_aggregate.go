@@ -140,6 +140,8 @@ type projectionsAggregateOptions struct {
 	RegionGroups []string
 	Find         projection.FindOptions
 	Ontology     string
+	Fetch        bool
+	API          string
 	Agg          projection.AggregateOptions
 }
 
@@ -184,6 +186,8 @@ their metadata comes from the experiment table in the store ('ccc projections in
 	f.StringVar(&opts.Find.Line, "line", "", "select experiments by transgenic line")
 	f.BoolVar(&opts.Find.WildType, "wild-type", false, "select wild-type experiments")
 	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
+	f.BoolVar(&opts.Fetch, "fetch", false, "download missing injection summaries and grids from the Allen API first")
+	f.StringVar(&opts.API, "api", projection.DefaultAPI, "Allen API base URL (with --fetch)")
 	return cmd
 }
 
@@ -268,6 +272,15 @@ func runProjectionsAggregate(ctx context.Context, o *projectionsAggregateOptions
 		}
 	}
 	cache := projection.Cache{Dir: o.Cache, Resolution: o.Resolution}
+	if o.Fetch {
+		bar := progress.New(o.IO.ErrOut, "fetch", "experiments", int64(len(ids)), o.Global.Quiet)
+		f := &projection.Fetcher{BaseURL: o.API, OnDone: func(int64, int64) { bar.Add(1) }}
+		err := f.Fetch(ctx, cache, ids, projection.FetchOptions{Summary: true, Grid: true})
+		bar.Finish()
+		if err != nil {
+			return err
+		}
+	}
 	ins, err := projection.LoadInputs(exps, ids, cache)
 	if err != nil {
 		return err

@@ -112,3 +112,56 @@ func TestProjectionsAggregateSelectAndGridMatrix(t *testing.T) {
 		}
 	}
 }
+
+// aggregate --fetch downloads what the cache lacks (summary and NRRD grid)
+// from the API, then aggregates.
+func TestProjectionsAggregateFetch(t *testing.T) {
+	dir, cache, ins := synthStore(t, 1)
+	id := ins[0].Experiment.ID
+	sumBody, _ := os.ReadFile(ins[0].Summary.Path)
+	grid, err := projection.ReadGrid(ins[0].GridPath, [3]int{132, 80, 114}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nrrdPath := filepath.Join(t.TempDir(), "g.nrrd")
+	img := &nrrd.Image{Header: nrrd.Header{Dimension: 3, Sizes: []int{132, 80, 114}, Type: "float32", Encoding: "gzip", Endian: "little"}, Data: grid.Data}
+	if err := nrrd.WriteFile(nrrdPath, img, nrrd.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	gridBody, _ := os.ReadFile(nrrdPath)
+	want, err := projection.Aggregate(t.Context(), ins, projection.AggregateOptions{Normalization: projection.NormVolume})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(filepath.Join(cache, fmt.Sprint(id)))
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		switch r.URL.Path {
+		case "/api/v2/data/query.json":
+			fmt.Fprintf(w, `{"success": true, "msg": %s}`, sumBody)
+		case fmt.Sprintf("/grid_data/download_file/%d", id):
+			w.Write(gridBody)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	out, e, code := runProj(t, "--store", dir, "projections", "aggregate", "--cache", cache, "--fetch", "--api", srv.URL, "--normalization", "injectionVolume", fmt.Sprint(id))
+	if code != 0 || !strings.Contains(out, "aggregated 1 experiments") || hits.Load() != 2 {
+		t.Fatalf("aggregate --fetch: %d %s %s (%d requests)", code, out, e, hits.Load())
+	}
+	st, _ := store.Open(dir)
+	defer st.Close()
+	sn, _ := st.Snapshot(store.Ref{})
+	art, _ := sn.Artifact(projection.DefaultDataset, "aggregate/default")
+	vols, _, _, err := projection.ReadVolumes(filepath.Join(art.Dir, "mean.zarr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range vols[0] {
+		if vols[0][i] != want.Mean[0][i] {
+			t.Fatalf("voxel %d: %v, want %v", i, vols[0][i], want.Mean[0][i])
+		}
+	}
+}
