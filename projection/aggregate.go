@@ -416,7 +416,10 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 		buf []float32
 		err error
 	}
-	const depth = 3
+	depth := 3 // grids in flight: one processed, two read ahead
+	if n*4 > 256<<20 {
+		depth = 2 // 10/25 um grids: bound memory
+	}
 	free := make(chan []float32, depth)
 	for k := 0; k < depth; k++ {
 		free <- nil
