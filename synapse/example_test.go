@@ -1,0 +1,46 @@
+package synapse_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ccc-connectivity/ccc/store"
+	"github.com/ccc-connectivity/ccc/synapse"
+)
+
+// Ingest a CAVE-shaped CSV into a store, then count synapses per pair for
+// one presynaptic neuron, autapses removed.
+func Example() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "synapse-example")
+	defer os.RemoveAll(dir)
+	st, err := store.Init(filepath.Join(dir, "store"))
+	if err != nil {
+		panic(err)
+	}
+	defer st.Close()
+	if _, err := synapse.Ingest(ctx, st, synapse.StoreIngestOptions{Dataset: "minnie",
+		Files: []string{"testdata/ingest/cave_lists.csv"}, Resolution: synapse.DefaultResolution}); err != nil {
+		panic(err)
+	}
+	ds, err := synapse.OpenDataset(st, store.Ref{}, "minnie")
+	if err != nil {
+		panic(err)
+	}
+	defer ds.Close()
+	w, _ := synapse.NewRowWriter("csv", os.Stdout, "")
+	req := &synapse.Request{Pre: []int64{864691135808473885}, PreGiven: true, RemoveAutapses: true}
+	st2, err := ds.WritePairs(ctx, req, w, false)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(st2.Rows, "pairs")
+	// Output:
+	// pre_pt_root_id,post_pt_root_id,syn_count,sum_size
+	// 864691135808473885,864691135546540484,2,2216
+	// 864691135808473885,864691135759983182,1,3176
+	// 864691135808473885,864691135884799088,1,4832
+	// 3 pairs
+}
