@@ -103,8 +103,12 @@ func WriteExperiments(w io.Writer, format string, exps []Experiment) error {
 			if line == "" {
 				line = "(wild type)"
 			}
+			vol := ""
+			if !math.IsNaN(e.InjectionVolume) {
+				vol = strconv.FormatFloat(e.InjectionVolume, 'g', 6, 64)
+			}
 			fmt.Fprintf(tw, "%d\t%s\t%s (%d)\t%s\t%s\t%s\t%s\t%s\n", e.ID, line, e.StructureAbbrev, e.StructureID,
-				fmtNum(e.InjectionVolume), fmtNum(e.InjectionAP), fmtNum(e.InjectionDV), fmtNum(e.InjectionML), e.Gender)
+				vol, fmtNum(e.InjectionAP), fmtNum(e.InjectionDV), fmtNum(e.InjectionML), e.Gender)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
