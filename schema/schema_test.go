@@ -546,6 +546,26 @@ func TestReferenceTools(t *testing.T) {
 				t.Errorf("pydantic models have no class %s", c)
 			}
 		}
+		// The generated models import and check values: a valid region and
+		// synapse pass, a slot pattern violation fails. (gen-pydantic
+		// enforces slot patterns, not those of custom types like HexColor.)
+		py := testenv.Python(t, "pydantic")
+		if err := os.WriteFile(filepath.Join(dir, "ccc_models.py"), []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code := `import ccc_models as m
+m.BrainRegion(id="385", acronym="VISp", color_hex_triplet="08858C", parent_identifier="669", descendant_annotation_values=[385, 593])
+m.Synapse(id=1, pre_pt_root_id=864691133277109275, post_pt_root_id=864691135358817112, size=344,
+          ctr_pt_position=m.SpatialLocation(x=1352.9, y=402.8, z=884.5))
+try:
+    m.BrainRegion(id="385", structure_id_path="997/8/385")
+except Exception:
+    print("rejected")
+`
+		got, err := run(t, py, "-c", code)
+		if err != nil || strings.TrimSpace(got) != "rejected" {
+			t.Errorf("generated pydantic models: %v, output %q", err, got)
+		}
 	})
 }
 
