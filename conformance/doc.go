@@ -10,7 +10,11 @@
 //
 // The test requires ccc's verdict (`ccc validate`, exit code 0 or 1) to equal
 // linkml-validate's. It runs linkml-validate when installed (always in CI,
-// where it must be) and otherwise checks ccc against the recorded verdicts.
+// where it must be; locally -short skips it) and otherwise checks ccc against
+// the recorded verdicts. A case whose case.yaml has a "divergence" key tests
+// a rule linkml-validate does not implement (identifier uniqueness in a
+// list): there ccc must give ccc_expected, and the case is not counted in
+// the corpus.
 // Regenerate expected.txt after adding cases with
 //
 //	go test ./conformance/ -run TestConformance -update
