@@ -58,6 +58,23 @@ func IngestExperiments(ctx context.Context, st *store.Store, exps []Experiment, 
 	if err := writeExperimentTable(ctx, exps, tx.StagingDir(), tx.TablePath(ExperimentClass)); err != nil {
 		return store.Version{}, err
 	}
+	// every experiment is a DataItem ("allen:<id>") that matrices index
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		return store.Version{}, err
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return store.Version{}, err
+	}
+	defer db.Close()
+	items := make([]dataItem, len(exps))
+	for i := range exps {
+		items[i] = dataItem{ID: ExperimentItemID(exps[i].ID), Name: fmt.Sprintf("%s, %s", exps[i].StructureAbbrev, exps[i].MouseLine())}
+	}
+	if err := writeDataItems(ctx, db, tx, sn, allenDataSet(o.Dataset), items, false); err != nil {
+		return store.Version{}, err
+	}
 	wt := 0
 	for i := range exps {
 		if exps[i].WildType() {

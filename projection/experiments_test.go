@@ -242,6 +242,17 @@ func TestRealExperimentTable(t *testing.T) {
 	if _, err := IngestExperiments(ctx, st, exps, IngestOptions{Source: path}); err != nil {
 		t.Fatal(err)
 	}
+	sdb, err := st.DB(ctx, store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nItems int
+	var name string
+	sdb.QueryRow(`SELECT count(*), max(name) FILTER (WHERE id = 'allen:180436360') FROM DataItem WHERE dataset = 'allen_connectivity'`).Scan(&nItems, &name)
+	sdb.Close()
+	if nItems != 2917 || name != "VISC, Wild-type" {
+		t.Fatalf("data items: %d, %q", nItems, name)
+	}
 	back, err := LoadExperiments(ctx, st, store.Ref{}, "")
 	if err != nil {
 		t.Fatal(err)

@@ -89,14 +89,6 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	if err := m.Normalize(); err != nil {
 		return store.Version{}, err
 	}
-	sn, err := st.Snapshot(store.Ref{})
-	if err != nil {
-		return store.Version{}, err
-	}
-	old := ""
-	if ti, err := sn.Table(dataset, MatrixClass); err == nil {
-		old = ti.Path
-	}
 	if params == nil {
 		params = map[string]any{}
 	}
@@ -108,6 +100,15 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 		return store.Version{}, err
 	}
 	defer tx.Rollback()
+	// read what the dataset holds with the writer lock held
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		return store.Version{}, err
+	}
+	old := ""
+	if ti, err := sn.Table(dataset, MatrixClass); err == nil {
+		old = ti.Path
+	}
 	dir, err := tx.ArtifactDir(MatrixArtifact(m.ID))
 	if err != nil {
 		return store.Version{}, err
@@ -139,6 +140,15 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	}
 	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, sel, sqlString(tx.TablePath(MatrixClass)))); err != nil {
 		return store.Version{}, fmt.Errorf("write %s table: %w", MatrixClass, err)
+	}
+	// the rows are DataItems of the dataset (existing ones, e.g. ingested
+	// experiments, are kept as they are)
+	items := make([]dataItem, len(m.Rows))
+	for i, r := range m.Rows {
+		items[i] = dataItem{ID: r, Name: r}
+	}
+	if err := writeDataItems(ctx, db, tx, sn, dataSetRow{ID: dataset, Name: dataset, Modality: m.Modality}, items, true); err != nil {
+		return store.Version{}, err
 	}
 	return tx.Commit()
 }

@@ -141,6 +141,10 @@ func TestMatrixStoreAndExport(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*), string_agg(id, ',' ORDER BY id) FROM `+MatrixClass).Scan(&n, &ids); err != nil || n != 2 || ids != "allen-energy,mapseq" {
 		t.Fatalf("table: %d %s %v", n, ids, err)
 	}
+	var nItems, nSets int
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM DataItem WHERE id IN ('c1', 'c2', 'allen:3')), (SELECT count(*) FROM DataSet)`).Scan(&nItems, &nSets); err != nil || nItems != 3 || nSets != 1 {
+		t.Fatalf("data items %d, data sets %d: %v", nItems, nSets, err)
+	}
 	var regions, items string
 	db.QueryRow(`SELECT region_index::VARCHAR, data_item_index::VARCHAR FROM `+MatrixClass+` WHERE id = 'mapseq'`).Scan(&regions, &items)
 	if regions != "[385, 409, 533]" || items != "[c1, c2]" {

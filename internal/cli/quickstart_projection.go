@@ -207,7 +207,7 @@ func quickstartProjections(q *quickstartEnv) error {
 		return err
 	}
 	cm.ID, cm.Modality, cm.MeasurementType, cm.Unit = "quickstart-mapseq", "MAPSEQ", "BARCODE_COUNT", "count"
-	mv, err := projection.SaveMatrix(q.Ctx, st, cm, "", map[string]any{"command": "quickstart"}, []string{cells}, 0)
+	mv, err := projection.SaveMatrix(q.Ctx, st, cm, "mapseq_demo", map[string]any{"command": "quickstart"}, []string{cells}, 0)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func quickstartProjections(q *quickstartEnv) error {
 		from = "unionizes (synthetic)"
 	}
 	fmt.Fprintf(w, "   ccc projections matrix build quickstart-density --from %s\n     %d experiments x %d regions\n", from, len(m.Rows), len(m.RegionIDs))
-	fmt.Fprintf(w, "   ccc projections matrix ingest quickstart-mapseq mapseq_counts.csv --modality MAPseq\n     %d cells x %d regions, version %d\n", len(cm.Rows), len(cm.RegionIDs), mv.Number)
+	fmt.Fprintf(w, "   ccc projections matrix ingest quickstart-mapseq mapseq_counts.csv --modality MAPseq --dataset mapseq_demo\n     %d cells x %d regions, version %d\n", len(cm.Rows), len(cm.RegionIDs), mv.Number)
 	heat := filepath.Join(q.OutDir, "projection_matrix.png")
 	if _, e := runMatrixExportQuiet(q, "quickstart-density", heat); e != nil {
 		return e

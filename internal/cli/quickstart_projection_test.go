@@ -39,8 +39,14 @@ func TestQuickstartProjections(t *testing.T) {
 	}
 	defer st.Close()
 	sn, _ := st.Snapshot(store.Ref{})
-	for _, class := range []string{projection.ExperimentClass, projection.SummaryClass, projection.MatrixClass} {
-		ti, err := sn.Table(projection.DefaultDataset, class)
+	for _, tc := range []struct{ dataset, class string }{
+		{projection.DefaultDataset, projection.ExperimentClass}, {projection.DefaultDataset, projection.SummaryClass},
+		{projection.DefaultDataset, projection.MatrixClass}, {projection.DefaultDataset, projection.DataItemClass},
+		{projection.DefaultDataset, projection.DataSetClass}, {"mapseq_demo", projection.MatrixClass},
+		{"mapseq_demo", projection.DataItemClass}, {"mapseq_demo", projection.DataSetClass},
+	} {
+		class := tc.class
+		ti, err := sn.Table(tc.dataset, class)
 		if err != nil {
 			t.Fatal(err)
 		}
