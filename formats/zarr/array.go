@@ -179,9 +179,9 @@ func decodeChunk(path, comp string, b []byte, want int) ([]byte, error) {
 		}
 		out = buf.Bytes()
 	case Zstd:
-		// a frame that declares another size is refused before decoding
+		// a frame declaring more than a chunk holds is refused before decoding
 		var zh zstd.Header
-		if err := zh.Decode(b); err == nil && zh.HasFCS && !zh.Skippable && zh.FrameContentSize != uint64(want) {
+		if err := zh.Decode(b); err == nil && zh.HasFCS && !zh.Skippable && zh.FrameContentSize > uint64(want) {
 			return nil, formatErr(path, fmt.Sprintf("zstd chunk declares %d bytes, want %d (wrong chunk shape or data type)", zh.FrameContentSize, want), nil)
 		}
 		d := zstdDecoder()
