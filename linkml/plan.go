@@ -37,7 +37,9 @@ type slotPlan struct {
 	kind        valueKind
 	required    bool
 	multivalued bool
-	dictForm    bool // multivalued inlined with identifier: object keyed by id
+	dictForm    bool      // multivalued inlined with identifier: object keyed by id
+	dictNullOK  bool      // dict form: a null value is allowed (no required non-id slots)
+	dictSimple  *slotPlan // dict form: the slot an atomic value stands for (SimpleDict)
 	pattern     *pattern
 	patternSrc  string
 	min, max    *float64
@@ -232,6 +234,35 @@ func (s *Schema) fillRange(sp *slotPlan, rng string, sl *Slot, done map[string]*
 					return err
 				}
 				sp.nested = append(sp.nested, cp)
+			}
+			if sp.dictForm {
+				// as gen-json-schema's get_range_associated_slots
+				id := s.IdentifierSlot(rng, true)
+				var nonID, req []*Slot
+				for _, o := range s.induced[rng] {
+					if id != nil && o.Name == id.Name {
+						continue
+					}
+					nonID = append(nonID, o)
+					if o.IsRequired() {
+						req = append(req, o)
+					}
+				}
+				sp.dictNullOK = len(req) == 0
+				var simple *Slot
+				switch {
+				case len(nonID) == 1:
+					simple = nonID[0]
+				case len(req) == 1:
+					simple = req[0]
+				}
+				if simple != nil {
+					ssp, err := s.compileSlot(simple, done)
+					if err != nil {
+						return err
+					}
+					sp.dictSimple = ssp
+				}
 			}
 		} else {
 			sp.kind = kRef

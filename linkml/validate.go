@@ -396,10 +396,17 @@ func (st *state) checkSlot(sp *slotPlan, val any) {
 		for _, k := range sortedKeys(m) {
 			st.stack = append(st.stack, seg{key: k, idx: -1})
 			e := m[k]
-			if e != nil {
-				if _, isObj := e.(map[string]any); isObj {
-					key := k
-					st.checkInlined(sp, e, &key)
+			switch e.(type) {
+			case nil:
+				if !sp.dictNullOK {
+					st.report(RuleType, nil, "expected an object of class %s, got null", sp.rangeName)
+				}
+			case map[string]any:
+				key := k
+				st.checkInlined(sp, e, &key)
+			default:
+				if sp.dictSimple != nil {
+					st.checkSlot(sp.dictSimple, e)
 				} else {
 					st.report(RuleType, e, "expected an object of class %s, got %s", sp.rangeName, describe(e))
 				}

@@ -5,5 +5,5 @@ for f in cases/*.yaml; do
   n=$(basename "$f" .yaml)
   class=Region
   case $n in container_*) class=Container;; esac
-  if linkml-validate -s schema.yaml -C $class "$f" >/dev/null 2>&1; then echo "$n valid"; else echo "$n invalid"; fi
+  if linkml-validate -s schema.yaml -C $class "$f" >/dev/null 2>&1; then echo "$n $class valid"; else echo "$n $class invalid"; fi
 done > verdicts.txt

@@ -1,0 +1,8 @@
+#!/bin/sh
+# Regenerates verdicts.txt with the reference validator (linkml-validate).
+cd "$(dirname "$0")"
+for f in cases/*.yaml; do
+  n=$(basename "$f" .yaml)
+  case $n in root_*) class=Root;; measure_*) class=Measure;; esac
+  if linkml-validate -s schema.yaml -C $class "$f" >/dev/null 2>&1; then echo "$n $class valid"; else echo "$n $class invalid"; fi
+done > verdicts.txt
