@@ -12,6 +12,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/formats/zarr"
 )
 
 // Normalizations.
@@ -51,8 +52,12 @@ type AggregateOptions struct {
 	// RegionGroups and Ontology are needed for GroupRegions.
 	RegionGroups []RegionGroup
 	Ontology     *atlas.Ontology
-	// KeepIndividual also returns every experiment's processed volume.
+	// KeepIndividual also returns every experiment's processed volume:
+	// in Result.Individual, or, when IndividualDir is set, streamed to a
+	// Zarr array there (volume x AP x DV x ML, see WriteVolumes) so that
+	// memory does not grow with the number of experiments.
 	KeepIndividual bool
+	IndividualDir  string
 	// Dims is the grid size every input must have (default 132x80x114) and
 	// Spacing its voxel size in um (default 100).
 	Dims    [3]int
@@ -100,8 +105,11 @@ type Result struct {
 	Groups     []Group
 	Mean       [][]float32 // one volume per group
 	Individual [][]float32 // per input experiment (nil when excluded or not kept)
-	Metadata   []MetaRow   // per input experiment, input order
-	Warnings   []string
+	// IndividualDir is the Zarr array holding the individual volumes when
+	// they were streamed (AggregateOptions.IndividualDir).
+	IndividualDir string
+	Metadata      []MetaRow // per input experiment, input order
+	Warnings      []string
 	// BytesRead is the grid data processed (for throughput figures).
 	BytesRead int64
 }
@@ -406,7 +414,25 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 	plane := o.Dims[0] * o.Dims[1]
 	nml := o.Dims[2]
 	ng := len(res.Groups)
-	if o.KeepIndividual {
+	var indArr *zarr.Array
+	var indBuf, indC []float32
+	if o.KeepIndividual && o.IndividualDir != "" {
+		ids := make([]int64, len(inputs))
+		for i := range inputs {
+			ids[i] = inputs[i].Experiment.ID
+		}
+		var err error
+		indArr, err = zarr.Create(o.IndividualDir, zarr.Meta{Format: 3, Shape: []int{len(inputs), o.Dims[0], o.Dims[1], o.Dims[2]},
+			Chunks: []int{1, o.Dims[0], o.Dims[1], o.Dims[2]}, DataType: zarr.Float32, Compressor: zarr.Zstd,
+			DimensionNames: []string{"volume", "ap", "dv", "ml"},
+			Attributes: map[string]any{"description": "processed projection density per experiment (zeros: left out)", "experiments": ids,
+				"spacing_um": o.Spacing, "parameters": o.Params()}})
+		if err != nil {
+			return err
+		}
+		indBuf, indC = make([]float32, n), make([]float32, n)
+		res.IndividualDir = o.IndividualDir
+	} else if o.KeepIndividual {
 		res.Individual = make([][]float32, len(inputs))
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -471,7 +497,10 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 			acc[p.group] = make([]float32, n)
 		}
 		var ind []float32
-		if o.KeepIndividual {
+		if indArr != nil {
+			ind = indBuf
+			clear(ind)
+		} else if o.KeepIndividual {
 			ind = make([]float32, n)
 			res.Individual[it.idx] = ind
 		}
@@ -495,6 +524,12 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 		wg.Wait()
 		count[p.group]++
 		free <- it.buf
+		if indArr != nil {
+			toC(indC, ind, o.Dims)
+			if err := indArr.WriteChunk([]int{it.idx, 0, 0, 0}, f32bytes(indC)); err != nil {
+				errs = append(errs, err)
+			}
+		}
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)

@@ -162,7 +162,11 @@ func SaveAggregate(ctx context.Context, st *store.Store, res *Result, o SaveOpti
 	if err := WriteVolumes(filepath.Join(dir, "mean.zarr"), res.Mean, res.Dims, attrs); err != nil {
 		return store.Version{}, "", err
 	}
-	if res.Individual != nil {
+	if res.IndividualDir != "" {
+		if err := moveDir(res.IndividualDir, filepath.Join(dir, "individual.zarr")); err != nil {
+			return store.Version{}, "", err
+		}
+	} else if res.Individual != nil {
 		ids := make([]int64, len(res.Metadata))
 		for i, m := range res.Metadata {
 			ids[i] = m.ExperimentID
@@ -203,4 +207,31 @@ func f32bytes(v []float32) []byte {
 		b[4*i], b[4*i+1], b[4*i+2], b[4*i+3] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
 	}
 	return b
+}
+
+// moveDir renames src to dst, copying (then removing src) across file
+// systems.
+func moveDir(src, dst string) error {
+	if err := os.Rename(src, dst); err == nil {
+		return nil
+	}
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		return fmt.Errorf("move %s: %w", src, err)
+	}
+	return os.RemoveAll(src)
 }

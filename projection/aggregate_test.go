@@ -174,6 +174,22 @@ func TestAggregateGroupingDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertVol(t, "individual", res.Individual[0], []float64{-3, -3, -1, -1, 0, 0, 0, 0})
+	// streamed to a Zarr array instead of memory; an excluded experiment stays zero
+	ins = makeInputs(t, []tinyExp{{id: 1, g: gridA(), ap: 1000, ml: 100, vol: 2, inten: 1}, {id: 2, g: constGrid(5), ap: math.NaN(), ml: 300, vol: 1, inten: 1},
+		{id: 3, g: constGrid(4), ap: 2000, ml: 300, vol: 2, inten: 1}})
+	dir := filepath.Join(t.TempDir(), "ind.zarr")
+	res, err = Aggregate(ctx, ins, AggregateOptions{Dims: tinyDims, Subtract: true, Normalization: NormVolume, GroupBy: GroupAP, Bins: 1, KeepIndividual: true, IndividualDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vols, _, attrs, err := ReadVolumes(dir)
+	if err != nil || res.Individual != nil || res.IndividualDir != dir || len(vols) != 3 || fmt.Sprint(attrs["experiments"]) != "[1 2 3]" {
+		t.Fatalf("streamed: %v %v %v", err, len(vols), attrs)
+	}
+	assertVol(t, "streamed 1", vols[0], []float64{-3, -3, -1, -1, 0, 0, 0, 0})
+	assertVol(t, "streamed 2 (left out)", vols[1], []float64{0, 0, 0, 0, 0, 0, 0, 0})
+	assertVol(t, "streamed 3", vols[2], []float64{0, 0, 0, 0, 0, 0, 0, 0}) // constant grid minus its mirror
+	assertVol(t, "mean", res.Mean[0], []float64{-1.5, -1.5, -0.5, -0.5, 0, 0, 0, 0})
 }
 
 // Seed defect: the hemisphere was decided by max_voxel_z <= 57 although

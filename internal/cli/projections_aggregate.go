@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -284,6 +285,15 @@ func runProjectionsAggregate(ctx context.Context, o *projectionsAggregateOptions
 	ins, err := projection.LoadInputs(exps, ids, cache)
 	if err != nil {
 		return err
+	}
+	if o.Agg.KeepIndividual {
+		// stream the individual volumes to disk instead of holding them all
+		tmp, err := os.MkdirTemp("", "ccc-individual-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		o.Agg.IndividualDir = filepath.Join(tmp, "individual.zarr")
 	}
 	res, err := projection.Aggregate(ctx, ins, o.Agg)
 	if err != nil {
