@@ -440,3 +440,49 @@ func TestViewsWithDifferingColumnTypes(t *testing.T) {
 		t.Fatal(ids)
 	}
 }
+
+// TestReadersDuringWrites reads the latest version over and over while
+// versions are committed: every read sees a complete version.
+func TestReadersDuringWrites(t *testing.T) {
+	s, _ := Init(t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	commitTable(t, s, "a", "Thing", 100, 0)
+	done := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			sn, err := s.Snapshot(Ref{})
+			if err != nil {
+				errs <- err
+				return
+			}
+			db, err := sn.DB(ctx)
+			if err != nil {
+				errs <- err
+				return
+			}
+			var n int64
+			err = db.QueryRow(`SELECT count(*) FROM Thing`).Scan(&n)
+			db.Close()
+			// Version k holds 100*k rows of dataset a.
+			if err != nil || n != int64(100*sn.Number()) {
+				errs <- fmt.Errorf("version %d: %d rows (%v)", sn.Number(), n, err)
+				return
+			}
+		}
+	}()
+	for k := 2; k <= 8; k++ {
+		commitTable(t, s, "a", "Thing", 100*k, 0)
+	}
+	close(done)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+}
