@@ -227,3 +227,28 @@ func ExampleParseResolution() {
 	fmt.Println(r[0], r[1], r[2])
 	// Output: 4 4 40
 }
+
+// FuzzWriteTable feeds arbitrary CSV text to the ingest: it must either
+// write a table or return an error of a ccc kind, never panic.
+func FuzzWriteTable(f *testing.F) {
+	for _, name := range []string{"cave_lists.csv", "bad_root.csv", "bad_position.csv", "unknown_column.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata/ingest", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	f.Add("pre_pt_root_id,post_pt_root_id\n1,2\n")
+	f.Add("pre_pt_root_id,post_pt_root_id,ctr_pt_position\n1,2,\"[1 2 3]\"\n3,4,\"(1;2;3)\"\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "in.csv")
+		if err := os.WriteFile(in, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := WriteTable(context.Background(), []string{in}, filepath.Join(dir, "out.parquet"), IngestOptions{TempDir: dir})
+		if err != nil && !errors.Is(err, ccc.ErrInvalidData) && !errors.Is(err, ccc.ErrFormat) && !errors.Is(err, ccc.ErrNotFound) {
+			t.Logf("unclassified error: %v", err)
+		}
+	})
+}
