@@ -13,6 +13,7 @@ type SynthOptions struct {
 	Electrodes int      // electrodes (channels); default 16
 	Samples    int      // ElectricalSeries samples; default 1000
 	ChunkRows  int      // chunk length along time; default 1024
+	ChunkChans int      // chunk width along channels; default all (Allen LFP files use 1)
 	Units      int      // units; default 8
 	SpikesPer  int      // mean spikes per unit; default 20
 	Locations  []string // location labels cycled over electrodes (default: by depth, see WriteSynthetic)
@@ -145,7 +146,11 @@ func WriteSynthetic(p string, o SynthOptions) error {
 		data[i] = int16(200*math.Sin(t/30+float64(i%n)) + 20*rng.NormFloat64())
 	}
 	chunk := min(o.ChunkRows, o.Samples)
-	w.ds(sp+"/data", data, []int{o.Samples, n}, &hdf5.WriteOptions{Chunks: []int{chunk, n}, Gzip: 1, MaxShape: []int{-1, n}})
+	cw := n
+	if o.ChunkChans > 0 {
+		cw = min(o.ChunkChans, n)
+	}
+	w.ds(sp+"/data", data, []int{o.Samples, n}, &hdf5.WriteOptions{Chunks: []int{chunk, cw}, Gzip: 1, MaxShape: []int{-1, n}})
 	w.attr(sp+"/data", "unit", "volts")
 	w.attr(sp+"/data", "conversion", 0.195e-6)
 	w.attr(sp+"/data", "resolution", -1.0)

@@ -42,6 +42,46 @@ type File struct {
 	id       C.hid_t
 	writable bool
 	refCache map[uint64]string
+	open     []openDataset // most recently used first, at most maxOpen
+	chunks   chunkCache    // decoded chunks of the direct path (chunks.go)
+}
+
+// openDataset is a dataset kept open between reads so that its chunk
+// cache (libhdf5 keeps one per open dataset) serves consecutive slices.
+type openDataset struct {
+	path string
+	id   C.hid_t
+}
+
+const maxOpen = 8
+
+// dataset returns an open identifier for the dataset at p from the small
+// LRU of open datasets (the caller must not close it); mu held.
+func (f *File) dataset(p string) C.hid_t {
+	for i, o := range f.open {
+		if o.path == p {
+			copy(f.open[1:i+1], f.open[:i])
+			f.open[0] = o
+			return o.id
+		}
+	}
+	cp := C.CString(p)
+	defer C.free(unsafe.Pointer(cp))
+	// a larger chunk cache than libhdf5 1.10's 1 MiB default for the
+	// datasets the direct path does not handle (HDF5 2.0 uses 8 MiB)
+	dapl := C.H5Pcreate(C.ccc_dapl())
+	C.H5Pset_chunk_cache(dapl, 8191, 8<<20, 0.75)
+	id := C.H5Dopen2(f.id, cp, dapl)
+	C.H5Pclose(dapl)
+	if id < 0 {
+		return id
+	}
+	if len(f.open) == maxOpen {
+		C.H5Dclose(f.open[maxOpen-1].id)
+		f.open = f.open[:maxOpen-1]
+	}
+	f.open = append([]openDataset{{path: p, id: id}}, f.open...)
+	return id
 }
 
 // Open opens an HDF5 file read-only. Only the superblock and root group are
@@ -84,6 +124,11 @@ func (f *File) Close() error {
 	if f.id <= 0 {
 		return nil
 	}
+	for _, o := range f.open {
+		C.H5Dclose(o.id)
+	}
+	f.open = nil
+	f.chunks = chunkCache{}
 	r := C.H5Fclose(f.id)
 	f.id = -1
 	if r < 0 {

@@ -23,6 +23,7 @@ static inline hid_t ccc_ref_reg(void) { return H5T_STD_REF_DSETREG; }
 static inline hid_t ccc_c_s1(void) { return H5T_C_S1; }
 static inline hid_t ccc_fapl(void) { return H5P_FILE_ACCESS; }
 static inline hid_t ccc_dcpl(void) { return H5P_DATASET_CREATE; }
+static inline hid_t ccc_dapl(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t ccc_lcpl(void) { return H5P_LINK_CREATE; }
 static inline size_t ccc_link_val_size(H5L_info_t *i) { return i->u.val_size; }
 static inline hsize_t ccc_unlimited(void) { return H5S_UNLIMITED; }

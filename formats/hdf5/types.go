@@ -53,6 +53,7 @@ type DType struct {
 	EnumValues []int64  // enum member values
 	Base       *DType   // element type of arrays and vlen sequences
 	Dims       []int    // array dimensions (ClassArray)
+	BigEndian  bool     // numeric types stored big-endian
 }
 
 // Field is one member of a compound datatype.
@@ -125,12 +126,13 @@ func describe(tid C.hid_t) DType {
 	size := int(C.H5Tget_size(tid))
 	switch C.H5Tget_class(tid) {
 	case C.H5T_INTEGER:
+		be := C.H5Tget_order(tid) == C.H5T_ORDER_BE
 		if C.H5Tget_sign(tid) == C.H5T_SGN_NONE {
-			return DType{Class: ClassUint, Size: size}
+			return DType{Class: ClassUint, Size: size, BigEndian: be}
 		}
-		return DType{Class: ClassInt, Size: size}
+		return DType{Class: ClassInt, Size: size, BigEndian: be}
 	case C.H5T_FLOAT:
-		return DType{Class: ClassFloat, Size: size}
+		return DType{Class: ClassFloat, Size: size, BigEndian: C.H5Tget_order(tid) == C.H5T_ORDER_BE}
 	case C.H5T_STRING:
 		return DType{Class: ClassString, Size: size, VarLen: C.H5Tis_variable_str(tid) > 0, UTF8: C.H5Tget_cset(tid) == C.H5T_CSET_UTF8}
 	case C.H5T_BITFIELD:
