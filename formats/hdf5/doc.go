@@ -16,7 +16,17 @@
 //	                 region references with their selection)
 //	compound         no Data; one Array per field in Fields (columnar)
 //
-// Every libhdf5 identifier is closed before the call that opened it returns.
+// Every libhdf5 identifier is closed before the call that opened it returns,
+// except a small LRU of open datasets (8 per File, closed by File.Close)
+// kept so that consecutive slices reuse their chunk index and cache.
+//
+// Chunked little-endian numeric datasets filtered only by shuffle and/or
+// gzip (what h5py and pynwb write) are sliced through direct chunk reads:
+// the raw chunks the hyperslab touches are read with H5Dread_chunk under
+// the library lock, then inflated (zlib) and unshuffled in parallel outside
+// it, and kept in a 32 MiB decoded-chunk cache per File (pynwb opens files
+// with a 32 MiB chunk cache). Other layouts use H5Dread.
+//
 // libhdf5 is thread-safe only when built so (Debian's 1.10 serial package
 // is, behind one global lock; other builds are not), so every call into the
 // library is serialized by one package mutex: File values may be used from
