@@ -147,15 +147,16 @@ func TestKillDuringIngest(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Kill while the staged table is being written (checks done, nothing
+	// committed yet).
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		ms, _ := filepath.Glob(filepath.Join(st, "tmp", "*", "work"))
+		ms, _ := filepath.Glob(filepath.Join(st, "tmp", "*", "tables", "Synapse.parquet"))
 		if len(ms) > 0 || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +239,7 @@ func TestConcurrentIngestProcesses(t *testing.T) {
 		t.Fatalf("init: %v %s", err, out)
 	}
 	big := filepath.Join(dir, "big.parquet")
-	writeSynapseParquet(t, big, 1000000)
+	writeSynapseParquet(t, big, 2000000)
 	small := filepath.Join(dir, "small.parquet")
 	writeSynapseParquet(t, small, 1000)
 
@@ -276,7 +277,7 @@ func TestConcurrentIngestProcesses(t *testing.T) {
 	sn, _ := s.Snapshot(store.Ref{})
 	b, _ := sn.Table("big", "Synapse")
 	sm, _ := sn.Table("small", "Synapse")
-	if b.Rows != 1000000 || sm.Rows != 1000 {
+	if b.Rows != 2000000 || sm.Rows != 1000 {
 		t.Fatalf("rows big=%d small=%d", b.Rows, sm.Rows)
 	}
 }
