@@ -2,6 +2,7 @@ package synapse
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
@@ -24,6 +25,8 @@ type StoreIngestOptions struct {
 	Message     string
 	Params      map[string]any
 	MemoryLimit string
+	// Stage, when set, is told each step as it starts (for progress output).
+	Stage func(msg string)
 }
 
 // IngestResult reports a committed ingest.
@@ -44,6 +47,11 @@ func Ingest(ctx context.Context, st *store.Store, o StoreIngestOptions) (*Ingest
 		return nil, err
 	}
 	defer tx.Rollback()
+	stage := o.Stage
+	if stage == nil {
+		stage = func(string) {}
+	}
+	stage("checking and sorting by pre root id (DuckDB)")
 	rows, err := WriteTable(ctx, o.Files, tx.TablePath(ClassSynapse), IngestOptions{DropUnknown: o.DropUnknown, TempDir: tx.StagingDir(), MemoryLimit: o.MemoryLimit})
 	if err != nil {
 		return nil, err
@@ -52,6 +60,7 @@ func Ingest(ctx context.Context, st *store.Store, o StoreIngestOptions) (*Ingest
 	if err != nil {
 		return nil, err
 	}
+	stage(fmt.Sprintf("building the graph index of %d synapses", rows))
 	meta, err := BuildIndex(ctx, tx.TablePath(ClassSynapse), dir)
 	if err != nil {
 		return nil, err
@@ -60,6 +69,7 @@ func Ingest(ctx context.Context, st *store.Store, o StoreIngestOptions) (*Ingest
 	tx.SetMeta("resolution_unit", "nm")
 	tx.SetMeta("synapses", rows)
 	tx.SetMeta("neurons", meta.Neurons)
+	stage("committing (checksums)")
 	v, err := tx.Commit()
 	if err != nil {
 		return nil, err

@@ -98,6 +98,11 @@ func runSynapsesIngest(ctx context.Context, opts *synapsesIngestOptions) error {
 	}
 	r, err := synapse.Ingest(ctx, st, synapse.StoreIngestOptions{Dataset: opts.Dataset, Files: opts.Files, Resolution: res,
 		DropUnknown: opts.DropUnknown, Message: msg, MemoryLimit: opts.MemoryLimit,
+		Stage: func(m string) {
+			if !opts.Global.Quiet {
+				fmt.Fprintf(opts.IO.ErrOut, "synapses ingest: %s...\n", m)
+			}
+		},
 		Params: map[string]any{"resolution": res.Slice(), "drop_unknown": opts.DropUnknown}})
 	if err != nil {
 		return err
