@@ -57,7 +57,7 @@ func cccCmd(bin, st string, env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-func writeSynapseParquet(t *testing.T, path string, n int) {
+func writeSynapseParquet(t testing.TB, path string, n int) {
 	t.Helper()
 	db, _ := sql.Open("duckdb", "")
 	defer db.Close()
