@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ccc-connectivity/ccc"
 )
 
 func TestCheckAndGC(t *testing.T) {
@@ -119,5 +122,28 @@ func TestCheckArtifactsAndReadOnlyDB(t *testing.T) {
 	}
 	if _, err := db.Exec("SET enable_external_access = true"); err == nil {
 		t.Fatal("configuration not locked")
+	}
+}
+
+func TestCorruptManifest(t *testing.T) {
+	s, _ := Init(t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	commitTable(t, s, "a", "Thing", 3, 0)
+	os.WriteFile(filepath.Join(s.Dir(), "versions", "000002.json"), []byte("{not json"), 0o644)
+	s2, _ := Open(s.Dir())
+	defer s2.Close()
+	r, err := s2.Check(ctx, CheckOptions{NoRepair: true})
+	if err != nil || r.OK() || !strings.Contains(r.Problems[0].String(), "versions/000002.json (version 2): ") || !strings.Contains(r.Problems[0].String(), "malformed manifest") {
+		t.Fatalf("%v %+v", err, r)
+	}
+	if _, err := s2.Snapshot(Ref{}); !errors.Is(err, ccc.ErrFormat) {
+		t.Fatalf("snapshot of a corrupt latest: %v", err)
+	}
+	if _, err := s2.GC(ctx, GCOptions{}); err == nil {
+		t.Fatal("gc ran with an unreadable manifest")
+	}
+	if sn, err := s2.Snapshot(Ref{Version: 1}); err != nil || sn.Number() != 1 {
+		t.Fatalf("version 1: %v", err)
 	}
 }
