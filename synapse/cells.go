@@ -180,7 +180,9 @@ const Unsure = "unsure"
 type Cells struct {
 	Types map[int64]*CellType
 	// MultiNucleus lists roots with more than one nucleus in a cell-type
-	// table (merge errors); they are dropped from Types, as in the tutorial.
+	// table (merge errors). As in the tutorial (drop_duplicates keep=False
+	// on each table before the outer merge), such a root's rows of that
+	// table are dropped: its label from that source is "unsure".
 	MultiNucleus  map[int64]bool
 	ProofAxon     map[int64]bool // status_axon clean or extended
 	ProofDendrite map[int64]bool
@@ -230,9 +232,6 @@ func LoadCells(ctx context.Context, cellTypes, proofreading string) (*Cells, err
 			}
 		}
 		rows.Close()
-		for r := range c.MultiNucleus {
-			delete(c.Types, r)
-		}
 	}
 	if proofreading != "" {
 		c.HasProof = true
