@@ -155,7 +155,7 @@ pt_root_id, status_axon, status_dendrite (t/f or non/clean/extended), strategy_a
 		Use:   "show [--proofread axon|dendrite|both]",
 		Short: "Print the unified cell-type view (automated and manual labels, 'unsure' where missing)",
 		Long: `One row per root id: the outer join of automated and manual cell types, as in the CAVE
-tutorial; roots with several nuclei are dropped. --proofread keeps proofread neurons only
+tutorial; a root with several nuclei in one table loses that table's label. --proofread keeps proofread neurons only
 (their ids can feed --pre @FILE / --post @FILE).`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
