@@ -24,17 +24,17 @@ DATA="$DIR/synth-$N-$M-$SEED"
 STORE="$DIR/store-$N-$M-$SEED"
 if [ ! -f "$DATA/synapses.parquet" ]; then
   echo "== generating $M synapses among $N neurons (seed $SEED)"
-  t0=$(date +%s.%N)
+  t0=$(date +%s%N)
   "$CCC" synth synapses --minimal --neurons "$N" --synapses "$M" --seed "$SEED" --out "$DATA" -q >/dev/null
-  echo "   $(echo "$(date +%s.%N) - $t0" | bc) s"
+  echo "   $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 fi
 if [ ! -f "$STORE/.ingested" ]; then
   rm -rf "$STORE"
   echo "== ingesting (sort by pre, Parquet + graph index)"
-  t0=$(date +%s.%N)
+  t0=$(date +%s%N)
   "$CCC" --store "$STORE" synapses ingest --dataset bench --memory-limit "${SYN_MEMORY_LIMIT:-6GB}" "$DATA/synapses.parquet"
   "$CCC" --store "$STORE" synapses cells ingest --dataset bench --kind proofreading "$DATA/proofreading_status.csv" >/dev/null
-  echo "   $(echo "$(date +%s.%N) - $t0" | bc) s"
+  echo "   $(( ($(date +%s%N) - t0) / 1000000 )) ms"
   touch "$STORE/.ingested"
 fi
 "$CCC" --store "$STORE" synapses cells show --proofread axon -q | tail -n +2 | cut -d, -f1 > "$DIR/set.txt"
