@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ccc-connectivity/ccc/formats/hdf5"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/nwb"
 )
@@ -78,5 +79,47 @@ func TestNWBSchemaRealFile(t *testing.T) {
 	code, out, _ = runNWBCmd(t, "nwb", "info", p, "--tree")
 	if code != 0 || !strings.Contains(out, "data float32 (10, 87) chunks (47320, 1)") || !strings.Contains(out, "ndx-aibs-ecephys 0.2.0") {
 		t.Fatalf("info: %s", out)
+	}
+}
+
+func TestNWBBadInputExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	syn := filepath.Join(dir, "syn.nwb")
+	if err := nwb.WriteSynthetic(syn, nwb.SynthOptions{Electrodes: 4, Samples: 10, Units: 2}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(syn)
+	trunc := filepath.Join(dir, "trunc.nwb")
+	os.WriteFile(trunc, b[:len(b)/2], 0o644)
+	text := filepath.Join(dir, "text.nwb")
+	os.WriteFile(text, []byte("hello"), 0o644)
+	plain := filepath.Join(dir, "plain.h5")
+	h, _ := hdf5.Create(plain)
+	h.WriteDataset("/x", []int64{1}, []int{1}, nil)
+	h.Close()
+	ext := filepath.Join(dir, "ext.nwb")
+	os.WriteFile(ext, b, 0o644)
+	h, err := hdf5.OpenRW(ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.CreateGroup("/processing/mod")
+	h.SetAttr("/processing/mod", "namespace", "ndx-unknown")
+	h.SetAttr("/processing/mod", "neurodata_type", "Mystery")
+	h.Close()
+	for _, c := range []struct {
+		name, path, want string
+	}{
+		{"not hdf5", text, "not an HDF5 file"},
+		{"truncated", trunc, "truncated or corrupt"},
+		{"not nwb", plain, "plain.h5:/: HDF5 file is not NWB"},
+		{"unknown type", ext, "ext.nwb:/processing/mod: neurodata_type \"Mystery\" of namespace \"ndx-unknown\""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, errOut := runNWBCmd(t, "nwb", "info", c.path)
+			if code != 2 || !strings.Contains(errOut, c.want) {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+		})
 	}
 }
