@@ -35,17 +35,38 @@ func TestVerdictsMatchReference(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r, err := os.Open(filepath.Join("testdata", dir, "cases", name+".yaml"))
+				file := filepath.Join("testdata", dir, "cases", name)
+				if filepath.Ext(name) == "" {
+					file += ".yaml"
+				}
+				r, err := os.Open(file)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer r.Close()
-				docs, err := DecodeYAML(r)
+				st := v.NewStream()
+				var out []Violation
+				var docs []any
+				switch filepath.Ext(file) {
+				case ".csv", ".tsv":
+					comma := ','
+					if filepath.Ext(file) == ".tsv" {
+						comma = '\t'
+					}
+					err = v.DecodeDelimited(r, comma, func(row int, rec map[string]any) error {
+						out = st.AddAt(rec, "rows", row, out)
+						return nil
+					})
+				case ".json":
+					var d any
+					d, err = DecodeJSON(r)
+					docs = []any{d}
+				default:
+					docs, err = DecodeYAML(r)
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
-				st := v.NewStream()
-				var out []Violation
 				for _, d := range docs {
 					recs, root := v.Records(d)
 					for i, rec := range recs {
