@@ -372,6 +372,22 @@ func (ex *extracted) readSites(f *File, o IngestOptions) error {
 		}
 		*c.dst = v
 	}
+	// AllenSDK files keep the CCF position in *_ccf_coordinate columns
+	// and leave x, y, z empty
+	if allNaN(s.x) && allNaN(s.y) && allNaN(s.z) {
+		for _, c := range []struct {
+			name string
+			dst  *[]float64
+		}{{"anterior_posterior_ccf_coordinate", &s.x}, {"dorsal_ventral_ccf_coordinate", &s.y}, {"left_right_ccf_coordinate", &s.z}} {
+			if _, err := t.Column(c.name); err == nil {
+				v, err := floats(c.name)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("column %s: %w", c.name, err))
+				}
+				*c.dst = v
+			}
+		}
+	}
 	for _, c := range []struct {
 		name string
 		dst  *[]string
@@ -452,6 +468,24 @@ func (ex *extracted) readSites(f *File, o IngestOptions) error {
 	return nil
 }
 
+func allNaN(v []float64) bool {
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			return false
+		}
+	}
+	return true
+}
+
+func allNil(v []any) bool {
+	for _, x := range v {
+		if x != nil {
+			return false
+		}
+	}
+	return true
+}
+
 func allEmpty(s []string) bool {
 	for _, v := range s {
 		if v != "" {
@@ -501,6 +535,30 @@ func (ex *extracted) readUnits(f *File) error {
 		return out
 	}
 	u.peak = ints("peak_channel_id", "peak_channel")
+	if allNil(u.peak) {
+		// no peak channel column: the first electrode of the unit's
+		// electrodes region (a ragged DynamicTableRegion into electrodes)
+		if c, err := t.Column("electrodes"); err == nil && c.Target != "" {
+			cd, err := c.Read()
+			if err != nil {
+				return err
+			}
+			for i := range u.peak {
+				var first int64 = -1
+				switch v := cd.Cell(i).(type) {
+				case int64:
+					first = v
+				case []int64:
+					if len(v) > 0 {
+						first = v[0]
+					}
+				}
+				if first >= 0 && c.Target == ElectrodesPath && int(first) < len(ex.sites.id) {
+					u.peak[i] = ex.sites.id[first]
+				}
+			}
+		}
+	}
 	u.cluster = ints("cluster_id")
 	u.quality = make([]string, n)
 	if a, _ := colArray(t, "quality"); a != nil {
