@@ -69,13 +69,13 @@ type planCache struct {
 	plans map[string]*classPlan
 }
 
-var plans sync.Map // *Schema -> *planCache
-
 func (s *Schema) plan(class string) (*classPlan, error) {
-	pcAny, _ := plans.LoadOrStore(s, &planCache{plans: map[string]*classPlan{}})
-	pc := pcAny.(*planCache)
+	pc := &s.plans
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	if pc.plans == nil {
+		pc.plans = map[string]*classPlan{}
+	}
 	return s.compileClass(class, pc.plans)
 }
 

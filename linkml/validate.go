@@ -511,6 +511,10 @@ func (st *state) checkValue(sp *slotPlan, val any) {
 		st.checkInlined(sp, val, nil)
 		return
 	case kRef:
+		if _, isObj := val.(map[string]any); isObj {
+			st.report(RuleType, val, "%s is a reference to %s: give its identifier, not an object (the slot is not inlined)", sp.name, sp.refClass)
+			return
+		}
 		if !st.checkScalarKind(sp, sp.refKind, val) {
 			return
 		}

@@ -26,6 +26,7 @@ type Schema struct {
 	slots      map[string]*Slot
 	slotOrder  []string
 
+	plans       planCache
 	pending     []*parsed
 	ancestors   map[string][]string
 	descendants map[string][]string
