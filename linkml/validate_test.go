@@ -89,7 +89,7 @@ func TestVerdictsMatchReference(t *testing.T) {
 		}
 		f.Close()
 	}
-	if n < 80 {
+	if n < 100 {
 		t.Fatalf("only %d cases", n)
 	}
 }
