@@ -92,6 +92,7 @@ type loader struct {
 	data       map[string][]byte
 	state      map[string]int // 1 loading, 2 done
 	importName string         // import being resolved, for messages
+	stack      []string       // modules being loaded, for cycle messages
 	modules    []*parsed
 	warnings   []Warning
 	errs       []error
@@ -167,7 +168,12 @@ func (l *loader) load(r modRef, importedAt *Pos) {
 	case 2:
 		return // diamond imports are fine
 	case 1:
-		l.errs = append(l.errs, schemaError(*importedAt, fmt.Sprintf("import cycle: %s imports itself (directly or through its imports)", r.display),
+		chain := []string{r.display}
+		for i := len(l.stack) - 1; i >= 0 && l.stack[i] != r.display; i-- {
+			chain = append([]string{l.stack[i]}, chain...)
+		}
+		chain = append([]string{r.display}, chain...)
+		l.errs = append(l.errs, schemaError(*importedAt, "import cycle: "+strings.Join(chain, " -> "),
 			"remove one of the imports in the cycle"))
 		return
 	}
@@ -203,6 +209,8 @@ func (l *loader) load(r modRef, importedAt *Pos) {
 	l.warnings = append(l.warnings, p.warnings...)
 	l.errs = append(l.errs, p.errs...)
 	l.state[k] = 1
+	l.stack = append(l.stack, r.display)
+	defer func() { l.stack = l.stack[:len(l.stack)-1] }()
 	for i, imp := range pm.mod.Imports {
 		at := pm.mod.Pos
 		if i < len(pm.importPos) {

@@ -117,7 +117,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{"malformed", []string{"testdata/bad/malformed/schema.yaml:5", "malformed YAML"}},
 		{"unknown_import", []string{"schema.yaml:5:5", `unknown import "nosuchmodule"`}},
-		{"import_cycle", []string{"b.yaml:4:5", "import cycle"}},
+		{"import_cycle", []string{"b.yaml:4:5", "import cycle: testdata/bad/import_cycle/a.yaml -> testdata/bad/import_cycle/b.yaml -> testdata/bad/import_cycle/a.yaml"}},
 		{"isa_cycle", []string{"schema.yaml:", "is_a cycle"}},
 		{"unknown_range", []string{"schema.yaml:9:16", `unknown range "Nothing"`}},
 		{"duplicate_class", []string{"schema.yaml:7:3", `class "A" is defined twice`, "other.yaml:4:3"}},
