@@ -152,3 +152,74 @@ func shorten(s string, n int) string {
 	}
 	return s[:n-3] + "..."
 }
+
+// SeriesSelection chooses the samples WriteText prints.
+type SeriesSelection struct {
+	Start, Count   int  // samples (first dimension)
+	ChanLo, ChanHi int  // channel range (second dimension); 0, 0 = all
+	Scaled         bool // apply conversion and offset
+}
+
+// WriteText prints the series' metadata (data type, shape, layout, unit,
+// time base, electrodes region) and a slice of its values with their times.
+func (s *Series) WriteText(w io.Writer, sel SeriesSelection) error {
+	shape := s.Shape()
+	fmt.Fprintf(w, "series       %s (%s)\n", s.Path, s.NeurodataType)
+	layout := "contiguous"
+	if c := s.Data().Chunks; c != nil {
+		layout = fmt.Sprintf("chunks %v", c)
+	}
+	fmt.Fprintf(w, "data         %s %v %s\n", s.Data().Type, shape, layout)
+	fmt.Fprintf(w, "unit         %s (conversion %g, offset %g)\n", s.Unit, s.Conversion, s.Offset)
+	if s.TimestampsPath != "" {
+		fmt.Fprintf(w, "time         timestamps %s\n", s.TimestampsPath)
+	} else {
+		fmt.Fprintf(w, "time         starting_time %g s, rate %g Hz\n", s.StartingTime, s.Rate)
+	}
+	if s.ElectrodesPath != "" {
+		tbl, rows, err := s.Electrodes()
+		if err != nil {
+			return err
+		}
+		shown := fmt.Sprint(rows)
+		if len(rows) > 12 {
+			shown = fmt.Sprint(rows[:12]) + fmt.Sprintf(" ... (%d)", len(rows))
+		}
+		fmt.Fprintf(w, "electrodes   %d rows of %s: %s\n", len(rows), tbl, shown)
+	}
+	if len(shape) == 0 {
+		return nil
+	}
+	count := max(0, min(sel.Count, shape[0]-sel.Start))
+	start := make([]int, len(shape))
+	cnt := append([]int(nil), shape...)
+	start[0], cnt[0] = sel.Start, count
+	if len(shape) > 1 && sel.ChanHi > sel.ChanLo {
+		start[1], cnt[1] = sel.ChanLo, min(sel.ChanHi, shape[1])-sel.ChanLo
+	}
+	vals, err := s.Values(start, cnt, sel.Scaled)
+	if err != nil {
+		return err
+	}
+	times, err := s.Times(sel.Start, count)
+	if err != nil {
+		return err
+	}
+	width := 1
+	for _, c := range cnt[1:] {
+		width *= c
+	}
+	fmt.Fprintf(w, "\n%-14s values [%d:%d", "time (s)", start[0], start[0]+count)
+	for d := 1; d < len(cnt); d++ {
+		fmt.Fprintf(w, ", %d:%d", start[d], start[d]+cnt[d])
+	}
+	fmt.Fprintln(w, "]")
+	for i := 0; i < count; i++ {
+		fmt.Fprintf(w, "%-14.6f", times[i])
+		for j := 0; j < width; j++ {
+			fmt.Fprintf(w, " %12.6g", vals[i*width+j])
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}

@@ -316,68 +316,16 @@ func runNWBSeries(o *nwbSeriesOptions) error {
 		return err
 	}
 	shape := s.Shape()
-	w := o.IO.Out
-	fmt.Fprintf(w, "series       %s (%s)\n", s.Path, s.NeurodataType)
-	layout := "contiguous"
-	if c := s.Data().Chunks; c != nil {
-		layout = fmt.Sprintf("chunks %v", c)
+	sel := nwb.SeriesSelection{Start: o.Start, Count: o.Count, Scaled: o.Scaled}
+	if len(shape) > 0 && (o.Start < 0 || o.Start >= shape[0]) {
+		return usageErr("--start %d outside 0..%d", o.Start, shape[0]-1)
 	}
-	fmt.Fprintf(w, "data         %s %v %s\n", s.Data().Type, shape, layout)
-	fmt.Fprintf(w, "unit         %s (conversion %g, offset %g)\n", s.Unit, s.Conversion, s.Offset)
-	if s.TimestampsPath != "" {
-		fmt.Fprintf(w, "time         timestamps %s\n", s.TimestampsPath)
-	} else {
-		fmt.Fprintf(w, "time         starting_time %g s, rate %g Hz\n", s.StartingTime, s.Rate)
-	}
-	if s.ElectrodesPath != "" {
-		tbl, rows, err := s.Electrodes()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "electrodes   %d rows of %s: %v\n", len(rows), tbl, shortInts(rows, 12))
-	}
-	if len(shape) == 0 {
-		return nil
-	}
-	count := min(o.Count, shape[0]-o.Start)
-	if count < 0 || o.Start < 0 {
-		return usageErr("--start %d outside 0..%d", o.Start, shape[0])
-	}
-	start := make([]int, len(shape))
-	cnt := append([]int(nil), shape...)
-	start[0], cnt[0] = o.Start, count
 	if len(shape) > 1 {
-		lo, hi, err := parseRange(o.Channels, shape[1])
-		if err != nil {
+		if sel.ChanLo, sel.ChanHi, err = parseRange(o.Channels, shape[1]); err != nil {
 			return err
 		}
-		start[1], cnt[1] = lo, hi-lo
 	}
-	vals, err := s.Values(start, cnt, o.Scaled)
-	if err != nil {
-		return err
-	}
-	times, err := s.Times(o.Start, count)
-	if err != nil {
-		return err
-	}
-	width := 1
-	for _, c := range cnt[1:] {
-		width *= c
-	}
-	fmt.Fprintf(w, "\n%-14s values [%d:%d", "time (s)", start[0], start[0]+count)
-	for d := 1; d < len(cnt); d++ {
-		fmt.Fprintf(w, ", %d:%d", start[d], start[d]+cnt[d])
-	}
-	fmt.Fprintln(w, "]")
-	for i := 0; i < count; i++ {
-		fmt.Fprintf(w, "%-14.6f", times[i])
-		for j := 0; j < width; j++ {
-			fmt.Fprintf(w, " %12.6g", vals[i*width+j])
-		}
-		fmt.Fprintln(w)
-	}
-	return nil
+	return s.WriteText(o.IO.Out, sel)
 }
 
 func parseRange(s string, n int) (int, int, error) {
@@ -401,11 +349,4 @@ func parseRange(s string, n int) (int, int, error) {
 		return 0, 0, usageErr("range %q is empty or outside 0:%d", s, n)
 	}
 	return lo, hi, nil
-}
-
-func shortInts(v []int64, n int) string {
-	if len(v) <= n {
-		return fmt.Sprint(v)
-	}
-	return fmt.Sprint(v[:n]) + fmt.Sprintf(" ... (%d)", len(v))
 }
