@@ -230,26 +230,6 @@ func runCCC(c *conformanceCase) (code int, stdout, stderr string) {
 func TestConformance(t *testing.T) {
 	cases := loadCases(t)
 
-	// The corpus itself: large and balanced enough to mean something.
-	var nValid, nInvalid int
-	schemas, classes := map[string]bool{}, map[string]bool{}
-	for _, c := range cases {
-		if c.Divergence != "" {
-			continue
-		}
-		schemas[c.Schema] = true
-		classes[c.Schema+" "+c.Class] = true
-		if v, err := recorded(c); err == nil && v.valid {
-			nValid++
-		} else if err == nil {
-			nInvalid++
-		}
-	}
-	if !*update && (nValid+nInvalid < 60 || nValid < 20 || nInvalid < 20 || len(schemas) < 5 || len(classes) < 20) {
-		t.Fatalf("corpus too small: %d cases (%d valid, %d invalid), %d schemas, %d classes",
-			nValid+nInvalid, nValid, nInvalid, len(schemas), len(classes))
-	}
-
 	// The reference verdicts: from linkml-validate when installed (it must
 	// be in CI), else as recorded.
 	want := map[string]verdict{}
@@ -294,6 +274,27 @@ func TestConformance(t *testing.T) {
 		}
 	}
 
+	// The corpus itself: large and balanced enough to mean something.
+	var nValid, nInvalid, nDivergent int
+	schemas, classes := map[string]bool{}, map[string]bool{}
+	for _, c := range cases {
+		switch {
+		case c.Divergence != "":
+			nDivergent++
+			continue
+		case want[c.Name].valid:
+			nValid++
+		default:
+			nInvalid++
+		}
+		schemas[c.Schema] = true
+		classes[c.Schema+" "+c.Class] = true
+	}
+	if nValid+nInvalid < 60 || nValid < 20 || nInvalid < 20 || len(schemas) < 5 || len(classes) < 20 {
+		t.Errorf("corpus too small: %d cases (%d valid, %d invalid), %d schemas, %d classes",
+			nValid+nInvalid, nValid, nInvalid, len(schemas), len(classes))
+	}
+
 	// ccc's verdicts, one case at a time.
 	agree, divergent := 0, 0
 	var disagreements []string
@@ -327,7 +328,7 @@ func TestConformance(t *testing.T) {
 		}
 	})
 	t.Logf("ccc agrees with linkml-validate on %d of %d cases (%d valid, %d invalid); %d of %d deliberate divergences as specified",
-		agree, nValid+nInvalid, nValid, nInvalid, divergent, len(cases)-nValid-nInvalid)
+		agree, nValid+nInvalid, nValid, nInvalid, divergent, nDivergent)
 	for _, d := range disagreements {
 		t.Log("disagree: " + d)
 	}
