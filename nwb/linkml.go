@@ -294,6 +294,9 @@ func (g *linkmlGen) class(name string, s *Spec, ns, src, isA string) {
 	if isA != "" {
 		c.set("is_a", g.need(isA))
 	}
+	if name == "NWBFile" {
+		c.set("tree_root", true)
+	}
 	ann := newMap()
 	ann.set("namespace", ns)
 	ann.set("source", src)

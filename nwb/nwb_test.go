@@ -276,6 +276,9 @@ func TestLinkMLFromCachedSpecs(t *testing.T) {
 					t.Fatalf("class %s: %+v", c, cl)
 				}
 			}
+			if ns != "hdmf-common" && s.TreeRoot() != "NWBFile" {
+				t.Fatalf("tree root %q", s.TreeRoot())
+			}
 			if ns == "hdmf-common" && s.Class("ElectricalSeries") != nil {
 				t.Fatal("hdmf-common schema should not contain core classes")
 			}
