@@ -49,7 +49,7 @@
 // use a byte table), bounds and enum set, nested plans for inlined classes
 // (and their concrete descendants). Validate checks one record
 // (map[string]any as decoded from YAML/JSON); a Stream checks a sequence,
-// adding identifier uniqueness (CheckUnique) and references to other
+// adding identifier and unique_keys uniqueness (CheckUnique) and references to other
 // classes resolved against identifiers of the stream and
 // ValidateOptions.KnownIDs (CheckRefs, resolved by Finish). All violations
 // are collected, each with the record, a path (rows[12].soma_location.x),

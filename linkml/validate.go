@@ -28,6 +28,7 @@ const (
 	RuleUnknownSlot      Rule = "unknown_slot"      // key that is not a slot of the class (closed world)
 	RuleAnyOf            Rule = "any_of"            // no (or, for exactly_one_of, not exactly one) alternative matches
 	RuleIdentifierUnique Rule = "identifier_unique" // identifier seen twice in one collection
+	RuleUniqueKey        Rule = "unique_key"        // a unique_keys combination seen twice in one collection
 	RuleReference        Rule = "reference"         // reference to an identifier that does not exist
 )
 
@@ -69,10 +70,11 @@ type ValidateOptions struct {
 // enum sets, nested class plans) and is safe for concurrent use; each
 // goroutine uses its own Stream.
 type Validator struct {
-	schema *Schema
-	class  string
-	plan   *classPlan
-	opts   ValidateOptions
+	schema     *Schema
+	class      string
+	plan       *classPlan
+	opts       ValidateOptions
+	uniqueKeys []UniqueKey // of the class and its ancestors
 }
 
 // NewValidator compiles a validator for class.
@@ -87,7 +89,11 @@ func (s *Schema) NewValidator(class string, o ValidateOptions) (*Validator, erro
 	if o.Root == "" {
 		o.Root = "rows"
 	}
-	return &Validator{schema: s, class: class, plan: p, opts: o}, nil
+	v := &Validator{schema: s, class: class, plan: p, opts: o}
+	for _, a := range s.Ancestors(class) {
+		v.uniqueKeys = append(v.uniqueKeys, s.classes[a].UniqueKeys...)
+	}
+	return v, nil
 }
 
 // Class is the class the validator checks.
@@ -115,6 +121,7 @@ type Stream struct {
 	ids   map[string]map[string]int // class -> string id -> first record
 	iids  map[string]*intSet        // class -> integer ids
 	refs  []pendingRef
+	uniq  []map[string]int // per unique key: values -> first record
 	total int
 }
 
@@ -152,10 +159,54 @@ func (s *Stream) AddAt(rec any, root string, idx int, out []Violation) []Violati
 		s.st.stack = append(s.st.stack, seg{name: root, idx: idx})
 	}
 	s.st.checkObject(s.v.plan, rec, nil)
+	if s.v.opts.CheckUnique && len(s.v.uniqueKeys) > 0 {
+		s.checkUniqueKeys(rec)
+	}
 	s.n++
 	out = s.st.out
 	s.st.out = nil
 	return out
+}
+
+// checkUniqueKeys applies the class's unique_keys to a top-level record;
+// combinations with a missing value are skipped (LinkML's default,
+// consider_nulls_inequal).
+func (s *Stream) checkUniqueKeys(rec any) {
+	m, ok := rec.(map[string]any)
+	if !ok {
+		return
+	}
+	if s.uniq == nil {
+		s.uniq = make([]map[string]int, len(s.v.uniqueKeys))
+	}
+	for i, uk := range s.v.uniqueKeys {
+		var b strings.Builder
+		complete := true
+		for j, sl := range uk.Slots {
+			val, present := m[sl]
+			if !present || val == nil {
+				complete = false
+				break
+			}
+			if j > 0 {
+				b.WriteByte(0)
+			}
+			b.WriteString(valueString(val))
+		}
+		if !complete {
+			continue
+		}
+		if s.uniq[i] == nil {
+			s.uniq[i] = map[string]int{}
+		}
+		k := b.String()
+		if first, dup := s.uniq[i][k]; dup {
+			s.st.report(RuleUniqueKey, strings.ReplaceAll(k, "\x00", ", "), "unique key %s (%s) repeats the values of record %d",
+				uk.Name, strings.Join(uk.Slots, ", "), first)
+			continue
+		}
+		s.uniq[i][k] = s.st.record
+	}
 }
 
 // Finish resolves references collected by Add and appends the violations

@@ -2,6 +2,7 @@ package linkml
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +92,59 @@ func TestVerdictsMatchReference(t *testing.T) {
 	}
 	if n < 100 {
 		t.Fatalf("only %d cases", n)
+	}
+}
+
+func TestStreamUniqueKeysAndPaths(t *testing.T) {
+	const sch = `id: https://example.org/u
+name: u
+prefixes: {linkml: https://w3id.org/linkml/}
+default_range: string
+imports: [linkml:types]
+classes:
+  Probe:
+    attributes:
+      id: {identifier: true}
+      lab: {}
+      serial: {range: integer}
+      sites: {range: Site, multivalued: true, inlined_as_list: true}
+    unique_keys:
+      lab_serial:
+        unique_key_slots: [lab, serial]
+  Site:
+    attributes:
+      x: {range: float, required: true}
+`
+	s, err := LoadBytes("u.yaml", []byte(sch), LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.NewValidator("Probe", ValidateOptions{CheckUnique: true, Root: "probes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := v.NewStream()
+	st.Source = "probes.yaml"
+	var out []Violation
+	for _, r := range []map[string]any{
+		{"id": "p1", "lab": "A", "serial": int64(1)},
+		{"id": "p2", "lab": "A", "serial": int64(2), "sites": []any{map[string]any{"x": 1.0}, map[string]any{"x": "far"}}},
+		{"id": "p3", "lab": "A", "serial": int64(1)},
+		{"id": "p4", "lab": "B"},
+		{"id": "p5", "lab": "B"},
+	} {
+		out = st.Add(r, out)
+	}
+	out = st.Finish(out)
+	var got []string
+	for _, o := range out {
+		got = append(got, fmt.Sprintf("%s %d %s %s %v", o.Source, o.Record, o.Path, o.Rule, o.Value))
+	}
+	want := []string{
+		"probes.yaml 1 probes[1].sites[1].x type far",
+		"probes.yaml 2 probes[2] unique_key A, 1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
