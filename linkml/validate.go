@@ -64,6 +64,10 @@ type ValidateOptions struct {
 	KnownIDs map[string]map[string]struct{}
 	// MaxViolations stops collecting after this many (0 = no limit).
 	MaxViolations int
+	// Open accepts keys that are not slots of the class (linkml-validate's
+	// JsonschemaValidationPlugin with closed: false). The default is closed,
+	// as the linkml-validate command line checks.
+	Open bool
 }
 
 // Validator validates records of one class. It is compiled once (patterns,
@@ -361,7 +365,7 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		}
 		st.pop()
 	}
-	if seen < len(m) {
+	if seen < len(m) && !st.v.opts.Open {
 		for _, k := range sortedKeys(m) {
 			if _, ok := cp.index[k]; !ok {
 				st.push(k, -1)

@@ -147,7 +147,7 @@ func (cs *ColumnStream) plan(b *Batch, out []Violation) ([]Violation, error) {
 			}
 			g.cols = append(g.cols, ci)
 		} else {
-			if cs.row == 0 {
+			if cs.row == 0 && !cs.v.opts.Open {
 				out = append(out, Violation{Record: -1, Path: c.Name, Rule: RuleUnknownSlot,
 					Msg: fmt.Sprintf("column %s is not a slot of class %s", c.Name, cp.class)})
 			}

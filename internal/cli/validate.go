@@ -25,6 +25,7 @@ type validateOptions struct {
 	Format string
 	Unique bool
 	Refs   bool
+	Open   bool
 	Files  []string
 	ctx    context.Context
 }
@@ -59,6 +60,7 @@ schema errors.`,
 	f.StringVar(&opts.Format, "format", "text", "report format: text or json")
 	f.BoolVar(&opts.Unique, "unique", true, "report identifiers used twice across the input files (linkml-validate does not check this)")
 	f.BoolVar(&opts.Refs, "refs", false, "report references to identifiers that none of the input files define")
+	f.BoolVar(&opts.Open, "open", false, "accept keys and columns that are not slots of the class (default: closed world, as linkml-validate)")
 	return cmd
 }
 
@@ -87,7 +89,7 @@ func runValidate(opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.NewValidator(opts.Class, linkml.ValidateOptions{CheckUnique: opts.Unique, CheckRefs: opts.Refs})
+	v, err := s.NewValidator(opts.Class, linkml.ValidateOptions{CheckUnique: opts.Unique, CheckRefs: opts.Refs, Open: opts.Open})
 	if err != nil {
 		return err
 	}

@@ -69,6 +69,7 @@ func TestValidateCLI(t *testing.T) {
 		"good.csv":       "id,acronym,depth,side\n1,A,0,left\n2,B,,\n",
 		"bad.tsv":        "id\tacronym\tdepth\n1\tA\tdeep\n",
 		"refs.yaml":      "- id: 1\n  acronym: A\n  parent: 99\n",
+		"extra.yaml":     "- id: 1\n  acronym: A\n  note: hi\n",
 	})
 	p := func(n string) string { return filepath.Join(dir, n) }
 	schema := p("schema.yaml")
@@ -99,6 +100,8 @@ func TestValidateCLI(t *testing.T) {
 		{"invalid tsv", []string{"validate", "--schema", schema, "--class", "Region", p("bad.tsv")}, 1, []string{
 			"rows[0].depth: expected integer, got string \"deep\" [type]",
 		}, 1},
+		{"open world", []string{"validate", "--open", "--schema", schema, "--class", "Region", p("extra.yaml")}, 0, nil, 0},
+		{"closed world", []string{"validate", "--schema", schema, "--class", "Region", p("extra.yaml")}, 1, []string{"rows[0].note: class Region has no slot note [unknown_slot]"}, 1},
 		{"refs off", []string{"validate", "--schema", schema, "--class", "Region", p("refs.yaml")}, 0, nil, 0},
 		{"refs on", []string{"validate", "--refs", "--schema", schema, "--class", "Region", p("refs.yaml")}, 1, []string{
 			"rows[0].parent: reference 99 to Region not found",
