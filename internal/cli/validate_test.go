@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ccc-connectivity/ccc/internal/testenv"
 )
 
 const validateTestSchema = `id: https://example.org/v
@@ -176,6 +178,42 @@ func TestValidateCLIJSONAndParquet(t *testing.T) {
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s: rule %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+}
+
+// TestValidateRealAllenOntology validates the Allen CCF 2017 structure
+// graph (1,327 regions) against the built-in BrainRegion class: every
+// modelled column is valid; the extra source columns break the closed
+// world unless --open.
+func TestValidateRealAllenOntology(t *testing.T) {
+	p := testenv.SharedData(t, "allen-ccf/structure_tree_safe_2017.csv")
+	code, out, errOut := vtRun(t, "validate", "--open", "--class", "BrainRegion", p)
+	if code != 0 || !strings.Contains(errOut, "1327 records, 0 errors") {
+		t.Fatalf("--open: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = vtRun(t, "validate", "--format", "json", "--class", "BrainRegion", p)
+	if code != 1 {
+		t.Fatalf("closed: exit %d", code)
+	}
+	var rep struct {
+		Files []struct {
+			Records int `json:"records"`
+			Errors  []struct {
+				Rule string `json:"rule"`
+				Path string `json:"path"`
+			} `json:"errors"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files[0].Records != 1327 {
+		t.Errorf("records = %d", rep.Files[0].Records)
+	}
+	for _, e := range rep.Files[0].Errors {
+		if e.Rule != "unknown_slot" {
+			t.Fatalf("unexpected %s at %s", e.Rule, e.Path)
 		}
 	}
 }
