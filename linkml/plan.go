@@ -100,10 +100,9 @@ func (s *Schema) compileClass(class string, done map[string]*classPlan) (*classP
 		cp.slots = append(cp.slots, sp)
 	}
 	if cp.idPos < 0 {
-		for i, sp := range cp.slots {
+		for i := range cp.slots {
 			if isTrue(s.induced[class][i].Key) {
 				cp.idPos = i
-				_ = sp
 				break
 			}
 		}

@@ -119,14 +119,13 @@ type Stream struct {
 	// into each Violation, including references resolved by Finish.
 	Source string
 
-	v     *Validator
-	st    state
-	n     int
-	ids   map[string]map[string]int // class -> string id -> first record
-	iids  map[string]*intSet        // class -> integer ids
-	refs  []pendingRef
-	uniq  []map[string]int // per unique key: values -> first record
-	total int
+	v    *Validator
+	st   state
+	n    int
+	ids  map[string]map[string]int // class -> string id -> first record
+	iids map[string]*intSet        // class -> integer ids
+	refs []pendingRef
+	uniq []map[string]int // per unique key: values -> first record
 }
 
 type pendingRef struct {
