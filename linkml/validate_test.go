@@ -148,3 +148,29 @@ classes:
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestValidatorConcurrent shares one Validator between goroutines, each
+// with its own Stream (run with -race).
+func TestValidatorConcurrent(t *testing.T) {
+	v := flatValidator(t, ValidateOptions{CheckUnique: true, CheckRefs: true})
+	errs := make(chan int, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			st := v.NewStream()
+			var out []Violation
+			for i := 0; i < 2000; i++ {
+				r := flatRecord(i)
+				if i%500 == 0 {
+					r["depth"] = int64(99)
+				}
+				out = st.Add(r, out)
+			}
+			errs <- len(st.Finish(out))
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		if n := <-errs; n != 4 {
+			t.Errorf("goroutine found %d violations, want 4", n)
+		}
+	}
+}
