@@ -103,37 +103,42 @@ func (s *Schema) goType(sl *Slot) string {
 	return t
 }
 
-// goName turns a LinkML name into an exported Go identifier.
+// goName turns a LinkML name into an exported Go identifier, one word per
+// underscore-, dash- or space-separated part (structure_id_path ->
+// StructureIDPath).
 func goName(n string) string {
 	var b strings.Builder
-	up := true
-	for _, r := range n {
-		switch {
-		case r == '_' || r == '-' || r == ' ' || r == '.' || r == ':' || r == '/':
-			up = true
-		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'):
-			if b.Len() == 0 && r >= '0' && r <= '9' {
-				b.WriteString("X")
-			}
-			if up && r >= 'a' && r <= 'z' {
-				r -= 32
-			}
-			b.WriteRune(r)
-			up = false
-		default:
-			up = true
+	var word []rune
+	flush := func() {
+		if len(word) == 0 {
+			return
 		}
+		w := string(word)
+		switch strings.ToLower(w) {
+		case "id", "uri", "url", "json", "html", "sql":
+			w = strings.ToUpper(w)
+		default:
+			if word[0] >= 'a' && word[0] <= 'z' {
+				word[0] -= 32
+			}
+			w = string(word)
+		}
+		if b.Len() == 0 && w[0] >= '0' && w[0] <= '9' {
+			b.WriteString("X")
+		}
+		b.WriteString(w)
+		word = word[:0]
 	}
-	out := b.String()
-	if out == "" {
+	for _, r := range n {
+		if (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			word = append(word, r)
+			continue
+		}
+		flush()
+	}
+	flush()
+	if b.Len() == 0 {
 		return "X"
 	}
-	switch strings.ToLower(out) {
-	case "id":
-		return "ID"
-	}
-	if strings.HasSuffix(out, "Id") {
-		out = out[:len(out)-2] + "ID"
-	}
-	return out
+	return b.String()
 }

@@ -2,6 +2,10 @@ package linkml
 
 import (
 	"bytes"
+	"go/ast"
+	goparser "go/parser"
+	"go/token"
+	"go/types"
 	"strings"
 	"testing"
 )
@@ -45,5 +49,34 @@ func TestSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Log(b.String())
+	}
+}
+
+func TestGoStructsTypeCheck(t *testing.T) {
+	s, err := LoadBuiltin(LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := s.GoStructs(&b, "model"); err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	f, err := goparser.ParseFile(fset, "model.go", b.Bytes(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&types.Config{}).Check("model", fset, []*ast.File{f}, nil); err != nil {
+		t.Fatalf("generated Go does not type-check: %v", err)
+	}
+	for _, want := range []string{"type BrainRegion struct {", "StructureIDPath string", "ParentIdentifier string", "DescendantAnnotationValues []int64"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	for in, want := range map[string]string{"structure_id_path": "StructureIDPath", "id": "ID", "3d-shape": "X3dShape", "pre_pt_root_id": "PrePtRootID", "HexColor": "HexColor"} {
+		if got := goName(in); got != want {
+			t.Errorf("goName(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
