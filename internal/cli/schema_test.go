@@ -134,3 +134,29 @@ func vtContains(xs []string, x string) bool {
 	}
 	return false
 }
+
+// TestSchemaCLIBadInput: each kind of broken schema exits 2 with an error
+// naming the file and line.
+func TestSchemaCLIBadInput(t *testing.T) {
+	bad := filepath.Join("..", "..", "linkml", "testdata", "bad")
+	tests := []struct{ dir, want string }{
+		{"malformed", "malformed/schema.yaml:5: malformed YAML"},
+		{"unknown_import", `unknown_import/schema.yaml:5:5: unknown import "nosuchmodule"`},
+		{"import_cycle", "import_cycle/b.yaml:4:5: import cycle"},
+		{"isa_cycle", "isa_cycle/schema.yaml:"},
+		{"unknown_range", `unknown_range/schema.yaml:9:16: class A attribute x: unknown range "Nothing"`},
+		{"duplicate_class", `duplicate_class/schema.yaml:7:3: class "A" is defined twice`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.dir, func(t *testing.T) {
+			code, _, errOut := vtRun(t, "schema", "classes", "--schema", filepath.Join(bad, tc.dir, "schema.yaml"))
+			if code != 2 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant %q", code, errOut, tc.want)
+			}
+			code, _, _ = vtRun(t, "validate", "--schema", filepath.Join(bad, tc.dir, "schema.yaml"), "--class", "A", "x.yaml")
+			if code != 2 {
+				t.Errorf("validate exit %d", code)
+			}
+		})
+	}
+}
