@@ -201,7 +201,11 @@ func (l *loader) load(r modRef, importedAt *Pos) {
 		if !errors.As(err, &te) {
 			line = yamlErrLine(msg)
 		}
-		l.errs = append(l.errs, schemaError(Pos{File: r.display, Line: line}, "malformed YAML: "+strings.TrimPrefix(msg, "yaml: "), ""))
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		if line > 0 {
+			msg = strings.TrimPrefix(msg, "line "+itoa(line)+": ")
+		}
+		l.errs = append(l.errs, schemaError(Pos{File: r.display, Line: line}, "malformed YAML: "+msg, "check the indentation and quoting around this line"))
 		return
 	}
 	p := &parser{file: r.display, module: r.display}
