@@ -57,7 +57,7 @@
 // reported, so valid records cost no allocation per field.
 //
 // The verdicts match linkml-validate 1.12 (JSON Schema, closed world):
-// extra keys are errors; optional slots accept null; integers accept 1.0
+// extra keys are errors (ValidateOptions.Open accepts them); optional slots accept null; integers accept 1.0
 // but not "1" or true; numbers accept integers; strings reject numbers;
 // dates are YYYY-MM-DD, datetimes RFC 3339 with a zone, uris absolute
 // (RFC 3986); patterns are searched (not anchored) like JSON Schema; enum
