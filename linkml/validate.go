@@ -119,13 +119,14 @@ type Stream struct {
 	// into each Violation, including references resolved by Finish.
 	Source string
 
-	v    *Validator
-	st   state
-	n    int
-	ids  map[string]map[string]int // class -> string id -> first record
-	iids map[string]*intSet        // class -> integer ids
-	refs []pendingRef
-	uniq []map[string]int // per unique key: values -> first record
+	v       *Validator
+	st      state
+	n       int
+	ids     map[string]map[string]int // class -> string id -> source index<<40 | first record
+	sources []string                  // Source values seen, indexed by ids
+	iids    map[string]*intSet        // class -> integer ids
+	refs    []pendingRef
+	uniq    []map[string]int // per unique key: values -> first record
 }
 
 type pendingRef struct {
@@ -252,6 +253,20 @@ func (s *Stream) known(class, id string) bool {
 		}
 	}
 	return false
+}
+
+// sourceIndex returns the index of the current Source in s.sources.
+func (s *Stream) sourceIndex() int {
+	if n := len(s.sources); n > 0 && s.sources[n-1] == s.Source {
+		return n - 1
+	}
+	for i, src := range s.sources {
+		if src == s.Source {
+			return i
+		}
+	}
+	s.sources = append(s.sources, s.Source)
+	return len(s.sources) - 1
 }
 
 // seen reports whether an identifier value was already recorded for class
@@ -402,11 +417,15 @@ func (st *state) recordID(class string, val any) {
 		}
 		if first, dup := set[id]; dup {
 			if c == class && st.v.opts.CheckUnique {
-				st.report(RuleIdentifierUnique, val, "identifier %s of %s is not unique (first used by record %d)", quoteValue(val), class, first)
+				where := ""
+				if src := s.sources[first>>40]; src != s.Source {
+					where = " of " + src
+				}
+				st.report(RuleIdentifierUnique, val, "identifier %s of %s is not unique (first used by record %d%s)", quoteValue(val), class, first&(1<<40-1), where)
 			}
 			continue
 		}
-		set[id] = st.record
+		set[id] = s.sourceIndex()<<40 | st.record
 	}
 }
 
