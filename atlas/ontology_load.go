@@ -160,8 +160,10 @@ func readCSV(path string, r io.Reader, comma rune) (*table, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
+		line := 0
+		if err == nil {
+			line, _ = cr.FieldPos(0)
+		} else {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line

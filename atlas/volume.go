@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/formats/metaimage"
@@ -78,28 +80,61 @@ var StatusNames = [...]string{"ok", "outside", "unlabelled", "unknown_label"}
 
 // LocateBatch looks up many points at once (columnar; all slices the same
 // length): labels[i] gets the label of (x[i], y[i], z[i]) and status[i]
-// StatusOK, StatusOutside or StatusUnlabelled. Nothing is allocated.
+// StatusOK, StatusOutside or StatusUnlabelled. Nothing is allocated; large
+// batches are split over GOMAXPROCS goroutines.
 func (v *Volume) LocateBatch(x, y, z []float64, labels []uint32, status []uint8) {
 	n := len(x)
 	y, z, labels, status = y[:n], z[:n], labels[:n], status[:n]
+	const chunk = 1 << 16
+	workers := runtime.GOMAXPROCS(0)
+	if n < 2*chunk || workers == 1 {
+		v.locateRange(x, y, z, labels, status)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += per {
+		hi := min(lo+per, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v.locateRange(x[lo:hi], y[lo:hi], z[lo:hi], labels[lo:hi], status[lo:hi])
+		}()
+	}
+	wg.Wait()
+}
+
+// locateRange is the branch-free inner loop. A coordinate c maps to voxel
+// uint(int(c/s+1))-1, which is a huge unsigned number for c < 0 (also for
+// -1 < c/s < 0, where a plain int() would round towards zero into voxel 0)
+// and for NaN; clamping with min and testing the sign bit of i-dim gives a
+// 0/1 inside mask without branches.
+func (v *Volume) locateRange(x, y, z []float64, labels []uint32, status []uint8) {
+	n := len(x)
+	y, z, labels, status = y[:n], z[:n], labels[:n], status[:n]
 	inv0, inv1, inv2 := 1/v.Spacing[0], 1/v.Spacing[1], 1/v.Spacing[2]
-	d0, d1, d2 := v.Dims[0], v.Dims[1], v.Dims[2]
-	lim0, lim1, lim2 := float64(d0), float64(d1), float64(d2)
+	d0, d1, d2 := uint(v.Dims[0]), uint(v.Dims[1]), uint(v.Dims[2])
 	lab := v.Labels
-	for p := 0; p < n; p++ {
-		fi, fj, fk := x[p]*inv0, y[p]*inv1, z[p]*inv2
-		// one comparison chain rejects negatives, NaN and points past the end
-		if !(fi >= 0 && fj >= 0 && fk >= 0 && fi < lim0 && fj < lim1 && fk < lim2) {
+	if len(lab) == 0 {
+		for p := range status {
 			labels[p], status[p] = 0, StatusOutside
-			continue
 		}
-		l := lab[int(fi)+d0*(int(fj)+d1*int(fk))]
-		labels[p] = l
+		return
+	}
+	for p := 0; p < n; p++ {
+		i := min(uint(int(x[p]*inv0+1))-1, d0)
+		j := min(uint(int(y[p]*inv1+1))-1, d1)
+		k := min(uint(int(z[p]*inv2+1))-1, d2)
+		inside := ((i - d0) & (j - d1) & (k - d2)) >> 63 // 1 when i<d0 && j<d1 && k<d2
+		idx := (i + d0*(j+d1*k)) * inside
+		l := lab[idx] & uint32(-inside)
+		var zero uint8
 		if l == 0 {
-			status[p] = StatusUnlabelled
-		} else {
-			status[p] = StatusOK
+			zero = 1
 		}
+		labels[p] = l
+		// ok 0, outside 1, unlabelled 2
+		status[p] = uint8(1-inside) + 2*uint8(inside)*zero
 	}
 }
 
