@@ -140,7 +140,7 @@ func quickstartAtlas(q *quickstartEnv) error {
 }
 
 // atlasQSOntologyCSV is a slice of the Allen CCF 2017 hierarchy holding
-// every region the demo volume uses.
+// every region the demo volume and the projection demo use.
 const atlasQSOntologyCSV = `id,name,acronym,parent_structure_id,color_hex_triplet
 997,root,root,,FFFFFF
 8,Basic cell groups and regions,grey,997,BFDAE3
@@ -160,4 +160,23 @@ const atlasQSOntologyCSV = `id,name,acronym,parent_structure_id,color_hex_triple
 1129,Interbrain,IB,343,FF7080
 549,Thalamus,TH,1129,FF7080
 512,Cerebellum,CB,8,F0F080
+409,Lateral visual area,VISl,669,08858C
+394,Anteromedial visual area,VISam,669,08858C
+500,Somatomotor areas,MO,315,1F9D5A
+985,Primary motor area,MOp,500,1F9D5A
+993,Secondary motor area,MOs,500,1F9D5A
+453,Somatosensory areas,SS,315,188064
+322,Primary somatosensory area,SSp,453,188064
+31,Anterior cingulate area,ACA,315,40A666
+254,Retrosplenial area,RSP,315,1AA698
+623,Cerebral nuclei,CNU,567,98D6F9
+477,Striatum,STR,623,98D6F9
+485,Striatum dorsal region,STRd,477,98D6F9
+672,Caudoputamen,CP,485,98D6F9
+1089,Hippocampal formation,HPF,695,7ED04B
+1080,Hippocampal region,HIP,1089,7ED04B
+375,Ammon's horn,CA,1080,7ED04B
+382,Field CA1,CA1,375,7ED04B
+864,"Thalamus, sensory-motor cortex related",DORsm,549,FF8084
+170,Dorsal part of the lateral geniculate complex,LGd,864,FF8084
 `
