@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -30,6 +31,7 @@ type atlasLocateOptions struct {
 	Points     []string // "x,y,z" arguments
 	File       string   // --points
 	Table      string   // --table CLASS in the store
+	Dataset    string   // --dataset: only this dataset's rows of --table
 	Cols       []string
 	IDCol      string
 	Out        string
@@ -57,6 +59,7 @@ the ontology lacks); such points never get a region.`,
 	f.Float64Var(&opts.Resolution, "resolution", 0, "annotation volume resolution in um (default: the finest stored)")
 	f.StringVar(&opts.File, "points", "", "CSV or Parquet file of points")
 	f.StringVar(&opts.Table, "table", "", "store class whose rows have coordinates (e.g. RecordingSite)")
+	f.StringVar(&opts.Dataset, "dataset", "", "with --table: only the rows of this dataset")
 	f.StringSliceVar(&opts.Cols, "cols", nil, "coordinate columns AP,DV,ML (default x,y,z or ap,dv,ml)")
 	f.StringVar(&opts.IDCol, "id-col", "", "column copied to the output to identify points (default: id when present)")
 	f.StringVar(&opts.Out, "out", "", "write the result to this .csv or .parquet file instead of stdout")
@@ -78,6 +81,9 @@ func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
 	}
 	if nsrc != 1 {
 		return usageErr("give points as x,y,z arguments, or --points FILE, or --table CLASS (exactly one)")
+	}
+	if opts.Dataset != "" && opts.Table == "" {
+		return usageErr("--dataset selects rows of --table CLASS")
 	}
 	ref, err := opts.Ref.ref()
 	if err != nil {
@@ -119,7 +125,20 @@ func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
 			return err
 		}
 		defer db.Close()
-		if pts, err = atlas.ReadPoints(ctx, db, "", store.QuoteIdent(opts.Table), opts.Cols, opts.IDCol); err != nil {
+		from := store.QuoteIdent(opts.Table)
+		if opts.Dataset != "" {
+			var n int
+			if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+from+" WHERE dataset = ?", opts.Dataset).Scan(&n); err != nil {
+				return &ccc.Error{Op: "atlas locate", Path: opts.Table, Row: -1, Msg: "cannot select a dataset of this table",
+					Hint: "list the classes with 'ccc query --sql \"SHOW TABLES\"'", Kind: ccc.ErrNotFound, Err: err}
+			}
+			if n == 0 {
+				return &ccc.Error{Op: "atlas locate", Path: opts.Table, Row: -1, Msg: fmt.Sprintf("no rows of dataset %q", opts.Dataset),
+					Hint: "list the datasets with 'ccc versions'", Kind: ccc.ErrNotFound}
+			}
+			from = "(SELECT * FROM " + from + " WHERE dataset = '" + strings.ReplaceAll(opts.Dataset, "'", "''") + "')"
+		}
+		if pts, err = atlas.ReadPoints(ctx, db, "", from, opts.Cols, opts.IDCol); err != nil {
 			return err
 		}
 	}

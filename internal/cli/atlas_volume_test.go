@@ -130,3 +130,62 @@ func TestAtlasVolumeLocateRollup(t *testing.T) {
 		t.Errorf("rollup parents mean: %q", out)
 	}
 }
+
+// TestAtlasLocateTable maps the rows of a store table with coordinates (the
+// RecordingSite pattern) to regions, one dataset at a time, through the
+// quickstart's synthetic 100 um volume.
+func TestAtlasLocateTable(t *testing.T) {
+	out := t.TempDir()
+	if _, e, code := runAtlasCmd(t, "quickstart", "--only", "atlas", "--out", out, "--data", filepath.Join(out, "no-data")); code != 0 {
+		t.Fatalf("quickstart: %s", e)
+	}
+	dir := filepath.Join(out, "store")
+	sites := map[string]string{
+		"probeA": "id,data_item,x,y,z\n1,s1,3960,2000,3420\n2,s1,3960,1050,3420\n3,s1,50,50,50\n4,s1,20000,0,0\n",
+		"probeB": "id,data_item,x,y,z\n1,s2,5000,6000,5000\n2,s2,10000,4000,5000\n",
+	}
+	for _, ds := range []string{"probeA", "probeB"} {
+		p := filepath.Join(out, ds+".csv")
+		if err := os.WriteFile(p, []byte(sites[ds]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, e, code := runAtlasCmd(t, "--store", dir, "ingest", "--class", "RecordingSite", "--dataset", ds, p); code != 0 {
+			t.Fatalf("ingest %s: %s", ds, e)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+		code int
+	}{
+		{"one dataset", []string{"--dataset", "probeA"}, "id,x,y,z,label,region_id,acronym,status\n" +
+			"1,3960,2000,3420,385,385,VISp,ok\n2,3960,1050,3420,593,593,VISp1,ok\n" +
+			"3,50,50,50,0,,,unlabelled\n4,20000,0,0,0,,,outside\n", 0},
+		{"other dataset", []string{"--dataset", "probeB"}, "id,x,y,z,label,region_id,acronym,status\n" +
+			"1,5000,6000,5000,549,549,TH,ok\n2,10000,4000,5000,512,512,CB,ok\n", 0},
+		{"unknown dataset", []string{"--dataset", "probeC"}, "", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--store", dir, "atlas", "locate", "--table", "RecordingSite", "--format", "csv"}, tc.args...)
+			got, e, code := runAtlasCmd(t, args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, e)
+			}
+			if tc.code != 0 {
+				if !strings.Contains(e, `no rows of dataset "probeC"`) {
+					t.Errorf("error %q", e)
+				}
+				return
+			}
+			if got != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+	// every dataset together: 6 sites, 4 ok
+	got, e, code := runAtlasCmd(t, "--store", dir, "atlas", "locate", "--table", "RecordingSite", "--format", "csv")
+	if code != 0 || strings.Count(got, "\n") != 7 || strings.Count(got, ",ok\n") != 4 {
+		t.Errorf("all datasets: exit %d\n%s%s", code, got, e)
+	}
+}
