@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/internal/rawdata"
 )
 
 // MaxElements bounds the number of samples a header may declare.
@@ -297,7 +298,7 @@ func readData(h *Header, src io.Reader, path string) (*Image, error) {
 	}
 	n := h.Len()
 	size := n * h.typeSize()
-	buf, err := readN(src, size)
+	buf, err := rawdata.ReadN(src, size)
 	if err != nil {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return nil, &ccc.Error{Op: "read metaimage", Path: path, Row: -1,
@@ -310,88 +311,7 @@ func readData(h *Header, src io.Reader, path string) (*Image, error) {
 	if h.ByteOrderMSB {
 		order = binary.BigEndian
 	}
-	return &Image{Header: *h, Data: decode(buf, elementTypes[h.ElementType].typ, n, order)}, nil
-}
-
-func readN(r io.Reader, size int) ([]byte, error) {
-	const step = 64 << 20
-	buf := make([]byte, 0, min(size, step))
-	for len(buf) < size {
-		if len(buf) == cap(buf) {
-			buf = append(buf[:cap(buf)], make([]byte, min(size-len(buf), max(cap(buf), step)))...)[:len(buf)]
-		}
-		m, err := io.ReadFull(r, buf[len(buf):min(size, cap(buf))])
-		buf = buf[:len(buf)+m]
-		if err != nil {
-			if err == io.EOF && len(buf) > 0 {
-				err = io.ErrUnexpectedEOF
-			}
-			return buf, err
-		}
-	}
-	return buf, nil
-}
-
-func decode(b []byte, typ string, n int, order binary.ByteOrder) any {
-	switch typ {
-	case "int8":
-		out := make([]int8, n)
-		for i := range out {
-			out[i] = int8(b[i])
-		}
-		return out
-	case "uint8":
-		return b[:n]
-	case "int16":
-		out := make([]int16, n)
-		for i := range out {
-			out[i] = int16(order.Uint16(b[2*i:]))
-		}
-		return out
-	case "uint16":
-		out := make([]uint16, n)
-		for i := range out {
-			out[i] = order.Uint16(b[2*i:])
-		}
-		return out
-	case "int32":
-		out := make([]int32, n)
-		for i := range out {
-			out[i] = int32(order.Uint32(b[4*i:]))
-		}
-		return out
-	case "uint32":
-		out := make([]uint32, n)
-		for i := range out {
-			out[i] = order.Uint32(b[4*i:])
-		}
-		return out
-	case "int64":
-		out := make([]int64, n)
-		for i := range out {
-			out[i] = int64(order.Uint64(b[8*i:]))
-		}
-		return out
-	case "uint64":
-		out := make([]uint64, n)
-		for i := range out {
-			out[i] = order.Uint64(b[8*i:])
-		}
-		return out
-	case "float32":
-		out := make([]float32, n)
-		for i := range out {
-			out[i] = math.Float32frombits(order.Uint32(b[4*i:]))
-		}
-		return out
-	case "float64":
-		out := make([]float64, n)
-		for i := range out {
-			out[i] = math.Float64frombits(order.Uint64(b[8*i:]))
-		}
-		return out
-	}
-	return nil
+	return &Image{Header: *h, Data: rawdata.Decode(buf, elementTypes[h.ElementType].typ, n, order)}, nil
 }
 
 // WriteFile writes img as path (.mhd) plus a .raw data file next to it
