@@ -49,8 +49,8 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 				msg = fmt.Sprintf("not a valid %s identifier (%s)", f.RefClass, strings.ToLower(f.SQLType))
 			}
 			c := &check{field: f, k: k, cond: fmt.Sprintf("__bad_%d IS NOT NULL", k), value: fmt.Sprintf("__bad_%d", k), msg: msg, fatal: true}
-			if f.Identifier {
-				c.drop = true
+			if f.InKey {
+				c.drop = true // a record without its key cannot be kept
 			}
 			cs = append(cs, c)
 		}
@@ -60,9 +60,11 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 				continue
 			}
 			c := &check{field: f, k: k, cond: fmt.Sprintf("%s IS NULL AND __bad_%d IS NULL", col, k), value: "NULL", msg: "required value missing", fatal: true}
+			if f.InKey {
+				c.drop = true
+			}
 			if f.Identifier {
 				c.msg = "identifier missing"
-				c.drop = true
 			}
 			cs = append(cs, c)
 		}
@@ -75,14 +77,14 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 			if f.Multivalued {
 				cond = fmt.Sprintf("%s IS NOT NULL AND list_bool_or(list_transform(%s, lambda e: NOT regexp_matches(e, %s)))", col, col, pat)
 			}
-			cs = append(cs, &check{field: f, k: k, cond: cond, value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("does not match pattern %s", f.Pattern), fatal: true, nullify: !f.Identifier, drop: f.Identifier})
+			cs = append(cs, &check{field: f, k: k, cond: cond, value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("does not match pattern %s", f.Pattern), fatal: true, nullify: !f.InKey, drop: f.InKey})
 		}
 		numeric := f.SQLType == "BIGINT" || f.SQLType == "DOUBLE"
 		if numeric && !f.Multivalued && f.Min != nil {
-			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s < %s", col, fmtFloat(*f.Min)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("below the minimum %s", fmtFloat(*f.Min)), fatal: true, nullify: !f.Identifier, drop: f.Identifier})
+			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s < %s", col, fmtFloat(*f.Min)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("below the minimum %s", fmtFloat(*f.Min)), fatal: true, nullify: !f.InKey, drop: f.InKey})
 		}
 		if numeric && !f.Multivalued && f.Max != nil {
-			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s > %s", col, fmtFloat(*f.Max)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("above the maximum %s", fmtFloat(*f.Max)), fatal: true, nullify: !f.Identifier, drop: f.Identifier})
+			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s > %s", col, fmtFloat(*f.Max)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("above the maximum %s", fmtFloat(*f.Max)), fatal: true, nullify: !f.InKey, drop: f.InKey})
 		}
 	}
 	// Count rows, every rule and duplicate identifiers in one pass.
@@ -98,7 +100,9 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 	}
 	// Identifiers that strictly increase in input order are unique: a
 	// streaming lag() proves it in the same pass; otherwise (unsorted, or
-	// NULL identifiers) a hash-based count(DISTINCT) pass decides.
+	// NULL identifiers) a hash-based count(DISTINCT) pass decides. A
+	// unique key (classes without an identifier) always takes the grouped
+	// pass.
 	var dupExtra, nonMono, nullIDs int64
 	from := "w"
 	if idMapped {
@@ -119,25 +123,29 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 			return nil, nil, fmt.Errorf("ingest: duplicate check: %w", err)
 		}
 	}
+	if m.ID == nil && j.keyMapped() {
+		var groups int64
+		if err := j.conn.QueryRowContext(ctx, j.dupGroupsSQL()).Scan(&groups, &dupExtra); err != nil {
+			return nil, nil, fmt.Errorf("ingest: duplicate check: %w", err)
+		}
+	}
 	j.bar.Add(r.Counts.Rows / 2)
 	for _, f := range unmappedReq {
 		is := Issue{Field: j.fieldName(f), Message: fmt.Sprintf("required slot %s has no column in the input", f.Slot), Count: r.Counts.Rows}
 		n := max(r.Counts.Rows, 1)
-		if o.Lenient && !f.Identifier {
+		if o.Lenient && !f.InKey {
 			r.Warnings = append(r.Warnings, is)
 			r.Counts.Warnings += n
 			continue
 		}
-		// Strict, or an identifier: without one there is nothing to keep.
+		// Strict, or a key field: without it there is nothing to keep.
 		is.Message += "; map one with --map COLUMN=" + f.Slot
 		r.Errors = append(r.Errors, is)
 		r.Counts.Errors += n
 	}
 	idExpr := "NULL"
-	if m.ID != nil {
-		if _, ok := r.Mapping[m.ID.Column]; ok {
-			idExpr = fmt.Sprintf("CAST(%s AS VARCHAR)", quoteIdent(m.ID.Column))
-		}
+	if j.keyMapped() {
+		idExpr = m.keyText("")
 	}
 	for _, c := range cs {
 		if c.count == 0 {
@@ -154,7 +162,7 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 			return nil, nil, err
 		}
 	}
-	// Duplicate identifiers.
+	// Duplicate identifiers or unique-key values.
 	if dupExtra > 0 {
 		if err := j.duplicates(ctx, &drops); err != nil {
 			return nil, nil, err
@@ -212,8 +220,15 @@ func (j *job) examples(ctx context.Context, c *check, idExpr string, asError boo
 	return rows.Err()
 }
 
-func (j *job) issue(file int, row int64, id, field, value, msg string) Issue {
-	is := Issue{Row: &row, ID: id, Field: field, Value: value, Message: msg}
+// issue is one row's issue; key is the row's record key as keyText
+// renders it (the identifier goes to ID, unique-key values to Key).
+func (j *job) issue(file int, row int64, key, field, value, msg string) Issue {
+	is := Issue{Row: &row, Field: field, Value: value, Message: msg}
+	if j.m.ID != nil {
+		is.ID = key
+	} else {
+		is.Key = key
+	}
 	f := j.files[file]
 	if len(j.files) > 1 {
 		is.File = f.Path
@@ -224,37 +239,60 @@ func (j *job) issue(file int, row int64, id, field, value, msg string) Issue {
 	return is
 }
 
+// keyMapped reports whether any key field has an input column.
+func (j *job) keyMapped() bool {
+	for _, f := range j.m.Key {
+		if _, ok := j.r.Mapping[f.Column]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// dupGroupsSQL counts the key values used more than once in w and the
+// rows beyond the first of each.
+func (j *job) dupGroupsSQL() string {
+	keys := strings.Join(j.m.keyCols(""), ", ")
+	return fmt.Sprintf("SELECT count(*), COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM w WHERE NOT (%s) GROUP BY %s HAVING count(*) > 1)",
+		j.m.keyMissing(""), keys)
+}
+
+// duplicates reports the rows repeating an earlier row's key (errors, or
+// warnings with the row dropped when lenient).
 func (j *job) duplicates(ctx context.Context, drops *[]string) error {
-	o, r := j.o, j.r
-	id := quoteIdent(j.m.ID.Column)
+	o, r, m := j.o, j.r, j.m
 	var groups, extra int64
-	q := fmt.Sprintf("SELECT count(*), COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM w WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", id, id)
-	if err := j.conn.QueryRowContext(ctx, q).Scan(&groups, &extra); err != nil {
+	if err := j.conn.QueryRowContext(ctx, j.dupGroupsSQL()).Scan(&groups, &extra); err != nil {
 		return fmt.Errorf("ingest: duplicates: %w", err)
 	}
 	if groups == 0 {
 		return nil
 	}
+	what := "duplicate identifier"
+	if m.ID == nil {
+		what = "duplicate " + m.KeyName
+	}
 	list := &r.Warnings
-	msg := "duplicate identifier (first at row %d); row dropped"
+	msg := what + " (first at %s); row dropped"
 	if o.Lenient {
 		r.Counts.Warnings += extra
 		*drops = append(*drops, "__dup")
 	} else {
 		list = &r.Errors
 		r.Counts.Errors += extra
-		msg = "duplicate identifier (first at row %d)"
+		msg = what + " (first at %s)"
 	}
 	budget := o.MaxErrors - len(*list)
 	if budget <= 0 {
 		r.ErrorsTruncated = r.ErrorsTruncated || !o.Lenient
 		return nil
 	}
-	q = fmt.Sprintf(`SELECT __file, __row, CAST(%s AS VARCHAR), first_row FROM (
-		SELECT __file, __row, %s, first_value(__row) OVER (PARTITION BY %s ORDER BY __file, __row) AS first_row,
-		       row_number() OVER (PARTITION BY %s ORDER BY __file, __row) AS k
-		FROM w WHERE %s IN (SELECT %s FROM w WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1))
-		WHERE k > 1 ORDER BY __file, __row LIMIT %d`, id, id, id, id, id, id, id, id, budget)
+	keys := strings.Join(m.keyCols(""), ", ")
+	q := fmt.Sprintf(`SELECT __file, __row, %s, first_file, first_row FROM (
+		SELECT w.*, first_value(__file) OVER p AS first_file, first_value(__row) OVER p AS first_row, row_number() OVER p AS __k
+		FROM w SEMI JOIN (SELECT %s FROM w WHERE NOT (%s) GROUP BY %s HAVING count(*) > 1) d ON %s
+		WINDOW p AS (PARTITION BY %s ORDER BY __file, __row))
+		WHERE __k > 1 ORDER BY __file, __row LIMIT %d`, m.keyText(""), keys, m.keyMissing(""), keys, m.keyJoin("w", "d"), keys, budget)
 	rows, err := j.conn.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("ingest: duplicates: %w", err)
@@ -262,13 +300,17 @@ func (j *job) duplicates(ctx context.Context, drops *[]string) error {
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
-		var file int
+		var file, firstFile int
 		var row, first int64
 		var v sql.NullString
-		if err := rows.Scan(&file, &row, &v, &first); err != nil {
+		if err := rows.Scan(&file, &row, &v, &firstFile, &first); err != nil {
 			return err
 		}
-		*list = append(*list, j.issue(file, row, v.String, j.m.ID.Slot, v.String, fmt.Sprintf(msg, first)))
+		at := fmt.Sprintf("row %d", first)
+		if firstFile != file {
+			at += " of " + j.files[firstFile].Path
+		}
+		*list = append(*list, j.issue(file, row, v.String, m.keySlots(), v.String, fmt.Sprintf(msg, at)))
 		n++
 	}
 	if !o.Lenient && int64(n) < extra {

@@ -22,8 +22,8 @@ type Mode string
 // Write modes.
 const (
 	ModeReplace Mode = "replace" // the input becomes the dataset's table of the class
-	ModeAppend  Mode = "append"  // add new identifiers; an existing one is a conflict
-	ModeUpsert  Mode = "upsert"  // insert new identifiers, replace existing ones
+	ModeAppend  Mode = "append"  // add new records; an existing key (identifier or unique key) is a conflict
+	ModeUpsert  Mode = "upsert"  // insert new records, replace those whose key exists
 )
 
 // Options describe one ingest.
@@ -102,8 +102,8 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	}
 	r.Class = m.Class
 	o.Class = m.Class
-	if o.Mode == ModeUpsert && m.ID == nil {
-		return r, fmt.Errorf("%w: --upsert needs an identifier, and class %s has none", ccc.ErrUsage, m.Class)
+	if o.Mode == ModeUpsert && len(m.Key) == 0 {
+		return r, fmt.Errorf("%w: --upsert needs an identifier or a unique key, and class %s has neither", ccc.ErrUsage, m.Class)
 	}
 	paths, err := ExpandInputs(o.Inputs, o.Format)
 	if err != nil {

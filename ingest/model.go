@@ -20,6 +20,7 @@ type Field struct {
 	Multivalued bool
 	Required    bool // a value is required (top-level slots only)
 	Identifier  bool
+	InKey       bool     // one of the record key's fields (Model.Key)
 	Aliases     []string // aliases of the leaf slot
 	ParentAlias []string // aliases of the top-level slot (for inlined leaves)
 	Enum        []string // permissible values (enum ranges)
@@ -41,7 +42,20 @@ type Model struct {
 	Class  string
 	Fields []*Field
 	ID     *Field // identifier field, nil when the class has none
-	schema *linkml.Schema
+	// Key is the record key: the identifier field, or for a class without
+	// an identifier the fields of its first unique key (its own, then its
+	// ancestors') whose slots are all single-valued stored columns; nil
+	// when the class has neither. Duplicates in the input, --append clashes
+	// and --upsert replacements are decided by it.
+	Key []*Field
+	// KeyName names the key in messages: "identifier", or
+	// "unique key NAME (slot, slot)".
+	KeyName string
+	// KeyNullsEqual says whether a missing value of an optional key field
+	// equals another missing value (IS NOT DISTINCT FROM): LinkML's
+	// default for unique keys, false with consider_nulls_inequal.
+	KeyNullsEqual bool
+	schema        *linkml.Schema
 }
 
 // NewModel builds the stored layout of class from the schema.
@@ -65,7 +79,50 @@ func NewModel(s *linkml.Schema, class string) (*Model, error) {
 			break
 		}
 	}
+	if m.ID != nil {
+		m.Key, m.KeyName = []*Field{m.ID}, "identifier"
+	} else {
+		m.uniqueKey()
+	}
+	for _, f := range m.Key {
+		f.InKey = true
+	}
 	return m, nil
+}
+
+// uniqueKey sets Key to the first unique key of the class or its
+// ancestors that maps to single-valued top-level columns.
+func (m *Model) uniqueKey() {
+	for _, a := range m.schema.Ancestors(m.Class) {
+		c, err := m.schema.LookupClass(a)
+		if err != nil {
+			continue
+		}
+	keys:
+		for _, uk := range c.UniqueKeys {
+			if len(uk.Slots) == 0 {
+				continue
+			}
+			var fs []*Field
+			for _, sl := range uk.Slots {
+				f := m.Field(sl)
+				if f == nil || f.Path != nil || f.Multivalued {
+					continue keys
+				}
+				fs = append(fs, f)
+			}
+			m.Key, m.KeyNullsEqual = fs, !uk.ConsiderNullsInequal
+			m.KeyName = fmt.Sprintf("unique key %s (%s)", uk.Name, strings.Join(uk.Slots, ", "))
+			return
+		}
+	}
+}
+
+// keyNullable reports whether a NULL in key field f is a key value (an
+// optional field of a unique key whose nulls compare equal) rather than a
+// missing value that excludes the row from key comparisons.
+func (m *Model) keyNullable(f *Field) bool {
+	return m.KeyNullsEqual && !f.Required && !f.Identifier
 }
 
 func (m *Model) addSlot(sl *linkml.Slot, path []string, parent *linkml.Slot, depth int) error {

@@ -16,9 +16,17 @@ import (
 	"github.com/ccc-connectivity/ccc/store"
 )
 
-// writeCells writes a CellTypeAnnotation CSV with ids [from, to); bad
-// maps a row index to a replacement pt_root_id text.
+// writeCells writes a CellTypeAnnotation CSV with nucleus ids [from, to),
+// source "Automated" for ids divisible by 3 and "manual" for the others;
+// bad maps a row index to a replacement pt_root_id text.
 func writeCells(t *testing.T, path string, from, to int, cellType string, bad map[int]string) {
+	t.Helper()
+	writeCellsFrom(t, path, from, to, cellType, "", bad)
+}
+
+// writeCellsFrom is writeCells with every row's source set to source
+// (unless "").
+func writeCellsFrom(t *testing.T, path string, from, to int, cellType, source string, bad map[int]string) {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("id,pt_root_id,cell_type,source,pt_position_x,pt_position_y,pt_position_z,valid,created\n")
@@ -30,6 +38,9 @@ func writeCells(t *testing.T, path string, from, to int, cellType string, bad ma
 		src := "manual"
 		if i%3 == 0 {
 			src = "Automated"
+		}
+		if source != "" {
+			src = source
 		}
 		fmt.Fprintf(&b, "%d,%s,%s,%s,%d.5,%d,%d,t,2023-0%d-1%d 12:00:00\n", i, root, cellType, src, i, 2*i, 3*i, 1+i%9, i%10)
 	}
@@ -66,7 +77,7 @@ func TestOneBadRowStrictAndLenient(t *testing.T) {
 		t.Fatalf("strict report: %+v %+v", r.Counts, r.Errors)
 	}
 	e := r.Errors[0]
-	if *e.Row != 3141 || e.Line != 3143 || e.ID != "3141" || e.Field != "pt_root_id" || e.Value != "86469113x" || !strings.Contains(e.Message, "cannot convert to integer") {
+	if *e.Row != 3141 || e.Line != 3143 || e.ID != "" || e.Key != "(3141, automated)" || e.Field != "pt_root_id" || e.Value != "86469113x" || !strings.Contains(e.Message, "cannot convert to integer") {
 		t.Fatalf("error entry: %+v", e)
 	}
 	if n := versions(t, s); n != 1 {
@@ -123,48 +134,69 @@ func TestRequiredMissingAndDuplicates(t *testing.T) {
 	}
 }
 
+// TestAppendUpsertReplace: CellTypeAnnotation records are keyed by the
+// unique key (id, source): the same nucleus labelled by both sources is two
+// records, the same (id, source) again is the same record.
 func TestAppendUpsertReplace(t *testing.T) {
 	s := newStore(t)
 	dir := t.TempDir()
 	ctx := context.Background()
-	in := func(name string, from, to int, ct string) string {
+	in := func(name string, from, to int, ct, src string) string {
 		p := filepath.Join(dir, name)
-		writeCells(t, p, from, to, ct, nil)
+		writeCellsFrom(t, p, from, to, ct, src, nil)
 		return p
 	}
 	opts := func(mode Mode, p string) Options {
 		return Options{Class: "CellTypeAnnotation", Dataset: "cells", Inputs: []string{p}, Mode: mode}
 	}
-	r, err := Run(ctx, s, opts(ModeReplace, in("a.csv", 0, 100, "23P")))
+	r, err := Run(ctx, s, opts(ModeReplace, in("a.csv", 0, 100, "23P", "automated")))
 	if err != nil || r.Counts.Total != 100 {
 		t.Fatalf("v1: %v %+v", err, r.Counts)
 	}
-	r, err = Run(ctx, s, opts(ModeAppend, in("b.csv", 100, 150, "23P")))
-	if err != nil || r.Counts.Total != 150 || r.Counts.Inserted != 50 || r.Counts.Existing != 100 {
+	// nuclei 50-99 get a manual label besides their automated one: new records
+	r, err = Run(ctx, s, opts(ModeAppend, in("b.csv", 50, 150, "23P", "manual")))
+	if err != nil || r.Counts.Total != 200 || r.Counts.Inserted != 100 || r.Counts.Existing != 100 || r.Counts.Updated != 0 {
 		t.Fatalf("append: %v %+v", err, r.Counts)
 	}
-	_, err = Run(ctx, s, opts(ModeAppend, in("c.csv", 140, 160, "23P")))
-	if !errors.Is(err, ccc.ErrConflict) || !strings.Contains(err.Error(), "10 identifier(s)") || !strings.Contains(err.Error(), "140, 141") {
+	_, err = Run(ctx, s, opts(ModeAppend, in("c.csv", 140, 160, "23P", "manual")))
+	if !errors.Is(err, ccc.ErrConflict) || !strings.Contains(err.Error(), "10 record(s) with unique key one_label_per_source (id, source) values") ||
+		!strings.Contains(err.Error(), "(e.g. (140, manual), (141, manual), (142, manual)") {
 		t.Fatalf("append clash: %v", err)
 	}
 	if n := versions(t, s); n != 2 {
 		t.Fatalf("clash created a version: %d", n)
 	}
-	r, err = Run(ctx, s, opts(ModeUpsert, in("d.csv", 140, 200, "X")))
-	if err != nil || r.Counts.Total != 200 || r.Counts.Updated != 10 || r.Counts.Inserted != 50 {
+	// upsert replaces (140..149, manual) and inserts (150..199, manual)
+	r, err = Run(ctx, s, opts(ModeUpsert, in("d.csv", 140, 200, "X", "manual")))
+	if err != nil || r.Counts.Total != 250 || r.Counts.Updated != 10 || r.Counts.Inserted != 50 || r.Counts.Existing != 200 {
 		t.Fatalf("upsert: %v %+v", err, r.Counts)
 	}
-	if n := queryInt(t, s, "SELECT count(*) FROM CellTypeAnnotation WHERE cell_type = 'X'"); n != 60 {
-		t.Fatalf("upserted rows: %d", n)
+	for q, want := range map[string]int64{
+		"SELECT count(*) FROM CellTypeAnnotation WHERE cell_type = 'X'":                                     60,
+		"SELECT count(*) FROM CellTypeAnnotation WHERE source = 'manual'":                                   150,
+		"SELECT count(*) FROM CellTypeAnnotation WHERE source = 'automated'":                                100,
+		"SELECT count(DISTINCT id) FROM CellTypeAnnotation":                                                 200,
+		"SELECT count(*) FROM CellTypeAnnotation WHERE id BETWEEN 50 AND 99":                                100, // both sources
+		"SELECT count(*) FROM (SELECT id, source FROM CellTypeAnnotation GROUP BY ALL HAVING count(*) > 1)": 0,
+	} {
+		if n := queryInt(t, s, q); n != want {
+			t.Errorf("%s: %d, want %d", q, n, want)
+		}
 	}
-	if n := queryInt(t, s, "SELECT count(DISTINCT id) FROM CellTypeAnnotation"); n != 200 {
-		t.Fatalf("distinct ids: %d", n)
+	// upserting automated labels of nuclei 90..109 touches no manual row
+	r, err = Run(ctx, s, opts(ModeUpsert, in("f.csv", 90, 110, "Y", "automated")))
+	if err != nil || r.Counts.Total != 260 || r.Counts.Updated != 10 || r.Counts.Inserted != 10 {
+		t.Fatalf("upsert automated: %v %+v", err, r.Counts)
 	}
-	r, err = Run(ctx, s, opts(ModeReplace, in("e.csv", 0, 10, "MC")))
-	if err != nil || r.Counts.Total != 10 || r.Provenance.Version != 4 {
+	if n := queryInt(t, s, "SELECT count(*) FROM CellTypeAnnotation WHERE cell_type = 'Y' AND source = 'automated'"); n != 20 {
+		t.Fatalf("upserted automated rows: %d", n)
+	}
+	validateStored(t, s, "cells", "CellTypeAnnotation", 260)
+	r, err = Run(ctx, s, opts(ModeReplace, in("e.csv", 0, 10, "MC", "")))
+	if err != nil || r.Counts.Total != 10 || r.Provenance.Version != 5 {
 		t.Fatalf("replace: %v %+v", err, r.Counts)
 	}
-	for v, want := range map[int]int64{1: 100, 2: 150, 3: 200, 4: 10} {
+	for v, want := range map[int]int64{1: 100, 2: 200, 3: 250, 4: 260, 5: 10} {
 		sn, _ := s.Snapshot(store.Ref{Version: v})
 		tb, err := sn.Table("cells", "CellTypeAnnotation")
 		if err != nil || tb.Rows != want {

@@ -17,7 +17,8 @@ type Issue struct {
 	File    string `json:"file,omitempty"` // input file (when several)
 	Row     *int64 `json:"row,omitempty"`  // 0-based record index in the file; absent for file-wide issues
 	Line    int64  `json:"line,omitempty"` // 1-based line in a CSV/TSV file (header is line 1), when known
-	ID      string `json:"id,omitempty"`   // identifier of the record, when it has one
+	ID      string `json:"id,omitempty"`   // identifier of the record, when its class has one
+	Key     string `json:"key,omitempty"`  // unique-key values of the record, e.g. "(3141, manual)", when its class is keyed by a unique key
 	Field   string `json:"field,omitempty"`
 	Value   string `json:"value,omitempty"`
 	Message string `json:"message"`
@@ -36,6 +37,9 @@ func (is Issue) String() string {
 		}
 		if is.ID != "" {
 			fmt.Fprintf(&b, " id %s", is.ID)
+		}
+		if is.Key != "" {
+			fmt.Fprintf(&b, " key %s", is.Key)
 		}
 		b.WriteString(": ")
 	}
@@ -60,8 +64,8 @@ type Counts struct {
 	Errors    int64 `json:"errors"`    // values rejected (all, not only those listed)
 	Warnings  int64 `json:"warnings"`  // values or records tolerated with a warning
 	Existing  int64 `json:"existing"`  // rows the dataset's table had before (append/upsert)
-	Inserted  int64 `json:"inserted"`  // new identifiers
-	Updated   int64 `json:"updated"`   // replaced by identifier (upsert)
+	Inserted  int64 `json:"inserted"`  // new records (by identifier or unique key)
+	Updated   int64 `json:"updated"`   // records replaced by identifier or unique key (upsert)
 	Total     int64 `json:"total"`     // rows of the table in the new version
 }
 

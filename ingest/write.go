@@ -15,7 +15,8 @@ import (
 )
 
 // finalView defines the rows to write: w's columns in slot order, lenient
-// drops and nulls applied, duplicates (lenient) keeping the first row.
+// drops and nulls applied, duplicates of the key (lenient) keeping the
+// first row.
 func (j *job) finalView(drops []string, nulls map[string][]string) string {
 	if len(drops) == 0 && len(nulls) == 0 {
 		return "CREATE VIEW final AS SELECT * FROM wv"
@@ -43,8 +44,8 @@ func (j *job) finalView(drops []string, nulls map[string][]string) string {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
 	if dedupe {
-		id := quoteIdent(j.m.ID.Column)
-		q += fmt.Sprintf(" QUALIFY %s IS NULL OR row_number() OVER (PARTITION BY %s ORDER BY __file, __row) = 1", id, id)
+		m := j.m
+		q += fmt.Sprintf(" QUALIFY (%s) OR row_number() OVER (PARTITION BY %s ORDER BY __file, __row) = 1", m.keyMissing(""), strings.Join(m.keyCols(""), ", "))
 	}
 	return q
 }
@@ -110,26 +111,33 @@ func (j *job) resolve(ctx context.Context, sn *store.Snapshot) error {
 }
 
 // merge combines final with the dataset's existing table for append and
-// upsert and returns the SELECT producing the new table.
+// upsert and returns the SELECT producing the new table. Records are
+// matched by the key (Model.Key): append refuses keys already stored,
+// upsert replaces their rows.
 func (j *job) merge(ctx context.Context, existing store.TableInfo) (string, error) {
 	r, m := j.r, j.m
 	r.Counts.Existing = existing.Rows
 	e := fmt.Sprintf("read_parquet(%s)", quoteString(existing.Path))
-	if m.ID == nil {
+	if len(m.Key) == 0 {
 		r.Counts.Inserted = r.Counts.Instances
 		return fmt.Sprintf("SELECT * FROM %s UNION ALL BY NAME SELECT * FROM final", e), nil
 	}
-	id := quoteIdent(m.ID.Column)
+	on := m.keyJoin("f", "x")
 	var clash int64
 	var ex sql.NullString
-	q := fmt.Sprintf("SELECT count(*), array_to_string(list(CAST(v AS VARCHAR) ORDER BY v)[1:10], ', ') FROM (SELECT f.%s AS v FROM final f SEMI JOIN %s x ON f.%s = x.%s)", id, e, id, id)
+	q := fmt.Sprintf("SELECT count(*), array_to_string(list(%s ORDER BY %s)[1:10], ', ') FROM (SELECT %s FROM final f SEMI JOIN %s x ON %s) AS f",
+		m.keyText("f"), strings.Join(m.keyCols("f"), ", "), strings.Join(m.keyCols("f"), ", "), e, on)
 	if err := j.conn.QueryRowContext(ctx, q).Scan(&clash, &ex); err != nil {
 		return "", fmt.Errorf("ingest: compare with existing table: %w", err)
 	}
 	if j.o.Mode == ModeAppend {
 		if clash > 0 {
-			return "", &ccc.Error{Op: "ingest --append", Row: -1, Field: m.ID.Slot, Value: ex.String, Kind: ccc.ErrConflict,
-				Msg:  fmt.Sprintf("%d identifier(s) already in dataset %s's %s table (e.g. %s); nothing was written", clash, j.o.Dataset, m.Class, ex.String),
+			what := fmt.Sprintf("%d identifier(s)", clash)
+			if m.ID == nil {
+				what = fmt.Sprintf("%d record(s) with %s values", clash, m.KeyName)
+			}
+			return "", &ccc.Error{Op: "ingest --append", Row: -1, Field: m.keySlots(), Value: ex.String, Kind: ccc.ErrConflict,
+				Msg:  fmt.Sprintf("%s already in dataset %s's %s table (e.g. %s); nothing was written", what, j.o.Dataset, m.Class, ex.String),
 				Hint: "use --upsert to replace existing records, or drop them from the input"}
 		}
 		r.Counts.Inserted = r.Counts.Instances
@@ -137,7 +145,7 @@ func (j *job) merge(ctx context.Context, existing store.TableInfo) (string, erro
 	}
 	r.Counts.Updated = clash
 	r.Counts.Inserted = r.Counts.Instances - clash
-	return fmt.Sprintf("SELECT x.* FROM %s x ANTI JOIN final f ON x.%s = f.%s UNION ALL BY NAME SELECT * FROM final", e, id, id), nil
+	return fmt.Sprintf("SELECT x.* FROM %s x ANTI JOIN final f ON %s UNION ALL BY NAME SELECT * FROM final", e, on), nil
 }
 
 // copyOut writes the new table with COPY. While it runs, the progress bar

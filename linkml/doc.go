@@ -51,7 +51,9 @@
 // (map[string]any as decoded from YAML/JSON); a Stream checks a sequence,
 // adding identifier and unique_keys uniqueness (CheckUnique) and references to other
 // classes resolved against identifiers of the stream and
-// ValidateOptions.KnownIDs (CheckRefs, resolved by Finish). All violations
+// ValidateOptions.KnownIDs (CheckRefs, resolved by Finish). In a unique
+// key a missing value equals another missing value (LinkML's default),
+// unless the key sets consider_nulls_inequal. All violations
 // are collected, each with the record, a path (rows[12].soma_location.x),
 // the Rule broken and the value; paths are built only when a violation is
 // reported, so valid records cost no allocation per field.

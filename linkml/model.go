@@ -82,6 +82,11 @@ type PermissibleValue struct {
 type UniqueKey struct {
 	Name  string
 	Slots []string
+	// ConsiderNullsInequal is the metamodel's consider_nulls_inequal: when
+	// true a combination with a missing value never repeats another (SQL
+	// NULL semantics); by default (false) a missing value is a value of its
+	// own, equal to another missing value (IS NOT DISTINCT FROM).
+	ConsiderNullsInequal bool
 }
 
 // Class is a LinkML class as written in the schema (not induced).

@@ -517,8 +517,11 @@ func (p *parser) parseClass(name string, k, n *yaml.Node) *Class {
 			p.namedEntries(v, "class "+name+" unique_keys", func(un string, uk, uv *yaml.Node) {
 				u := UniqueKey{Name: un}
 				p.fields(uv, "uniquekey", "class "+name+" unique key "+un, func(key string, kn, vv *yaml.Node) {
-					if key == "unique_key_slots" {
+					switch key {
+					case "unique_key_slots":
 						u.Slots = p.strList(vv, key)
+					case "consider_nulls_inequal":
+						u.ConsiderNullsInequal = p.boolv(vv, key)
 					}
 				})
 				c.UniqueKeys = append(c.UniqueKeys, u)

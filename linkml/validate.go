@@ -172,9 +172,10 @@ func (s *Stream) AddAt(rec any, root string, idx int, out []Violation) []Violati
 	return out
 }
 
-// checkUniqueKeys applies the class's unique_keys to a top-level record;
-// combinations with a missing value are skipped (LinkML's default,
-// consider_nulls_inequal).
+// checkUniqueKeys applies the class's unique_keys to a top-level record. A
+// missing value is a value of its own, equal to another missing value
+// (LinkML's default); with consider_nulls_inequal a combination with a
+// missing value is skipped, as SQL does with NULL.
 func (s *Stream) checkUniqueKeys(rec any) {
 	m, ok := rec.(map[string]any)
 	if !ok {
@@ -187,13 +188,17 @@ func (s *Stream) checkUniqueKeys(rec any) {
 		var b strings.Builder
 		complete := true
 		for j, sl := range uk.Slots {
-			val, present := m[sl]
-			if !present || val == nil {
-				complete = false
-				break
-			}
 			if j > 0 {
 				b.WriteByte(0)
+			}
+			val, present := m[sl]
+			if !present || val == nil {
+				if uk.ConsiderNullsInequal {
+					complete = false
+					break
+				}
+				b.WriteByte(1) // no value renders as the byte 1
+				continue
 			}
 			b.WriteString(valueString(val))
 		}
@@ -205,8 +210,9 @@ func (s *Stream) checkUniqueKeys(rec any) {
 		}
 		k := b.String()
 		if first, dup := s.uniq[i][k]; dup {
-			s.st.report(RuleUniqueKey, strings.ReplaceAll(k, "\x00", ", "), "unique key %s (%s) repeats the values of record %d",
-				uk.Name, strings.Join(uk.Slots, ", "), first)
+			shown := strings.NewReplacer("\x00", ", ", "\x01", "null").Replace(k)
+			s.st.report(RuleUniqueKey, shown, "unique key %s (%s) = (%s) repeats the values of record %d",
+				uk.Name, strings.Join(uk.Slots, ", "), shown, first)
 			continue
 		}
 		s.uniq[i][k] = s.st.record

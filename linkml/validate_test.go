@@ -108,9 +108,13 @@ classes:
       lab: {}
       serial: {range: integer}
       sites: {range: Site, multivalued: true, inlined_as_list: true}
+      code: {}
     unique_keys:
       lab_serial:
         unique_key_slots: [lab, serial]
+      lab_code:
+        unique_key_slots: [lab, code]
+        consider_nulls_inequal: true
   Site:
     attributes:
       x: {range: float, required: true}
@@ -143,6 +147,9 @@ classes:
 	want := []string{
 		"probes.yaml 1 probes[1].sites[1].x type far",
 		"probes.yaml 2 probes[2] unique_key A, 1",
+		// a missing serial equals another missing serial (LinkML's
+		// default); lab_code considers nulls inequal: p4/p5 do not clash there
+		"probes.yaml 4 probes[4] unique_key B, null",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

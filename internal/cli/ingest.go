@@ -47,8 +47,10 @@ are coerced per slot range; required slots are strict unless --lenient; referenc
 resolved by identifier against the input and the store.
 
 Write modes: by default the input replaces the dataset's table of the class;
---append adds new identifiers (an existing one is an error); --upsert inserts or
-replaces by identifier.
+--append adds new records (an existing key is an error); --upsert inserts or
+replaces by key. A record's key is its identifier, or for a class without one
+its first unique key (CellTypeAnnotation: nucleus id and source); the same key
+twice in the input is an error (--lenient keeps the first row).
 
 Exit status: 0 committed, 1 rejected for data errors or conflicts (store unchanged),
 2 usage or I/O errors, 3 store locked by another writer.`,
@@ -67,8 +69,8 @@ Exit status: 0 committed, 1 rejected for data errors or conflicts (store unchang
 	f.StringArrayVar(&opts.Maps, "map", nil, "map an input column to a slot: COLUMN=SLOT (repeatable)")
 	f.BoolVar(&opts.Lenient, "lenient", false, "keep records with missing required or invalid values, as warnings")
 	f.IntVar(&opts.MaxErrors, "max-errors", 100, "list at most N errors and N warnings (counts include all)")
-	f.BoolVar(&opts.Append, "append", false, "add new identifiers to the dataset's table; existing ones are a conflict")
-	f.BoolVar(&opts.Upsert, "upsert", false, "insert new and replace existing records by identifier")
+	f.BoolVar(&opts.Append, "append", false, "add new records to the dataset's table; existing keys (identifier or unique key) are a conflict")
+	f.BoolVar(&opts.Upsert, "upsert", false, "insert new and replace existing records by key (identifier or unique key)")
 	f.StringVar(&opts.Report, "report", "", "write the JSON report (mapping, errors, warnings, counts, unresolved, provenance) to FILE")
 	f.StringVar(&opts.Format, "format", "", "input format when the file name does not say: parquet, csv, tsv, json, jsonl, yaml")
 	f.StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
