@@ -94,9 +94,13 @@ func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, 
 		if children == nil {
 			children = []int64{}
 		}
+		var label any // 0 is the volumes' background: no label of its own
+		if r.AnnotationValue != 0 {
+			label = r.AnnotationValue
+		}
 		rec := map[string]any{
-			"id": r.ID, "name": r.Name, "acronym": r.Acronym, "color_hex_triplet": r.Color,
-			"term_set_name": termSet, "annotation_value": r.AnnotationValue,
+			"id": r.ID, "name": nullString(r.Name), "acronym": nullString(r.Acronym), "color_hex_triplet": nullString(r.Color),
+			"term_set_name": nullString(termSet), "annotation_value": label,
 			"descendant_annotation_values": o.DescendantAnnotationValues(r.ID),
 			"parent_identifier":            parent, "child_identifiers": children,
 			"descendants": o.Descendants(r.ID)[1:], "depth": r.Depth, "structure_id_path": path.String(),
@@ -127,6 +131,15 @@ func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, 
 		return fmt.Errorf("write %s table: %w", RegionClass, err)
 	}
 	return nil
+}
+
+// nullString is s, or nil (SQL NULL) for an absent (empty) value: "" would
+// fail the slot's pattern (color_hex_triplet is a HexColor).
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

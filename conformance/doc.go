@@ -13,8 +13,9 @@
 // where it must be; locally -short skips it) and otherwise checks ccc against
 // the recorded verdicts. A case whose case.yaml has a "divergence" key tests
 // a rule linkml-validate does not implement (identifier uniqueness in a
-// list): there ccc must give ccc_expected, and the case is not counted in
-// the corpus.
+// list; CSV cells of references to an integer identifier read as integers):
+// there ccc must give ccc_expected, and the case is not counted in the
+// corpus.
 // Regenerate expected.txt after adding cases with
 //
 //	go test ./conformance/ -run TestConformance -update

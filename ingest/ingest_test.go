@@ -63,13 +63,15 @@ func TestIngestAllenBrainRegions(t *testing.T) {
 	}
 	db, _ := s.DB(context.Background(), store.Ref{})
 	defer db.Close()
-	var acr, parent, color string
-	var depth int64
-	if err := db.QueryRow(`SELECT acronym, parent_identifier, color_hex_triplet, depth FROM BrainRegion WHERE id = '385'`).Scan(&acr, &parent, &color, &depth); err != nil {
+	var acr, color, types string
+	var parent, depth int64
+	// BrainRegion ids and references are integers (BIGINT), like the atlas's
+	if err := db.QueryRow(`SELECT acronym, parent_identifier, color_hex_triplet, depth, typeof(id) || ' ' || typeof(parent_identifier)
+		FROM BrainRegion WHERE id = 385`).Scan(&acr, &parent, &color, &depth, &types); err != nil {
 		t.Fatal(err)
 	}
-	if acr != "VISp" || parent != "669" || color != "08858C" || depth != 7 {
-		t.Fatalf("VISp row: %s %s %s %d", acr, parent, color, depth)
+	if acr != "VISp" || parent != 669 || color != "08858C" || depth != 7 || types != "BIGINT BIGINT" {
+		t.Fatalf("VISp row: %s %d %s %d (%s)", acr, parent, color, depth, types)
 	}
 }
 

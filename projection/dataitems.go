@@ -37,7 +37,7 @@ func writeDataItems(ctx context.Context, db *sql.DB, tx *store.Tx, sn *store.Sna
 	dataset := tx.Dataset()
 	// DataSet
 	setNd := filepath.Join(tx.StagingDir(), "dataset.ndjson")
-	b, _ := json.Marshal(map[string]any{"id": ds.ID, "name": ds.Name, "publication": ds.Publication, "modality": ds.Modality})
+	b, _ := json.Marshal(map[string]any{"id": ds.ID, "name": ds.Name, "publication": nullString(ds.Publication), "modality": ds.Modality})
 	if err := os.WriteFile(setNd, append(b, '\n'), 0o644); err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,6 +89,14 @@ func IngestExperiments(ctx context.Context, st *store.Store, exps []Experiment, 
 	return tx.Commit()
 }
 
+// nullString is s, or nil (SQL NULL) for an absent (empty) value.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func nullable(v float64) any {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
@@ -107,23 +114,29 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 	enc := json.NewEncoder(w)
 	for i := range exps {
 		e := &exps[i]
-		// BrainRegion references are the region ids as strings (the
-		// BrainRegion identifier is a string in the schema)
-		ids := make([]string, len(e.Structures))
-		for k, s := range e.Structures {
-			ids[k] = strconv.FormatInt(s.ID, 10)
+		// BrainRegion references are the integer region ids (the
+		// BrainRegion identifier is an integer in the schema); absent
+		// values are null, never "" (which would fail the HexColor pattern
+		// and the uri type)
+		var ids []int64
+		for _, s := range e.Structures {
+			ids = append(ids, s.ID)
 		}
 		var nvox any
 		if !math.IsNaN(e.NumVoxels) && !math.IsInf(e.NumVoxels, 0) {
 			nvox = int64(e.NumVoxels)
 		}
+		var product any
+		if e.ProductID != 0 {
+			product = e.ProductID
+		}
 		rec := map[string]any{
-			"id": e.ID, "name": e.Name, "transgenic_line": e.TransgenicLine, "product_id": e.ProductID,
-			"structure_id": strconv.FormatInt(e.StructureID, 10), "structure_abbrev": e.StructureAbbrev, "structure_name": e.StructureName,
+			"id": e.ID, "name": nullString(e.Name), "transgenic_line": e.TransgenicLine, "product_id": product,
+			"structure_id": e.StructureID, "structure_abbrev": nullString(e.StructureAbbrev), "structure_name": nullString(e.StructureName),
 			"injection_volume": nullable(e.InjectionVolume), "injection_structures": ids,
-			"gender": e.Gender, "strain": e.Strain, "sum": nullable(e.Sum), "structure_color": e.StructureColor,
+			"gender": nullString(e.Gender), "strain": nullString(e.Strain), "sum": nullable(e.Sum), "structure_color": nullString(e.StructureColor),
 			"num_voxels": nvox, "injection_x": nullable(e.InjectionAP), "injection_y": nullable(e.InjectionDV),
-			"injection_z": nullable(e.InjectionML), "selected": e.Selected, "experiment_page_url": e.URL,
+			"injection_z": nullable(e.InjectionML), "selected": e.Selected, "experiment_page_url": nullString(e.URL),
 		}
 		if err := enc.Encode(rec); err != nil {
 			f.Close()
@@ -143,8 +156,8 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 	}
 	defer db.Close()
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
-		id: 'BIGINT', name: 'VARCHAR', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'VARCHAR',
-		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', injection_volume: 'DOUBLE', injection_structures: 'VARCHAR[]',
+		id: 'BIGINT', name: 'VARCHAR', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'BIGINT',
+		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', injection_volume: 'DOUBLE', injection_structures: 'BIGINT[]',
 		gender: 'VARCHAR', strain: 'VARCHAR', sum: 'DOUBLE', structure_color: 'VARCHAR', num_voxels: 'BIGINT',
 		injection_x: 'DOUBLE', injection_y: 'DOUBLE', injection_z: 'DOUBLE', selected: 'BOOLEAN', experiment_page_url: 'VARCHAR'}))
 		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(out))
@@ -182,7 +195,7 @@ func readExperimentParquet(ctx context.Context, path string) ([]Experiment, erro
 	defer db.Close()
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT id, coalesce(transgenic_line,''), coalesce(product_id,0), structure_id::BIGINT,
 		coalesce(structure_abbrev,''), coalesce(structure_name,''), coalesce(name,''), coalesce(injection_volume, 'NaN'::DOUBLE),
-		to_json(list_transform(coalesce(injection_structures, []::VARCHAR[]), x -> x::BIGINT))::VARCHAR, coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
+		to_json(list_transform(coalesce(injection_structures, []::BIGINT[]), x -> x::BIGINT))::VARCHAR, coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
 		coalesce(structure_color,''), coalesce(num_voxels::DOUBLE,'NaN'::DOUBLE), coalesce(injection_x,'NaN'::DOUBLE),
 		coalesce(injection_y,'NaN'::DOUBLE), coalesce(injection_z,'NaN'::DOUBLE), coalesce(selected,false),
 		coalesce(experiment_page_url,'') FROM read_parquet(%s)`, sqlString(path)))

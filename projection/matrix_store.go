@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -116,12 +115,10 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	if err := WriteMatrixZarr(filepath.Join(dir, "values.zarr"), m); err != nil {
 		return store.Version{}, err
 	}
-	regions := make([]string, len(m.RegionIDs)) // BrainRegion references: ids as strings
-	for i, id := range m.RegionIDs {
-		regions[i] = strconv.FormatInt(id, 10)
-	}
-	rec := map[string]any{"id": m.ID, "description": m.Description, "measurement_type": m.MeasurementType, "modality": m.Modality,
-		"unit": m.Unit, "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": regions, "data_item_index": m.Rows}
+	// region_index holds BrainRegion references: the integer region ids;
+	// an absent description is null, not ""
+	rec := map[string]any{"id": m.ID, "description": nullString(m.Description), "measurement_type": m.MeasurementType, "modality": m.Modality,
+		"unit": nullString(m.Unit), "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": m.RegionIDs, "data_item_index": m.Rows}
 	js, _ := json.Marshal(rec)
 	tmp := filepath.Join(tx.StagingDir(), "matrix.ndjson")
 	if err := os.WriteFile(tmp, append(js, '\n'), 0o644); err != nil {
@@ -133,10 +130,13 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	}
 	defer db.Close()
 	sel := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', description: 'VARCHAR',
-		measurement_type: 'VARCHAR', modality: 'VARCHAR', unit: 'VARCHAR', "values": 'VARCHAR', region_index: 'VARCHAR[]',
+		measurement_type: 'VARCHAR', modality: 'VARCHAR', unit: 'VARCHAR', "values": 'VARCHAR', region_index: 'BIGINT[]',
 		data_item_index: 'VARCHAR[]'})`, sqlString(tmp))
 	if old != "" {
-		sel = fmt.Sprintf(`SELECT * FROM read_parquet(%s) WHERE id <> %s UNION ALL BY NAME %s`, sqlString(old), sqlString(m.ID), sel)
+		// matrices of stores written before region ids were integers
+		// have VARCHAR region_index: cast them so the table stays valid
+		sel = fmt.Sprintf(`SELECT * REPLACE (region_index::BIGINT[] AS region_index) FROM read_parquet(%s) WHERE id <> %s UNION ALL BY NAME %s`,
+			sqlString(old), sqlString(m.ID), sel)
 	}
 	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, sel, sqlString(tx.TablePath(MatrixClass)))); err != nil {
 		return store.Version{}, fmt.Errorf("write %s table: %w", MatrixClass, err)

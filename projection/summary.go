@@ -10,7 +10,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/store"
@@ -210,7 +209,7 @@ func IngestSummaries(ctx context.Context, st *store.Store, sums []*Summary, o In
 	enc := json.NewEncoder(w)
 	for _, s := range sums {
 		for _, u := range s.Records {
-			rec := map[string]any{"id": u.ID, "experiment_id": u.ExperimentID, "structure_id": strconv.FormatInt(u.StructureID, 10), "hemisphere_id": u.HemisphereID,
+			rec := map[string]any{"id": u.ID, "experiment_id": u.ExperimentID, "structure_id": u.StructureID, "hemisphere_id": u.HemisphereID,
 				"is_injection": u.IsInjection, "projection_volume": nullable(u.ProjectionVolume), "projection_density": nullable(u.ProjectionDensity),
 				"projection_energy": nullable(u.ProjectionEnergy), "projection_intensity": nullable(u.ProjectionIntensity),
 				"normalized_projection_volume": nullable(u.NormalizedProjectionVolume), "sum_pixel_intensity": nullable(u.SumPixelIntensity),
@@ -237,11 +236,11 @@ func IngestSummaries(ctx context.Context, st *store.Store, sums []*Summary, o In
 	}
 	defer db.Close()
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
-		id: 'BIGINT', experiment_id: 'BIGINT', structure_id: 'VARCHAR', hemisphere_id: 'INTEGER', is_injection: 'BOOLEAN',
+		id: 'BIGINT', experiment_id: 'BIGINT', structure_id: 'BIGINT', hemisphere_id: 'INTEGER', is_injection: 'BOOLEAN',
 		projection_volume: 'DOUBLE', projection_density: 'DOUBLE', projection_energy: 'DOUBLE', projection_intensity: 'DOUBLE',
 		normalized_projection_volume: 'DOUBLE', sum_pixel_intensity: 'DOUBLE', sum_pixels: 'DOUBLE', sum_projection_pixels: 'DOUBLE',
 		sum_projection_pixel_intensity: 'DOUBLE', volume: 'DOUBLE', max_voxel_density: 'DOUBLE', max_voxel_x: 'BIGINT',
-		max_voxel_y: 'BIGINT', max_voxel_z: 'BIGINT'}) ORDER BY experiment_id, structure_id::BIGINT, hemisphere_id)
+		max_voxel_y: 'BIGINT', max_voxel_z: 'BIGINT'}) ORDER BY experiment_id, structure_id, hemisphere_id)
 		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(tx.TablePath(SummaryClass)))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return store.Version{}, fmt.Errorf("write %s table: %w", SummaryClass, err)

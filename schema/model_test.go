@@ -301,8 +301,18 @@ func seedDiagram(t testing.TB) *erDiagram {
 	if err != nil {
 		t.Fatalf("seed diagram: %v", err)
 	}
+	for i, a := range d.attrs {
+		if typ, ok := seedTypeChanges[a.Class+"."+a.Name]; ok {
+			d.attrs[i].Type = typ
+		}
+	}
 	return d
 }
+
+// seedTypeChanges are the attribute types the schema deliberately changed
+// from the pilot's diagram: BrainRegion ids are the integer Allen structure
+// ids that the atlas, NWB and connectivity tables store.
+var seedTypeChanges = map[string]string{"BrainRegion.id": "integer"}
 
 // cardinality renders a slot's cardinality in gen-erdiagram's notation.
 func cardinality(required, multivalued bool) string {

@@ -332,7 +332,7 @@ func TestAddedClasses(t *testing.T) {
 		{"InjectionSummary", "experiment_id", "ConnectivityExperiment", true, false},
 		{"InjectionSummary", "structure_id", "BrainRegion", true, false},
 		{"InjectionSummary", "hemisphere_id", "integer", false, false},
-		{"BrainRegion", "id", "string", true, false},
+		{"BrainRegion", "id", "integer", true, false},
 		{"BrainRegion", "color_hex_triplet", "HexColor", false, false},
 		{"BrainRegion", "depth", "integer", false, false},
 		{"RecordingSite", "brain_region", "BrainRegion", false, false},
@@ -554,11 +554,11 @@ func TestReferenceTools(t *testing.T) {
 			t.Fatal(err)
 		}
 		code := `import ccc_models as m
-m.BrainRegion(id="385", acronym="VISp", color_hex_triplet="08858C", parent_identifier="669", descendant_annotation_values=[385, 593])
+m.BrainRegion(id=385, acronym="VISp", color_hex_triplet="08858C", parent_identifier=669, descendant_annotation_values=[385, 593])
 m.Synapse(id=1, pre_pt_root_id=864691133277109275, post_pt_root_id=864691135358817112, size=344,
           ctr_pt_position=m.SpatialLocation(x=1352.9, y=402.8, z=884.5))
 try:
-    m.BrainRegion(id="385", structure_id_path="997/8/385")
+    m.BrainRegion(id=385, structure_id_path="997/8/385")
 except Exception:
     print("rejected")
 `
@@ -608,7 +608,7 @@ classes:
 	for _, sl := range s.InducedSlots("LabRegion") {
 		got[sl.Name] = sl.Range
 	}
-	for name, rng := range map[string]string{"id": "string", "color_hex_triplet": "HexColor", "parent_identifier": "BrainRegion", "confidence": "Probability", "lab_note": "string"} {
+	for name, rng := range map[string]string{"id": "integer", "color_hex_triplet": "HexColor", "parent_identifier": "BrainRegion", "confidence": "Probability", "lab_note": "string"} {
 		if got[name] != rng {
 			t.Errorf("LabRegion.%s: range %q, want %s", name, got[name], rng)
 		}

@@ -162,6 +162,7 @@ const atlasQSOntologyCSV = `id,name,acronym,parent_structure_id,color_hex_triple
 512,Cerebellum,CB,8,F0F080
 409,Lateral visual area,VISl,669,08858C
 394,Anteromedial visual area,VISam,669,08858C
+533,posteromedial visual area,VISpm,669,08858C
 500,Somatomotor areas,MO,315,1F9D5A
 985,Primary motor area,MOp,500,1F9D5A
 993,Secondary motor area,MOs,500,1F9D5A

@@ -21,7 +21,7 @@ func TestQuickstartOffline(t *testing.T) {
 	}
 	for _, want := range []string{
 		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== store",
-		"atlas ccf2017: 37 regions, store version 1",
+		"atlas ccf2017: 38 regions, store version 1",
 		"ingested 300000 synthetic synapses among 3000 neurons (version 3)",
 		"12 experiments x 6 regions",
 		"40 cells x 6 regions, version 11",
