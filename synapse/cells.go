@@ -15,11 +15,13 @@ var cavePositionExtras = []string{"bb_start_position_x", "bb_start_position_y", 
 
 // cellTypeSpec is the CellTypeAnnotation class. id is the nucleus id: CAVE
 // reference tables carry it as target_id (the annotation's own id is
-// dropped), the tutorial renames it nucleus_id.
+// dropped), the tutorial renames it nucleus_id. It is required, and the
+// class's unique key is (id, source): one label per nucleus and source.
 var cellTypeSpec = tableSpec{
 	Class: "CellTypeAnnotation",
 	Fields: []field{
-		{Name: "id", Type: "BIGINT", Lookup: []string{"nucleus_id", "target_id", "id_ref", "id"}, Hint: "nucleus ids are integers"},
+		{Name: "id", Type: "BIGINT", Required: true, Lookup: []string{"nucleus_id", "target_id", "id_ref", "id"},
+			Hint: "every label needs the integer nucleus id it annotates (CAVE target_id)", MissingHint: "name the nucleus id column with --id-column COLUMN"},
 		{Name: "pt_root_id", Type: "BIGINT", Required: true, Aliases: []string{"root_id"}, Hint: rootIDHint},
 		{Name: "cell_type", Type: "VARCHAR", Required: true, Hint: "every row needs a cell type label"},
 		{Name: "classification_system", Type: "VARCHAR"},
@@ -37,7 +39,7 @@ var cellTypeSpec = tableSpec{
 var proofreadingSpec = tableSpec{
 	Class: "ProofreadingStatus",
 	Fields: []field{
-		{Name: "id", Type: "BIGINT", Hint: "ids are integers"},
+		{Name: "id", Type: "BIGINT", Required: true, Hint: "every row needs its integer id (CAVE annotation id, the class's identifier)", MissingHint: "name the id column with --id-column COLUMN"},
 		{Name: "pt_root_id", Type: "BIGINT", Required: true, Aliases: []string{"root_id"}, Hint: rootIDHint},
 		{Name: "pt_supervoxel_id", Type: "BIGINT", Hint: "supervoxel ids are integers"},
 		{Name: "status_axon", Type: "VARCHAR"},
@@ -77,13 +79,27 @@ type CellTableOptions struct {
 	Source      string // manual | automated (cell types)
 	DropUnknown bool
 	TempDir     string
+	// IDColumn names the input column holding the id slot (the nucleus id
+	// of a cell-type table, the annotation id of a proofreading table)
+	// when it has none of the usual names.
+	IDColumn string
 	// Existing is the dataset's current CellTypeAnnotation table ("" when
-	// none): its rows of the other source are kept.
+	// none): its rows of other sources (including rows without a source)
+	// are kept.
 	Existing string
 }
 
 // WriteCellTable normalises one cell-type or proofreading file and writes
-// the class table to out. It returns the rows written for this file.
+// the class table to out. It returns the rows written (for cell types,
+// of every source).
+//
+// The tables validate against their classes. A cell-type file is one
+// source's labels: CellTypeAnnotation is keyed by (nucleus id, source), so
+// a nucleus id that appears twice in the file is rejected (ccc.ErrInvalidData
+// naming the file, the row and the first row), never de-duplicated: CAVE
+// materialises one valid label per nucleus in a cell-type table, and
+// choosing between two labels is the user's call. A proofreading file's ids
+// (ProofreadingStatus's identifier) must be unique likewise.
 func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (int64, error) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -97,25 +113,37 @@ func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (
 	if err != nil {
 		return 0, err
 	}
+	var extra map[string]string
+	if o.IDColumn != "" {
+		if !hasColumn(s, o.IDColumn) {
+			return 0, &ccc.Error{Op: "ingest", Path: path, Row: -1, Field: o.IDColumn, Msg: "id column not in the file",
+				Hint: "columns present: " + colNames(s.Cols), Kind: ccc.ErrUsage}
+		}
+		extra = map[string]string{"id": o.IDColumn}
+	}
 	var q string
 	switch o.Kind {
 	case KindCellType:
 		if o.Source != "manual" && o.Source != "automated" {
 			return 0, fmt.Errorf("%w: cell-type source %q: want manual or automated", ccc.ErrUsage, o.Source)
 		}
-		m, err := cellTypeSpec.mapSource(s, o.DropUnknown, nil)
+		m, err := cellTypeSpec.mapSource(s, o.DropUnknown, extra)
 		if err != nil {
 			return 0, err
 		}
 		if err := validate(ctx, db, s, m); err != nil {
 			return 0, err
 		}
+		if err := uniqueIDs(ctx, db, s, m, "nucleus id %s is labelled twice in this "+o.Source+" cell-type table (first at %s)",
+			"CellTypeAnnotation keeps one label per nucleus and source (unique key one_label_per_source): keep one row per nucleus, e.g. pandas drop_duplicates('target_id')"); err != nil {
+			return 0, err
+		}
 		q = "SELECT *, " + sqlString(o.Source) + " AS source FROM (" + cellTypeSpec.selectSQL(s, m) + ")"
 		if o.Existing != "" {
-			q = "SELECT * FROM read_parquet(" + sqlString(o.Existing) + ") WHERE source <> " + sqlString(o.Source) + " UNION ALL BY NAME " + q
+			q = "SELECT * FROM read_parquet(" + sqlString(o.Existing) + ") WHERE source IS DISTINCT FROM " + sqlString(o.Source) + " UNION ALL BY NAME " + q
 		}
 	case KindProofreading:
-		m, err := proofreadingSpec.mapSource(s, o.DropUnknown, nil)
+		m, err := proofreadingSpec.mapSource(s, o.DropUnknown, extra)
 		if err != nil {
 			return 0, err
 		}
@@ -132,6 +160,10 @@ func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (
 		if err := validate(ctx, db, s, m); err != nil {
 			return 0, err
 		}
+		if err := uniqueIDs(ctx, db, s, m, "id %s is used twice in this proofreading table (first at %s)",
+			"ProofreadingStatus ids (CAVE annotation ids) identify the records: remove or renumber the repeated row"); err != nil {
+			return 0, err
+		}
 		q = proofreadingSpec.selectSQL(s, m)
 	default:
 		return 0, fmt.Errorf("%w: --kind %q: want celltype or proofreading", ccc.ErrUsage, o.Kind)
@@ -142,6 +174,48 @@ func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (
 	var n int64
 	err = db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+sqlString(out)+")").Scan(&n)
 	return n, err
+}
+
+// uniqueIDs rejects a source whose rows repeat an id value, naming the
+// first repeating row (msg takes the id and where its first use is).
+func uniqueIDs(ctx context.Context, db *sql.DB, s *source, m *mapping, msg, hint string) error {
+	q := fmt.Sprintf(`SELECT count(*), min(n), arg_min(id, n), arg_min(first, n) FROM (
+		SELECT n, id, min(n) OVER (PARTITION BY id) AS first FROM (SELECT row_number() OVER () AS n, %s AS id FROM %s) WHERE id IS NOT NULL)
+		WHERE n > first`, m.Exprs["id"], s.From)
+	var dups int64
+	var n, id, first sql.NullInt64
+	if err := db.QueryRowContext(ctx, q).Scan(&dups, &n, &id, &first); err != nil {
+		return fmt.Errorf("check ids of %s: %w", s.Path, err)
+	}
+	if dups == 0 {
+		return nil
+	}
+	col := "id"
+	for _, c := range m.Checks {
+		if c.Field == "id" {
+			col = c.Source
+		}
+	}
+	at := fmt.Sprintf("row %d", first.Int64-1)
+	e := &ccc.Error{Op: "ingest", Path: s.Path, Row: int(n.Int64 - 1), Field: col, Value: fmt.Sprint(id.Int64), Hint: hint, Kind: ccc.ErrInvalidData}
+	if s.Kind == kindCSV {
+		e.Line = int(n.Int64 + 1)
+		at += fmt.Sprintf(", line %d", first.Int64+1)
+	}
+	e.Msg = fmt.Sprintf(msg, fmt.Sprint(id.Int64), at)
+	if dups > 1 {
+		e.Hint += fmt.Sprintf(" (%d repeated rows)", dups)
+	}
+	return e
+}
+
+func hasColumn(s *source, name string) bool {
+	for _, c := range s.Cols {
+		if strings.EqualFold(c.Name, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func sourceName(s *source, field string) string {

@@ -19,6 +19,8 @@ type field struct {
 	Required bool
 	Hint     string   // how to fix a bad value
 	Lookup   []string // input names in order of preference (default Name, then Aliases)
+	// MissingHint is added to the hint of a required field without a column.
+	MissingHint string
 }
 
 // tableSpec describes a class table: scalar fields, position slots (stored
@@ -134,9 +136,11 @@ func (sp *tableSpec) mapSource(s *source, dropUnknown bool, extra map[string]str
 		}
 		if !found {
 			if f.Required {
-				return nil, &ccc.Error{Op: "ingest", Path: s.Path, Row: -1, Field: f.Name, Msg: "required column missing",
-					Hint: fmt.Sprintf("the %s table needs a %s column (accepted names: %s); columns present: %s", sp.Class, f.Name, strings.Join(names, ", "), colNames(s.Cols)),
-					Kind: ccc.ErrInvalidData}
+				hint := fmt.Sprintf("the %s table needs a %s column (accepted names: %s); columns present: %s", sp.Class, f.Name, strings.Join(names, ", "), colNames(s.Cols))
+				if f.MissingHint != "" {
+					hint += "; " + f.MissingHint
+				}
+				return nil, &ccc.Error{Op: "ingest", Path: s.Path, Row: -1, Field: f.Name, Msg: "required column missing", Hint: hint, Kind: ccc.ErrInvalidData}
 			}
 			m.Exprs[f.Name] = "CAST(NULL AS " + f.Type + ")"
 			continue

@@ -4,13 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -129,8 +132,12 @@ func TestMicronsRealData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := IngestCells(ctx, st, "minnie", cellsCSV, CellTableOptions{Kind: KindCellType, Source: "automated", DropUnknown: true}, "cells"); err != nil {
-		t.Fatal(err)
+	// the file has no nucleus id column: its pandas index stands in
+	if _, _, err := IngestCells(ctx, st, "minnie", cellsCSV, CellTableOptions{Kind: KindCellType, Source: "automated", DropUnknown: true}, "cells"); !errors.Is(err, ccc.ErrInvalidData) || !strings.Contains(err.Error(), "--id-column") {
+		t.Fatalf("cells without a nucleus id column: %v", err)
+	}
+	if _, n, err := IngestCells(ctx, st, "minnie", cellsCSV, CellTableOptions{Kind: KindCellType, Source: "automated", DropUnknown: true, IDColumn: "Unnamed: 0"}, "cells"); err != nil || n != 56209 {
+		t.Fatalf("cells: %d rows, %v", n, err)
 	}
 	syns := append(readMicronsCSV(t, f5), readMicronsCSV(t, f50)...)
 	if res.Rows != int64(len(syns)) {

@@ -38,12 +38,14 @@ func quickstartSynapses(q *quickstartEnv) error {
 			return err
 		}
 		fmt.Fprintf(out, "   ingested %d real MICrONS synapses among %d neurons (version %d)\n", r.Rows, r.Neurons, r.Version.Number)
+		// the extract has no nucleus id column; its pandas index
+		// (unique per row) stands in as the id
 		_, n, err := synapse.IngestCells(q.Ctx, st, dataset, cellsCSV,
-			synapse.CellTableOptions{Kind: synapse.KindCellType, Source: "automated", DropUnknown: true}, "quickstart: MICrONS cell types")
+			synapse.CellTableOptions{Kind: synapse.KindCellType, Source: "automated", DropUnknown: true, IDColumn: "Unnamed: 0"}, "quickstart: MICrONS cell types")
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "   stored %d automated cell-type rows (cells_no_repeats.csv)\n", n)
+		fmt.Fprintf(out, "   stored %d automated cell-type rows (cells_no_repeats.csv; its index column as nucleus id)\n", n)
 	} else {
 		dataset = "synth-minnie"
 		dir := filepath.Join(q.OutDir, "synth-synapses")

@@ -120,6 +120,7 @@ type synapsesCellsOptions struct {
 	Kind        string
 	Source      string
 	DropUnknown bool
+	IDColumn    string
 	File        string
 	Proofread   string
 	Format      string
@@ -139,8 +140,11 @@ func newCmdSynapsesCells(io *IO, g *globalOptions) *cobra.Command {
 		Long: `--kind celltype reads a CAVE cell-type table (allen_v1_column_types_slanted_ref,
 aibs_metamodel_celltypes_v661): nucleus id (target_id, nucleus_id or id_ref), pt_root_id,
 cell_type, classification_system, pt_position. Manual and automated tables are kept side
-by side (--source). --kind proofreading reads proofreading_status_and_strategy:
-pt_root_id, status_axon, status_dendrite (t/f or non/clean/extended), strategy_axon, ...`,
+by side (--source): a nucleus may have one label per source, so a nucleus id repeated
+within one file is an error naming the rows (the stored CellTypeAnnotation table is keyed
+by nucleus id and source). --kind proofreading reads proofreading_status_and_strategy:
+id, pt_root_id, status_axon, status_dendrite (t/f or non/clean/extended), strategy_axon, ...
+(ids unique). --id-column names the id column when it has another name.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.File = args[0]
@@ -151,6 +155,7 @@ pt_root_id, status_axon, status_dendrite (t/f or non/clean/extended), strategy_a
 	in.Flags().StringVar(&opts.Kind, "kind", "", "celltype or proofreading (required)")
 	in.Flags().StringVar(&opts.Source, "source", "automated", "cell-type source: manual or automated")
 	in.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "ignore columns that are not slots of the class")
+	in.Flags().StringVar(&opts.IDColumn, "id-column", "", "input column holding the nucleus id (celltype) or annotation id (proofreading)")
 	show := &cobra.Command{
 		Use:   "show [--proofread axon|dendrite|both]",
 		Short: "Print the unified cell-type view (automated and manual labels, 'unsure' where missing)",
@@ -185,7 +190,7 @@ func runSynapsesCellsIngest(ctx context.Context, opts *synapsesCellsOptions) err
 	}
 	defer st.Close()
 	v, n, err := synapse.IngestCells(ctx, st, opts.Dataset, opts.File,
-		synapse.CellTableOptions{Kind: kind, Source: opts.Source, DropUnknown: opts.DropUnknown},
+		synapse.CellTableOptions{Kind: kind, Source: opts.Source, DropUnknown: opts.DropUnknown, IDColumn: opts.IDColumn},
 		fmt.Sprintf("synapses cells ingest --kind %s %s", kind, opts.File))
 	if err != nil {
 		return err
