@@ -2,12 +2,15 @@ package atlas
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/linkml"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -73,5 +76,87 @@ func TestSaveOpen(t *testing.T) {
 	// the first version still has one atlas
 	if a, err := Open(st, store.Ref{Version: v.Number}, ""); err != nil || a.Name != "ccf2017" {
 		t.Errorf("old version: %v", err)
+	}
+}
+
+// TestSavedTableValidates: the BrainRegion table Save writes validates
+// closed-world against the built-in schema's BrainRegion class (integer ids
+// and references, every reference resolving within the table), also for a
+// terminology with CURIE ids, a region without a colour and one without an
+// annotation label (absent values are NULL, not "" or 0).
+func TestSavedTableValidates(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "terms.csv")
+	writeDelimited(t, [][]string{
+		{"identifier", "name", "acronym", "color_hex_triplet", "annotation_value", "parent_identifier"},
+		{"MBA:997", "root", "root", "FFFFFF", "997", ""},
+		{"MBA:8", "Basic cell groups and regions", "grey", "#bfdae3", "8", "MBA:997"},
+		{"MBA:385", "Primary visual area", "VISp", "", "385", "MBA:8"},
+		{"MBA:593", "Primary visual area layer 1", "VISp1", "08858C", "", "MBA:385"},
+	}, src, ',')
+	o, err := LoadOntology(src, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Init(filepath.Join(dir, "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := Save(ctx, st, "mba", o, SaveOptions{TermSetName: "Allen adult mouse brain parcellation"}); err != nil {
+		t.Fatal(err)
+	}
+	sn, _ := st.Snapshot(store.Ref{})
+	ti, err := sn.Table("mba", RegionClass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := linkml.LoadBuiltin(linkml.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.NewValidator(RegionClass, linkml.ValidateOptions{CheckUnique: true, CheckRefs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT * FROM read_parquet(?)`, ti.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	m, stream := v.NewRowMapper(cols), v.NewStream()
+	vals, ptrs := make([]any, len(cols)), make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var errs []linkml.Violation
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		errs = stream.AddAt(m.Record(vals), "rows", n, errs)
+		n++
+	}
+	errs = stream.Finish(errs)
+	if n != 4 || len(errs) != 0 {
+		t.Fatalf("%d records, %d errors: %v", n, len(errs), errs)
+	}
+	var types string
+	var parent, nulls int64
+	if err := db.QueryRow(`SELECT typeof(id) || ' ' || typeof(parent_identifier) || ' ' || typeof(descendants), parent_identifier,
+		(SELECT count(*) FROM read_parquet(?) WHERE color_hex_triplet IS NULL OR annotation_value IS NULL)
+		FROM read_parquet(?) WHERE id = 385`, ti.Path, ti.Path).Scan(&types, &parent, &nulls); err != nil {
+		t.Fatal(err)
+	}
+	if types != "BIGINT BIGINT BIGINT[]" || parent != 8 || nulls != 2 {
+		t.Errorf("VISp: types %s, parent %d; %d rows with a NULL colour or label", types, parent, nulls)
 	}
 }
