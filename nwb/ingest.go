@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
@@ -150,8 +151,9 @@ func NWBFiles(p string) ([]string, error) {
 }
 
 // Ingest reads the NWB files (in parallel, bounded) and writes DataSet,
-// DataItem, RecordingSite, SortedUnit and NWBArray tables for the good
-// ones in one store version. A bad file is reported in its FileReport and
+// DataItem, RecordingSession, RecordingSite, SortedUnit and NWBArray tables
+// (each conforming to its class of the built-in schema) for the good ones
+// in one store version. A bad file is reported in its FileReport and
 // contributes nothing. When no file is good nothing is written and the
 // error joins every file's error.
 func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOptions) (*IngestReport, error) {
@@ -610,6 +612,18 @@ func nullF(v float64) any {
 	return v
 }
 
+// startTime parses an NWB session_start_time (ISO 8601 with a time zone,
+// as the NWB specification requires); nil when absent or without a zone.
+func startTime(s string) any {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return nil
+}
+
 func nullS(s string) any {
 	if s == "" {
 		return nil
@@ -617,7 +631,7 @@ func nullS(s string) any {
 	return s
 }
 
-// writeIngest writes the five tables of the good files.
+// writeIngest writes the six tables of the good files.
 func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extracted) error {
 	if err := writeRows(ctx, tx.TablePath("DataSet"), []sqlCol{{"id", "VARCHAR"}, {"name", "VARCHAR"}, {"publication", "VARCHAR"}, {"modality", "VARCHAR"}}, 1,
 		func(i int, row []driver.Value) {
@@ -625,16 +639,21 @@ func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extr
 		}); err != nil {
 		return err
 	}
-	itemCols := []sqlCol{{"id", "VARCHAR"}, {"name", "VARCHAR"}, {"neuroglancer_link", "VARCHAR"}, {"dataset", "VARCHAR"},
-		{"nwb_file", "VARCHAR"}, {"nwb_version", "VARCHAR"}, {"session_start_time", "VARCHAR"}, {"session_description", "VARCHAR"}, {"subject_id", "VARCHAR"}}
-	if err := writeRows(ctx, tx.TablePath("DataItem"), itemCols, len(good), func(i int, row []driver.Value) {
+	if err := writeRows(ctx, tx.TablePath("DataItem"), []sqlCol{{"id", "VARCHAR"}, {"name", "VARCHAR"}, {"neuroglancer_link", "VARCHAR"}, {"dataset", "VARCHAR"}},
+		len(good), func(i int, row []driver.Value) {
+			row[0], row[1], row[2], row[3] = good[i].item, good[i].item, nil, dataset
+		}); err != nil {
+		return err
+	}
+	sessCols := []sqlCol{{"id", "VARCHAR"}, {"data_item", "VARCHAR"}, {"nwb_file", "VARCHAR"}, {"nwb_version", "VARCHAR"},
+		{"session_start_time", "TIMESTAMPTZ"}, {"session_description", "VARCHAR"}, {"subject_id", "VARCHAR"}}
+	if err := writeRows(ctx, tx.TablePath("RecordingSession"), sessCols, len(good), func(i int, row []driver.Value) {
 		ex := good[i]
 		in := ex.info
-		row[0], row[1], row[2], row[3] = ex.item, ex.item, nil, dataset
-		row[4], row[5], row[6], row[7] = ex.path, in.NWBVersion, nullS(in.SessionStartTime), nullS(in.SessionDescription)
-		row[8] = nil
+		row[0], row[1], row[2], row[3] = ex.item, ex.item, ex.path, nullS(in.NWBVersion)
+		row[4], row[5], row[6] = startTime(in.SessionStartTime), nullS(in.SessionDescription), nil
 		if in.Subject != nil {
-			row[8] = nullS(in.Subject["subject_id"])
+			row[6] = nullS(in.Subject["subject_id"])
 		}
 	}); err != nil {
 		return err

@@ -2,12 +2,19 @@ package nwb
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/hdf5"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
+	"github.com/ccc-connectivity/ccc/linkml"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -119,5 +126,197 @@ func TestIngestFallbacks(t *testing.T) {
 	var p0, p1 int64
 	if err := db.QueryRow(`SELECT max(peak_channel) FILTER (id = 0), max(peak_channel) FILTER (id = 1) FROM SortedUnit`).Scan(&p0, &p1); err != nil || p0 != 2 || p1 != 1 {
 		t.Fatalf("peak channels %d %d %v", p0, p1, err)
+	}
+}
+
+// TestIngestTablesValidate: every table nwb ingest writes conforms to its
+// class of the built-in schema, closed world (a column that is not a slot
+// of the class is an error, as in `ccc validate` and linkml-validate), for
+// a synthetic session (regions from a CCF volume, units) and the real Allen
+// LFP file (regions from location labels, no units). References are checked
+// too: data_item, peak_channel and the region slots resolve to the written
+// DataItem and RecordingSite rows and the atlas ontology.
+func TestIngestTablesValidate(t *testing.T) {
+	real := testenv.SharedData(t, "nwb/aibs_ecephys.nwb")
+	ont, err := atlas.LoadOntology(testenv.SharedData(t, "allen-ccf/structure_tree_safe_2017.csv"), atlas.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syn := filepath.Join(t.TempDir(), "s.nwb")
+	if err := WriteSynthetic(syn, SynthOptions{Electrodes: 32, Samples: 10, Units: 4, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Init(filepath.Join(t.TempDir(), "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	vol := atlas.BoxVolume(atlas.CCFDims[100], 100, atlas.DemoBoxes)
+	rep, err := Ingest(context.Background(), st, []string{syn, real}, IngestOptions{Dataset: "ephys", Ontology: ont, Locate: VolumeLocator(ont, vol)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Regions.FromCCF != 32 || rep.Regions.FromLocation != 10 {
+		t.Fatalf("regions %+v", rep.Regions)
+	}
+	sch, err := linkml.LoadBuiltin(linkml.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// synthetic: 32 electrodes, 4 units, 1 ElectricalSeries; real: 10
+	// electrodes, no units, the LFP series and the CSD array
+	want := map[string]int64{"DataSet": 1, "DataItem": 2, "RecordingSession": 2, "RecordingSite": 42, "SortedUnit": 4, "NWBArray": 3}
+	known := map[string]map[string]struct{}{"BrainRegion": {}}
+	for _, r := range ont.Regions() {
+		known["BrainRegion"][strconv.FormatInt(r.ID, 10)] = struct{}{}
+	}
+	got := map[string]int64{}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// the referenced classes first, so their ids are known to the others
+	for _, class := range []string{"DataSet", "DataItem", "RecordingSession", "RecordingSite", "SortedUnit", "NWBArray"} {
+		tab, err := sn.Table("ephys", class)
+		if err != nil {
+			t.Errorf("%s: %v", class, err)
+			continue
+		}
+		v, err := sch.NewValidator(class, linkml.ValidateOptions{CheckUnique: true, CheckRefs: true, KnownIDs: known})
+		if err != nil {
+			t.Errorf("%s: %v", class, err)
+			continue
+		}
+		ids := map[string]struct{}{}
+		vs := v.NewStream()
+		var errs []linkml.Violation
+		rows, err := db.Query("SELECT * FROM read_parquet(?)", tab.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		m := v.NewRowMapper(cols)
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		n := 0
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			rec := m.Record(vals)
+			errs = vs.AddAt(rec, "rows", n, errs)
+			ids[fmt.Sprint(rec["id"])] = struct{}{}
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		errs = vs.Finish(errs)
+		known[class] = ids
+		got[class] = int64(n)
+		if n != int(tab.Rows) {
+			t.Errorf("%s: read %d rows, the manifest says %d", class, n, tab.Rows)
+		}
+		for i, e := range errs {
+			if i == 5 {
+				t.Errorf("%s: ... %d violations in all", class, len(errs))
+				break
+			}
+			t.Errorf("%s: %s", class, e)
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("rows per class %v, want %v", got, want)
+	}
+	var classes []string
+	for _, tab := range sn.AllTables() {
+		if tab.Dataset == "ephys" {
+			classes = append(classes, tab.Class)
+		}
+	}
+	if len(classes) != len(want) {
+		t.Errorf("ingest wrote tables %v, want %d", classes, len(want))
+	}
+}
+
+// TestIngestSessionColumns: the session metadata goes to RecordingSession
+// (start time as a UTC instant), the region provenance and array registry
+// hold the real file's values.
+func TestIngestSessionColumns(t *testing.T) {
+	real := testenv.SharedData(t, "nwb/aibs_ecephys.nwb")
+	ont, err := atlas.LoadOntology(testenv.SharedData(t, "allen-ccf/structure_tree_safe_2017.csv"), atlas.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Init(filepath.Join(t.TempDir(), "store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := Ingest(context.Background(), st, []string{real}, IngestOptions{Dataset: "allen", Ontology: ont}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := st.DB(context.Background(), store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var id, item, file, ver, start, desc, subject string
+	if err := db.QueryRow(`SELECT id, data_item, nwb_file, nwb_version, strftime(session_start_time AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S'),
+		session_description, subject_id FROM RecordingSession`).Scan(&id, &item, &file, &ver, &start, &desc, &subject); err != nil {
+		t.Fatal(err)
+	}
+	// the file says 2018-10-26T12:59:23-07:00
+	if id != "769322820" || item != id || file != real || ver != "2.2.2" || start != "2018-10-26T19:59:23" ||
+		desc != "LFP data and associated channel info for a single Ecephys probe" || subject != "738651046" {
+		t.Fatalf("RecordingSession %q %q %q %q %q %q %q", id, item, file, ver, start, desc, subject)
+	}
+	sn, _ := st.Snapshot(store.Ref{})
+	tab, err := sn.Table("allen", "DataItem")
+	var cols []string
+	for _, c := range tab.Columns {
+		cols = append(cols, c.Name)
+	}
+	if err != nil || !slices.Equal(cols, []string{"id", "name", "neuroglancer_link", "dataset"}) {
+		t.Fatalf("DataItem columns %v (%v), want the DataItem slots", cols, err)
+	}
+	// no CCF positions in the file: all 10 sites from the "grey" label
+	var n, fromLoc, ccf int
+	var grey int64
+	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (region_source = 'location'), count(ccf_region), max(location_region)
+		FROM RecordingSite WHERE hdf5_path = '/general/extracellular_ephys/electrodes' AND nwb_file = ?`, real).Scan(&n, &fromLoc, &ccf, &grey); err != nil {
+		t.Fatal(err)
+	}
+	if n != 10 || fromLoc != 10 || ccf != 0 || grey != 8 {
+		t.Fatalf("sites %d, from location %d, with ccf_region %d, location_region %d", n, fromLoc, ccf, grey)
+	}
+	rows, err := db.Query(`SELECT id, hdf5_path, neurodata_type, dtype, shape::VARCHAR, chunks::VARCHAR FROM NWBArray ORDER BY hdf5_path`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var id, h5, typ, dtype, shape, chunks string
+		if err := rows.Scan(&id, &h5, &typ, &dtype, &shape, &chunks); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.Join([]string{id, h5, typ, dtype, shape, chunks}, " "))
+	}
+	want := []string{
+		"769322820:/acquisition/probe_769322820_lfp/probe_769322820_lfp_data/data /acquisition/probe_769322820_lfp/probe_769322820_lfp_data/data ElectricalSeries float32 [10, 87] [47320, 1]",
+		"769322820:/processing/current_source_density/ecephys_csd/current_source_density/data /processing/current_source_density/ecephys_csd/current_source_density/data TimeSeries float64 [10, 384] [10, 384]",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("NWBArray\n got %q\nwant %q", got, want)
 	}
 }
