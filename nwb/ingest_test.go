@@ -213,6 +213,11 @@ func TestIngestTablesValidate(t *testing.T) {
 			}
 			rec := m.Record(vals)
 			errs = vs.AddAt(rec, "rows", n, errs)
+			for k, v := range rec {
+				if v == "" {
+					t.Errorf("%s row %d: %s is an empty string, not NULL", class, n, k)
+				}
+			}
 			ids[fmt.Sprint(rec["id"])] = struct{}{}
 			n++
 		}

@@ -30,12 +30,14 @@ func newCmdNWBIngest(io *IO, g *globalOptions) *cobra.Command {
 	o := &nwbIngestOptions{IO: io, Global: g}
 	cmd := &cobra.Command{
 		Use:   "ingest FILE|DIR --dataset D",
-		Short: "Add NWB sessions to the store: DataItem, RecordingSite (electrodes, with regions) and SortedUnit rows",
+		Short: "Add NWB sessions to the store: DataItem, RecordingSession, RecordingSite (electrodes, with regions) and SortedUnit rows",
 		Long: `Reads one NWB file or every .nwb file below a directory (in parallel) and writes,
-in one store version for dataset D: DataSet, DataItem (one per session),
-RecordingSite (electrodes with x, y, z, location and brain_region), SortedUnit
-(units with quality metrics, peak channel and brain_region) and NWBArray
-(references to the arrays, which stay in the NWB files). Electrode regions come
+in one store version for dataset D: DataSet, DataItem and RecordingSession (one
+per session: file, NWB version, start time, description, subject), RecordingSite
+(electrodes with x, y, z, location and brain_region), SortedUnit (units with
+quality metrics, peak channel and brain_region) and NWBArray (references to the
+arrays, which stay in the NWB files); each table conforms to its class of the
+built-in schema ('ccc validate --class C'). Electrode regions come
 from the CCF position when an annotation volume is available, else from the
 file's location label through the atlas ontology; disagreements are reported.
 A bad file is reported and skipped; nothing of it is stored.`,

@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/linkml"
 	"github.com/ccc-connectivity/ccc/nwb"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -17,7 +19,8 @@ func init() { registerQuickstartStep(50, "nwb", quickstartNWB) }
 // present, else a small synthetic session written with libhdf5), prints
 // its summary and electrodes, slices its ElectricalSeries lazily, exports
 // the electrodes table as CSV, writes its cached specification as LinkML,
-// and ingests the session into the demo store with atlas regions.
+// ingests the session into the demo store with atlas regions and validates
+// every table the ingest wrote against its schema class.
 func quickstartNWB(q *quickstartEnv) error {
 	w := q.IO.Out
 	src := q.DataFile("nwb/aibs_ecephys.nwb")
@@ -158,5 +161,52 @@ func quickstartNWB(q *quickstartEnv) error {
 		}
 		fmt.Fprintf(w, "     note: electrode %d labelled %q%s: %s\n", n.ElectrodeID, n.Location, ccf, n.Problem)
 	}
+	// one schema: every table the ingest wrote validates against its class
+	counts, err := validateDatasetTables(q, st, opts.Dataset)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "   ccc validate --class <class> <each table of nwb_demo>   (closed world)\n     %s: 0 errors\n", counts)
 	return nil
+}
+
+// validateDatasetTables validates every table of a dataset (latest version)
+// against its class of the built-in schema, closed world, as `ccc validate`
+// does; it returns "Class rows, ..." or an error naming the first violations.
+func validateDatasetTables(q *quickstartEnv, st *store.Store, dataset string) (string, error) {
+	s, err := loadLinkMLSchema(q.IO, "", false)
+	if err != nil {
+		return "", err
+	}
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	for _, tab := range sn.AllTables() {
+		if tab.Dataset != dataset {
+			continue
+		}
+		v, err := s.NewValidator(tab.Class, linkml.ValidateOptions{})
+		if err != nil {
+			return "", err
+		}
+		vs := v.NewStream()
+		vs.Source = tab.Path
+		var viol []linkml.Violation
+		n, err := validateParquet(&validateOptions{ctx: q.Ctx}, v, vs, tab.Path, &viol)
+		if err != nil {
+			return "", err
+		}
+		if viol = vs.Finish(viol); len(viol) > 0 {
+			msgs := make([]string, 0, 3)
+			for _, vi := range viol[:min(3, len(viol))] {
+				msgs = append(msgs, vi.String())
+			}
+			return "", fmt.Errorf("%w: table %s of dataset %s does not conform to its class: %d errors: %s",
+				ccc.ErrInvalidData, tab.Class, dataset, len(viol), strings.Join(msgs, "; "))
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", tab.Class, n))
+	}
+	return strings.Join(parts, ", "), nil
 }

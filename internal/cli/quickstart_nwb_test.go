@@ -21,6 +21,7 @@ func TestQuickstartNWBSynthetic(t *testing.T) {
 		"data int16 [3000 32] (chunks [1024 32])",
 		"32 RecordingSite, 12 SortedUnit; regions 32 from CCF",
 		"labelled \"CA1\"",
+		"DataItem 1, DataSet 1, NWBArray 1, RecordingSession 1, RecordingSite 32, SortedUnit 12: 0 errors",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("quickstart output lacks %q:\n%s", w, stdout)
@@ -44,6 +45,7 @@ func TestQuickstartNWBReal(t *testing.T) {
 		"cached specifications: core 2.2.2, hdmf-common 1.1.3, ndx-aibs-ecephys 0.2.0",
 		"data float32 [10 87] (chunks [47320 1])",
 		"10 RecordingSite, 0 SortedUnit",
+		"DataItem 1, DataSet 1, NWBArray 2, RecordingSession 1, RecordingSite 10, SortedUnit 0: 0 errors",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("quickstart output lacks %q:\n%s", w, stdout)
