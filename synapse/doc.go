@@ -23,5 +23,8 @@
 //
 // Cell-type (manual and automated) and proofreading tables are stored as the
 // CellTypeAnnotation and ProofreadingStatus classes of the same dataset and
-// joined to queries by root id.
+// joined to queries by root id. CellTypeAnnotation is keyed by (nucleus id,
+// source): each cell-type ingest replaces one source's rows, and a nucleus
+// id repeated within one file is rejected (WriteCellTable), so the stored
+// tables validate against their classes.
 package synapse
