@@ -3,13 +3,17 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/ccc-connectivity/ccc/internal/testenv"
 )
 
 // TestQuickstartOffline runs every step on a machine without the shared
 // data: each falls back to synthetic data, and the steps fit together (the
 // synthetic ontology holds every region the projection and NWB demos use).
+// Every table the run leaves in the store validates against its class.
 func TestQuickstartOffline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every quickstart step")
@@ -29,6 +33,7 @@ func TestQuickstartOffline(t *testing.T) {
 		"store unchanged at version 12",
 		"version 13: 4 instances, 0 errors",
 		"13 versions of 6 datasets",
+		"22 table files and 5 artifacts verified by checksum, 304039 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     6 (3 wild type)",
 		"300000 rows -> synapse.parquet",
 	} {
@@ -41,5 +46,69 @@ func TestQuickstartOffline(t *testing.T) {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
+		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion",
+		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurementMatrix",
+		"nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
+		"nwb_demo/SortedUnit", "synth-minnie/CellTypeAnnotation", "synth-minnie/ProofreadingStatus", "synth-minnie/Synapse"})
+}
+
+// TestQuickstartReal runs the quickstart on the real files of ../shared/data
+// (skipped locally when they are missing, a failure in CI) and checks the
+// figures the real data give.
+func TestQuickstartReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every quickstart step")
+	}
+	for _, rel := range []string{"allen-ccf/structure_tree_safe_2017.csv", "allen-connectivity/allenAtlasProjection_info.csv",
+		"microns/synapses_23P_corner_5.csv", "microns/cells_no_repeats.csv", "nwb/aibs_ecephys.nwb"} {
+		testenv.SharedData(t, rel)
+	}
+	data := filepath.Dir(testenv.SharedData(t, "allen-ccf"))
+	out := filepath.Join(t.TempDir(), "qs")
+	code, stdout, stderr := runCLI(t, nil, "quickstart", "--out", out, "--data", data)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{
+		"atlas ccf2017: 1327 regions, store version 1",
+		"regions per depth: [1 5 18 61 109 130 262 324 272 139 6]",
+		"ingested 5051 real MICrONS synapses among 4511 neurons (version 3)",
+		"stored 56209 automated cell-type rows",
+		"2917 experiments (498 wild type, 2419 Cre)",
+		"283 experiments (33 wild type); an acronym-prefix match would wrongly give 362",
+		"table /general/extracellular_ephys/electrodes (DynamicTable): 10 rows, 13 columns",
+		"10 RecordingSite, 0 SortedUnit; regions 0 from CCF, 10 from location labels, 0 unresolved",
+		"DataItem 1, DataSet 1, NWBArray 2, RecordingSession 1, RecordingSite 10, SortedUnit 0: 0 errors",
+		"11 versions of 6 datasets",
+		"20 table files and 5 artifacts verified by checksum, 68558 rows in the latest version, 0 problems",
+		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     283 (33 wild type)",
+		"5051 rows -> synapse.parquet",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("missing %q in\n%s", want, stdout)
+		}
+	}
+	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
+		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion",
+		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurementMatrix",
+		"minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
+		"nwb_demo/RecordingSession", "nwb_demo/RecordingSite", "nwb_demo/SortedUnit"})
+}
+
+// assertTablesConform checks that the store's latest version holds exactly
+// the tables want (dataset/class) and that each validates closed-world
+// against its class.
+func assertTablesConform(t *testing.T, storeDir string, want []string) {
+	t.Helper()
+	got := validateStoreTables(t, storeDir)
+	keys := make([]string, 0, len(got))
+	for k := range got {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if strings.Join(keys, " ") != strings.Join(want, " ") {
+		t.Errorf("valid tables\n got %v\nwant %v", keys, want)
 	}
 }
