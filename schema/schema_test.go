@@ -306,6 +306,9 @@ func TestAddedClasses(t *testing.T) {
 		"SortedUnit":    {"id", "data_item", "peak_channel", "firing_rate", "isi_violations", "presence_ratio", "snr", "brain_region"},
 		"DataSet":       {"id", "name", "publication", "modality"},
 		"DataItem":      {"id", "name", "neuroglancer_link", "dataset"},
+		"RecordingSession": {"id", "data_item", "nwb_file", "nwb_version", "session_start_time",
+			"session_description", "subject_id"},
+		"NWBArray": {"id", "data_item", "path", "hdf5_path", "neurodata_type", "dtype", "shape", "chunks"},
 	}
 	for class, slots := range want {
 		got := rs.classSlots(t, class)
