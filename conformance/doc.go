@@ -12,10 +12,12 @@
 // linkml-validate's. It runs linkml-validate when installed (always in CI,
 // where it must be; locally -short skips it) and otherwise checks ccc against
 // the recorded verdicts. A case whose case.yaml has a "divergence" key tests
-// a rule linkml-validate does not implement (identifier uniqueness in a
-// list; CSV cells of references to an integer identifier read as integers):
-// there ccc must give ccc_expected, and the case is not counted in the
-// corpus.
+// a rule linkml-validate does not implement: identifier uniqueness in a
+// list, unique_keys in a collection (a missing value equal to a missing
+// value, LinkML's consider_nulls_inequal default), and CSV cells of
+// references to an integer identifier read as integers. There ccc must give
+// ccc_expected, the case's "divergence" text says why, and the case is not
+// counted in the corpus.
 // Regenerate expected.txt after adding cases with
 //
 //	go test ./conformance/ -run TestConformance -update
