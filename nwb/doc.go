@@ -17,7 +17,9 @@
 // the exact version each file was written with, extensions included.
 //
 // Ingest places a session into the ccc store: DataSet and DataItem rows,
-// RecordingSite (electrodes with x, y, z, location and the atlas region) and
-// SortedUnit (units with quality metrics and peak channel). Arrays stay in
-// the NWB file and are referenced by file path and HDF5 path.
+// RecordingSession, RecordingSite (electrodes with x, y, z, location and the
+// atlas region) and SortedUnit (units with quality metrics and peak
+// channel); electrode and unit ids are scoped by the session
+// (<identifier>:<id>). Arrays stay in the NWB file and are registered in
+// NWBArray by file path and HDF5 path.
 package nwb

@@ -367,7 +367,7 @@ func TestIngest(t *testing.T) {
 		region any
 		src    any
 	}
-	rows, err := db.Query(`SELECT id, location, brain_region, region_source FROM RecordingSite ORDER BY id`)
+	rows, err := db.Query(`SELECT electrode_id, location, brain_region, region_source FROM RecordingSite WHERE id = data_item || ':' || electrode_id ORDER BY electrode_id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestIngest(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FROM SortedUnit`).Scan(&n); err != nil || n != 4 {
 		t.Fatalf("units %d %v", n, err)
 	}
-	if err := db.QueryRow(`SELECT quality, brain_region FROM SortedUnit WHERE id = 100`).Scan(&q, &region); err != nil || q != "good" || region != 385 {
+	if err := db.QueryRow(`SELECT quality, brain_region FROM SortedUnit WHERE unit_id = 100 AND id = 'ccc-ecephys-0001:100'`).Scan(&q, &region); err != nil || q != "good" || region != 385 {
 		t.Fatalf("unit 100: %s %d %v", q, region, err)
 	}
 	if err := db.QueryRow(`SELECT count(*) FROM DataItem`).Scan(&n); err != nil || n != 2 {

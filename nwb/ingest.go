@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -605,6 +606,14 @@ func (ex *extracted) readUnits(f *File) error {
 	return nil
 }
 
+// scopedID is the identifier of an electrode or unit among sessions:
+// <session identifier>:<id in the file>. Files written by pynwb number
+// electrodes and units from 0, so the file's id alone collides as soon as
+// a dataset holds two sessions.
+func scopedID(session string, id int64) string {
+	return session + ":" + strconv.FormatInt(id, 10)
+}
+
 func nullF(v float64) any {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
@@ -666,17 +675,18 @@ func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extr
 			sites = append(sites, ref{fi, i})
 		}
 	}
-	siteCols := []sqlCol{{"id", "BIGINT"}, {"data_item", "VARCHAR"}, {"x", "DOUBLE"}, {"y", "DOUBLE"}, {"z", "DOUBLE"}, {"location", "VARCHAR"},
+	siteCols := []sqlCol{{"id", "VARCHAR"}, {"data_item", "VARCHAR"}, {"electrode_id", "BIGINT"}, {"x", "DOUBLE"}, {"y", "DOUBLE"}, {"z", "DOUBLE"}, {"location", "VARCHAR"},
 		{"brain_region", "BIGINT"}, {"probe", "VARCHAR"}, {"channel", "BIGINT"}, {"probe_horizontal_position", "DOUBLE"},
 		{"probe_vertical_position", "DOUBLE"}, {"imp", "DOUBLE"}, {"filtering", "VARCHAR"}, {"valid_data", "BOOLEAN"},
 		{"region_source", "VARCHAR"}, {"ccf_region", "BIGINT"}, {"location_region", "BIGINT"}, {"nwb_file", "VARCHAR"}, {"hdf5_path", "VARCHAR"}}
 	if err := writeRows(ctx, tx.TablePath("RecordingSite"), siteCols, len(sites), func(k int, row []driver.Value) {
 		ex := good[sites[k].f]
 		s, i := &ex.sites, sites[k].i
-		row[0], row[1], row[2], row[3], row[4] = s.id[i], ex.item, nullF(s.x[i]), nullF(s.y[i]), nullF(s.z[i])
-		row[5], row[6], row[7], row[8] = nullS(s.location[i]), s.region[i], nullS(s.probe[i]), s.channel[i]
-		row[9], row[10], row[11], row[12], row[13] = nullF(s.hpos[i]), nullF(s.vpos[i]), nullF(s.imp[i]), nullS(s.filt[i]), s.valid[i]
-		row[14], row[15], row[16], row[17], row[18] = nullS(s.source[i]), s.ccf[i], s.locRegion[i], ex.path, ElectrodesPath
+		row[0], row[1], row[2] = scopedID(ex.item, s.id[i]), ex.item, s.id[i]
+		row[3], row[4], row[5] = nullF(s.x[i]), nullF(s.y[i]), nullF(s.z[i])
+		row[6], row[7], row[8], row[9] = nullS(s.location[i]), s.region[i], nullS(s.probe[i]), s.channel[i]
+		row[10], row[11], row[12], row[13], row[14] = nullF(s.hpos[i]), nullF(s.vpos[i]), nullF(s.imp[i]), nullS(s.filt[i]), s.valid[i]
+		row[15], row[16], row[17], row[18], row[19] = nullS(s.source[i]), s.ccf[i], s.locRegion[i], ex.path, ElectrodesPath
 	}); err != nil {
 		return err
 	}
@@ -686,7 +696,7 @@ func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extr
 			units = append(units, ref{fi, i})
 		}
 	}
-	unitCols := []sqlCol{{"id", "BIGINT"}, {"data_item", "VARCHAR"}, {"peak_channel", "BIGINT"}, {"cluster_id", "BIGINT"}, {"quality", "VARCHAR"}}
+	unitCols := []sqlCol{{"id", "VARCHAR"}, {"data_item", "VARCHAR"}, {"unit_id", "BIGINT"}, {"peak_channel", "VARCHAR"}, {"cluster_id", "BIGINT"}, {"quality", "VARCHAR"}}
 	for _, m := range unitMetrics {
 		unitCols = append(unitCols, sqlCol{m, "DOUBLE"})
 	}
@@ -694,11 +704,16 @@ func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extr
 	if err := writeRows(ctx, tx.TablePath("SortedUnit"), unitCols, len(units), func(k int, row []driver.Value) {
 		ex := good[units[k].f]
 		u, i := &ex.units, units[k].i
-		row[0], row[1], row[2], row[3], row[4] = u.id[i], ex.item, u.peak[i], u.cluster[i], nullS(u.quality[i])
-		for j, m := range unitMetrics {
-			row[5+j] = u.metrics[m][i]
+		var peak any
+		if p, ok := u.peak[i].(int64); ok {
+			peak = scopedID(ex.item, p)
 		}
-		b := 5 + len(unitMetrics)
+		row[0], row[1], row[2], row[3] = scopedID(ex.item, u.id[i]), ex.item, u.id[i], peak
+		row[4], row[5] = u.cluster[i], nullS(u.quality[i])
+		for j, m := range unitMetrics {
+			row[6+j] = u.metrics[m][i]
+		}
+		b := 6 + len(unitMetrics)
 		row[b], row[b+1], row[b+2], row[b+3] = u.region[i], ex.path, u.row[i], nullS(u.spikeTimes)
 	}); err != nil {
 		return err

@@ -51,10 +51,10 @@ func TestIngestVolume(t *testing.T) {
 	defer db.Close()
 	var top, bottom int64
 	var topLoc, bottomLoc string
-	if err := db.QueryRow(`SELECT brain_region, location FROM RecordingSite WHERE id = 0`).Scan(&top, &topLoc); err != nil {
+	if err := db.QueryRow(`SELECT brain_region, location FROM RecordingSite WHERE id = 'synthetic-0001:0' AND electrode_id = 0`).Scan(&top, &topLoc); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueryRow(`SELECT brain_region, location FROM RecordingSite WHERE id = 31`).Scan(&bottom, &bottomLoc); err != nil {
+	if err := db.QueryRow(`SELECT brain_region, location FROM RecordingSite WHERE electrode_id = 31`).Scan(&bottom, &bottomLoc); err != nil {
 		t.Fatal(err)
 	}
 	if top != 593 || topLoc != "VISp1" || bottom != 549 || bottomLoc != "LGd" {
@@ -123,17 +123,19 @@ func TestIngestFallbacks(t *testing.T) {
 	}
 	db, _ := st.DB(context.Background(), store.Ref{})
 	defer db.Close()
-	var p0, p1 int64
-	if err := db.QueryRow(`SELECT max(peak_channel) FILTER (id = 0), max(peak_channel) FILTER (id = 1) FROM SortedUnit`).Scan(&p0, &p1); err != nil || p0 != 2 || p1 != 1 {
-		t.Fatalf("peak channels %d %d %v", p0, p1, err)
+	var p0, p1 string
+	if err := db.QueryRow(`SELECT max(peak_channel) FILTER (unit_id = 0), max(peak_channel) FILTER (id = 'synthetic-0001:1') FROM SortedUnit`).Scan(&p0, &p1); err != nil ||
+		p0 != "synthetic-0001:2" || p1 != "synthetic-0001:1" {
+		t.Fatalf("peak channels %q %q %v", p0, p1, err)
 	}
 }
 
 // TestIngestTablesValidate: every table nwb ingest writes conforms to its
 // class of the built-in schema, closed world (a column that is not a slot
 // of the class is an error, as in `ccc validate` and linkml-validate), for
-// a synthetic session (regions from a CCF volume, units) and the real Allen
-// LFP file (regions from location labels, no units). References are checked
+// two synthetic sessions (regions from a CCF volume, units; electrode and
+// unit ids 0.. in both, as pynwb writes them) and the real Allen LFP file
+// (regions from location labels, no units). References are checked
 // too: data_item, peak_channel and the region slots resolve to the written
 // DataItem and RecordingSite rows and the atlas ontology.
 func TestIngestTablesValidate(t *testing.T) {
@@ -146,17 +148,21 @@ func TestIngestTablesValidate(t *testing.T) {
 	if err := WriteSynthetic(syn, SynthOptions{Electrodes: 32, Samples: 10, Units: 4, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
+	syn2 := filepath.Join(t.TempDir(), "s2.nwb")
+	if err := WriteSynthetic(syn2, SynthOptions{Electrodes: 16, Samples: 10, Units: 3, Seed: 2, Identifier: "synthetic-0002"}); err != nil {
+		t.Fatal(err)
+	}
 	st, err := store.Init(filepath.Join(t.TempDir(), "store"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	vol := atlas.BoxVolume(atlas.CCFDims[100], 100, atlas.DemoBoxes)
-	rep, err := Ingest(context.Background(), st, []string{syn, real}, IngestOptions{Dataset: "ephys", Ontology: ont, Locate: VolumeLocator(ont, vol)})
+	rep, err := Ingest(context.Background(), st, []string{syn, syn2, real}, IngestOptions{Dataset: "ephys", Ontology: ont, Locate: VolumeLocator(ont, vol)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Regions.FromCCF != 32 || rep.Regions.FromLocation != 10 {
+	if rep.Regions.FromCCF != 48 || rep.Regions.FromLocation != 10 {
 		t.Fatalf("regions %+v", rep.Regions)
 	}
 	sch, err := linkml.LoadBuiltin(linkml.LoadOptions{})
@@ -167,9 +173,9 @@ func TestIngestTablesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// synthetic: 32 electrodes, 4 units, 1 ElectricalSeries; real: 10
-	// electrodes, no units, the LFP series and the CSD array
-	want := map[string]int64{"DataSet": 1, "DataItem": 2, "RecordingSession": 2, "RecordingSite": 42, "SortedUnit": 4, "NWBArray": 3}
+	// synthetic: 32 + 16 electrodes, 4 + 3 units, 1 + 1 ElectricalSeries;
+	// real: 10 electrodes, no units, the LFP series and the CSD array
+	want := map[string]int64{"DataSet": 1, "DataItem": 3, "RecordingSession": 3, "RecordingSite": 58, "SortedUnit": 7, "NWBArray": 4}
 	known := map[string]map[string]struct{}{"BrainRegion": {}}
 	for _, r := range ont.Regions() {
 		known["BrainRegion"][strconv.FormatInt(r.ID, 10)] = struct{}{}

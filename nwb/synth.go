@@ -17,6 +17,7 @@ type SynthOptions struct {
 	Units      int      // units; default 8
 	SpikesPer  int      // mean spikes per unit; default 20
 	Locations  []string // location labels cycled over electrodes (default: by depth, see WriteSynthetic)
+	Identifier string   // the session's NWB identifier; default synthetic-0001
 	Seed       uint64
 }
 
@@ -45,6 +46,9 @@ func WriteSynthetic(p string, o SynthOptions) error {
 	if o.SpikesPer <= 0 {
 		o.SpikesPer = 20
 	}
+	if o.Identifier == "" {
+		o.Identifier = "synthetic-0001"
+	}
 	rng := rand.New(rand.NewPCG(o.Seed, 42))
 	f, err := hdf5.Create(p)
 	if err != nil {
@@ -58,7 +62,7 @@ func WriteSynthetic(p string, o SynthOptions) error {
 	}
 	typ("/", "core", "NWBFile")
 	w.attr("/", "nwb_version", "2.2.2")
-	w.ds("/identifier", []string{"synthetic-0001"}, nil, nil)
+	w.ds("/identifier", []string{o.Identifier}, nil, nil)
 	w.ds("/session_description", []string{"synthetic Neuropixels-like session written by ccc"}, nil, nil)
 	w.ds("/session_start_time", []string{"2024-01-01T12:00:00+00:00"}, nil, nil)
 	w.ds("/timestamps_reference_time", []string{"2024-01-01T12:00:00+00:00"}, nil, nil)

@@ -37,7 +37,9 @@ per session: file, NWB version, start time, description, subject), RecordingSite
 (electrodes with x, y, z, location and brain_region), SortedUnit (units with
 quality metrics, peak channel and brain_region) and NWBArray (references to the
 arrays, which stay in the NWB files); each table conforms to its class of the
-built-in schema ('ccc validate --class C'). Electrode regions come
+built-in schema ('ccc validate --class C'). Electrode and unit ids are scoped by
+the session (<identifier>:<id>, the file's id in electrode_id / unit_id), so
+sessions numbered from 0 share one dataset. Electrode regions come
 from the CCF position when an annotation volume is available, else from the
 file's location label through the atlas ontology; disagreements are reported.
 A bad file is reported and skipped; nothing of it is stored.`,
