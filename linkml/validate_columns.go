@@ -85,6 +85,9 @@ type ColumnStream struct {
 	strIDs map[string]int32
 	refs   []colRef
 	known  map[string]map[int64]struct{}
+	// unique_keys: the combinations seen (rendered) and their first record
+	uniq   []map[string]int
+	keyBuf []byte
 }
 
 type colPlan struct {
@@ -238,8 +241,88 @@ func (cs *ColumnStream) Validate(b *Batch, out []Violation) ([]Violation, error)
 	for _, g := range cs.group {
 		out = cs.groupCheck(b, g, out)
 	}
+	if cs.v.opts.CheckUnique && len(cs.v.uniqueKeys) > 0 {
+		out = cs.uniqueKeys(b, out)
+	}
 	cs.row += b.Rows
 	return out, nil
+}
+
+// uniqueKeys applies the class's unique_keys across all batches of the
+// stream, with the record path's semantics (checkUniqueKeys): a slot
+// without a column or a null cell is a missing value, equal to another
+// missing value unless the key sets consider_nulls_inequal. Only rows whose
+// combination is new allocate (the map key).
+func (cs *ColumnStream) uniqueKeys(b *Batch, out []Violation) []Violation {
+	if cs.uniq == nil {
+		cs.uniq = make([]map[string]int, len(cs.v.uniqueKeys))
+	}
+	for ki, uk := range cs.v.uniqueKeys {
+		cols := make([]*Column, len(uk.Slots))
+		for j, sl := range uk.Slots {
+			for _, p := range cs.cols {
+				if p.group == nil && p.sp.name == sl {
+					cols[j] = &b.Columns[p.col]
+					break
+				}
+			}
+		}
+		if cs.uniq[ki] == nil {
+			cs.uniq[ki] = map[string]int{}
+		}
+		seen := cs.uniq[ki]
+	rows:
+		for r := 0; r < b.Rows; r++ {
+			buf := cs.keyBuf[:0]
+			for j, c := range cols {
+				if j > 0 {
+					buf = append(buf, 0)
+				}
+				if c == nil || c.null(r) {
+					if uk.ConsiderNullsInequal {
+						continue rows
+					}
+					buf = append(buf, 1) // no value renders as the byte 1
+					continue
+				}
+				buf = c.appendCell(buf, r)
+			}
+			cs.keyBuf = buf
+			if first, dup := seen[string(buf)]; dup {
+				shown := strings.NewReplacer("\x00", ", ", "\x01", "null", "\x02", " ").Replace(string(buf))
+				out = append(out, Violation{Record: cs.row + r, Path: cs.v.opts.Root + "[" + strconv.Itoa(cs.row+r) + "]", Rule: RuleUniqueKey, Value: shown,
+					Msg: fmt.Sprintf("unique key %s (%s) = (%s) repeats the values of record %d", uk.Name, strings.Join(uk.Slots, ", "), shown, first)})
+				continue
+			}
+			seen[string(buf)] = cs.row + r
+		}
+	}
+	return out
+}
+
+// appendCell renders row i of the column (every element of a list row,
+// separated by the byte 2) for unique-key comparison.
+func (c *Column) appendCell(buf []byte, i int) []byte {
+	lo, hi := i, i+1
+	if c.ListOffsets != nil {
+		lo, hi = int(c.ListOffsets[i]), int(c.ListOffsets[i+1])
+	}
+	for k := lo; k < hi; k++ {
+		if k > lo {
+			buf = append(buf, 2)
+		}
+		switch {
+		case c.Int64 != nil:
+			buf = strconv.AppendInt(buf, c.Int64[k], 10)
+		case c.Float64 != nil:
+			buf = strconv.AppendFloat(buf, c.Float64[k], 'g', -1, 64)
+		case c.Bool != nil:
+			buf = strconv.AppendBool(buf, c.Bool[k])
+		default:
+			buf = append(buf, c.str(k)...)
+		}
+	}
+	return buf
 }
 
 func (cs *ColumnStream) violation(row int, path string, rule Rule, val any, msg string) Violation {
