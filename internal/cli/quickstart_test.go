@@ -19,11 +19,7 @@ func TestQuickstartOffline(t *testing.T) {
 		t.Skip("runs every quickstart step")
 	}
 	out := filepath.Join(t.TempDir(), "qs")
-	code, stdout, stderr := runCLI(t, nil, "quickstart", "--out", out, "--data", filepath.Join(out, "no-data"))
-	if code != 0 {
-		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	for _, want := range []string{
+	quickstartAll(t, out, filepath.Join(out, "no-data"), []string{
 		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== store",
 		"atlas ccf2017: 38 regions, store version 1",
 		"ingested 300000 synthetic synapses among 3000 neurons (version 3)",
@@ -36,11 +32,7 @@ func TestQuickstartOffline(t *testing.T) {
 		"22 table files and 5 artifacts verified by checksum, 304039 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     6 (3 wild type)",
 		"300000 rows -> synapse.parquet",
-	} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("missing %q in\n%s", want, stdout)
-		}
-	}
+	})
 	for _, f := range []string{"atlas_depths.png", "synapse_matrix_binary.png", "synapse_celltype_probability.png",
 		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
@@ -67,11 +59,7 @@ func TestQuickstartReal(t *testing.T) {
 	}
 	data := filepath.Dir(testenv.SharedData(t, "allen-ccf"))
 	out := filepath.Join(t.TempDir(), "qs")
-	code, stdout, stderr := runCLI(t, nil, "quickstart", "--out", out, "--data", data)
-	if code != 0 {
-		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	for _, want := range []string{
+	quickstartAll(t, out, data, []string{
 		"atlas ccf2017: 1327 regions, store version 1",
 		"regions per depth: [1 5 18 61 109 130 262 324 272 139 6]",
 		"ingested 5051 real MICrONS synapses among 4511 neurons (version 3)",
@@ -85,16 +73,27 @@ func TestQuickstartReal(t *testing.T) {
 		"20 table files and 5 artifacts verified by checksum, 68558 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     283 (33 wild type)",
 		"5051 rows -> synapse.parquet",
-	} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("missing %q in\n%s", want, stdout)
-		}
-	}
+	})
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
 		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion",
 		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurementMatrix",
 		"minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
 		"nwb_demo/RecordingSession", "nwb_demo/RecordingSite", "nwb_demo/SortedUnit"})
+}
+
+// quickstartAll runs the whole quickstart into out with the shared data
+// directory data and checks that stdout holds every line of want.
+func quickstartAll(t *testing.T, out, data string, want []string) {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, nil, "quickstart", "--out", out, "--data", data)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, w := range want {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("missing %q in\n%s", w, stdout)
+		}
+	}
 }
 
 // assertTablesConform checks that the store's latest version holds exactly
