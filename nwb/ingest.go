@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,10 @@ type IngestOptions struct {
 	Workers int
 	// Progress is called after each file (done, total).
 	Progress func(done, total int)
+	// Append keeps the dataset's sessions and adds the new ones (a session
+	// identifier the dataset already holds rejects that file); by default
+	// the new version's sessions replace the dataset's.
+	Append bool
 }
 
 // FileReport is what happened to one file.
@@ -240,24 +245,75 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 	if len(good) == 0 {
 		return rep, errors.Join(errs...)
 	}
-	inputs := make([]string, len(good))
-	for i, ex := range good {
-		inputs[i] = ex.path
-	}
 	msg := o.Message
 	if msg == "" {
 		msg = fmt.Sprintf("nwb ingest: %d file(s)", len(good))
 	}
-	tx, err := st.Begin(ctx, store.TxOptions{Dataset: o.Dataset, Message: msg, Inputs: inputs,
-		Params: map[string]any{"command": "nwb ingest", "files": len(files), "bad_files": rep.Bad}})
+	params := map[string]any{"command": "nwb ingest", "files": len(files), "bad_files": rep.Bad}
+	if o.Append {
+		params["append"] = true
+	}
+	tx, err := st.Begin(ctx, store.TxOptions{Dataset: o.Dataset, Message: msg, Params: params})
 	if err != nil {
 		return rep, err
 	}
+	if o.Append {
+		// under the writer lock: the dataset cannot change until Commit
+		have, ver, err := existingSessions(ctx, st, o.Dataset)
+		if err != nil {
+			tx.Rollback()
+			return rep, err
+		}
+		kept := good[:0]
+		for _, ex := range good {
+			if !have[ex.item] {
+				kept = append(kept, ex)
+				continue
+			}
+			err := &ccc.Error{Op: "ingest nwb", Path: ex.path, Row: -1, Field: "identifier", Value: ex.item, Kind: ccc.ErrConflict,
+				Msg:  fmt.Sprintf("dataset %s already holds session %s (version %d)", o.Dataset, ex.item, ver),
+				Hint: "leave the file out, or ingest every session of the dataset again without --append"}
+			for i := range reports {
+				if reports[i].Path != "" && reports[i].Identifier == ex.item && reports[i].Err == nil {
+					reports[i].Err, reports[i].Error = err, err.Error()
+				}
+			}
+			rep.Bad++
+			rep.Good--
+			rep.Electrodes -= len(ex.sites.id)
+			rep.Units -= len(ex.units.id)
+			rep.Regions.FromCCF -= ex.fromCCF
+			rep.Regions.FromLocation -= ex.fromLoc
+			rep.Regions.Unresolved -= ex.unresolved
+			rep.Notes = slices.DeleteFunc(rep.Notes, func(n RegionNote) bool { return n.File == ex.path })
+			errs = append(errs, err)
+		}
+		good = kept
+		if len(good) == 0 {
+			tx.Rollback()
+			return rep, errors.Join(errs...)
+		}
+	}
+	inputs := make([]string, len(good))
+	for i, ex := range good {
+		inputs[i] = ex.path
+	}
+	tx.SetInputs(inputs)
 	if err := writeIngest(ctx, tx, o.Dataset, good); err != nil {
 		tx.Rollback()
 		return rep, err
 	}
-	tx.SetMeta("nwb_files", inputs)
+	if o.Append {
+		if err := appendEarlier(ctx, st, tx, o.Dataset); err != nil {
+			tx.Rollback()
+			return rep, err
+		}
+	}
+	nwbFiles := inputs
+	if o.Append {
+		nwbFiles = append(earlierFiles(st, o.Dataset), inputs...)
+	}
+	tx.SetMeta("nwb_files", nwbFiles)
 	v, err := tx.Commit()
 	if err != nil {
 		return rep, err

@@ -156,6 +156,15 @@ func (tx *Tx) SetMeta(key string, v any) {
 	tx.meta[key] = v
 }
 
+// SetInputs replaces the input files recorded with the version (their
+// sha256 is computed at Commit), for writers that decide which inputs
+// count only once they hold the lock.
+func (tx *Tx) SetInputs(paths []string) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.o.Inputs = append([]string(nil), paths...)
+}
+
 // Rollback discards everything staged and releases the lock. It is a
 // no-op after Commit or a previous Rollback.
 func (tx *Tx) Rollback() error {

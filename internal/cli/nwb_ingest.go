@@ -23,6 +23,7 @@ type nwbIngestOptions struct {
 	Atlas   string
 	Workers int
 	Message string
+	Append  bool
 	JSON    bool
 }
 
@@ -42,7 +43,12 @@ the session (<identifier>:<id>, the file's id in electrode_id / unit_id), so
 sessions numbered from 0 share one dataset. Electrode regions come
 from the CCF position when an annotation volume is available, else from the
 file's location label through the atlas ontology; disagreements are reported.
-A bad file is reported and skipped; nothing of it is stored.`,
+A bad file is reported and skipped; nothing of it is stored.
+
+Each ingest writes a new version of the dataset whose sessions are the ones
+given: earlier sessions of the dataset are replaced (they stay readable with
+--version). With --append the dataset keeps its sessions and gains these; a
+session identifier it already holds rejects that file.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Ctx, o.Path = c.Context(), args[0]
@@ -53,6 +59,7 @@ A bad file is reported and skipped; nothing of it is stored.`,
 	cmd.Flags().StringVar(&o.Atlas, "atlas", "", "atlas in the store for region lookup (default: the only one; else the Allen CCF 2017 ontology when available)")
 	cmd.Flags().IntVar(&o.Workers, "workers", 0, "files read in parallel (default min(4, CPUs))")
 	cmd.Flags().StringVar(&o.Message, "message", "", "message recorded with the version")
+	cmd.Flags().BoolVar(&o.Append, "append", false, "keep the dataset's sessions and add these (default: they replace the dataset's sessions)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON")
 	return cmd
 }
@@ -70,7 +77,7 @@ func runNWBIngest(o *nwbIngestOptions) error {
 		return err
 	}
 	defer st.Close()
-	opts := nwb.IngestOptions{Dataset: o.Dataset, Workers: o.Workers, Message: o.Message}
+	opts := nwb.IngestOptions{Dataset: o.Dataset, Workers: o.Workers, Message: o.Message, Append: o.Append}
 	if a, err := atlas.Open(st, store.Ref{}, o.Atlas); err == nil {
 		opts.Ontology = a.Ontology
 		if res := a.Resolutions(); len(res) > 0 {

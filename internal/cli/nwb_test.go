@@ -123,3 +123,51 @@ func TestNWBBadInputExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestNWBIngestAppendFlag: --append adds a session to the dataset, a session
+// it already holds exits 1 with the version unchanged, and the default
+// replaces the dataset's sessions.
+func TestNWBIngestAppendFlag(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for i, id := range []string{"sess-a", "sess-b"} {
+		p := filepath.Join(dir, id+".nwb")
+		if err := nwb.WriteSynthetic(p, nwb.SynthOptions{Electrodes: 4 + i, Samples: 10, Units: 2, Identifier: id}); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	st := filepath.Join(dir, "store")
+	if code, _, e := runNWBCmd(t, "init", st); code != 0 {
+		t.Fatalf("init: %s", e)
+	}
+	sites := func() string {
+		_, out, _ := runNWBCmd(t, "--store", st, "query", "--format", "csv", "SELECT count(*) AS n, count(DISTINCT data_item) AS sessions FROM RecordingSite")
+		return strings.TrimSpace(out)
+	}
+	for _, c := range []struct {
+		name  string
+		args  []string
+		code  int
+		sites string
+	}{
+		{"first", []string{files[0]}, 0, "n,sessions\n4,1"},
+		{"append", []string{files[1], "--append"}, 0, "n,sessions\n9,2"},
+		{"append again", []string{files[1], "--append"}, 1, "n,sessions\n9,2"},
+		{"replace", []string{files[1]}, 0, "n,sessions\n5,1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"--store", st, "nwb", "ingest", "--dataset", "e"}, c.args...)
+			code, _, errOut := runNWBCmd(t, args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, errOut)
+			}
+			if c.code == 1 && !strings.Contains(errOut, "dataset e already holds session sess-b (version 2)") {
+				t.Errorf("error %q", errOut)
+			}
+			if got := sites(); got != c.sites {
+				t.Errorf("RecordingSite %q, want %q", got, c.sites)
+			}
+		})
+	}
+}
