@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // Located is the columnar result of Locate: one entry per point.
@@ -86,9 +87,9 @@ func ReadPoints(ctx context.Context, db *sql.DB, path, from string, cols []strin
 		what = path
 		switch strings.ToLower(filepath.Ext(path)) {
 		case ".parquet", ".pq":
-			from = "read_parquet(" + sqlString(path) + ")"
+			from = "read_parquet(" + store.QuoteString(path) + ")"
 		default:
-			from = "read_csv(" + sqlString(path) + ", header=true)"
+			from = "read_csv(" + store.QuoteString(path) + ", header=true)"
 		}
 	}
 	fail := func(msg, hint string, err error) error {

@@ -19,6 +19,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // Parquet terminology tables
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // LoadOptions tune LoadOntology. Zero values mean "detect".
@@ -304,7 +305,7 @@ func readParquet(path string) (*table, error) {
 		return nil, fmt.Errorf("load ontology %s: open duckdb: %w", path, err)
 	}
 	defer db.Close()
-	rows, err := db.Query("SELECT * FROM read_parquet('" + strings.ReplaceAll(path, "'", "''") + "')")
+	rows, err := db.Query("SELECT * FROM read_parquet(" + store.QuoteString(path) + ")")
 	if err != nil {
 		return nil, &ccc.Error{Op: "load ontology", Path: path, Row: -1, Msg: "cannot read Parquet", Kind: ccc.ErrFormat, Err: err}
 	}

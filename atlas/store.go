@@ -126,7 +126,7 @@ func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, 
 		id: 'BIGINT', name: 'VARCHAR', acronym: 'VARCHAR', color_hex_triplet: 'VARCHAR', term_set_name: 'VARCHAR',
 		annotation_value: 'BIGINT', descendant_annotation_values: 'BIGINT[]', parent_identifier: 'BIGINT',
 		child_identifiers: 'BIGINT[]', descendants: 'BIGINT[]', depth: 'INTEGER', structure_id_path: 'VARCHAR'}))
-		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(out))
+		TO %s (FORMAT parquet, COMPRESSION zstd)`, store.QuoteString(tmp), store.QuoteString(out))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("write %s table: %w", RegionClass, err)
 	}
@@ -141,8 +141,6 @@ func nullString(s string) any {
 	}
 	return s
 }
-
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // Names lists the atlases in a snapshot, sorted: the datasets written by
 // Save (metadata kind "atlas") that have a BrainRegion table. BrainRegion

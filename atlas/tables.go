@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // CSVToParquet converts a CSV file to Parquet through DuckDB.
@@ -17,16 +18,16 @@ func CSVToParquet(ctx context.Context, csvPath, out string) error {
 		return err
 	}
 	defer db.Close()
-	_, err = db.ExecContext(ctx, fmt.Sprintf("COPY (SELECT * FROM read_csv(%s, header=true)) TO %s (FORMAT parquet)", sqlString(csvPath), sqlString(out)))
+	_, err = db.ExecContext(ctx, fmt.Sprintf("COPY (SELECT * FROM read_csv(%s, header=true)) TO %s (FORMAT parquet)", store.QuoteString(csvPath), store.QuoteString(out)))
 	return err
 }
 
 func tableFrom(path string) string {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".parquet", ".pq":
-		return "read_parquet(" + sqlString(path) + ")"
+		return "read_parquet(" + store.QuoteString(path) + ")"
 	}
-	return "read_csv(" + sqlString(path) + ", header=true)"
+	return "read_csv(" + store.QuoteString(path) + ", header=true)"
 }
 
 // ReadRegionValues reads a (region, value) table from CSV or Parquet for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/ccc-connectivity/ccc/store"
 	"strings"
 )
 
@@ -72,7 +73,7 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 			continue
 		}
 		if f.Pattern != "" && f.SQLType == "VARCHAR" {
-			pat := quoteString(f.Pattern)
+			pat := store.QuoteString(f.Pattern)
 			cond := fmt.Sprintf("%s IS NOT NULL AND NOT regexp_matches(%s, %s)", col, col, pat)
 			if f.Multivalued {
 				cond = fmt.Sprintf("%s IS NOT NULL AND list_bool_or(list_transform(%s, lambda e: NOT regexp_matches(e, %s)))", col, col, pat)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc/linkml"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // Coercion of input columns to slot ranges, as SQL expressions.
@@ -44,7 +45,7 @@ func castScalar(x, src string, f *Field) (expr string, canFail bool) {
 		var b strings.Builder
 		b.WriteString("CASE " + norm)
 		for _, v := range f.Enum {
-			fmt.Fprintf(&b, " WHEN %s THEN %s", quoteString(strings.ToLower(v)), quoteString(v))
+			fmt.Fprintf(&b, " WHEN %s THEN %s", store.QuoteString(strings.ToLower(v)), store.QuoteString(v))
 		}
 		b.WriteString(" END")
 		return b.String(), true

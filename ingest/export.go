@@ -56,9 +56,9 @@ func Export(ctx context.Context, st *store.Store, o ExportOptions, out string, w
 	dsCol := quoteIdent(store.DatasetColumn(tables))
 	for _, t := range tables {
 		if o.Dataset != "" {
-			parts = append(parts, fmt.Sprintf("SELECT * FROM read_parquet(%s)", quoteString(t.Path)))
+			parts = append(parts, fmt.Sprintf("SELECT * FROM read_parquet(%s)", store.QuoteString(t.Path)))
 		} else {
-			parts = append(parts, fmt.Sprintf("SELECT %s AS %s, * FROM read_parquet(%s)", quoteString(t.Dataset), dsCol, quoteString(t.Path)))
+			parts = append(parts, fmt.Sprintf("SELECT %s AS %s, * FROM read_parquet(%s)", store.QuoteString(t.Dataset), dsCol, store.QuoteString(t.Path)))
 		}
 	}
 	src := strings.Join(parts, " UNION ALL BY NAME ")
@@ -111,7 +111,7 @@ func Export(ctx context.Context, st *store.Store, o ExportOptions, out string, w
 		defer os.RemoveAll(tmp)
 		target = filepath.Join(tmp, "out."+o.Format)
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", nested, quoteString(target), copyOpts)); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("COPY (%s) TO %s (%s)", nested, store.QuoteString(target), copyOpts)); err != nil {
 		return 0, fmt.Errorf("export: %w", err)
 	}
 	if out == "-" {

@@ -208,8 +208,8 @@ func (j *job) run(ctx context.Context) error {
 	defer conn.Close()
 	j.conn = conn
 	settings := []string{
-		"SET memory_limit = " + quoteString(o.MemoryLimit),
-		"SET temp_directory = " + quoteString(filepath.Join(work, "spill")),
+		"SET memory_limit = " + store.QuoteString(o.MemoryLimit),
+		"SET temp_directory = " + store.QuoteString(filepath.Join(work, "spill")),
 		"SET TimeZone = 'UTC'",
 		"SET preserve_insertion_order = true",
 	}
@@ -229,7 +229,7 @@ func (j *job) run(ctx context.Context) error {
 	for _, f := range j.files {
 		if f.Format == FormatParquet {
 			var n sql.NullInt64
-			if err := conn.QueryRowContext(ctx, "SELECT sum(num_rows)::BIGINT FROM parquet_file_metadata("+quoteString(f.Path)+")").Scan(&n); err == nil {
+			if err := conn.QueryRowContext(ctx, "SELECT sum(num_rows)::BIGINT FROM parquet_file_metadata("+store.QuoteString(f.Path)+")").Scan(&n); err == nil {
 				total += n.Int64
 			}
 		}

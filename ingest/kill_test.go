@@ -64,7 +64,7 @@ func writeSynapseParquet(t testing.TB, path string, n int) {
 	_, err := db.Exec(fmt.Sprintf(`COPY (SELECT range AS id, 864691135000000000 + range %% 100003 AS pre_pt_root_id,
 		864691136000000000 + range %% 99991 AS post_pt_root_id, (range * 7) %% 5000 AS size,
 		(range %% 400000)::DOUBLE * 4 AS ctr_pt_position_x, (range %% 300000)::DOUBLE * 4 AS ctr_pt_position_y, (range %% 20000)::DOUBLE * 40 AS ctr_pt_position_z
-		FROM range(%d)) TO %s (FORMAT parquet)`, n, quoteString(path)))
+		FROM range(%d)) TO %s (FORMAT parquet)`, n, store.QuoteString(path)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // Format is an input file format.
@@ -100,7 +101,7 @@ func ExpandInputs(args []string, format Format) ([]string, error) {
 // (0-based record index within the file); without withRow, __row is NULL
 // (cheaper: the write pass does not need it).
 func (f *inputFile) sourceSQL(withRow bool) string {
-	p := quoteString(f.read)
+	p := store.QuoteString(f.read)
 	rowNum := "(row_number() OVER ()) - 1"
 	if !withRow {
 		rowNum = "NULL::BIGINT"
@@ -241,7 +242,5 @@ func jsonable(v any) any {
 	}
 	return v
 }
-
-func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -82,7 +82,7 @@ func (j *job) resolve(ctx context.Context, sn *store.Snapshot) error {
 					has = has || c.Name == idSlot.Name
 				}
 				if has {
-					known = append(known, fmt.Sprintf("SELECT TRY_CAST(%s AS %s) AS id FROM read_parquet(%s)", quoteIdent(idSlot.Name), f.SQLType, quoteString(t.Path)))
+					known = append(known, fmt.Sprintf("SELECT TRY_CAST(%s AS %s) AS id FROM read_parquet(%s)", quoteIdent(idSlot.Name), f.SQLType, store.QuoteString(t.Path)))
 				}
 			}
 		}
@@ -117,7 +117,7 @@ func (j *job) resolve(ctx context.Context, sn *store.Snapshot) error {
 func (j *job) merge(ctx context.Context, existing store.TableInfo) (string, error) {
 	r, m := j.r, j.m
 	r.Counts.Existing = existing.Rows
-	e := fmt.Sprintf("read_parquet(%s)", quoteString(existing.Path))
+	e := fmt.Sprintf("read_parquet(%s)", store.QuoteString(existing.Path))
 	if len(m.Key) == 0 {
 		r.Counts.Inserted = r.Counts.Instances
 		return fmt.Sprintf("SELECT * FROM %s UNION ALL BY NAME SELECT * FROM final", e), nil
@@ -182,7 +182,7 @@ func (j *job) copyOut(ctx context.Context, q, path string) error {
 			}
 		}
 	}()
-	err := j.exec(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, quoteString(path)))
+	err := j.exec(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, store.QuoteString(path)))
 	close(done)
 	<-finished
 	return err

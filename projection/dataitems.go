@@ -41,12 +41,12 @@ func writeDataItems(ctx context.Context, db *sql.DB, tx *store.Tx, sn *store.Sna
 	if err := os.WriteFile(setNd, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	newSet := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', name: 'VARCHAR', publication: 'VARCHAR', modality: 'VARCHAR'})`, sqlString(setNd))
+	newSet := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', name: 'VARCHAR', publication: 'VARCHAR', modality: 'VARCHAR'})`, store.QuoteString(setNd))
 	q := newSet
 	if ti, err := sn.Table(dataset, DataSetClass); err == nil {
-		q = fmt.Sprintf(`SELECT * FROM read_parquet(%s) UNION ALL BY NAME (%s WHERE id NOT IN (SELECT id FROM read_parquet(%s)))`, sqlString(ti.Path), newSet, sqlString(ti.Path))
+		q = fmt.Sprintf(`SELECT * FROM read_parquet(%s) UNION ALL BY NAME (%s WHERE id NOT IN (SELECT id FROM read_parquet(%s)))`, store.QuoteString(ti.Path), newSet, store.QuoteString(ti.Path))
 	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)`, q, sqlString(tx.TablePath(DataSetClass)))); err != nil {
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)`, q, store.QuoteString(tx.TablePath(DataSetClass)))); err != nil {
 		return fmt.Errorf("write %s table: %w", DataSetClass, err)
 	}
 	// DataItem
@@ -70,17 +70,17 @@ func writeDataItems(ctx context.Context, db *sql.DB, tx *store.Tx, sn *store.Sna
 	if err := f.Close(); err != nil {
 		return err
 	}
-	newItems := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', name: 'VARCHAR', dataset: 'VARCHAR'})`, sqlString(itemNd))
+	newItems := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', name: 'VARCHAR', dataset: 'VARCHAR'})`, store.QuoteString(itemNd))
 	q = newItems
 	if ti, err := sn.Table(dataset, DataItemClass); err == nil {
-		old := sqlString(ti.Path)
+		old := store.QuoteString(ti.Path)
 		if keepExisting {
 			q = fmt.Sprintf(`SELECT * FROM read_parquet(%s) UNION ALL BY NAME (%s WHERE id NOT IN (SELECT id FROM read_parquet(%s)))`, old, newItems, old)
 		} else {
 			q = fmt.Sprintf(`SELECT * FROM read_parquet(%s) WHERE id NOT IN (SELECT id FROM (%s)) UNION ALL BY NAME %s`, old, newItems, newItems)
 		}
 	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, q, sqlString(tx.TablePath(DataItemClass)))); err != nil {
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, q, store.QuoteString(tx.TablePath(DataItemClass)))); err != nil {
 		return fmt.Errorf("write %s table: %w", DataItemClass, err)
 	}
 	return nil

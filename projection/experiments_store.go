@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB driver for Parquet I/O
@@ -160,14 +159,12 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', injection_volume: 'DOUBLE', injection_structures: 'BIGINT[]',
 		gender: 'VARCHAR', strain: 'VARCHAR', sum: 'DOUBLE', structure_color: 'VARCHAR', num_voxels: 'BIGINT',
 		injection_x: 'DOUBLE', injection_y: 'DOUBLE', injection_z: 'DOUBLE', selected: 'BOOLEAN', experiment_page_url: 'VARCHAR'}))
-		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(out))
+		TO %s (FORMAT parquet, COMPRESSION zstd)`, store.QuoteString(tmp), store.QuoteString(out))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("write %s table: %w", ExperimentClass, err)
 	}
 	return nil
 }
-
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // LoadExperiments reads the ConnectivityExperiment table of dataset from the
 // store at ref, in table order.
@@ -198,7 +195,7 @@ func readExperimentParquet(ctx context.Context, path string) ([]Experiment, erro
 		to_json(list_transform(coalesce(injection_structures, []::BIGINT[]), x -> x::BIGINT))::VARCHAR, coalesce(gender,''), coalesce(strain,''), coalesce(sum,'NaN'::DOUBLE),
 		coalesce(structure_color,''), coalesce(num_voxels::DOUBLE,'NaN'::DOUBLE), coalesce(injection_x,'NaN'::DOUBLE),
 		coalesce(injection_y,'NaN'::DOUBLE), coalesce(injection_z,'NaN'::DOUBLE), coalesce(selected,false),
-		coalesce(experiment_page_url,'') FROM read_parquet(%s)`, sqlString(path)))
+		coalesce(experiment_page_url,'') FROM read_parquet(%s)`, store.QuoteString(path)))
 	if err != nil {
 		return nil, fmt.Errorf("load experiments: %w", err)
 	}

@@ -96,10 +96,10 @@ func TestRealExperimentTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec(fmt.Sprintf(`CREATE VIEW e AS SELECT * FROM read_csv(%s, header=true, all_varchar=true)`, sqlString(path))); err != nil {
+	if _, err := db.Exec(fmt.Sprintf(`CREATE VIEW e AS SELECT * FROM read_csv(%s, header=true, all_varchar=true)`, store.QuoteString(path))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(fmt.Sprintf(`CREATE VIEW o AS SELECT * FROM read_csv(%s, header=true)`, sqlString(ontPath))); err != nil {
+	if _, err := db.Exec(fmt.Sprintf(`CREATE VIEW o AS SELECT * FROM read_csv(%s, header=true)`, store.QuoteString(ontPath))); err != nil {
 		t.Fatal(err)
 	}
 	total := independent(t, db, `SELECT count(*) FROM e`)

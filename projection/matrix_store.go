@@ -131,14 +131,14 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	defer db.Close()
 	sel := fmt.Sprintf(`SELECT * FROM read_json(%s, format='newline_delimited', columns={id: 'VARCHAR', description: 'VARCHAR',
 		measurement_type: 'VARCHAR', modality: 'VARCHAR', unit: 'VARCHAR', "values": 'VARCHAR', region_index: 'BIGINT[]',
-		data_item_index: 'VARCHAR[]'})`, sqlString(tmp))
+		data_item_index: 'VARCHAR[]'})`, store.QuoteString(tmp))
 	if old != "" {
 		// matrices of stores written before region ids were integers
 		// have VARCHAR region_index: cast them so the table stays valid
 		sel = fmt.Sprintf(`SELECT * REPLACE (region_index::BIGINT[] AS region_index) FROM read_parquet(%s) WHERE id <> %s UNION ALL BY NAME %s`,
-			sqlString(old), sqlString(m.ID), sel)
+			store.QuoteString(old), store.QuoteString(m.ID), sel)
 	}
-	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, sel, sqlString(tx.TablePath(MatrixClass)))); err != nil {
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, sel, store.QuoteString(tx.TablePath(MatrixClass)))); err != nil {
 		return store.Version{}, fmt.Errorf("write %s table: %w", MatrixClass, err)
 	}
 	// the rows are DataItems of the dataset (existing ones, e.g. ingested
@@ -200,7 +200,7 @@ func WriteMatrixParquet(ctx context.Context, m *Matrix, path string) error {
 	var cols []string
 	cols = append(cols, "'data_item': 'VARCHAR'")
 	for _, a := range m.RegionAcronyms {
-		cols = append(cols, sqlString(a)+": 'DOUBLE'")
+		cols = append(cols, store.QuoteString(a)+": 'DOUBLE'")
 	}
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
@@ -208,7 +208,7 @@ func WriteMatrixParquet(ctx context.Context, m *Matrix, path string) error {
 	}
 	defer db.Close()
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_csv(%s, header=true, columns={%s})) TO %s (FORMAT parquet, COMPRESSION zstd)`,
-		sqlString(tmp.Name()), strings.Join(cols, ", "), sqlString(path))
+		store.QuoteString(tmp.Name()), strings.Join(cols, ", "), store.QuoteString(path))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("write parquet %s: %w", path, err)
 	}

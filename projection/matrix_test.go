@@ -162,7 +162,7 @@ func TestMatrixStoreAndExport(t *testing.T) {
 	defer ddb.Close()
 	var sum float64
 	var cols int
-	ddb.QueryRow(fmt.Sprintf(`SELECT sum("VISp") + sum("VISl") + sum("VISpm"), (SELECT count(*) FROM (DESCRIBE SELECT * FROM read_parquet(%s))) FROM read_parquet(%s)`, sqlString(pq), sqlString(pq))).Scan(&sum, &cols)
+	ddb.QueryRow(fmt.Sprintf(`SELECT sum("VISp") + sum("VISl") + sum("VISpm"), (SELECT count(*) FROM (DESCRIBE SELECT * FROM read_parquet(%s))) FROM read_parquet(%s)`, store.QuoteString(pq), store.QuoteString(pq))).Scan(&sum, &cols)
 	if sum != 19 || cols != 4 {
 		t.Fatalf("parquet: sum %v cols %d", sum, cols)
 	}

@@ -241,7 +241,7 @@ func IngestSummaries(ctx context.Context, st *store.Store, sums []*Summary, o In
 		normalized_projection_volume: 'DOUBLE', sum_pixel_intensity: 'DOUBLE', sum_pixels: 'DOUBLE', sum_projection_pixels: 'DOUBLE',
 		sum_projection_pixel_intensity: 'DOUBLE', volume: 'DOUBLE', max_voxel_density: 'DOUBLE', max_voxel_x: 'BIGINT',
 		max_voxel_y: 'BIGINT', max_voxel_z: 'BIGINT'}) ORDER BY experiment_id, structure_id, hemisphere_id)
-		TO %s (FORMAT parquet, COMPRESSION zstd)`, sqlString(tmp), sqlString(tx.TablePath(SummaryClass)))
+		TO %s (FORMAT parquet, COMPRESSION zstd)`, store.QuoteString(tmp), store.QuoteString(tx.TablePath(SummaryClass)))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return store.Version{}, fmt.Errorf("write %s table: %w", SummaryClass, err)
 	}

@@ -15,8 +15,8 @@ import (
 // commit (and by Check when stale).
 const CatalogFile = "catalog.duckdb"
 
-// quoteString quotes s as a SQL string literal.
-func quoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+// QuoteString quotes s as a SQL string literal.
+func QuoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // QuoteIdent quotes s as a SQL identifier.
 func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -65,7 +65,7 @@ func viewStatements(v *Version) []string {
 			if len(repl) > 0 {
 				star += " REPLACE (" + strings.Join(repl, ", ") + ")"
 			}
-			parts[i] = fmt.Sprintf("SELECT %s AS %s, %s FROM read_parquet(%s)", quoteString(t.Dataset), dsCol, star, quoteString(t.Path))
+			parts[i] = fmt.Sprintf("SELECT %s AS %s, %s FROM read_parquet(%s)", QuoteString(t.Dataset), dsCol, star, QuoteString(t.Path))
 		}
 		out = append(out, fmt.Sprintf("CREATE OR REPLACE VIEW %s AS %s", QuoteIdent(class), strings.Join(parts, " UNION ALL BY NAME ")))
 	}
@@ -75,7 +75,7 @@ func viewStatements(v *Version) []string {
 			st := v.Datasets[ds]
 			for _, class := range sortedKeys(st.Tables) {
 				t := st.Tables[class]
-				rows = append(rows, fmt.Sprintf("(%s, %s, %s, %d, %s, %d)", quoteString(ds), quoteString(class), quoteString(t.Path), t.Rows, quoteString(t.SHA256), t.Version))
+				rows = append(rows, fmt.Sprintf("(%s, %s, %s, %d, %s, %d)", QuoteString(ds), QuoteString(class), QuoteString(t.Path), t.Rows, QuoteString(t.SHA256), t.Version))
 			}
 		}
 	}
@@ -83,7 +83,7 @@ func viewStatements(v *Version) []string {
 	if v != nil {
 		for _, ds := range sortedKeys(v.Datasets) {
 			st := v.Datasets[ds]
-			dsRows = append(dsRows, fmt.Sprintf("(%s, %d, %d, %d, %d)", quoteString(ds), st.Created, st.Updated, len(st.Tables), len(st.Artifacts)))
+			dsRows = append(dsRows, fmt.Sprintf("(%s, %d, %d, %d, %d)", QuoteString(ds), st.Created, st.Updated, len(st.Tables), len(st.Artifacts)))
 		}
 	}
 	if len(dsRows) > 0 {
@@ -170,10 +170,10 @@ func (s *Store) parquetInfo(ctx context.Context, path string) (int64, []Column, 
 		return 0, nil, err
 	}
 	var rows sql.NullInt64
-	if err := db.QueryRowContext(ctx, "SELECT sum(num_rows)::BIGINT FROM parquet_file_metadata("+quoteString(path)+")").Scan(&rows); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT sum(num_rows)::BIGINT FROM parquet_file_metadata("+QuoteString(path)+")").Scan(&rows); err != nil {
 		return 0, nil, fmt.Errorf("store: %s is not a readable Parquet file: %w", path, errFormat(err))
 	}
-	rs, err := db.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet("+quoteString(path)+")")
+	rs, err := db.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet("+QuoteString(path)+")")
 	if err != nil {
 		return 0, nil, fmt.Errorf("store: describe %s: %w", path, errFormat(err))
 	}

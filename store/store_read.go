@@ -278,10 +278,10 @@ func (s *Store) ReadOnlyDB(ctx context.Context, ref Ref, writable ...string) (*s
 	}
 	var paths []string
 	for _, t := range sn.AllTables() {
-		paths = append(paths, quoteString(t.Path))
+		paths = append(paths, QuoteString(t.Path))
 	}
 	for _, w := range writable {
-		paths = append(paths, quoteString(w))
+		paths = append(paths, QuoteString(w))
 	}
 	db.SetMaxOpenConns(1) // settings below are per database, but keep one session for clarity
 	for _, q := range []string{

@@ -27,7 +27,7 @@ func writeParquet(t testing.TB, path string, n int, offset int) {
 	}
 	defer db.Close()
 	q := fmt.Sprintf(`COPY (SELECT (range + %d)::BIGINT AS id, 'r' || (range + %d) AS name, (range + %d) * 0.5 AS x FROM range(%d)) TO %s (FORMAT parquet)`,
-		offset, offset, offset, n, quoteString(path))
+		offset, offset, offset, n, QuoteString(path))
 	if _, err := db.Exec(q); err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +390,7 @@ func ExampleStore() {
 	ctx := context.Background()
 	tx, _ := s.Begin(ctx, TxOptions{Dataset: "demo", Message: "three regions"})
 	w, _ := sql.Open("duckdb", "")
-	w.Exec(`COPY (SELECT * FROM (VALUES (997, 'root'), (8, 'grey'), (567, 'CH')) t(id, acronym)) TO ` + quoteString(tx.TablePath("BrainRegion")) + ` (FORMAT parquet)`)
+	w.Exec(`COPY (SELECT * FROM (VALUES (997, 'root'), (8, 'grey'), (567, 'CH')) t(id, acronym)) TO ` + QuoteString(tx.TablePath("BrainRegion")) + ` (FORMAT parquet)`)
 	w.Close()
 	v, err := tx.Commit()
 	if err != nil {
@@ -419,7 +419,7 @@ func TestViewsWithDifferingColumnTypes(t *testing.T) {
 	} {
 		tx, _ := s.Begin(ctx, TxOptions{Dataset: c.ds})
 		w, _ := sql.Open("duckdb", "")
-		if _, err := w.Exec("COPY (" + c.sel + ") TO " + quoteString(tx.TablePath("Thing")) + " (FORMAT parquet)"); err != nil {
+		if _, err := w.Exec("COPY (" + c.sel + ") TO " + QuoteString(tx.TablePath("Thing")) + " (FORMAT parquet)"); err != nil {
 			t.Fatal(err)
 		}
 		w.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/ccc-connectivity/ccc/store"
 	"io"
 	"math"
 	"os"
@@ -92,7 +93,7 @@ func (d *Dataset) RunBench(ctx context.Context, o BenchOptions) (*BenchReport, e
 		ids = append(ids, strconv.FormatInt(id, 10))
 	}
 	in := "(" + strings.Join(ids, ",") + ")"
-	tbl := "read_parquet(" + sqlString(d.Table) + ")"
+	tbl := "read_parquet(" + store.QuoteString(d.Table) + ")"
 	one := strconv.FormatInt(o.Neuron, 10)
 	jobs := []job{
 		{"(a) subgraph among set, no autapses", func() (int64, float64) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 var cavePositionExtras = []string{"bb_start_position_x", "bb_start_position_y", "bb_start_position_z",
@@ -138,9 +139,9 @@ func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (
 			"CellTypeAnnotation keeps one label per nucleus and source (unique key one_label_per_source): keep one row per nucleus, e.g. pandas drop_duplicates('target_id')"); err != nil {
 			return 0, err
 		}
-		q = "SELECT *, " + sqlString(o.Source) + " AS source FROM (" + cellTypeSpec.selectSQL(s, m) + ")"
+		q = "SELECT *, " + store.QuoteString(o.Source) + " AS source FROM (" + cellTypeSpec.selectSQL(s, m) + ")"
 		if o.Existing != "" {
-			q = "SELECT * FROM read_parquet(" + sqlString(o.Existing) + ") WHERE source IS DISTINCT FROM " + sqlString(o.Source) + " UNION ALL BY NAME " + q
+			q = "SELECT * FROM read_parquet(" + store.QuoteString(o.Existing) + ") WHERE source IS DISTINCT FROM " + store.QuoteString(o.Source) + " UNION ALL BY NAME " + q
 		}
 	case KindProofreading:
 		m, err := proofreadingSpec.mapSource(s, o.DropUnknown, extra)
@@ -168,11 +169,11 @@ func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (
 	default:
 		return 0, fmt.Errorf("%w: --kind %q: want celltype or proofreading", ccc.ErrUsage, o.Kind)
 	}
-	if _, err := db.ExecContext(ctx, "COPY ("+q+" ORDER BY pt_root_id) TO "+sqlString(out)+" (FORMAT parquet, COMPRESSION zstd)"); err != nil {
+	if _, err := db.ExecContext(ctx, "COPY ("+q+" ORDER BY pt_root_id) TO "+store.QuoteString(out)+" (FORMAT parquet, COMPRESSION zstd)"); err != nil {
 		return 0, fmt.Errorf("write %s table: %w", o.Kind, err)
 	}
 	var n int64
-	err = db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+sqlString(out)+")").Scan(&n)
+	err = db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+store.QuoteString(out)+")").Scan(&n)
 	return n, err
 }
 
@@ -279,7 +280,7 @@ func LoadCells(ctx context.Context, cellTypes, proofreading string) (*Cells, err
 	if cellTypes != "" {
 		c.HasTypes = true
 		rows, err := db.QueryContext(ctx, `SELECT pt_root_id, source, coalesce(cell_type, ''), coalesce(classification_system, ''), coalesce(id, 0),
-			count(*) OVER (PARTITION BY pt_root_id, source) AS n FROM read_parquet(`+sqlString(cellTypes)+`)`)
+			count(*) OVER (PARTITION BY pt_root_id, source) AS n FROM read_parquet(`+store.QuoteString(cellTypes)+`)`)
 		if err != nil {
 			return nil, err
 		}
@@ -309,7 +310,7 @@ func LoadCells(ctx context.Context, cellTypes, proofreading string) (*Cells, err
 	}
 	if proofreading != "" {
 		c.HasProof = true
-		rows, err := db.QueryContext(ctx, `SELECT pt_root_id, coalesce(status_axon, 'non'), coalesce(status_dendrite, 'non') FROM read_parquet(`+sqlString(proofreading)+`)`)
+		rows, err := db.QueryContext(ctx, `SELECT pt_root_id, coalesce(status_axon, 'non'), coalesce(status_dendrite, 'non') FROM read_parquet(`+store.QuoteString(proofreading)+`)`)
 		if err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // Resolution is the size of one position unit in nanometres (x, y, z).
@@ -91,7 +92,7 @@ func WriteTable(ctx context.Context, files []string, out string, o IngestOptions
 		return 0, err
 	}
 	if o.MemoryLimit != "" {
-		if _, err := db.ExecContext(ctx, "SET memory_limit = "+sqlString(o.MemoryLimit)); err != nil {
+		if _, err := db.ExecContext(ctx, "SET memory_limit = "+store.QuoteString(o.MemoryLimit)); err != nil {
 			return 0, err
 		}
 	}
@@ -115,12 +116,12 @@ func WriteTable(ctx context.Context, files []string, out string, o IngestOptions
 		parts = append(parts, synapseSpec.selectSQL(s, m))
 	}
 	q := fmt.Sprintf("COPY (SELECT * FROM (%s) ORDER BY pre_pt_root_id, post_pt_root_id, id) TO %s (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)",
-		strings.Join(parts, " UNION ALL "), sqlString(out))
+		strings.Join(parts, " UNION ALL "), store.QuoteString(out))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return 0, fmt.Errorf("write synapse table: %w", err)
 	}
 	var n int64
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+sqlString(out)+")").Scan(&n); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+store.QuoteString(out)+")").Scan(&n); err != nil {
 		return 0, err
 	}
 	return n, nil

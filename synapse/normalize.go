@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // field is one output column of a normalised table.
@@ -262,7 +263,7 @@ func setupDuckDB(ctx context.Context, db *sql.DB, tmpDir string) error {
 		`CREATE OR REPLACE MACRO ccc_pos_text(s) AS CASE WHEN s IS NULL THEN NULL ELSE list_transform(string_split(regexp_replace(trim(CAST(s AS VARCHAR), '[]() '), '[\s,;]+', ',', 'g'), ','), x -> TRY_CAST(x AS DOUBLE)) END`,
 	}
 	if tmpDir != "" {
-		stmts = append(stmts, "SET temp_directory = "+sqlString(tmpDir))
+		stmts = append(stmts, "SET temp_directory = "+store.QuoteString(tmpDir))
 	}
 	for _, s := range stmts {
 		if _, err := db.ExecContext(ctx, s); err != nil {

@@ -331,9 +331,9 @@ func TestMicronsRealData(t *testing.T) {
 			list = append(list, strconv.FormatInt(id, 10))
 		}
 		in := "(" + joinComma(list) + ")"
-		q := `WITH s AS (SELECT pre_pt_root_id AS pre, post_pt_root_id AS post FROM read_csv([` + sqlString(f5) + `, ` + sqlString(f50) + `])
+		q := `WITH s AS (SELECT pre_pt_root_id AS pre, post_pt_root_id AS post FROM read_csv([` + store.QuoteString(f5) + `, ` + store.QuoteString(f50) + `])
 			WHERE pre_pt_root_id IN ` + in + ` AND post_pt_root_id IN ` + in + ` AND pre_pt_root_id <> post_pt_root_id),
-			c AS (SELECT pt_root_id, any_value(cell_type) AS t, count(*) AS n FROM read_csv(` + sqlString(cellsCSV) + `) GROUP BY 1),
+			c AS (SELECT pt_root_id, any_value(cell_type) AS t, count(*) AS n FROM read_csv(` + store.QuoteString(cellsCSV) + `) GROUP BY 1),
 			ct AS (SELECT pt_root_id, CASE WHEN n > 1 THEN 'unsure' ELSE t END AS t FROM c)
 			SELECT coalesce(a.t, 'unsure'), coalesce(b.t, 'unsure'), count(*), count(DISTINCT (pre, post))
 			FROM s LEFT JOIN ct a ON a.pt_root_id = s.pre LEFT JOIN ct b ON b.pt_root_id = s.post GROUP BY 1, 2`

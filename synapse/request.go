@@ -14,6 +14,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // Request is one synapse query: the CAVE synapse_query / query_table
@@ -224,7 +225,7 @@ func (d *Dataset) plan(ctx context.Context, r *Request) (*plan, error) {
 		default:
 			lits := make([]string, len(vals))
 			for i, v := range vals {
-				lits[i] = sqlString(v)
+				lits[i] = store.QuoteString(v)
 			}
 			cond := quoteIdent(col) + " IN (" + strings.Join(lits, ", ") + ")"
 			if op == "out" {
@@ -480,7 +481,7 @@ func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint
 		where = append(where, "false")
 	}
 	where = append(where, p.sqlCond...)
-	q := "SELECT " + strings.Join(exprs, ", ") + " FROM read_parquet(" + sqlString(d.Table) + ", file_row_number=true) t WHERE " +
+	q := "SELECT " + strings.Join(exprs, ", ") + " FROM read_parquet(" + store.QuoteString(d.Table) + ", file_row_number=true) t WHERE " +
 		strings.Join(where, " AND ") + " ORDER BY t.file_row_number"
 	if r.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", r.Limit+1)

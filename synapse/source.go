@@ -19,6 +19,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB driver
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // fileKind is the format of an input file.
@@ -63,7 +64,6 @@ func sniff(path string) (fileKind, error) {
 }
 
 // sqlString quotes s as a SQL string literal.
-func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // quoteIdent quotes s as a SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -91,15 +91,15 @@ func openSource(ctx context.Context, db *sql.DB, path, tmpDir string) (*source, 
 	s := &source{Path: path, Kind: kind}
 	switch kind {
 	case kindCSV:
-		s.From = fmt.Sprintf("read_csv(%s, all_varchar=true, header=true)", sqlString(path))
+		s.From = fmt.Sprintf("read_csv(%s, all_varchar=true, header=true)", store.QuoteString(path))
 	case kindParquet:
-		s.From = fmt.Sprintf("read_parquet(%s)", sqlString(path))
+		s.From = fmt.Sprintf("read_parquet(%s)", store.QuoteString(path))
 	case kindArrow:
 		pq, err := arrowToParquet(path, tmpDir)
 		if err != nil {
 			return nil, &ccc.Error{Op: "ingest", Path: path, Row: -1, Msg: "cannot read Arrow IPC file", Hint: "write it with pyarrow.feather.write_feather or pyarrow.ipc", Kind: ccc.ErrFormat, Err: err}
 		}
-		s.From = fmt.Sprintf("read_parquet(%s)", sqlString(pq))
+		s.From = fmt.Sprintf("read_parquet(%s)", store.QuoteString(pq))
 	}
 	rows, err := db.QueryContext(ctx, "DESCRIBE SELECT * FROM "+s.From)
 	if err != nil {

@@ -136,7 +136,7 @@ func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
 				return &ccc.Error{Op: "atlas locate", Path: opts.Table, Row: -1, Msg: fmt.Sprintf("no rows of dataset %q", opts.Dataset),
 					Hint: "list the datasets with 'ccc versions'", Kind: ccc.ErrNotFound}
 			}
-			from = "(SELECT * FROM " + from + " WHERE dataset = '" + strings.ReplaceAll(opts.Dataset, "'", "''") + "')"
+			from = "(SELECT * FROM " + from + " WHERE dataset = " + store.QuoteString(opts.Dataset) + ")"
 		}
 		if pts, err = atlas.ReadPoints(ctx, db, "", from, opts.Cols, opts.IDCol); err != nil {
 			return err

@@ -94,7 +94,7 @@ func runQuery(c *cobra.Command, opts *queryOptions) error {
 	defer db.Close()
 	q := strings.TrimRight(strings.TrimSpace(opts.SQL), ";")
 	if opts.Format == "parquet" {
-		if _, err := db.ExecContext(c.Context(), fmt.Sprintf("COPY (%s) TO '%s' (FORMAT parquet, COMPRESSION zstd)", q, strings.ReplaceAll(out, "'", "''"))); err != nil {
+		if _, err := db.ExecContext(c.Context(), fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, store.QuoteString(out))); err != nil {
 			return usageErr("query: %v", err)
 		}
 		return nil
