@@ -293,6 +293,26 @@ func (fr *Frame) WriteParquet(ctx context.Context, out string) error {
 
 type sqlCol struct{ Name, Type string }
 
+// duckDB is an in-memory DuckDB database; Close releases the connector too.
+type duckDB struct {
+	*sql.DB
+	c *duckdb.Connector
+}
+
+func (d duckDB) Close() error {
+	err := d.DB.Close()
+	d.c.Close()
+	return err
+}
+
+func openDuckDB() (duckDB, error) {
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return duckDB{}, err
+	}
+	return duckDB{sql.OpenDB(c), c}, nil
+}
+
 // writeRows fills an in-memory DuckDB table with n rows through the
 // appender and copies it to a Parquet file (written beside out, then
 // renamed, so that out appears complete or not at all).
@@ -300,12 +320,10 @@ func writeRows(ctx context.Context, out string, cols []sqlCol, n int, fill func(
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	connector, err := duckdb.NewConnector("", nil)
+	db, err := openDuckDB()
 	if err != nil {
 		return err
 	}
-	defer connector.Close()
-	db := sql.OpenDB(connector)
 	defer db.Close()
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -343,7 +361,7 @@ func writeRows(ctx context.Context, out string, cols []sqlCol, n int, fill func(
 	}
 	tmp := filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".tmp")
 	defer os.Remove(tmp)
-	if _, err := conn.ExecContext(ctx, "COPY t TO '"+strings.ReplaceAll(tmp, "'", "''")+"' (FORMAT parquet, COMPRESSION zstd)"); err != nil {
+	if _, err := conn.ExecContext(ctx, "COPY t TO "+store.QuoteString(tmp)+" (FORMAT parquet, COMPRESSION zstd)"); err != nil {
 		return &ccc.Error{Op: "write parquet", Path: out, Row: -1, Msg: "DuckDB COPY failed", Kind: ccc.ErrInvalidData, Err: err}
 	}
 	return os.Rename(tmp, out)

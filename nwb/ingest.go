@@ -257,9 +257,13 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 	if err != nil {
 		return rep, err
 	}
+	var prev *store.Snapshot // with Append: the dataset as it is, under the writer lock until Commit
 	if o.Append {
-		// under the writer lock: the dataset cannot change until Commit
-		have, ver, err := existingSessions(ctx, st, o.Dataset)
+		if prev, err = st.Snapshot(store.Ref{}); err != nil {
+			tx.Rollback()
+			return rep, err
+		}
+		have, err := existingSessions(ctx, prev, o.Dataset)
 		if err != nil {
 			tx.Rollback()
 			return rep, err
@@ -271,10 +275,10 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 				continue
 			}
 			err := &ccc.Error{Op: "ingest nwb", Path: ex.path, Row: -1, Field: "identifier", Value: ex.item, Kind: ccc.ErrConflict,
-				Msg:  fmt.Sprintf("dataset %s already holds session %s (version %d)", o.Dataset, ex.item, ver),
+				Msg:  fmt.Sprintf("dataset %s already holds session %s (version %d)", o.Dataset, ex.item, prev.Number()),
 				Hint: "leave the file out, or ingest every session of the dataset again without --append"}
 			for i := range reports {
-				if reports[i].Path != "" && reports[i].Identifier == ex.item && reports[i].Err == nil {
+				if reports[i].Identifier == ex.item && reports[i].Err == nil {
 					reports[i].Err, reports[i].Error = err, err.Error()
 				}
 			}
@@ -303,15 +307,13 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 		tx.Rollback()
 		return rep, err
 	}
+	nwbFiles := inputs
 	if o.Append {
-		if err := appendEarlier(ctx, st, tx, o.Dataset); err != nil {
+		if err := appendEarlier(ctx, prev, tx, o.Dataset); err != nil {
 			tx.Rollback()
 			return rep, err
 		}
-	}
-	nwbFiles := inputs
-	if o.Append {
-		nwbFiles = append(earlierFiles(st, o.Dataset), inputs...)
+		nwbFiles = append(earlierFiles(prev, o.Dataset), inputs...)
 	}
 	tx.SetMeta("nwb_files", nwbFiles)
 	v, err := tx.Commit()

@@ -2,7 +2,6 @@ package nwb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,54 +9,45 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/store"
-	"github.com/duckdb/duckdb-go/v2"
 )
 
 // sessionTables are the tables with rows per session; Append keeps the
 // dataset's earlier rows of each and adds the new sessions' rows.
 var sessionTables = []string{"DataItem", "RecordingSession", "RecordingSite", "SortedUnit", "NWBArray"}
 
-// existingSessions returns the session identifiers the dataset already
-// holds (its DataItem ids) and the version that holds them.
-func existingSessions(ctx context.Context, st *store.Store, dataset string) (map[string]bool, int, error) {
-	sn, err := st.Snapshot(store.Ref{})
-	if err != nil {
-		return nil, 0, err
-	}
+// existingSessions returns the session identifiers the dataset holds in
+// snapshot sn (its DataItem ids).
+func existingSessions(ctx context.Context, sn *store.Snapshot, dataset string) (map[string]bool, error) {
 	ti, err := sn.Table(dataset, "DataItem")
 	if err != nil {
-		return map[string]bool{}, sn.Number(), nil // a new dataset: nothing to keep
+		return map[string]bool{}, nil // a new dataset: nothing to keep
 	}
 	db, err := openDuckDB()
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT id FROM read_parquet("+sqlQuote(ti.Path)+")")
+	rows, err := db.QueryContext(ctx, "SELECT id FROM read_parquet("+store.QuoteString(ti.Path)+")")
 	if err != nil {
-		return nil, 0, fmt.Errorf("nwb ingest --append: read sessions of dataset %s: %w", dataset, err)
+		return nil, fmt.Errorf("nwb ingest --append: read sessions of dataset %s: %w", dataset, err)
 	}
 	defer rows.Close()
 	ids := map[string]bool{}
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		ids[id] = true
 	}
-	return ids, sn.Number(), rows.Err()
+	return ids, rows.Err()
 }
 
-// appendEarlier rewrites each staged session table as the dataset's current
-// rows followed by the staged (new) rows. The two must have the same
-// columns: a table written by another ccc version is an error, not a
+// appendEarlier rewrites each staged session table as the dataset's rows
+// in snapshot sn followed by the staged (new) rows. The two must have the
+// same columns: a table written by another ccc version is an error, not a
 // silent mix of types.
-func appendEarlier(ctx context.Context, st *store.Store, tx *store.Tx, dataset string) error {
-	sn, err := st.Snapshot(store.Ref{})
-	if err != nil {
-		return err
-	}
+func appendEarlier(ctx context.Context, sn *store.Snapshot, tx *store.Tx, dataset string) error {
 	db, err := openDuckDB()
 	if err != nil {
 		return err
@@ -87,7 +77,7 @@ func appendEarlier(ctx context.Context, st *store.Store, tx *store.Tx, dataset s
 				Hint: "the table was written by another ccc version: ingest every session again without --append"}
 		}
 		q := fmt.Sprintf("COPY (SELECT * FROM read_parquet(%s) UNION ALL SELECT * FROM read_parquet(%s)) TO %s (FORMAT parquet)",
-			sqlQuote(old.Path), sqlQuote(added), sqlQuote(staged))
+			store.QuoteString(old.Path), store.QuoteString(added), store.QuoteString(staged))
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("nwb ingest --append: %s: %w", class, err)
 		}
@@ -99,7 +89,7 @@ func appendEarlier(ctx context.Context, st *store.Store, tx *store.Tx, dataset s
 }
 
 func parquetColumns(ctx context.Context, db duckDB, p string) (string, error) {
-	rows, err := db.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet("+sqlQuote(p)+"))")
+	rows, err := db.QueryContext(ctx, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet("+store.QuoteString(p)+"))")
 	if err != nil {
 		return "", err
 	}
@@ -115,34 +105,9 @@ func parquetColumns(ctx context.Context, db duckDB, p string) (string, error) {
 	return strings.Join(cols, ", "), rows.Err()
 }
 
-// duckDB is an in-memory DuckDB database; Close releases the connector too.
-type duckDB struct {
-	*sql.DB
-	c *duckdb.Connector
-}
-
-func (d duckDB) Close() error {
-	err := d.DB.Close()
-	d.c.Close()
-	return err
-}
-
-func openDuckDB() (duckDB, error) {
-	c, err := duckdb.NewConnector("", nil)
-	if err != nil {
-		return duckDB{}, err
-	}
-	return duckDB{sql.OpenDB(c), c}, nil
-}
-
-func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
-// earlierFiles returns the NWB files the dataset's current version records.
-func earlierFiles(st *store.Store, dataset string) []string {
-	sn, err := st.Snapshot(store.Ref{})
-	if err != nil {
-		return nil
-	}
+// earlierFiles returns the NWB files the dataset's metadata in snapshot sn
+// records.
+func earlierFiles(sn *store.Snapshot, dataset string) []string {
 	var out []string
 	if l, ok := sn.Meta(dataset)["nwb_files"].([]any); ok {
 		for _, f := range l {
