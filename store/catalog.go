@@ -137,6 +137,9 @@ func (s *Store) rebuildCatalog(v *Version) error {
 	if err := fsyncFile(tmp); err != nil {
 		return err
 	}
+	if err := sealFile(tmp); err != nil {
+		return fmt.Errorf("store: catalog: %w", err)
+	}
 	if err := os.Rename(tmp, final); err != nil {
 		return fmt.Errorf("store: catalog: %w", err)
 	}

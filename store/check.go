@@ -25,13 +25,24 @@ type Problem struct {
 	Version int    `json:"version"` // first version referencing the file (0: store-wide)
 	Path    string `json:"path"`    // relative to the store root
 	Msg     string `json:"message"`
+	Hint    string `json:"hint,omitempty"` // what to do, naming the file
 }
 
 func (p Problem) String() string {
+	s := p.Path + ": " + p.Msg
 	if p.Version > 0 {
-		return fmt.Sprintf("%s (version %d): %s", p.Path, p.Version, p.Msg)
+		s = fmt.Sprintf("%s (version %d): %s", p.Path, p.Version, p.Msg)
 	}
-	return p.Path + ": " + p.Msg
+	if p.Hint != "" {
+		s += " (fix: " + p.Hint + ")"
+	}
+	return s
+}
+
+// restoreHint is the advice for a published file that is missing or
+// differs from its manifest.
+func restoreHint(rel, sum string) string {
+	return fmt.Sprintf("restore %s from a backup or another copy of the store (sha256 %s); ccc never rewrites a published file, so something outside ccc changed it", rel, short(sum))
 }
 
 // CheckReport is the result of Check. The store is healthy when Problems
@@ -119,6 +130,7 @@ func (s *Store) Check(ctx context.Context, o CheckOptions) (*CheckReport, error)
 		}
 	}
 	total, done := len(tables)+len(arts), 0
+	var writable []string // published files still writable (stores written before files were sealed)
 	for _, file := range sortedKeys(tables) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -126,7 +138,9 @@ func (s *Store) Check(ctx context.Context, o CheckOptions) (*CheckReport, error)
 		t, v := tables[file].t, tables[file].v
 		r.Tables++
 		if msg := s.checkTable(ctx, t, o.Quick); msg != "" {
-			r.Problems = append(r.Problems, Problem{Version: v, Path: file, Msg: msg})
+			r.Problems = append(r.Problems, Problem{Version: v, Path: file, Msg: msg, Hint: restoreHint(file, t.SHA256)})
+		} else if fi, err := os.Stat(t.Path); err == nil && fi.Mode().Perm()&0o222 != 0 {
+			writable = append(writable, file)
 		}
 		done++
 		if o.Progress != nil {
@@ -142,21 +156,25 @@ func (s *Store) Check(ctx context.Context, o CheckOptions) (*CheckReport, error)
 		st, err := os.Stat(a.Dir)
 		switch {
 		case err != nil:
-			r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: "artifact directory missing"})
+			r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: "artifact directory missing", Hint: restoreHint(dir, a.SHA256)})
 		case !st.IsDir():
-			r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: "artifact is not a directory"})
+			r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: "artifact is not a directory", Hint: restoreHint(dir, a.SHA256)})
 		case !o.Quick:
 			sum, files, size, err := treeHash(a.Dir, false)
 			if err != nil {
-				r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: "unreadable: " + err.Error()})
+				r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: "unreadable: " + err.Error(), Hint: restoreHint(dir, a.SHA256)})
 			} else if sum != a.SHA256 || files != a.Files || size != a.Bytes {
-				r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: fmt.Sprintf("content changed: %d files, %d bytes, tree sha256 %s; manifest says %d files, %d bytes, %s", files, size, sum[:12], a.Files, a.Bytes, short(a.SHA256))})
+				r.Problems = append(r.Problems, Problem{Version: v, Path: dir, Msg: fmt.Sprintf("content changed: %d files, %d bytes, tree sha256 %s; manifest says %d files, %d bytes, %s", files, size, sum[:12], a.Files, a.Bytes, short(a.SHA256)), Hint: restoreHint(dir, a.SHA256)})
 			}
 		}
 		done++
 		if o.Progress != nil {
 			o.Progress(done, total)
 		}
+	}
+
+	if len(writable) > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("%d published table file(s) are writable (written before ccc sealed files read-only): chmod a-w %s", len(writable), strings.Join(firstN(writable, 5), " ")))
 	}
 
 	// Leftovers (not problems: the previous version is intact).
@@ -167,7 +185,24 @@ func (s *Store) Check(ctx context.Context, o CheckOptions) (*CheckReport, error)
 	for k := range arts {
 		as[k] = true
 	}
-	if g, err := s.garbageSet(ts, as); err == nil && len(g) > 0 {
+	g, err := s.garbageSet(ts, as)
+	if holder, busy := s.Holder(); busy && err == nil {
+		// A live writer's staging directory and the files it is moving
+		// into place are not leftovers.
+		live := map[string]bool{}
+		for _, p := range s.unpublished() {
+			live[p] = true
+		}
+		kept := g[:0]
+		for _, p := range g {
+			if !live[p] && !strings.HasPrefix(p, "tmp/") {
+				kept = append(kept, p)
+			}
+		}
+		g = kept
+		r.Notes = append(r.Notes, "a write is in progress ("+holder.String()+"): its staging files under tmp/ are not leftovers")
+	}
+	if err == nil && len(g) > 0 {
 		r.Notes = append(r.Notes, fmt.Sprintf("%d leftover file(s)/dir(s) of interrupted writes, not part of any version (ccc gc removes them): %s", len(g), strings.Join(firstN(g, 5), ", ")))
 	}
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -77,6 +78,62 @@ func (s *Store) GC(ctx context.Context, o GCOptions) (*GCReport, error) {
 		removeEmptyDirs(filepath.Join(s.dir, "artifacts"))
 	}
 	return r, nil
+}
+
+// unpublished lists (relative, slash-separated) the table files and
+// artifact directories named for a version above the latest published one,
+// and the temporary manifests: what a commit killed after moving its files
+// into place left behind. Only meaningful under the writer lock (or to
+// tell a live writer's files apart).
+func (s *Store) unpublished() []string {
+	latest, err := s.Latest()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	if ents, err := os.ReadDir(filepath.Join(s.dir, "versions")); err == nil {
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), ".tmp-") {
+				out = append(out, "versions/"+e.Name())
+			}
+		}
+	}
+	for _, top := range []string{"tables", "artifacts"} {
+		_ = filepath.WalkDir(filepath.Join(s.dir, top), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if n, ok := versionOfName(d.Name()); ok {
+				if n > latest {
+					r, _ := filepath.Rel(s.dir, p)
+					out = append(out, filepath.ToSlash(r))
+				}
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+			}
+			return nil
+		})
+	}
+	sort.Strings(out)
+	return out
+}
+
+// versionOfName returns n for a file or directory named v<n>-<sha12>[.parquet].
+func versionOfName(name string) (int, bool) {
+	if !versionedName.MatchString(name) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(name[1:7])
+	return n, err == nil
+}
+
+// removeUnpublished removes what unpublished lists; the caller holds the
+// writer lock.
+func (s *Store) removeUnpublished() {
+	for _, rel := range s.unpublished() {
+		_ = os.RemoveAll(filepath.Join(s.dir, filepath.FromSlash(rel)))
+	}
 }
 
 // garbageSet lists unreferenced paths (relative, slash-separated).

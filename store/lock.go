@@ -42,7 +42,7 @@ const lockPollInterval = 50 * time.Millisecond
 // the holder exits, even on SIGKILL.
 func acquireLock(ctx context.Context, dir string, wait time.Duration) (*writerLock, error) {
 	path := filepath.Join(dir, "lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o664) // umask applies: group-writable for labs under umask 002
 	if err != nil {
 		return nil, fmt.Errorf("store: open lock: %w", err)
 	}
@@ -111,7 +111,7 @@ func readLockInfo(path string) LockInfo {
 // Holder returns who holds the writer lock, and false when nobody does.
 func (s *Store) Holder() (LockInfo, bool) {
 	path := filepath.Join(s.dir, "lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.Open(path) // read-only: readers of a shared store need no write access
 	if err != nil {
 		return LockInfo{}, false
 	}

@@ -158,11 +158,45 @@ func (s *Store) loadVersion(n int) (*Version, error) {
 	if v.Number != n {
 		return nil, &ccc.Error{Op: "read manifest", Path: p, Row: -1, Msg: fmt.Sprintf("manifest says version %d", v.Number), Kind: ccc.ErrFormat}
 	}
+	if err := checkManifestNames(v); err != nil {
+		return nil, &ccc.Error{Op: "read manifest", Path: p, Row: -1, Msg: "malformed manifest: " + err.Error(), Kind: ccc.ErrFormat,
+			Hint: "a manifest names a file outside the store or an invalid name; restore it from a backup ('ccc check' lists every problem)"}
+	}
 	s.fillPaths(v)
 	s.mu.Lock()
 	s.cache[n] = v
 	s.mu.Unlock()
 	return v, nil
+}
+
+// checkManifestNames refuses a manifest whose names or relative paths
+// would lead outside the store (a hand-edited or corrupted manifest).
+func checkManifestNames(v *Version) error {
+	for ds, st := range v.Datasets {
+		if st == nil {
+			return fmt.Errorf("dataset %q has no state", ds)
+		}
+		if err := ValidDataset(ds); err != nil {
+			return err
+		}
+		for cl, t := range st.Tables {
+			if err := validClass(cl); err != nil {
+				return err
+			}
+			if t == nil || !validRel(t.File, "tables") {
+				return fmt.Errorf("table %s/%s: file path outside tables/", ds, cl)
+			}
+		}
+		for name, a := range st.Artifacts {
+			if err := validArtifact(name); err != nil {
+				return err
+			}
+			if a == nil || !validRel(a.RelDir, "artifacts") {
+				return fmt.Errorf("artifact %s/%s: directory outside artifacts/", ds, name)
+			}
+		}
+	}
+	return nil
 }
 
 // fillPaths sets the derived (non-JSON) fields of a manifest.
@@ -217,6 +251,10 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // no-op after a successful rename
+	if err := f.Chmod(FileMode()); err != nil {
+		f.Close()
+		return err
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err
@@ -250,6 +288,10 @@ func publishManifest(dir string, v *Version) error {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
+	if err := f.Chmod(FileMode()); err != nil { // same mode as the table files
+		f.Close()
+		return err
+	}
 	if _, err := f.Write(b); err != nil {
 		f.Close()
 		return err

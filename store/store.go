@@ -4,10 +4,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +30,30 @@ type Store struct {
 	mu    sync.Mutex
 	cache map[int]*Version // immutable manifests by number
 	meta  *sql.DB          // in-memory DuckDB for Parquet metadata
+	warn  io.Writer        // where warnings go (default os.Stderr)
+}
+
+// SetWarnings sets where the store writes warnings about work that
+// succeeded but left something to repair (e.g. a catalog that could not be
+// rebuilt after a commit). The default is os.Stderr; nil discards them.
+func (s *Store) SetWarnings(w io.Writer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w == nil {
+		w = io.Discard
+	}
+	s.warn = w
+}
+
+// warnf writes one warning line.
+func (s *Store) warnf(format string, args ...any) {
+	s.mu.Lock()
+	w := s.warn
+	s.mu.Unlock()
+	if w == nil {
+		w = os.Stderr
+	}
+	fmt.Fprintf(w, "warning: "+format+"\n", args...)
 }
 
 type marker struct {
@@ -57,7 +80,7 @@ func Init(dir string) (*Store, error) {
 		}
 	}
 	for _, sub := range []string{"", "versions", "tables", "artifacts", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
+		if err := mkdirAll(filepath.Join(abs, sub)); err != nil {
 			return nil, fmt.Errorf("store: init: %w", err)
 		}
 	}
@@ -96,7 +119,7 @@ func Open(dir string) (*Store, error) {
 		return nil, &ccc.Error{Op: "open store", Path: abs, Row: -1, Msg: fmt.Sprintf("store format %d is newer than this ccc understands (%d)", m.Version, StoreFormat), Kind: ccc.ErrFormat, Hint: "upgrade ccc"}
 	}
 	for _, sub := range []string{"versions", "tables", "artifacts", "tmp"} {
-		if err := os.MkdirAll(filepath.Join(abs, sub), 0o755); err != nil {
+		if err := mkdirAll(filepath.Join(abs, sub)); err != nil {
 			return nil, fmt.Errorf("store: open: %w", err)
 		}
 	}
@@ -131,34 +154,4 @@ func (s *Store) metaDB() (*sql.DB, error) {
 	}
 	s.meta = db
 	return db, nil
-}
-
-var (
-	datasetRe  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$`)
-	classRe    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,127}$`)
-	artifactRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]*(/[A-Za-z0-9][A-Za-z0-9_.\-]*)*$`)
-)
-
-// ValidDataset reports whether name can be a dataset name: letters, digits,
-// '_', '.', '-', starting with a letter or digit.
-func ValidDataset(name string) error {
-	if !datasetRe.MatchString(name) {
-		return &ccc.Error{Op: "store", Row: -1, Field: "dataset", Value: name, Msg: "invalid dataset name", Kind: ccc.ErrUsage,
-			Hint: "use letters, digits, '_', '.', '-' (e.g. allen-ccf-2017)"}
-	}
-	return nil
-}
-
-func validClass(name string) error {
-	if !classRe.MatchString(name) {
-		return &ccc.Error{Op: "store", Row: -1, Field: "class", Value: name, Msg: "invalid class name", Kind: ccc.ErrUsage, Hint: "use a schema class name such as BrainRegion"}
-	}
-	return nil
-}
-
-func validArtifact(name string) error {
-	if !artifactRe.MatchString(name) || strings.Contains(name, "..") {
-		return &ccc.Error{Op: "store", Row: -1, Field: "artifact", Value: name, Msg: "invalid artifact name", Kind: ccc.ErrUsage, Hint: "use slash-separated words such as annotation/25um"}
-	}
-	return nil
 }

@@ -65,24 +65,30 @@ func (s *Store) Begin(ctx context.Context, o TxOptions) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	// We hold the lock: every staging directory belongs to a dead writer.
+	// We hold the lock: every staging directory, and every file moved
+	// into place for a version that was never published, belongs to a
+	// dead writer.
 	if ents, err := os.ReadDir(filepath.Join(s.dir, "tmp")); err == nil {
 		for _, e := range ents {
 			_ = os.RemoveAll(filepath.Join(s.dir, "tmp", e.Name()))
 		}
 	}
+	s.removeUnpublished()
 	var rb [4]byte
 	_, _ = rand.Read(rb[:])
 	id := fmt.Sprintf("%s-%d-%s", time.Now().UTC().Format("20060102T150405"), os.Getpid(), hex.EncodeToString(rb[:]))
 	tmp := filepath.Join(s.dir, "tmp", id)
-	if err := os.MkdirAll(filepath.Join(tmp, "tables"), 0o755); err != nil {
+	if err := mkdirAll(filepath.Join(tmp, "tables")); err != nil {
 		lock.release()
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Join(tmp, "artifacts"), 0o755); err != nil {
+	if err := mkdirAll(filepath.Join(tmp, "artifacts")); err != nil {
 		lock.release()
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
+	// Staging is private to the writer's user and group until Commit seals
+	// the files (DuckDB creates them 0666 &^ umask).
+	_ = os.Chmod(tmp, 0o770&^storeMask())
 	return &Tx{s: s, ctx: ctx, o: o, id: id, tmp: tmp, lock: lock,
 		tables: map[string]bool{}, artifacts: map[string]bool{}, dropTables: map[string]bool{},
 		dropArtifacts: map[string]bool{}, meta: map[string]any{}}, nil
@@ -98,17 +104,29 @@ func (tx *Tx) StagingDir() string { return tx.tmp }
 // TablePath returns where the caller writes the Parquet file of class for
 // the transaction's dataset (e.g. with DuckDB COPY ... TO '<path>'
 // (FORMAT parquet)). The file replaces the dataset's table of that class at
-// Commit and must exist by then.
+// Commit and must exist by then. An invalid class name (see ValidName) is
+// recorded and fails Commit; the path returned for it is a scratch file
+// inside the staging directory, so no caller can write outside the store.
+// Prefer Table, which reports the invalid name at once.
 func (tx *Tx) TablePath(class string) string {
+	p, _ := tx.Table(class)
+	return p
+}
+
+// Table is TablePath returning the name error at once (ccc.ErrUsage) as
+// well as recording it for Commit.
+func (tx *Tx) Table(class string) (string, error) {
 	tx.mu.Lock()
 	defer tx.mu.Unlock()
 	if err := validClass(class); err != nil {
 		tx.errs = append(tx.errs, err)
-	} else {
-		tx.tables[class] = true
-		delete(tx.dropTables, class)
+		rej := filepath.Join(tx.tmp, "rejected")
+		_ = mkdirAll(rej)
+		return filepath.Join(rej, fmt.Sprintf("%d.parquet", len(tx.errs))), err
 	}
-	return filepath.Join(tx.tmp, "tables", class+".parquet")
+	tx.tables[class] = true
+	delete(tx.dropTables, class)
+	return filepath.Join(tx.tmp, "tables", class+".parquet"), nil
 }
 
 // ArtifactDir creates and returns the staging directory of an artifact
@@ -124,7 +142,7 @@ func (tx *Tx) ArtifactDir(name string) (string, error) {
 		return "", ErrTxDone
 	}
 	d := filepath.Join(tx.tmp, "artifacts", filepath.FromSlash(name))
-	if err := os.MkdirAll(d, 0o755); err != nil {
+	if err := mkdirAll(d); err != nil {
 		return "", fmt.Errorf("store: artifact dir: %w", err)
 	}
 	tx.artifacts[name] = true
@@ -206,7 +224,12 @@ func (tx *Tx) Commit() (Version, error) {
 		return Version{}, err
 	}
 	killPoint("published")
-	_ = tx.s.rebuildCatalog(v) // derived: a stale catalog is reported and rebuilt by Check
+	if err := tx.s.rebuildCatalog(v); err != nil {
+		// Derived data: the version is published and every ccc read works
+		// from the manifests; only external engines opening catalog.duckdb
+		// see the previous version until 'ccc check' rebuilds it.
+		tx.s.warnf("version %d is published, but %s could not be rebuilt: %v (ccc reads are unaffected; run 'ccc check' to rebuild it)", v.Number, CatalogFile, err)
+	}
 	return *v, nil
 }
 
@@ -257,9 +280,12 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 		if err := fsyncFile(src); err != nil {
 			return nil, err
 		}
+		if err := sealFile(src); err != nil {
+			return nil, err
+		}
 		rel := fmt.Sprintf("tables/%s/%s/v%06d-%s.parquet", class, ds, n, sum[:12])
 		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := mkdirAll(filepath.Dir(dst)); err != nil {
 			return nil, err
 		}
 		if err := os.Rename(src, dst); err != nil {
@@ -285,9 +311,12 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
 		}
+		if err := sealTree(src); err != nil {
+			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+		}
 		rel := fmt.Sprintf("artifacts/%s/%s/v%06d-%s", ds, name, n, sum[:12])
 		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := mkdirAll(filepath.Dir(dst)); err != nil {
 			return nil, err
 		}
 		_ = os.RemoveAll(dst) // leftover of a crashed commit of the same, unpublished, version

@@ -60,5 +60,9 @@ func runInit(opts *initOptions) error {
 
 // openStoreCLI opens the store named by --store / $CCC_STORE / ./ccc-data.
 func openStoreCLI(io *IO, g *globalOptions) (*store.Store, error) {
-	return store.Open(g.StorePath(io))
+	s, err := store.Open(g.StorePath(io))
+	if err == nil {
+		s.SetWarnings(io.ErrOut)
+	}
+	return s, err
 }
