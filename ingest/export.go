@@ -34,6 +34,12 @@ func Export(ctx context.Context, st *store.Store, o ExportOptions, out string, w
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if out != "-" {
+		var err error
+		if out, err = st.CheckOutput(out); err != nil {
+			return 0, err
+		}
+	}
 	sn, err := st.Snapshot(o.Ref)
 	if err != nil {
 		return 0, err

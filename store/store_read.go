@@ -261,9 +261,11 @@ func (sn *Snapshot) DB(ctx context.Context) (*sql.DB, error) {
 }
 
 // ReadOnlyDB is DB locked down for user SQL: the views work, but no other
-// file can be read or written (DuckDB enable_external_access = false with
-// only the snapshot's files allowed; the configuration is locked), except
-// the extra paths given (e.g. an output file for COPY ... TO).
+// file can be read (DuckDB enable_external_access = false with only the
+// snapshot's files allowed; the configuration is locked), except the extra
+// paths given (e.g. an output file for COPY ... TO), which must lie outside
+// the store. DuckDB's allowed paths permit writes as well as reads, so user
+// SQL must pass CheckSelect before it runs on this database.
 func (s *Store) ReadOnlyDB(ctx context.Context, ref Ref, writable ...string) (*sql.DB, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -281,6 +283,10 @@ func (s *Store) ReadOnlyDB(ctx context.Context, ref Ref, writable ...string) (*s
 		paths = append(paths, QuoteString(t.Path))
 	}
 	for _, w := range writable {
+		if _, err := s.CheckOutput(w); err != nil {
+			db.Close()
+			return nil, err
+		}
 		paths = append(paths, QuoteString(w))
 	}
 	db.SetMaxOpenConns(1) // settings below are per database, but keep one session for clarity

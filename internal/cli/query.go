@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -36,7 +35,9 @@ func newCmdQuery(io *IO, g *globalOptions) *cobra.Command {
 (e.g. BrainRegion, Synapse): the union of its tables over datasets, with a leading
 dataset column. ccc_tables lists the tables (dataset, class, path, rows, sha256,
 version), ccc_datasets (dataset, created_version, updated_version, tables,
-artifacts) and ccc_version. No other file can be read or written.`,
+artifacts) and ccc_version. Only one SELECT statement runs: COPY, EXPORT, ATTACH,
+CREATE, INSTALL/LOAD, SET and PRAGMA are refused, no other file can be read, and
+--out may not point inside the store (see docs/security.md).`,
 		Example: `  ccc query --sql "SELECT acronym, name FROM BrainRegion WHERE parent_identifier = '315'"
   ccc query --version 2 --format csv --sql "SELECT cell_type, count(*) FROM CellTypeAnnotation GROUP BY ALL"`,
 		Args: cobra.MaximumNArgs(1),
@@ -82,7 +83,7 @@ func runQuery(c *cobra.Command, opts *queryOptions) error {
 	var writable []string
 	out := ""
 	if opts.Out != "" {
-		if out, err = filepath.Abs(opts.Out); err != nil {
+		if out, err = st.CheckOutput(opts.Out); err != nil {
 			return err
 		}
 		writable = append(writable, out)
@@ -93,8 +94,16 @@ func runQuery(c *cobra.Command, opts *queryOptions) error {
 	}
 	defer db.Close()
 	q := strings.TrimRight(strings.TrimSpace(opts.SQL), ";")
+	// Read-only means read-only: one SELECT, checked by DuckDB's parser
+	// before anything runs (COPY ... TO, EXPORT, ATTACH, INSTALL are refused
+	// whatever path they name).
+	if err := store.CheckSelect(c.Context(), db, q); err != nil {
+		return err
+	}
 	if opts.Format == "parquet" {
-		if _, err := db.ExecContext(c.Context(), fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, store.QuoteString(out))); err != nil {
+		// q is one valid SELECT, so it cannot close the parentheses; the
+		// newline ends a trailing -- comment.
+		if _, err := db.ExecContext(c.Context(), fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd)", q, store.QuoteString(out))); err != nil {
 			return usageErr("query: %v", err)
 		}
 		return nil
