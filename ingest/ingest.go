@@ -100,6 +100,12 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	if err != nil {
 		return r, err
 	}
+	// The class names a store path (tables/<Class>/...): refuse a bad
+	// name (e.g. "../../x" from a custom schema) before anything is read
+	// or written.
+	if err := store.ValidName(store.NameClass, m.Class); err != nil {
+		return r, err
+	}
 	r.Class = m.Class
 	o.Class = m.Class
 	if o.Mode == ModeUpsert && len(m.Key) == 0 {

@@ -132,6 +132,11 @@ func SaveAggregate(ctx context.Context, st *store.Store, res *Result, o SaveOpti
 	if o.Dataset == "" {
 		o.Dataset = DefaultDataset
 	}
+	if o.Name != "" {
+		if err := store.ValidName("aggregate", o.Name); err != nil {
+			return store.Version{}, "", err
+		}
+	}
 	name := ArtifactName(o.Name)
 	params := res.Options.Params()
 	for k, v := range o.Extra {

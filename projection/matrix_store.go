@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -16,7 +15,6 @@ import (
 	"github.com/ccc-connectivity/ccc/store"
 )
 
-var matrixIDRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 // MatrixArtifact is the store artifact holding a matrix's values.
 func MatrixArtifact(id string) string { return "matrix/" + id }
@@ -79,8 +77,8 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	if dataset == "" {
 		dataset = DefaultDataset
 	}
-	if !matrixIDRe.MatchString(m.ID) {
-		return store.Version{}, usage("matrix name %q: use letters, digits, '_', '.', '-'", m.ID)
+	if err := store.ValidName(store.NameMatrix, m.ID); err != nil {
+		return store.Version{}, err
 	}
 	if len(m.Values) != len(m.Rows)*len(m.RegionIDs) {
 		return store.Version{}, usage("matrix %s: %d values for %d x %d", m.ID, len(m.Values), len(m.Rows), len(m.RegionIDs))

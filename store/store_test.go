@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -484,5 +485,59 @@ func TestReadersDuringWrites(t *testing.T) {
 	close(done)
 	if err := <-errs; err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestValidNameAndTablePathStayInStaging(t *testing.T) {
+	for _, c := range []struct {
+		kind, name string
+		ok         bool
+	}{
+		{NameClass, "BrainRegion", true}, {NameClass, "../x", false}, {NameClass, "a/b", false}, {NameClass, "1a", false},
+		{NameDataset, "allen-ccf-2017", true}, {NameDataset, "..", false}, {NameDataset, "a..b", false}, {NameDataset, "a/b", false}, {NameDataset, "", false},
+		{NameArtifact, "annotation/25um", true}, {NameArtifact, "annotation/../x", false}, {NameArtifact, "/abs", false}, {NameArtifact, "a//b", false},
+		{NameMatrix, "m.v1", true}, {NameMatrix, "m/../../x", false}, {NameVolume, ".hidden", false},
+	} {
+		if err := ValidName(c.kind, c.name); (err == nil) != c.ok {
+			t.Errorf("ValidName(%s, %q) = %v", c.kind, c.name, err)
+		}
+	}
+	s, _ := Init(t.TempDir())
+	defer s.Close()
+	tx, err := s.Begin(context.Background(), TxOptions{Dataset: "d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tx.Table("../../../../elsewhere/x")
+	if err == nil || !strings.HasPrefix(p, tx.StagingDir()+string(os.PathSeparator)) {
+		t.Fatalf("Table of a path class: %q %v", p, err)
+	}
+	if p := tx.TablePath("../x"); !strings.HasPrefix(p, tx.StagingDir()+string(os.PathSeparator)) {
+		t.Fatalf("TablePath of a path class: %q", p)
+	}
+	if _, err := tx.Commit(); !errors.Is(err, ccc.ErrUsage) {
+		t.Fatalf("commit after a bad class: %v", err)
+	}
+	if n, _ := s.Latest(); n != 0 {
+		t.Fatalf("version %d published", n)
+	}
+}
+
+func TestManifestPathOutsideStoreRefused(t *testing.T) {
+	s, _ := Init(t.TempDir())
+	defer s.Close()
+	commitTable(t, s, "a", "Thing", 3, 0)
+	p := filepath.Join(s.Dir(), "versions", "000001.json")
+	b, _ := os.ReadFile(p)
+	var m map[string]any
+	json.Unmarshal(b, &m)
+	m["datasets"].(map[string]any)["a"].(map[string]any)["tables"].(map[string]any)["Thing"].(map[string]any)["file"] = "tables/../../../etc/passwd"
+	b, _ = json.Marshal(m)
+	os.Chmod(p, 0o644)
+	os.WriteFile(p, b, 0o644)
+	s2, _ := Open(s.Dir())
+	defer s2.Close()
+	if _, err := s2.Snapshot(Ref{}); !errors.Is(err, ccc.ErrFormat) || !strings.Contains(err.Error(), "outside tables/") {
+		t.Fatalf("manifest naming /etc/passwd: %v", err)
 	}
 }

@@ -140,3 +140,35 @@ func TestOutputInsideStoreRefused(t *testing.T) {
 		t.Fatalf("check of a clobbered file: %d %q", code, out)
 	}
 }
+
+// Defect 3 of issue 12: a class name that would be a path is refused by
+// ingest before anything is written, inside or outside the store.
+func TestIngestRefusesPathClassName(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "a", "b", "c", "st")
+	if code, _, errOut := runCLI(t, nil, "init", dir); code != 0 {
+		t.Fatalf("init: %s", errOut)
+	}
+	env := map[string]string{"CCC_STORE": dir}
+	schema := filepath.Join(root, "evil.yaml")
+	os.WriteFile(schema, []byte("id: https://example.org/e\nname: e\nimports: [linkml:types]\nclasses:\n  '../../../../elsewhere/x':\n    attributes:\n      id:\n        identifier: true\n"), 0o644)
+	data := filepath.Join(root, "x.csv")
+	os.WriteFile(data, []byte("id\nz1\nz2\n"), 0o644)
+	code, out, errOut := runCLI(t, env, "ingest", "--schema", schema, "--class", "../../../../elsewhere/x", "--dataset", "d", data)
+	if code != ExitUsage || !strings.Contains(errOut+out, "invalid class name") {
+		t.Fatalf("ingest with a path class: %d %q %q", code, out, errOut)
+	}
+	var written []string
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".parquet") {
+			written = append(written, p)
+		}
+		return nil
+	})
+	if len(written) > 0 {
+		t.Fatalf("parquet files written: %v", written)
+	}
+	if code, out, _ = runCLI(t, env, "versions"); code != 0 || !strings.Contains(out, "no versions yet") {
+		t.Fatalf("versions: %d %q", code, out)
+	}
+}
