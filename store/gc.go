@@ -33,7 +33,7 @@ var versionedName = regexp.MustCompile(`^v[0-9]{6}-[0-9a-f]{12}(\.parquet)?$`)
 // commit that never published its manifest, and temporary manifests. It
 // takes the writer lock, so it never races a commit.
 func (s *Store) GC(ctx context.Context, o GCOptions) (*GCReport, error) {
-	lk, err := acquireLock(ctx, s.dir, o.Wait)
+	lk, err := acquireLock(ctx, s.dir, waitFor(ctx, o.Wait))
 	if err != nil {
 		return nil, err
 	}

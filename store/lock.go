@@ -34,6 +34,24 @@ type writerLock struct {
 	f *os.File
 }
 
+type waitKey struct{}
+
+// WithWait returns a context that makes Begin and GC wait up to d for the
+// writer lock when their own options give no wait (TxOptions.Wait,
+// GCOptions.Wait zero). Commands set it once for all their writes.
+func WithWait(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, waitKey{}, d)
+}
+
+// waitFor returns explicit, or the wait of ctx (WithWait) when explicit is 0.
+func waitFor(ctx context.Context, explicit time.Duration) time.Duration {
+	if explicit != 0 || ctx == nil {
+		return explicit
+	}
+	d, _ := ctx.Value(waitKey{}).(time.Duration)
+	return d
+}
+
 // lockPollInterval is how often a waiting writer retries.
 const lockPollInterval = 50 * time.Millisecond
 

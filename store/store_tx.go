@@ -26,8 +26,9 @@ type TxOptions struct {
 
 	// SchemaVersion is the version of the schema the tables conform to.
 	SchemaVersion string
-	// Wait is how long Begin waits for another writer to finish; 0 fails
-	// at once with ccc.ErrLocked.
+	// Wait is how long Begin waits for another writer to finish; 0 takes
+	// the wait of the context (WithWait), else fails at once with
+	// ccc.ErrLocked.
 	Wait time.Duration
 }
 
@@ -61,6 +62,7 @@ func (s *Store) Begin(ctx context.Context, o TxOptions) (*Tx, error) {
 	if err := ValidDataset(o.Dataset); err != nil {
 		return nil, err
 	}
+	o.Wait = waitFor(ctx, o.Wait)
 	lock, err := acquireLock(ctx, s.dir, o.Wait)
 	if err != nil {
 		return nil, err

@@ -98,7 +98,6 @@ type atlasLoadOptions struct {
 	File    string
 	Load    atlas.LoadOptions
 	TermSet string
-	Wait    bool
 }
 
 func newCmdAtlasLoad(io *IO, g *globalOptions) *cobra.Command {
@@ -122,7 +121,7 @@ func newCmdAtlasLoad(io *IO, g *globalOptions) *cobra.Command {
 	f.StringVar(&opts.Load.ParentCol, "parent-col", "", "column with the parent id")
 	f.StringVar(&opts.Load.AnnotationCol, "annotation-col", "", "column with the annotation-volume label (default: annotation_value, else the id)")
 	f.StringVar(&opts.TermSet, "term-set", "", "term_set_name recorded for every region (default: the atlas name)")
-	f.BoolVar(&opts.Wait, "wait", false, "wait for another writer instead of failing")
+	addWaitFlag(cmd)
 	return cmd
 }
 
@@ -141,7 +140,7 @@ func runAtlasLoad(ctx context.Context, opts *atlasLoadOptions) error {
 	}
 	defer st.Close()
 	abs, _ := filepath.Abs(opts.File)
-	v, err := atlas.Save(ctx, st, opts.Atlas, o, atlas.SaveOptions{TermSetName: opts.TermSet, SourceURI: abs, Wait: opts.Wait,
+	v, err := atlas.Save(ctx, st, opts.Atlas, o, atlas.SaveOptions{TermSetName: opts.TermSet, SourceURI: abs,
 		Params: map[string]any{"command": "atlas load", "file": opts.File}})
 	if err != nil {
 		return err

@@ -27,7 +27,6 @@ type atlasVolumeAddOptions struct {
 	File       string
 	Resolution float64
 	AnyDims    bool
-	Wait       bool
 }
 
 func newCmdAtlasVolume(io *IO, g *globalOptions) *cobra.Command {
@@ -46,13 +45,13 @@ func newCmdAtlasVolume(io *IO, g *globalOptions) *cobra.Command {
 	f.StringVar(&opts.Atlas, "atlas", "", "atlas name (default: the only atlas loaded)")
 	f.Float64Var(&opts.Resolution, "resolution", 0, "voxel size in um when the file does not say")
 	f.BoolVar(&opts.AnyDims, "any-dims", false, "accept dimensions other than the CCF v3 ones at 10/25/50/100 um")
-	f.BoolVar(&opts.Wait, "wait", false, "wait for another writer instead of failing")
+	addWaitFlag(add)
 	cmd.AddCommand(add)
 	return cmd
 }
 
 func runAtlasVolumeAdd(ctx context.Context, opts *atlasVolumeAddOptions) error {
-	return addVolume(ctx, opts.IO, opts.Global, opts.Atlas, opts.File, "", opts.Resolution, opts.AnyDims, opts.Wait, nil)
+	return addVolume(ctx, opts.IO, opts.Global, opts.Atlas, opts.File, "", opts.Resolution, opts.AnyDims, false, nil)
 }
 
 // addVolume reads, validates and stores one annotation volume.
@@ -123,6 +122,7 @@ download is recorded in the store version (and checked with --sha256).`,
 	f.StringVar(&opts.SHA256, "sha256", "", "expected SHA-256 of the file")
 	f.StringVar(&opts.Keep, "keep", "", "also keep the downloaded file here")
 	f.IntVar(&opts.Retries, "retries", 3, "retries on network errors")
+	addWaitFlag(cmd)
 	return cmd
 }
 

@@ -61,6 +61,7 @@ session identifier it already holds rejects that file.`,
 	cmd.Flags().StringVar(&o.Message, "message", "", "message recorded with the version")
 	cmd.Flags().BoolVar(&o.Append, "append", false, "keep the dataset's sessions and add these (default: they replace the dataset's sessions)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	addWaitFlag(cmd)
 	return cmd
 }
 

@@ -60,6 +60,7 @@ func newCmdProjectionsIngest(io *IO, g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset to write")
+	addWaitFlag(cmd)
 	return cmd
 }
 

@@ -189,6 +189,7 @@ their metadata comes from the experiment table in the store ('ccc projections in
 	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
 	f.BoolVar(&opts.Fetch, "fetch", false, "download missing injection summaries and grids from the Allen API first")
 	f.StringVar(&opts.API, "api", projection.DefaultAPI, "Allen API base URL (with --fetch)")
+	addWaitFlag(cmd)
 	return cmd
 }
 

@@ -79,6 +79,7 @@ func newCmdMatrixBuild(io *IO, g *globalOptions) *cobra.Command {
 	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset")
 	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
 	f.StringVar(&opts.Description, "description", "", "free text recorded with the matrix")
+	addWaitFlag(cmd)
 	return cmd
 }
 
@@ -216,6 +217,7 @@ Allen CCF acronyms or ids.`,
 	f.StringVar(&opts.Description, "description", "", "free text recorded with the matrix")
 	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset")
 	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
+	addWaitFlag(cmd)
 	return cmd
 }
 
@@ -282,6 +284,7 @@ volume (--annotation FILE, or the atlas volume in the store); a region collects 
 	f.StringVar(&opts.Description, "description", "", "free text recorded with the matrix")
 	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset")
 	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
+	addWaitFlag(cmd)
 	return cmd
 }
 

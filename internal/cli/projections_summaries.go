@@ -42,6 +42,7 @@ cache) and write their unionize records as the InjectionSummary table of the dat
 	f.StringVar(&opts.IDsFile, "ids-file", "", "file with experiment ids")
 	f.StringVar(&opts.Cache, "cache", "", "cache directory (default $CCC_PROJECTION_CACHE or ./allen-cache)")
 	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset to write")
+	addWaitFlag(cmd)
 	return cmd
 }
 

@@ -72,6 +72,7 @@ in nm (default 4,4,40, MICrONS voxels); queries convert with --desired-resolutio
 	cmd.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "ignore input columns that are not Synapse slots")
 	cmd.Flags().StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
 	cmd.Flags().StringVar(&opts.MemoryLimit, "memory-limit", "", "DuckDB memory limit while sorting, e.g. 4GB (default: DuckDB's, 80% of RAM)")
+	addWaitFlag(cmd)
 	return cmd
 }
 
@@ -172,6 +173,7 @@ tutorial; a root with several nuclei in one table loses that table's label. --pr
 	show.Flags().StringVar(&opts.Format, "format", "csv", "csv, json, table or parquet")
 	show.Flags().StringVarP(&opts.Out, "out", "o", "", "write to FILE instead of stdout")
 	opts.ref.add(show)
+	addWaitFlag(in)
 	cmd.AddCommand(in, show)
 	return cmd
 }
