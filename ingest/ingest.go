@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,6 +43,10 @@ type Options struct {
 	Schema    *linkml.Schema // default: the built-in schema
 	Wait      time.Duration  // wait for another writer
 	DryRun    bool           // validate only; never commit
+	// AllowEmpty accepts inputs without any record (ErrNoRecords
+	// otherwise); in replace mode the class table of the dataset becomes
+	// empty, which needs the columns from a CSV header or Parquet schema.
+	AllowEmpty bool
 
 	MemoryLimit string // DuckDB memory_limit (default "768MB")
 	Threads     int    // DuckDB threads (0: all cores)
@@ -115,6 +120,25 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	if err != nil {
 		return r, err
 	}
+	// Blank files (whitespace only) hold no record in any format: they are
+	// left out, and an input of nothing but them is ErrNoRecords.
+	var kept []string
+	for _, p := range paths {
+		if blank, err := IsBlank(p); err == nil && blank {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	if len(kept) == 0 && o.AllowEmpty {
+		return r, &ccc.Error{Op: "ingest", Path: strings.Join(paths, ", "), Row: -1, Kind: ccc.ErrInvalidData, Err: ErrNoRecords,
+			Msg:  "every input is blank: there are no columns to make an empty table from",
+			Hint: "give a CSV/TSV file with just the header line (or a Parquet file of 0 rows) to empty the table"}
+	}
+	if len(kept) == 0 {
+		return r, NoRecordsError("ingest", paths)
+	}
+	allPaths := paths
+	paths = kept
 	files := make([]*inputFile, len(paths))
 	for i, p := range paths {
 		f := o.Format
@@ -145,7 +169,13 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	defer tx.Rollback() // no-op after Commit
 
 	j := &job{o: &o, m: m, r: r, st: st, tx: tx, files: files, sch: sch}
-	if err := j.run(ctx); err != nil {
+	err = j.run(ctx)
+	if r.Counts.Rows == 0 && !o.AllowEmpty && (err == nil || errors.Is(err, ccc.ErrInvalidData)) {
+		// One verdict for inputs without records, whatever the format
+		// (a missing-column error of an empty list is not the point).
+		return r, NoRecordsError("ingest", allPaths)
+	}
+	if err != nil {
 		return r, err
 	}
 	if o.DryRun {

@@ -28,6 +28,7 @@ type ingestOptions struct {
 	Message   string
 	Wait      time.Duration
 	DryRun    bool
+	Empty     bool // --allow-empty
 	MemLimit  string
 	Schema    string
 	Inputs    []string
@@ -76,6 +77,7 @@ Exit status: 0 committed, 1 rejected for data errors or conflicts (store unchang
 	f.StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
 	f.DurationVar(&opts.Wait, "wait", 0, "wait up to this long for another writer (e.g. 2m)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "validate and report, but do not commit")
+	f.BoolVar(&opts.Empty, "allow-empty", false, "accept inputs without records (header only: the dataset's table becomes empty); default exit 1")
 	f.StringVar(&opts.MemLimit, "memory-limit", "", "DuckDB memory limit (default 768MB)")
 	f.StringVar(&opts.Schema, "schema", "", "LinkML schema file (default: the built-in ccc schema)")
 	return cmd
@@ -125,7 +127,7 @@ func runIngest(c *cobra.Command, opts *ingestOptions) error {
 	r, err := ingest.Run(c.Context(), st, ingest.Options{
 		Class: opts.Class, Dataset: opts.Dataset, Inputs: opts.Inputs, Format: format, Map: maps,
 		Lenient: opts.Lenient, MaxErrors: opts.MaxErrors, Mode: mode, Message: opts.Message, Wait: opts.Wait,
-		DryRun: opts.DryRun, MemoryLimit: opts.MemLimit, Schema: sch, Progress: opts.IO.ErrOut, Quiet: opts.Global.Quiet,
+		DryRun: opts.DryRun, AllowEmpty: opts.Empty, MemoryLimit: opts.MemLimit, Schema: sch, Progress: opts.IO.ErrOut, Quiet: opts.Global.Quiet,
 	})
 	if r != nil && r.Counts.Rows > 0 || err == nil || errors.Is(err, ccc.ErrInvalidData) || errors.Is(err, ccc.ErrConflict) {
 		r.Summary(opts.IO.Out)

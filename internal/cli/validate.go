@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/ingest"
 	"github.com/ccc-connectivity/ccc/linkml"
 )
 
@@ -26,6 +27,7 @@ type validateOptions struct {
 	Unique bool
 	Refs   bool
 	Open   bool
+	Empty  bool // --allow-empty
 	Files  []string
 	ctx    context.Context
 }
@@ -44,8 +46,8 @@ record, a list of records, or a container object whose single key holds the
 list. CSV/TSV cells are typed by the slot ranges as linkml-validate does.
 
 Every error is printed on its own line: file, record, path, message and rule.
-Exit status: 0 all records valid, 1 some record invalid, 2 usage, I/O or
-schema errors.`,
+Exit status: 0 all records valid, 1 some record invalid (or no record at all
+without --allow-empty, as for ingest), 2 usage, I/O or schema errors.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Files = args
@@ -60,6 +62,7 @@ schema errors.`,
 	f.StringVar(&opts.Format, "format", "text", "report format: text or json")
 	f.BoolVar(&opts.Unique, "unique", true, "report identifiers used twice across the input files (linkml-validate does not check this)")
 	f.BoolVar(&opts.Refs, "refs", false, "report references to identifiers that none of the input files define")
+	f.BoolVar(&opts.Empty, "allow-empty", false, "accept files without records (default: exit 1, as ingest does)")
 	f.BoolVar(&opts.Open, "open", false, "accept keys and columns that are not slots of the class (default: closed world, as linkml-validate)")
 	return cmd
 }
@@ -103,11 +106,21 @@ func runValidate(opts *validateOptions) error {
 		reports = append(reports, rep)
 		byFile[file] = rep
 		st.Source = file
+		if blank, err := ingest.IsBlank(file); err == nil && blank {
+			continue // no records in any format (an empty .json is not malformed)
+		}
 		n, err := validateFile(opts, v, st, file, &all)
 		if err != nil {
 			return err
 		}
 		rep.Records = n
+	}
+	records := 0
+	for _, rep := range reports {
+		records += rep.Records
+	}
+	if records == 0 && !opts.Empty {
+		return ingest.NoRecordsError("validate", opts.Files)
 	}
 	all = st.Finish(all)
 	total := 0
