@@ -100,7 +100,8 @@ func Run(ctx context.Context, args []string, io *IO) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err != nil {
-		fmt.Fprintf(io.ErrOut, "ccc: %v\n", err)
+		msg, _ := outOfMemoryHint(err.Error())
+		fmt.Fprintf(io.ErrOut, "ccc: %s\n", msg)
 	}
 	return ExitCode(err)
 }

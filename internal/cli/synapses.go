@@ -71,7 +71,7 @@ in nm (default 4,4,40, MICrONS voxels); queries convert with --desired-resolutio
 	cmd.Flags().StringVar(&opts.Resolution, "resolution", "4,4,40", "nm per position unit of the input files (X,Y,Z)")
 	cmd.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "ignore input columns that are not Synapse slots")
 	cmd.Flags().StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
-	cmd.Flags().StringVar(&opts.MemoryLimit, "memory-limit", "", "DuckDB memory limit while sorting, e.g. 4GB (default: DuckDB's, 80% of RAM)")
+	cmd.Flags().StringVar(&opts.MemoryLimit, "memory-limit", "", "memory budget of the process, e.g. 4GB: 60% for DuckDB's sort, 25% Go heap (default: DuckDB's 80% of RAM)")
 	addWaitFlag(cmd)
 	return cmd
 }
@@ -88,6 +88,11 @@ func runSynapsesIngest(ctx context.Context, opts *synapsesIngestOptions) error {
 	if err != nil {
 		return err
 	}
+	memLimit, restore, err := applyMemoryLimit(opts.MemoryLimit)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	st, err := openOrInitStore(opts.IO, opts.Global)
 	if err != nil {
 		return err
@@ -98,7 +103,7 @@ func runSynapsesIngest(ctx context.Context, opts *synapsesIngestOptions) error {
 		msg = "synapses ingest " + strings.Join(opts.Files, " ")
 	}
 	r, err := synapse.Ingest(ctx, st, synapse.StoreIngestOptions{Dataset: opts.Dataset, Files: opts.Files, Resolution: res,
-		DropUnknown: opts.DropUnknown, Message: msg, MemoryLimit: opts.MemoryLimit,
+		DropUnknown: opts.DropUnknown, Message: msg, MemoryLimit: memLimit,
 		Stage: func(m string) {
 			if !opts.Global.Quiet {
 				fmt.Fprintf(opts.IO.ErrOut, "synapses ingest: %s...\n", m)
