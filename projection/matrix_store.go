@@ -15,7 +15,6 @@ import (
 	"github.com/ccc-connectivity/ccc/store"
 )
 
-
 // MatrixArtifact is the store artifact holding a matrix's values.
 func MatrixArtifact(id string) string { return "matrix/" + id }
 
