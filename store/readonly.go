@@ -113,7 +113,14 @@ var ErrOutputInStore = errors.New("output path inside the store")
 // (writing it would change every link, possibly a store file). It returns
 // the absolute path to write. The error is a ccc.Error of kind
 // ccc.ErrUsage wrapping ErrOutputInStore.
-func (s *Store) CheckOutput(path string) (string, error) {
+func (s *Store) CheckOutput(path string) (string, error) { return CheckOutputIn(s.dir, path) }
+
+// CheckOutputIn is CheckOutput for the store directory dir (which need not
+// be open, or even exist).
+func CheckOutputIn(dir, path string) (string, error) {
+	if d, err := filepath.Abs(dir); err == nil {
+		dir = d
+	}
 	raw := path
 	if !filepath.IsAbs(raw) {
 		wd, err := os.Getwd()
@@ -127,8 +134,8 @@ func (s *Store) CheckOutput(path string) (string, error) {
 		return &ccc.Error{Op: "write output", Path: abs, Row: -1, Msg: msg, Kind: ccc.ErrUsage,
 			Hint: "write outside the store directory: its files are immutable and only ccc's writers change them", Err: ErrOutputInStore}
 	}
-	if inside(resolve(raw), resolve(s.dir)) || inside(abs, s.dir) {
-		return "", refuse("output file is inside the store " + s.dir)
+	if inside(resolve(raw), resolve(dir)) || inside(abs, dir) {
+		return "", refuse("output file is inside the store " + dir)
 	}
 	if st, err := os.Stat(raw); err == nil {
 		if sys, ok := st.Sys().(*syscall.Stat_t); ok && st.Mode().IsRegular() && sys.Nlink > 1 {

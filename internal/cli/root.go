@@ -80,6 +80,7 @@ Run 'ccc quickstart' to build a demo store and see every capability end to end.`
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see '%s --help')", ccc.ErrUsage, err, c.CommandPath())
 	})
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return checkOutputFlags(c, io, g) }
 	fs := append([]factory(nil), factories...)
 	sort.SliceStable(fs, func(i, j int) bool { return fs[i].order < fs[j].order })
 	for _, f := range fs {

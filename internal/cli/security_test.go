@@ -108,6 +108,19 @@ func TestOutputInsideStoreRefused(t *testing.T) {
 			}
 		}
 	}
+	// Every command's own output flags (--out, --png, --report, ...) too.
+	for _, args := range [][]string{
+		{"synapses", "query", "--pre", "1", "--out", table},
+		{"synapses", "matrix", "--neurons", "1,2", "--png", filepath.Join(dir, "m.png")},
+		{"atlas", "depths", "--png", viaLink},
+		{"ingest", "--class", "DataSet", "--dataset", "d", "--report", filepath.Join(dir, "versions", "r.json"), "x.csv"},
+		{"projections", "matrix", "export", "m", "--out", dotdot},
+	} {
+		code, _, errOut := runCLI(t, env, args...)
+		if code != ExitUsage || !strings.Contains(errOut, "inside the store") {
+			t.Fatalf("%v: exit %d %q", args, code, errOut)
+		}
+	}
 	if fileSum(t, table) != before {
 		t.Fatal("published table changed")
 	}

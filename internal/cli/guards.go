@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,4 +27,24 @@ func addWaitFlag(cmd *cobra.Command) {
 		}
 		return nil
 	}
+}
+
+// outputFlags are the flags through which commands write files of their own
+// (results, reports, images, kept downloads).
+var outputFlags = []string{"out", "png", "report", "metadata-csv", "keep"}
+
+// checkOutputFlags refuses, for every command, an output flag that points
+// inside the store directory (store.CheckOutputIn): read-only commands
+// never write into the store, and writers only through a transaction.
+func checkOutputFlags(c *cobra.Command, io *IO, g *globalOptions) error {
+	for _, name := range outputFlags {
+		f := c.Flags().Lookup(name)
+		if f == nil || !f.Changed || f.Value.String() == "" || f.Value.String() == "-" {
+			continue
+		}
+		if _, err := store.CheckOutputIn(g.StorePath(io), f.Value.String()); err != nil {
+			return fmt.Errorf("--%s: %w", name, err)
+		}
+	}
+	return nil
 }
