@@ -20,7 +20,8 @@
 // an atomic rename. Nothing is visible before that rename; a crash at any
 // point leaves the previous version readable, and the leftovers (staging
 // directories, moved but unreferenced files) are removed by the next writer
-// or by GC.
+// or by GC. Published files are sealed read-only under one umask-honouring
+// mode that is never world-writable (perm.go; docs/security.md).
 //
 // Reading: Snapshot resolves a Ref (a version number, a timestamp, or the
 // latest) to a manifest; DB opens an in-memory DuckDB with one view per
