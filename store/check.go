@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/ccc-connectivity/ccc"
 )
 
 // CheckOptions tune Check.
@@ -214,8 +217,10 @@ func (s *Store) Check(ctx context.Context, o CheckOptions) (*CheckReport, error)
 		}
 		if o.NoRepair {
 			r.Notes = append(r.Notes, what+" (not rebuilt)")
-		} else if lk, err := acquireLock(ctx, s.dir, 0); err != nil {
+		} else if lk, err := acquireLock(ctx, s.dir, 0); errors.Is(err, ccc.ErrLocked) {
 			r.Notes = append(r.Notes, what+" (a writer is active; it rebuilds the catalog on commit)")
+		} else if err != nil {
+			r.Notes = append(r.Notes, what+" (not rebuilt: "+err.Error()+")")
 		} else {
 			err := s.rebuildCatalog(nil)
 			lk.release()
