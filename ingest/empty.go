@@ -2,19 +2,12 @@ package ingest
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
 )
-
-// ErrNoRecords is wrapped by the error of an ingest or validation whose
-// inputs hold no record at all (empty or whitespace-only file, CSV/TSV header
-// only, empty JSON/YAML list, empty JSONL, Parquet file of 0 rows) and that
-// was not given AllowEmpty. Its kind is ccc.ErrInvalidData in every format.
-var ErrNoRecords = errors.New("no records")
 
 // NoRecordsError is the one error of validate and ingest for inputs
 // without records (op "validate" or "ingest").

@@ -12,4 +12,10 @@ var (
 	// ErrRejected is wrapped (with ccc.ErrInvalidData) by Run when the
 	// input has data errors; nothing was written.
 	ErrRejected = errors.New("ingest rejected")
+
+	// ErrNoRecords is wrapped (with ccc.ErrInvalidData) by the error of an
+	// ingest or validation whose inputs hold no record at all (blank file,
+	// CSV/TSV header only, empty JSON/YAML list, empty JSONL, Parquet file
+	// of 0 rows) without Options.AllowEmpty; see NoRecordsError.
+	ErrNoRecords = errors.New("no records")
 )

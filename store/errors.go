@@ -13,7 +13,9 @@ import (
 //     or a version, dataset, table or artifact does not exist;
 //   - ccc.ErrLocked: another process holds the writer lock; the message names
 //     the holder (pid, host, command, start time);
-//   - ccc.ErrUsage: an invalid dataset, class or artifact name;
+//   - ccc.ErrUsage: an invalid dataset, class, artifact or other name
+//     (ValidName), a query that is not one SELECT (CheckSelect), an output
+//     path inside the store (CheckOutput);
 //   - ccc.ErrFormat: a manifest or staged Parquet file cannot be read.
 var (
 	// ErrTxDone is returned by Tx methods called after Commit or Rollback.
@@ -22,6 +24,10 @@ var (
 	// ErrNotStaged is returned by Commit when TablePath was asked for a
 	// class but no Parquet file was written there.
 	ErrNotStaged = errors.New("store: staged table file missing")
+
+	// ErrOutputInStore is wrapped (with ccc.ErrUsage) by CheckOutput and
+	// CheckOutputIn: an output file would lie inside the store.
+	ErrOutputInStore = errors.New("output path inside the store")
 )
 
 // formatError marks an underlying error (e.g. DuckDB failing to read a

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -102,9 +101,6 @@ func stmtTypeName(t duckdb.StmtType) string {
 	}
 	return fmt.Sprintf("non-SELECT (type %d)", t)
 }
-
-// ErrOutputInStore is wrapped by the error of CheckOutput.
-var ErrOutputInStore = errors.New("output path inside the store")
 
 // CheckOutput refuses an output file (of query, export or any other
 // reading command) that would lie inside the store directory, after
