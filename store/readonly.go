@@ -45,7 +45,11 @@ func CheckSelect(ctx context.Context, db *sql.DB, q string) error {
 			if strings.Contains(err.Error(), "multi-statement") {
 				return refuse("only one SQL statement at a time", "send each SELECT separately")
 			}
-			return refuse(strings.TrimPrefix(err.Error(), "could not prepare query\n"), "check the SQL; the views are listed by SELECT * FROM ccc_tables")
+			msg := strings.TrimPrefix(err.Error(), "could not prepare query\n")
+			if strings.Contains(msg, "Permission Error") {
+				return refuse(msg, "queries read only the tables of the store version (see docs/security.md); the views are listed by SELECT * FROM ccc_tables")
+			}
+			return refuse(msg, "check the SQL; the views are listed by SELECT * FROM ccc_tables")
 		}
 		defer st.Close()
 		ds, ok := st.(*duckdb.Stmt)
