@@ -7,6 +7,8 @@ require (
 	golang.org/x/term v0.47.0
 )
 
+require github.com/dlclark/regexp2/v2 v2.13.3 // indirect
+
 require (
 	github.com/andybalholm/brotli v1.2.0 // indirect
 	github.com/apache/arrow-go/v18 v18.5.1

@@ -99,7 +99,7 @@ func jsonKind(k valueKind) (typ, format string) {
 func (s *Schema) jsonSlot(sl *Slot) map[string]any {
 	sp := &slotPlan{multivalued: sl.IsMultivalued()}
 	_ = s.fillRange(sp, sl.Range, sl, map[string]*classPlan{})
-	_ = sp.constrain(sl.Pattern, sl.MinimumValue, sl.MaximumValue, sl.EqualsString)
+	_ = sp.constrain(exprConstraints{pattern: sl.Pattern, min: sl.MinimumValue, max: sl.MaximumValue, eq: sl.EqualsString, eqNum: sl.EqualsNumber, eqIn: sl.EqualsStringIn})
 	var item map[string]any
 	switch sp.kind {
 	case kObject:

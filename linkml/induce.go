@@ -5,13 +5,15 @@ import "math"
 // resolvedType is a type with its typeof chain folded in (nearest value
 // wins), as LinkML's induced_type does.
 type resolvedType struct {
-	Name         string
-	Root         string // the built-in type at the end of the typeof chain
-	Base         string // lower-cased Python base: str, int, float, bool, decimal, xsddate, ...
-	Pattern      string
-	MinimumValue *float64
-	MaximumValue *float64
-	EqualsString string
+	Name           string
+	Root           string // the built-in type at the end of the typeof chain
+	Base           string // lower-cased Python base: str, int, float, bool, decimal, xsddate, ...
+	Pattern        string
+	MinimumValue   *float64
+	MaximumValue   *float64
+	EqualsString   string
+	EqualsNumber   *float64
+	EqualsStringIn []string
 }
 
 // InducedSlots returns the slots of a class with everything inherited
@@ -134,6 +136,12 @@ func (s *Schema) resolveType(name string) *resolvedType {
 		}
 		if r.EqualsString == "" {
 			r.EqualsString = t.EqualsString
+		}
+		if r.EqualsNumber == nil {
+			r.EqualsNumber = t.EqualsNumber
+		}
+		if r.EqualsStringIn == nil {
+			r.EqualsStringIn = t.EqualsStringIn
 		}
 		r.Root = t.Name
 		if t.Typeof == "" {
@@ -313,6 +321,28 @@ func overlay(dst, src *Slot, tighten bool) {
 	}
 	if src.Array != nil {
 		dst.Array = src.Array
+	}
+	if src.AllOf != nil {
+		dst.AllOf = src.AllOf
+	}
+	if src.NoneOf != nil {
+		dst.NoneOf = src.NoneOf
+	}
+	str(&dst.Alias, src.Alias)
+	if src.EqualsNumber != nil {
+		dst.EqualsNumber = src.EqualsNumber
+	}
+	if src.EqualsStringIn != nil {
+		dst.EqualsStringIn = src.EqualsStringIn
+	}
+	if src.StructuredPattern != nil {
+		dst.StructuredPattern = src.StructuredPattern
+	}
+	if src.MinCardinality != nil {
+		dst.MinCardinality = src.MinCardinality
+	}
+	if src.MaxCardinality != nil {
+		dst.MaxCardinality = src.MaxCardinality
 	}
 	if src.MinimumValue != nil {
 		if tighten && dst.MinimumValue != nil {
