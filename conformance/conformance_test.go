@@ -350,8 +350,8 @@ func TestConformance(t *testing.T) {
 		default:
 			nInvalid++
 		}
-		schemas[c.Schema] = true
-		classes[c.Schema+" "+c.Class] = true
+		schemas[c.Suite+c.Schema] = true
+		classes[c.Suite+c.Schema+" "+c.Class] = true
 	}
 	if nValid+nInvalid < 60 || nValid < 20 || nInvalid < 20 || len(schemas) < 5 || len(classes) < 20 {
 		t.Errorf("corpus too small: %d cases (%d valid, %d invalid), %d schemas, %d classes",

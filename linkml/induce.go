@@ -239,7 +239,9 @@ func (s *Schema) induceSlot(name, class string) *Slot {
 	if sl.Range == "" {
 		sl.Range = s.Root.DefaultRange
 		if sl.Range == "" && s.types["string"] != nil {
-			sl.Range = "string"
+			// generators see a string; the validator accepts any value,
+			// as linkml-validate does for a slot without a range
+			sl.Range, sl.NoRange = "string", true
 		}
 	}
 	if isTrue(sl.InlinedAsList) {

@@ -244,6 +244,9 @@ type Slot struct {
 	MaxCardinality    *int
 
 	// Set on induced slots only.
+	// NoRange: neither the slot nor default_range gave a range; Range is
+	// "string" for generators and the validator accepts any value.
+	NoRange  bool
 	Owner    string // class the slot was induced for
 	DomainOf []string
 }

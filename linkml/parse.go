@@ -150,6 +150,17 @@ func (p *parser) num(n *yaml.Node, what string) *float64 {
 	return &f
 }
 
+// intNum reads equals_number, an integer in the metamodel: a fraction is
+// truncated as linkml_runtime's int() does (1.5 means 1).
+func (p *parser) intNum(n *yaml.Node, what string) *float64 {
+	f := p.num(n, what)
+	if f != nil {
+		t := math.Trunc(*f)
+		f = &t
+	}
+	return f
+}
+
 func (p *parser) intp(n *yaml.Node, what string) *int {
 	if n.Kind != yaml.ScalarNode || isNull(n) {
 		p.errorf(n, "%s must be an integer, got %s", what, nodeKind(n))
@@ -280,7 +291,7 @@ func (p *parser) parseType(name string, k, n *yaml.Node) *Type {
 		case "equals_string":
 			t.EqualsString = p.str(v, key)
 		case "equals_number":
-			t.EqualsNumber = p.num(v, key)
+			t.EqualsNumber = p.intNum(v, key)
 		case "equals_string_in":
 			t.EqualsStringIn = p.strList(v, key)
 		case "structured_pattern":
@@ -414,7 +425,7 @@ func (p *parser) parseSlot(name string, k, n *yaml.Node, what string) *Slot {
 		case "alias":
 			s.Alias = p.str(v, key)
 		case "equals_number":
-			s.EqualsNumber = p.num(v, key)
+			s.EqualsNumber = p.intNum(v, key)
 		case "equals_string_in":
 			s.EqualsStringIn = p.strList(v, key)
 		case "structured_pattern":
@@ -465,7 +476,7 @@ func (p *parser) slotExpr(c *yaml.Node, what string) SlotExpr {
 		case "equals_string":
 			e.EqualsString = p.str(v, key)
 		case "equals_number":
-			e.EqualsNumber = p.num(v, key)
+			e.EqualsNumber = p.intNum(v, key)
 		case "equals_string_in":
 			e.EqualsStringIn = p.strList(v, key)
 		case "required":

@@ -130,7 +130,7 @@ func (s *Schema) compileSlot(sl *Slot, done map[string]*classPlan) (*slotPlan, e
 		minCard:     sl.MinCardinality,
 		maxCard:     sl.MaxCardinality,
 	}
-	if sl.Range == "" {
+	if sl.Range == "" || sl.NoRange {
 		sp.kind = kAny // no range and no default_range: any value, as gen-json-schema
 	} else if err := s.fillRange(sp, sl.Range, sl, done); err != nil {
 		return nil, err
@@ -274,7 +274,9 @@ func (s *Schema) fillRange(sp *slotPlan, rng string, sl *Slot, done map[string]*
 		probe := &Slot{Range: rng, Inlined: sl.Inlined, InlinedAsList: sl.InlinedAsList}
 		if s.IsInlined(probe) {
 			sp.kind = kObject
-			sp.dictForm = sp.multivalued && !isTrue(sl.InlinedAsList) && s.IdentifierSlot(rng, false) != nil
+			// the dict form is keyed by the identifier, or else the key
+			// (gen-json-schema's get_range_associated_slots)
+			sp.dictForm = sp.multivalued && !isTrue(sl.InlinedAsList) && s.IdentifierSlot(rng, true) != nil
 			cands := []string{}
 			for _, c := range append([]string{rng}, s.Descendants(rng)...) {
 				if !s.classes[c].Abstract {

@@ -597,7 +597,7 @@ func (st *state) checkValue(sp *slotPlan, val any) {
 				st.stream.refs = append(st.stream.refs, pendingRef{source: st.stream.Source, record: st.record, path: st.path(), class: sp.refClass, id: id, value: val})
 			}
 		}
-		return
+		st.checkConstraints(sp, val) // the slot's pattern applies to the reference
 	case kEnum:
 		s, ok := val.(string)
 		if !ok {
