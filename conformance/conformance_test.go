@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -195,29 +196,29 @@ func runReference(t *testing.T, tool string, cases []*conformanceCase) map[strin
 		groups[k].cases = append(groups[k].cases, c)
 	}
 	sort.Strings(keys)
-	var mu sync.Mutex
 	out := map[string]verdict{}
+	reqs := make([]batchRequest, len(keys))
+	for i, k := range keys {
+		g := groups[k]
+		args := []string{"-s", g.schema, "-C", g.class}
+		for _, c := range g.cases {
+			args = append(args, c.Name+"/"+c.Data)
+		}
+		reqs[i] = batchRequest{Args: args, Cwd: filepath.Dir(g.cases[0].Dir)} // testdata, or a materialized suite
+	}
+	results, err := runLinkMLValidate(t, tool, reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Run("reference", func(t *testing.T) {
-		for _, k := range keys {
-			g := groups[k]
+		for i, k := range keys {
+			g, r := groups[k], results[i]
 			t.Run(filepath.Base(g.schema)+"/"+g.class, func(t *testing.T) {
-				t.Parallel()
-				args := []string{"-s", g.schema, "-C", g.class}
-				for _, c := range g.cases {
-					args = append(args, c.Name+"/"+c.Data)
+				if strings.Contains(r.Stderr, "Traceback") || (r.Code != 0 && r.Code != 1) {
+					t.Fatalf("linkml-validate %v: exit %d\n%s\n%s", reqs[i].Args, r.Code, r.Stdout, r.Stderr)
 				}
-				cmd := exec.Command(tool, args...)
-				cmd.Dir = filepath.Dir(g.cases[0].Dir) // testdata, or a materialized suite
-				var stdout, stderr bytes.Buffer
-				cmd.Stdout, cmd.Stderr = &stdout, &stderr
-				err := cmd.Run()
-				code := cmd.ProcessState.ExitCode()
-				if strings.Contains(stderr.String(), "Traceback") || (code != 0 && code != 1) {
-					t.Fatalf("linkml-validate %v: %v (exit %d)\n%s\n%s", args, err, code, stdout.String(), stderr.String())
-				}
-				lines := strings.Split(stdout.String(), "\n")
+				lines := strings.Split(r.Stdout, "\n")
 				anyInvalid := false
-				res := map[string]verdict{}
 				for _, c := range g.cases {
 					v := verdict{valid: true}
 					prefix := "[ERROR] [" + c.Name + "/" + c.Data + "/"
@@ -230,20 +231,93 @@ func runReference(t *testing.T, tool string, cases []*conformanceCase) map[strin
 					if !v.valid {
 						anyInvalid = true
 					}
-					res[c.Name] = v
+					out[c.Name] = v
 				}
-				if anyInvalid != (code == 1) {
-					t.Fatalf("linkml-validate exit %d disagrees with its messages:\n%s\n%s", code, stdout.String(), stderr.String())
+				if anyInvalid != (r.Code == 1) {
+					t.Fatalf("linkml-validate exit %d disagrees with its messages:\n%s\n%s", r.Code, r.Stdout, r.Stderr)
 				}
-				mu.Lock()
-				for n, v := range res {
-					out[n] = v
-				}
-				mu.Unlock()
 			})
 		}
 	})
 	return out
+}
+
+// batchRequest is one linkml-validate command line; batchResult its exit
+// status and output.
+type batchRequest struct {
+	Args []string `json:"args"`
+	Cwd  string   `json:"cwd"`
+}
+
+type batchResult struct {
+	Code   int    `json:"code"`
+	Stdout string `json:"stdout"`
+	Stderr string `json:"stderr"`
+}
+
+// runLinkMLValidate runs each request through linkml-validate's command
+// line. python/linkml_validate_batch.py calls the same click command in one
+// Python process per worker (linkml imports once instead of once per
+// group: seconds each); without python3 (tool is then the linkml-validate
+// executable) each request is its own process.
+func runLinkMLValidate(t *testing.T, tool string, reqs []batchRequest) ([]batchResult, error) {
+	res := make([]batchResult, len(reqs))
+	script := filepath.Join(testenv.RepoRoot(t), "python", "linkml_validate_batch.py")
+	py, err := exec.LookPath("python3")
+	workers := 2
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			var mine []int
+			for i := w; i < len(reqs); i += workers {
+				mine = append(mine, i)
+			}
+			if len(mine) == 0 {
+				return
+			}
+			if err != nil {
+				for _, i := range mine {
+					cmd := exec.Command(tool, reqs[i].Args...)
+					cmd.Dir = reqs[i].Cwd
+					var stdout, stderr bytes.Buffer
+					cmd.Stdout, cmd.Stderr = &stdout, &stderr
+					_ = cmd.Run()
+					res[i] = batchResult{Code: cmd.ProcessState.ExitCode(), Stdout: stdout.String(), Stderr: stderr.String()}
+				}
+				return
+			}
+			var in bytes.Buffer
+			for _, i := range mine {
+				b, _ := json.Marshal(reqs[i])
+				in.Write(append(b, '\n'))
+			}
+			cmd := exec.Command(py, script)
+			cmd.Stdin = &in
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if e := cmd.Run(); e != nil {
+				errs[w] = fmt.Errorf("%s: %v\n%s", script, e, stderr.String())
+				return
+			}
+			dec := json.NewDecoder(&stdout)
+			for _, i := range mine {
+				if e := dec.Decode(&res[i]); e != nil {
+					errs[w] = fmt.Errorf("%s: reading result: %v\n%s", script, e, stderr.String())
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return nil, e
+		}
+	}
+	return res, nil
 }
 
 // runCCC validates one case with ccc in-process: exit 0 valid, 1 invalid.
