@@ -296,17 +296,14 @@ func overlay(dst, src *Slot, tighten bool) {
 			*d = v
 		}
 	}
-	bl := func(d **bool, v *bool) {
-		if v != nil {
-			*d = v
-		}
-	}
+	bl := setPtr[bool]
 	str(&dst.Range, src.Range)
 	str(&dst.SlotURI, src.SlotURI)
 	str(&dst.Domain, src.Domain)
 	str(&dst.Pattern, src.Pattern)
 	str(&dst.Ifabsent, src.Ifabsent)
 	str(&dst.EqualsString, src.EqualsString)
+	str(&dst.Alias, src.Alias)
 	bl(&dst.Required, src.Required)
 	bl(&dst.Recommended, src.Recommended)
 	bl(&dst.Multivalued, src.Multivalued)
@@ -315,37 +312,16 @@ func overlay(dst, src *Slot, tighten bool) {
 	bl(&dst.Inlined, src.Inlined)
 	bl(&dst.InlinedAsList, src.InlinedAsList)
 	bl(&dst.DesignatesType, src.DesignatesType)
-	if src.AnyOf != nil {
-		dst.AnyOf = src.AnyOf
-	}
-	if src.ExactlyOneOf != nil {
-		dst.ExactlyOneOf = src.ExactlyOneOf
-	}
-	if src.Array != nil {
-		dst.Array = src.Array
-	}
-	if src.AllOf != nil {
-		dst.AllOf = src.AllOf
-	}
-	if src.NoneOf != nil {
-		dst.NoneOf = src.NoneOf
-	}
-	str(&dst.Alias, src.Alias)
-	if src.EqualsNumber != nil {
-		dst.EqualsNumber = src.EqualsNumber
-	}
-	if src.EqualsStringIn != nil {
-		dst.EqualsStringIn = src.EqualsStringIn
-	}
-	if src.StructuredPattern != nil {
-		dst.StructuredPattern = src.StructuredPattern
-	}
-	if src.MinCardinality != nil {
-		dst.MinCardinality = src.MinCardinality
-	}
-	if src.MaxCardinality != nil {
-		dst.MaxCardinality = src.MaxCardinality
-	}
+	setSlice(&dst.AnyOf, src.AnyOf)
+	setSlice(&dst.ExactlyOneOf, src.ExactlyOneOf)
+	setSlice(&dst.AllOf, src.AllOf)
+	setSlice(&dst.NoneOf, src.NoneOf)
+	setSlice(&dst.EqualsStringIn, src.EqualsStringIn)
+	setPtr(&dst.Array, src.Array)
+	setPtr(&dst.EqualsNumber, src.EqualsNumber)
+	setPtr(&dst.StructuredPattern, src.StructuredPattern)
+	setPtr(&dst.MinCardinality, src.MinCardinality)
+	setPtr(&dst.MaxCardinality, src.MaxCardinality)
 	if src.MinimumValue != nil {
 		if tighten && dst.MinimumValue != nil {
 			v := math.Max(*dst.MinimumValue, *src.MinimumValue)
@@ -361,5 +337,18 @@ func overlay(dst, src *Slot, tighten bool) {
 		} else {
 			dst.MaximumValue = src.MaximumValue
 		}
+	}
+}
+
+// setPtr and setSlice copy a value a slot definition sets (non-nil).
+func setPtr[T any](d **T, v *T) {
+	if v != nil {
+		*d = v
+	}
+}
+
+func setSlice[T any](d *[]T, v []T) {
+	if v != nil {
+		*d = v
 	}
 }
