@@ -3,6 +3,7 @@ module github.com/ccc-connectivity/ccc
 go 1.26.8
 
 require (
+	github.com/dlclark/regexp2/v2 v2.13.3
 	github.com/spf13/cobra v1.10.2
 	golang.org/x/term v0.47.0
 )

@@ -26,8 +26,31 @@
 // joined. Keys the LinkML metamodel does not define (the key lists are
 // generated from the LinkML 1.12 metamodel, metamodel_keys.go) are
 // warnings with file:line:col (Schema.Warnings), errors with
-// LoadOptions.Strict. Metamodel keys ccc does not interpret (annotations,
-// see_also, exact_mappings, ...) are kept in Element.Extra.
+// LoadOptions.Strict. Every metamodel key is one of three (constructs.go):
+// enforced by the validator; metadata without validation meaning
+// (annotations, see_also, exact_mappings, OWL property characteristics,
+// ...), kept in Element.Extra; or refused: the load fails (ccc.ErrSchema,
+// exit 2) naming the key (has_member, bindings, dynamic enums, extra_slots,
+// ...). No construct is loaded and ignored; TestMetamodelKeysClassified
+// walks the metamodel's key list to keep it so.
+//
+// Enforced beyond ranges and flags: pattern and structured_pattern
+// (interpolated with the schema's settings), minimum/maximum_value,
+// equals_string, equals_number, equals_string_in, minimum/maximum/
+// exact_cardinality (lists and dicts), slot any_of / all_of /
+// exactly_one_of / none_of, class any_of / all_of / exactly_one_of /
+// none_of with slot_conditions, class rules (preconditions, postconditions,
+// elseconditions, inherited), designates_type (class name, CURIE or URI by
+// the slot's range), alias as the data key (slot names with spaces are
+// keyed with underscores), unique_keys, arrays. A slot with no range and
+// no default_range accepts any value, as in linkml-validate.
+//
+// Patterns have Python re semantics (pattern.go): RE2 runs every pattern
+// it can express once \w \d \s are spelled as Unicode classes, a final $
+// accepts a final newline and \Z is \z; lookaround, backreferences,
+// conditionals, verbose mode, \b and a $ inside the pattern go to the
+// backtracking engine github.com/dlclark/regexp2 (one-second match
+// timeout).
 //
 // # Schema view
 //

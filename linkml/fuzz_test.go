@@ -59,3 +59,19 @@ func FuzzDecodeYAML(f *testing.F) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// FuzzPattern compiles arbitrary Python-style patterns and matches them:
+// an error or a verdict, never a panic (the backtracking engine has a
+// match timeout).
+func FuzzPattern(f *testing.F) {
+	for _, p := range []string{`^abc$`, `^(?=.*\d)\w+$`, `(?P<x>a)(?P=x)`, `[\d\W]`, `\Z`, `(?x) a # c`, `[]]`, `\`, `(?(1)a)`, `[^]a]$`} {
+		f.Add(p, "abc\n")
+	}
+	f.Fuzz(func(t *testing.T, src, val string) {
+		p, err := compilePattern(src)
+		if err != nil {
+			return
+		}
+		p.MatchString(val)
+	})
+}

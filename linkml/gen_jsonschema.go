@@ -12,6 +12,11 @@ import (
 // false (closed world, as linkml-validate checks), optional slots nullable,
 // references to non-inlined classes typed as the target's identifier.
 // class "" uses the schema's tree_root (or no top-level properties).
+// Properties are named by the slots' data keys (alias, spaces as
+// underscores); equals_number / equals_string_in become const / enum and
+// cardinality minItems / maxItems (minProperties / maxProperties for dicts).
+// Slot and class boolean expressions, rules and type designators are not
+// written yet: ccc validate checks them.
 func (s *Schema) JSONSchema(w io.Writer, class string) error {
 	if class != "" {
 		if _, err := s.LookupClass(class); err != nil {
@@ -57,9 +62,9 @@ func (s *Schema) jsonClass(cn string, idOptional bool) map[string]any {
 	props := map[string]any{}
 	var required []string
 	for _, sl := range s.induced[cn] {
-		props[sl.Name] = s.jsonSlot(sl)
+		props[DataKey(sl)] = s.jsonSlot(sl)
 		if sl.IsRequired() && !(idOptional && sl.IsIdentifier()) {
-			required = append(required, sl.Name)
+			required = append(required, DataKey(sl))
 		}
 	}
 	sort.Strings(required)
@@ -99,7 +104,7 @@ func jsonKind(k valueKind) (typ, format string) {
 func (s *Schema) jsonSlot(sl *Slot) map[string]any {
 	sp := &slotPlan{multivalued: sl.IsMultivalued()}
 	_ = s.fillRange(sp, sl.Range, sl, map[string]*classPlan{})
-	_ = sp.constrain(sl.Pattern, sl.MinimumValue, sl.MaximumValue, sl.EqualsString)
+	_ = sp.constrain(exprConstraints{pattern: sl.Pattern, min: sl.MinimumValue, max: sl.MaximumValue, eq: sl.EqualsString, eqNum: sl.EqualsNumber, eqIn: sl.EqualsStringIn})
 	var item map[string]any
 	switch sp.kind {
 	case kObject:
@@ -139,6 +144,12 @@ func (s *Schema) jsonSlot(sl *Slot) map[string]any {
 	if sp.equals != nil {
 		item["const"] = *sp.equals
 	}
+	if sp.eqNum != nil {
+		item["const"] = *sp.eqNum
+	}
+	if sp.eqIn != nil {
+		item["enum"] = sp.eqIn
+	}
 	var prop map[string]any
 	switch {
 	case sp.multivalued && sp.dictForm:
@@ -147,6 +158,12 @@ func (s *Schema) jsonSlot(sl *Slot) map[string]any {
 		prop = map[string]any{"type": "array", "items": item}
 	default:
 		prop = item
+	}
+	if sp.multivalued && sl.MinCardinality != nil {
+		prop[map[bool]string{true: "minProperties", false: "minItems"}[sp.dictForm]] = *sl.MinCardinality
+	}
+	if sp.multivalued && sl.MaxCardinality != nil {
+		prop[map[bool]string{true: "maxProperties", false: "maxItems"}[sp.dictForm]] = *sl.MaxCardinality
 	}
 	if !sl.IsRequired() {
 		if t, ok := prop["type"].(string); ok {

@@ -5,13 +5,15 @@ import "math"
 // resolvedType is a type with its typeof chain folded in (nearest value
 // wins), as LinkML's induced_type does.
 type resolvedType struct {
-	Name         string
-	Root         string // the built-in type at the end of the typeof chain
-	Base         string // lower-cased Python base: str, int, float, bool, decimal, xsddate, ...
-	Pattern      string
-	MinimumValue *float64
-	MaximumValue *float64
-	EqualsString string
+	Name           string
+	Root           string // the built-in type at the end of the typeof chain
+	Base           string // lower-cased Python base: str, int, float, bool, decimal, xsddate, ...
+	Pattern        string
+	MinimumValue   *float64
+	MaximumValue   *float64
+	EqualsString   string
+	EqualsNumber   *float64
+	EqualsStringIn []string
 }
 
 // InducedSlots returns the slots of a class with everything inherited
@@ -135,6 +137,12 @@ func (s *Schema) resolveType(name string) *resolvedType {
 		if r.EqualsString == "" {
 			r.EqualsString = t.EqualsString
 		}
+		if r.EqualsNumber == nil {
+			r.EqualsNumber = t.EqualsNumber
+		}
+		if r.EqualsStringIn == nil {
+			r.EqualsStringIn = t.EqualsStringIn
+		}
 		r.Root = t.Name
 		if t.Typeof == "" {
 			break
@@ -231,7 +239,9 @@ func (s *Schema) induceSlot(name, class string) *Slot {
 	if sl.Range == "" {
 		sl.Range = s.Root.DefaultRange
 		if sl.Range == "" && s.types["string"] != nil {
-			sl.Range = "string"
+			// generators see a string; the validator accepts any value,
+			// as linkml-validate does for a slot without a range
+			sl.Range, sl.NoRange = "string", true
 		}
 	}
 	if isTrue(sl.InlinedAsList) {
@@ -286,17 +296,14 @@ func overlay(dst, src *Slot, tighten bool) {
 			*d = v
 		}
 	}
-	bl := func(d **bool, v *bool) {
-		if v != nil {
-			*d = v
-		}
-	}
+	bl := setPtr[bool]
 	str(&dst.Range, src.Range)
 	str(&dst.SlotURI, src.SlotURI)
 	str(&dst.Domain, src.Domain)
 	str(&dst.Pattern, src.Pattern)
 	str(&dst.Ifabsent, src.Ifabsent)
 	str(&dst.EqualsString, src.EqualsString)
+	str(&dst.Alias, src.Alias)
 	bl(&dst.Required, src.Required)
 	bl(&dst.Recommended, src.Recommended)
 	bl(&dst.Multivalued, src.Multivalued)
@@ -305,15 +312,16 @@ func overlay(dst, src *Slot, tighten bool) {
 	bl(&dst.Inlined, src.Inlined)
 	bl(&dst.InlinedAsList, src.InlinedAsList)
 	bl(&dst.DesignatesType, src.DesignatesType)
-	if src.AnyOf != nil {
-		dst.AnyOf = src.AnyOf
-	}
-	if src.ExactlyOneOf != nil {
-		dst.ExactlyOneOf = src.ExactlyOneOf
-	}
-	if src.Array != nil {
-		dst.Array = src.Array
-	}
+	setSlice(&dst.AnyOf, src.AnyOf)
+	setSlice(&dst.ExactlyOneOf, src.ExactlyOneOf)
+	setSlice(&dst.AllOf, src.AllOf)
+	setSlice(&dst.NoneOf, src.NoneOf)
+	setSlice(&dst.EqualsStringIn, src.EqualsStringIn)
+	setPtr(&dst.Array, src.Array)
+	setPtr(&dst.EqualsNumber, src.EqualsNumber)
+	setPtr(&dst.StructuredPattern, src.StructuredPattern)
+	setPtr(&dst.MinCardinality, src.MinCardinality)
+	setPtr(&dst.MaxCardinality, src.MaxCardinality)
 	if src.MinimumValue != nil {
 		if tighten && dst.MinimumValue != nil {
 			v := math.Max(*dst.MinimumValue, *src.MinimumValue)
@@ -329,5 +337,18 @@ func overlay(dst, src *Slot, tighten bool) {
 		} else {
 			dst.MaximumValue = src.MaximumValue
 		}
+	}
+}
+
+// setPtr and setSlice copy a value a slot definition sets (non-nil).
+func setPtr[T any](d **T, v *T) {
+	if v != nil {
+		*d = v
+	}
+}
+
+func setSlice[T any](d *[]T, v []T) {
+	if v != nil {
+		*d = v
 	}
 }

@@ -217,16 +217,75 @@ func yamlInt(s string) (any, bool) {
 // DecodeJSON decodes one JSON document; integers become int64 and other
 // numbers float64.
 func DecodeJSON(r io.Reader) (any, error) {
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("malformed JSON: %v", err)
+		// Python's json (linkml-validate's loader) also reads the tokens
+		// NaN, Infinity and -Infinity as floats
+		nf, ok := nonFiniteJSON(data)
+		if !ok {
+			return nil, fmt.Errorf("malformed JSON: %v", err)
+		}
+		dec = json.NewDecoder(bytes.NewReader(nf))
+		dec.UseNumber()
+		v = nil
+		if err2 := dec.Decode(&v); err2 != nil {
+			return nil, fmt.Errorf("malformed JSON: %v", err)
+		}
+		if dec.More() {
+			return nil, errors.New("malformed JSON: more than one value (use .jsonl for one record per line)")
+		}
+		return jsonClean(normalizeJSON(v)), nil
 	}
 	if dec.More() {
 		return nil, errors.New("malformed JSON: more than one value (use .jsonl for one record per line)")
 	}
-	return normalizeJSON(v), nil
+	return jsonClean(normalizeJSON(v)), nil
+}
+
+// jsonClean is linkml_runtime's Loader.json_clean, which linkml-validate's
+// JSON loader applies: keys starting with @ and keys whose value is null,
+// [] or {} are dropped, and so are null, [] and {} list elements, at every
+// level (a value emptied by the cleaning itself stays).
+func jsonClean(v any) any {
+	empty := func(o any) bool {
+		switch x := o.(type) {
+		case nil:
+			return true
+		case []any:
+			return len(x) == 0
+		case map[string]any:
+			return len(x) == 0
+		}
+		return false
+	}
+	switch x := v.(type) {
+	case []any:
+		out := x[:0]
+		for _, e := range x {
+			if !empty(e) {
+				out = append(out, e)
+			}
+		}
+		for i := range out {
+			out[i] = jsonClean(out[i])
+		}
+		return out
+	case map[string]any:
+		for k, e := range x {
+			if strings.HasPrefix(k, "@") || empty(e) {
+				delete(x, k)
+				continue
+			}
+			x[k] = jsonClean(e)
+		}
+	}
+	return v
 }
 
 // DecodeJSONL calls fn for each non-empty line of a JSON Lines stream.
@@ -253,8 +312,65 @@ func DecodeJSONL(r io.Reader, fn func(line int, rec any) error) error {
 	return sc.Err()
 }
 
+// nonFiniteMark prefixes the strings nonFiniteJSON writes for NaN,
+// Infinity and -Infinity tokens; normalizeJSON turns them into floats.
+const nonFiniteMark = "\x00ccc-nonfinite:"
+
+// nonFiniteJSON rewrites the tokens NaN, Infinity and -Infinity outside
+// strings as marked strings; ok is false when there are none.
+func nonFiniteJSON(data []byte) ([]byte, bool) {
+	var out bytes.Buffer
+	inStr, found := false, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if inStr {
+			out.WriteByte(c)
+			switch c {
+			case '\\':
+				if i+1 < len(data) {
+					i++
+					out.WriteByte(data[i])
+				}
+			case '"':
+				inStr = false
+			}
+			continue
+		}
+		if c == '"' {
+			inStr = true
+			out.WriteByte(c)
+			continue
+		}
+		matched := false
+		for _, tok := range []string{"NaN", "Infinity", "-Infinity"} {
+			if bytes.HasPrefix(data[i:], []byte(tok)) {
+				out.WriteString(`"\u0000ccc-nonfinite:` + tok + `"`)
+				i += len(tok) - 1
+				matched, found = true, true
+				break
+			}
+		}
+		if !matched {
+			out.WriteByte(c)
+		}
+	}
+	return out.Bytes(), found
+}
+
 func normalizeJSON(v any) any {
 	switch x := v.(type) {
+	case string:
+		if tok, ok := strings.CutPrefix(x, nonFiniteMark); ok {
+			switch tok {
+			case "NaN":
+				return math.NaN()
+			case "Infinity":
+				return math.Inf(1)
+			case "-Infinity":
+				return math.Inf(-1)
+			}
+		}
+		return x
 	case json.Number:
 		if n, err := x.Int64(); err == nil {
 			return n
@@ -391,26 +507,14 @@ func isPyDecimalInt(s string) bool {
 }
 
 // Records splits a decoded YAML or JSON document into records of the
-// validator's class, as linkml-validate does: a list gives one record per
-// element; an object is one record, unless the class is not a tree_root,
-// the object has a single key that is not a slot of the class and its value
-// is a list: then that list holds the records (a container such as
-// {regions: [...]}) and root is that key.
+// validator's class, as linkml-validate's loaders do: a list gives one
+// record per element, anything else is one record (an object with a single
+// key holding a list is a record too, not a container to unwrap). root is
+// "rows" for a list and "" for a single record.
 func (v *Validator) Records(doc any) (records []any, root string) {
 	switch x := doc.(type) {
 	case []any:
 		return x, "rows"
-	case map[string]any:
-		if len(x) == 1 && !v.schema.classes[v.class].TreeRoot {
-			for k, val := range x {
-				if _, isSlot := v.plan.index[k]; !isSlot {
-					if l, ok := val.([]any); ok {
-						return l, k
-					}
-				}
-			}
-		}
-		return []any{x}, ""
 	case nil:
 		return nil, ""
 	}

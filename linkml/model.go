@@ -39,6 +39,7 @@ type Module struct {
 	DefaultPrefix string
 	DefaultRange  string
 	Prefixes      []Prefix
+	Settings      map[string]string // settings, for structured_pattern interpolation
 	Imports       []string
 	Source        string // file name as reported in errors
 	Pos           Pos
@@ -62,6 +63,19 @@ type Type struct {
 	MinimumValue *float64
 	MaximumValue *float64
 	EqualsString string
+	// EqualsNumber, EqualsStringIn and StructuredPattern as on slots.
+	EqualsNumber      *float64
+	EqualsStringIn    []string
+	StructuredPattern *StructuredPattern
+}
+
+// StructuredPattern is a pattern written with {name} references to the
+// schema's settings (interpolated) and, with PartialMatch false, matched
+// against the whole value.
+type StructuredPattern struct {
+	Syntax       string
+	Interpolated bool
+	PartialMatch bool
 }
 
 // Enum is a LinkML enumeration.
@@ -102,6 +116,34 @@ type Class struct {
 	Attributes []*Slot  // slots defined inline, in file order
 	SlotUsage  []*Slot  // refinements of inherited or used slots, in file order
 	UniqueKeys []UniqueKey
+	// Class-level boolean expressions and rules (JSON Schema anyOf, allOf,
+	// oneOf, not and if/then/else of the class, as gen-json-schema emits).
+	AnyOf        []*ClassExpr
+	AllOf        []*ClassExpr
+	ExactlyOneOf []*ClassExpr
+	NoneOf       []*ClassExpr
+	Rules        []*ClassRule
+}
+
+// ClassExpr is an anonymous class expression: conditions on named slots
+// and nested boolean expressions.
+type ClassExpr struct {
+	SlotConditions []*SlotExpr // Name set
+	AnyOf          []*ClassExpr
+	AllOf          []*ClassExpr
+	ExactlyOneOf   []*ClassExpr
+	NoneOf         []*ClassExpr
+	Pos            Pos
+}
+
+// ClassRule is one of a class's rules: when Preconditions hold,
+// Postconditions must, else Elseconditions must.
+type ClassRule struct {
+	Preconditions  *ClassExpr
+	Postconditions *ClassExpr
+	Elseconditions *ClassExpr
+	Deactivated    bool
+	Pos            Pos
 }
 
 // Attribute returns the class's own attribute called name, or nil.
@@ -142,14 +184,26 @@ type Dimension struct {
 	MaximumCardinality *int
 }
 
-// SlotExpr is an anonymous slot expression of any_of / exactly_one_of.
+// SlotExpr is an anonymous slot expression (of any_of, all_of,
+// exactly_one_of, none_of), or a slot condition of a class expression
+// (Name set).
 type SlotExpr struct {
-	Range        string
-	Pattern      string
-	MinimumValue *float64
-	MaximumValue *float64
-	EqualsString string
-	Pos          Pos
+	Name           string
+	Range          string
+	Pattern        string
+	MinimumValue   *float64
+	MaximumValue   *float64
+	EqualsString   string
+	EqualsNumber   *float64
+	EqualsStringIn []string
+	Required       *bool
+	MinCardinality *int
+	MaxCardinality *int
+	AnyOf          []SlotExpr
+	AllOf          []SlotExpr
+	ExactlyOneOf   []SlotExpr
+	NoneOf         []SlotExpr
+	Pos            Pos
 }
 
 // Slot is a LinkML slot: a schema-level slot, a class attribute, a
@@ -177,10 +231,22 @@ type Slot struct {
 	EqualsString   string
 	AnyOf          []SlotExpr
 	ExactlyOneOf   []SlotExpr
+	AllOf          []SlotExpr
+	NoneOf         []SlotExpr
 	Array          *ArraySpec
 	DesignatesType *bool
+	// Alias is the key of the slot in data (LinkML's alias).
+	Alias             string
+	EqualsNumber      *float64
+	EqualsStringIn    []string
+	StructuredPattern *StructuredPattern
+	MinCardinality    *int // minimum_cardinality (exact_cardinality sets both)
+	MaxCardinality    *int
 
 	// Set on induced slots only.
+	// NoRange: neither the slot nor default_range gave a range; Range is
+	// "string" for generators and the validator accepts any value.
+	NoRange  bool
 	Owner    string // class the slot was induced for
 	DomainOf []string
 }

@@ -59,6 +59,11 @@ func (p *parser) fields(n *yaml.Node, kind string, what string, fn func(key stri
 		if known != nil && !known[key] {
 			p.warnings = append(p.warnings, Warning{Pos: p.pos(k),
 				Msg: fmt.Sprintf("%s: key %q is not defined by the LinkML metamodel for a %s", what, key, kindName(kind))})
+		} else if enforced, meta := keyStatus(kind, key); known != nil && !enforced && !meta {
+			// never load a construct and ignore it
+			p.errs = append(p.errs, schemaError(p.pos(k), fmt.Sprintf("%s: %s is not supported: %s", what, key, refusal(key)),
+				"remove "+key+" from the schema, or check these data with linkml-validate"))
+			continue
 		}
 		fn(key, k, v)
 	}
@@ -143,6 +148,17 @@ func (p *parser) num(n *yaml.Node, what string) *float64 {
 		return nil
 	}
 	return &f
+}
+
+// intNum reads equals_number, an integer in the metamodel: a fraction is
+// truncated as linkml_runtime's int() does (1.5 means 1).
+func (p *parser) intNum(n *yaml.Node, what string) *float64 {
+	f := p.num(n, what)
+	if f != nil {
+		t := math.Trunc(*f)
+		f = &t
+	}
+	return f
 }
 
 func (p *parser) intp(n *yaml.Node, what string) *int {
@@ -274,6 +290,12 @@ func (p *parser) parseType(name string, k, n *yaml.Node) *Type {
 			t.MaximumValue = p.num(v, key)
 		case "equals_string":
 			t.EqualsString = p.str(v, key)
+		case "equals_number":
+			t.EqualsNumber = p.intNum(v, key)
+		case "equals_string_in":
+			t.EqualsStringIn = p.strList(v, key)
+		case "structured_pattern":
+			t.StructuredPattern = p.structuredPattern(v, "type "+name)
 		default:
 			p.extra(&t.Element, key, v)
 		}
@@ -396,6 +418,25 @@ func (p *parser) parseSlot(name string, k, n *yaml.Node, what string) *Slot {
 			s.AnyOf = p.slotExprs(v, what+" any_of")
 		case "exactly_one_of":
 			s.ExactlyOneOf = p.slotExprs(v, what+" exactly_one_of")
+		case "all_of":
+			s.AllOf = p.slotExprs(v, what+" all_of")
+		case "none_of":
+			s.NoneOf = p.slotExprs(v, what+" none_of")
+		case "alias":
+			s.Alias = p.str(v, key)
+		case "equals_number":
+			s.EqualsNumber = p.intNum(v, key)
+		case "equals_string_in":
+			s.EqualsStringIn = p.strList(v, key)
+		case "structured_pattern":
+			s.StructuredPattern = p.structuredPattern(v, what)
+		case "minimum_cardinality":
+			s.MinCardinality = p.intp(v, key)
+		case "maximum_cardinality":
+			s.MaxCardinality = p.intp(v, key)
+		case "exact_cardinality":
+			s.MinCardinality = p.intp(v, key)
+			s.MaxCardinality = s.MinCardinality
 		case "array":
 			s.Array = p.array(v, what)
 		default:
@@ -413,23 +454,153 @@ func (p *parser) slotExprs(n *yaml.Node, what string) []SlotExpr {
 	var out []SlotExpr
 	for _, c := range n.Content {
 		c = deref(c)
-		e := SlotExpr{Pos: p.pos(c)}
-		p.fields(c, "slotexpr", what, func(key string, kn, v *yaml.Node) {
-			switch key {
-			case "range":
-				e.Range = p.str(v, key)
-				e.Pos = p.pos(v)
-			case "pattern":
-				e.Pattern = p.str(v, key)
-			case "minimum_value":
-				e.MinimumValue = p.num(v, key)
-			case "maximum_value":
-				e.MaximumValue = p.num(v, key)
-			case "equals_string":
-				e.EqualsString = p.str(v, key)
+		out = append(out, p.slotExpr(c, what))
+	}
+	return out
+}
+
+// slotExpr parses one anonymous slot expression (or slot condition).
+func (p *parser) slotExpr(c *yaml.Node, what string) SlotExpr {
+	e := SlotExpr{Pos: p.pos(c)}
+	p.fields(c, "slotexpr", what, func(key string, kn, v *yaml.Node) {
+		switch key {
+		case "range":
+			e.Range = p.str(v, key)
+			e.Pos = p.pos(v)
+		case "pattern":
+			e.Pattern = p.str(v, key)
+		case "minimum_value":
+			e.MinimumValue = p.num(v, key)
+		case "maximum_value":
+			e.MaximumValue = p.num(v, key)
+		case "equals_string":
+			e.EqualsString = p.str(v, key)
+		case "equals_number":
+			e.EqualsNumber = p.intNum(v, key)
+		case "equals_string_in":
+			e.EqualsStringIn = p.strList(v, key)
+		case "required":
+			e.Required = p.boolp(v, key)
+		case "minimum_cardinality":
+			e.MinCardinality = p.intp(v, key)
+		case "maximum_cardinality":
+			e.MaxCardinality = p.intp(v, key)
+		case "exact_cardinality":
+			e.MinCardinality = p.intp(v, key)
+			e.MaxCardinality = e.MinCardinality
+		case "any_of":
+			e.AnyOf = p.slotExprs(v, what+" any_of")
+		case "all_of":
+			e.AllOf = p.slotExprs(v, what+" all_of")
+		case "exactly_one_of":
+			e.ExactlyOneOf = p.slotExprs(v, what+" exactly_one_of")
+		case "none_of":
+			e.NoneOf = p.slotExprs(v, what+" none_of")
+		}
+	})
+	return e
+}
+
+// structuredPattern parses a structured_pattern mapping.
+func (p *parser) structuredPattern(n *yaml.Node, what string) *StructuredPattern {
+	sp := &StructuredPattern{}
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s structured_pattern must be a mapping (syntax, interpolated, partial_match)", what)
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], deref(n.Content[i+1])
+		switch k.Value {
+		case "syntax":
+			sp.Syntax = p.str(v, "syntax")
+		case "interpolated":
+			sp.Interpolated = p.boolv(v, "interpolated")
+		case "partial_match":
+			sp.PartialMatch = p.boolv(v, "partial_match")
+		case "description", "comments", "annotations":
+		default:
+			p.errorf(k, "%s structured_pattern: key %q is not supported (syntax, interpolated, partial_match)", what, k.Value)
+		}
+	}
+	return sp
+}
+
+// classExprs parses a list of anonymous class expressions.
+func (p *parser) classExprs(n *yaml.Node, what string) []*ClassExpr {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list of class expressions", what)
+		return nil
+	}
+	var out []*ClassExpr
+	for _, c := range n.Content {
+		if e := p.classExpr(deref(c), what); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (p *parser) classExpr(n *yaml.Node, what string) *ClassExpr {
+	if n == nil || isNull(n) {
+		return nil
+	}
+	e := &ClassExpr{Pos: p.pos(n)}
+	p.fields(n, "classexpr", what, func(key string, kn, v *yaml.Node) {
+		switch key {
+		case "slot_conditions":
+			p.namedEntries(v, what+" slot_conditions", func(sn string, sk, sv *yaml.Node) {
+				se := p.slotExpr(sv, what+" slot_conditions "+sn)
+				se.Name = sn
+				e.SlotConditions = append(e.SlotConditions, &se)
+			})
+		case "any_of":
+			e.AnyOf = p.classExprs(v, what+" any_of")
+		case "all_of":
+			e.AllOf = p.classExprs(v, what+" all_of")
+		case "exactly_one_of":
+			e.ExactlyOneOf = p.classExprs(v, what+" exactly_one_of")
+		case "none_of":
+			e.NoneOf = p.classExprs(v, what+" none_of")
+		}
+	})
+	return e
+}
+
+// rules parses a class's rules.
+func (p *parser) rules(n *yaml.Node, what string) []*ClassRule {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s rules must be a list", what)
+		return nil
+	}
+	var out []*ClassRule
+	for _, c := range n.Content {
+		c = deref(c)
+		if c.Kind != yaml.MappingNode {
+			p.errorf(c, "%s: a rule must be a mapping (preconditions, postconditions, elseconditions)", what)
+			continue
+		}
+		r := &ClassRule{Pos: p.pos(c)}
+		for i := 0; i+1 < len(c.Content); i += 2 {
+			k, v := c.Content[i], deref(c.Content[i+1])
+			switch k.Value {
+			case "preconditions":
+				r.Preconditions = p.classExpr(v, what+" rule preconditions")
+			case "postconditions":
+				r.Postconditions = p.classExpr(v, what+" rule postconditions")
+			case "elseconditions":
+				r.Elseconditions = p.classExpr(v, what+" rule elseconditions")
+			case "deactivated":
+				r.Deactivated = p.boolv(v, "deactivated")
+			case "bidirectional", "open_world":
+				if p.boolv(v, k.Value) {
+					p.errorf(k, "%s rule: %s: true is not supported by ccc; write the inverse rule out", what, k.Value)
+				}
+			case "description", "title", "comments", "notes", "rank", "annotations", "see_also":
+			default:
+				p.errorf(k, "%s rule: key %q is not supported (preconditions, postconditions, elseconditions, deactivated)", what, k.Value)
 			}
-		})
-		out = append(out, e)
+		}
+		out = append(out, r)
 	}
 	return out
 }
@@ -526,6 +697,16 @@ func (p *parser) parseClass(name string, k, n *yaml.Node) *Class {
 				})
 				c.UniqueKeys = append(c.UniqueKeys, u)
 			})
+		case "any_of":
+			c.AnyOf = p.classExprs(v, "class "+name+" any_of")
+		case "all_of":
+			c.AllOf = p.classExprs(v, "class "+name+" all_of")
+		case "exactly_one_of":
+			c.ExactlyOneOf = p.classExprs(v, "class "+name+" exactly_one_of")
+		case "none_of":
+			c.NoneOf = p.classExprs(v, "class "+name+" none_of")
+		case "rules":
+			c.Rules = p.rules(v, "class "+name)
 		default:
 			p.extra(&c.Element, key, v)
 		}
@@ -594,6 +775,28 @@ func (p *parser) parseModule(root *yaml.Node) *parsed {
 				}
 				m.Prefixes = append(m.Prefixes, Prefix{Prefix: pk.Value, Reference: ref})
 			}
+		case "settings":
+			if v.Kind != yaml.MappingNode {
+				if !isNull(v) {
+					p.errorf(v, "settings must be a mapping of names to values")
+				}
+				return
+			}
+			m.Settings = map[string]string{}
+			for i := 0; i+1 < len(v.Content); i += 2 {
+				sk, sv := v.Content[i], deref(v.Content[i+1])
+				val := ""
+				if sv.Kind == yaml.ScalarNode {
+					val = sv.Value
+				} else {
+					p.fields(sv, "setting", "setting "+sk.Value, func(key string, _, vv *yaml.Node) {
+						if key == "setting_value" {
+							val = p.str(vv, key)
+						}
+					})
+				}
+				m.Settings[sk.Value] = val
+			}
 		case "imports":
 			m.Imports = p.strList(v, key)
 			if v.Kind == yaml.SequenceNode {
@@ -629,6 +832,7 @@ func (p *parser) parseModule(root *yaml.Node) *parsed {
 	if m.Name == "" {
 		p.warnings = append(p.warnings, Warning{Pos: m.Pos, Msg: "schema has no name (LinkML requires one)"})
 	}
+	out.resolveStructuredPatterns()
 	// elements parsed before the name key was seen carry the file name
 	for _, t := range out.types {
 		t.Module = p.module

@@ -2,7 +2,6 @@ package linkml
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -49,9 +48,15 @@ type slotPlan struct {
 	nested      []*classPlan // inlined: candidate classes (range + concrete descendants)
 	refClass    string       // kRef: the range class
 	refKind     valueKind    // kRef: kind of the range class's identifier
-	alts        []*slotPlan  // any_of / exactly_one_of alternatives
-	exactlyOne  bool
 	identifier  bool
+	key         string   // the key in data (alias, or name with spaces as underscores)
+	eqNum       *float64 // equals_number
+	eqIn        []string // equals_string_in
+	minCard     *int     // minimum_cardinality (lists and dicts)
+	maxCard     *int
+	// slot expressions: each is checked against the value (each element
+	// of a list)
+	anyOf, allOf, oneOf, noneOf []*slotPlan
 }
 
 // classPlan is a class compiled for validation: its induced slots, by
@@ -61,6 +66,9 @@ type classPlan struct {
 	slots []*slotPlan
 	index map[string]int
 	idPos int // position of the identifier slot, -1 when none
+	// checks are the class expressions, rules and type designator, nil
+	// when the class has none
+	checks *classChecks
 }
 
 // planCache compiles each class once per schema.
@@ -93,11 +101,14 @@ func (s *Schema) compileClass(class string, done map[string]*classPlan) (*classP
 		if err != nil {
 			return nil, err
 		}
-		cp.index[sl.Name] = len(cp.slots)
+		cp.index[sp.key] = len(cp.slots)
 		if isTrue(sl.Identifier) && cp.idPos < 0 {
 			cp.idPos = len(cp.slots)
 		}
 		cp.slots = append(cp.slots, sp)
+	}
+	if err := s.compileClassChecks(cp, done); err != nil {
+		return nil, err
 	}
 	if cp.idPos < 0 {
 		for i := range cp.slots {
@@ -112,84 +123,128 @@ func (s *Schema) compileClass(class string, done map[string]*classPlan) (*classP
 
 func (s *Schema) compileSlot(sl *Slot, done map[string]*classPlan) (*slotPlan, error) {
 	sp := &slotPlan{
-		name: sl.Name, rangeName: sl.Range,
+		name: sl.Name, key: DataKey(sl), rangeName: sl.Range,
 		required:    sl.IsRequired(),
 		multivalued: sl.IsMultivalued(),
 		identifier:  sl.IsIdentifier(),
+		minCard:     sl.MinCardinality,
+		maxCard:     sl.MaxCardinality,
 	}
-	if err := s.fillRange(sp, sl.Range, sl, done); err != nil {
+	if sl.Range == "" || sl.NoRange {
+		sp.kind = kAny // no range and no default_range: any value, as gen-json-schema
+	} else if err := s.fillRange(sp, sl.Range, sl, done); err != nil {
 		return nil, err
 	}
-	pat, min, max, eq := sl.Pattern, sl.MinimumValue, sl.MaximumValue, sl.EqualsString
-	if err := sp.constrain(pat, min, max, eq); err != nil {
+	c := exprConstraints{pattern: sl.Pattern, min: sl.MinimumValue, max: sl.MaximumValue, eq: sl.EqualsString, eqNum: sl.EqualsNumber, eqIn: sl.EqualsStringIn}
+	if err := sp.constrain(c); err != nil {
 		return nil, fmt.Errorf("slot %s: %w", sl.Name, err)
 	}
-	exprs, one := sl.AnyOf, false
-	if len(sl.ExactlyOneOf) > 0 {
-		exprs, one = sl.ExactlyOneOf, true
+	if err := s.compileBool(sp, sl, sl.AnyOf, sl.AllOf, sl.ExactlyOneOf, sl.NoneOf, done); err != nil {
+		return nil, err
 	}
-	for _, e := range exprs {
-		alt := &slotPlan{name: sl.Name, rangeName: e.Range, kind: kAny}
-		if e.Range != "" {
-			if err := s.fillRange(alt, e.Range, sl, done); err != nil {
-				return nil, err
-			}
-		}
-		if err := alt.constrain(e.Pattern, e.MinimumValue, e.MaximumValue, e.EqualsString); err != nil {
-			return nil, fmt.Errorf("slot %s: %w", sl.Name, err)
-		}
-		sp.alts = append(sp.alts, alt)
-	}
-	sp.exactlyOne = one
-	if len(sp.alts) > 0 && (sl.KeyPos["range"] == (Pos{}) || sl.Range == s.Root.DefaultRange) {
+	if sp.hasBool() && (sl.KeyPos["range"] == (Pos{}) || sl.Range == s.Root.DefaultRange) {
 		// like gen-json-schema: the boolean expression replaces a range
 		// that was only inherited from default_range
 		sp.kind = kAny
-		sp.pattern, sp.min, sp.max, sp.enum = nil, nil, nil, nil
-		if err := sp.constrain(pat, min, max, eq); err != nil {
+		sp.pattern, sp.min, sp.max, sp.enum, sp.equals, sp.eqNum, sp.eqIn = nil, nil, nil, nil, nil, nil, nil
+		if err := sp.constrain(c); err != nil {
 			return nil, err
 		}
 	}
 	return sp, nil
 }
 
-// constrain adds slot-level constraints; they take precedence over the
-// type's, as in the JSON Schema linkml-validate generates.
-func (sp *slotPlan) constrain(pat string, min, max *float64, eq string) error {
-	if pat != "" {
-		re, err := compilePattern(pat)
-		if err != nil {
-			return err
+// DataKey is the key of an induced slot in data: its alias, else its name
+// with spaces as underscores (as gen-json-schema names properties).
+func DataKey(sl *Slot) string {
+	if sl.Alias != "" {
+		return strings.ReplaceAll(sl.Alias, " ", "_")
+	}
+	return strings.ReplaceAll(sl.Name, " ", "_")
+}
+
+func (sp *slotPlan) hasBool() bool {
+	return len(sp.anyOf) > 0 || len(sp.allOf) > 0 || len(sp.oneOf) > 0 || len(sp.noneOf) > 0
+}
+
+// compileBool compiles the slot expressions of any_of, all_of,
+// exactly_one_of and none_of into sp.
+func (s *Schema) compileBool(sp *slotPlan, sl *Slot, anyOf, allOf, oneOf, noneOf []SlotExpr, done map[string]*classPlan) error {
+	for _, g := range []struct {
+		exprs []SlotExpr
+		dst   *[]*slotPlan
+	}{{anyOf, &sp.anyOf}, {allOf, &sp.allOf}, {oneOf, &sp.oneOf}, {noneOf, &sp.noneOf}} {
+		for _, e := range g.exprs {
+			alt, err := s.compileExpr(e, sl, done)
+			if err != nil {
+				return err
+			}
+			alt.name = sp.name
+			*g.dst = append(*g.dst, alt)
 		}
-		sp.pattern, sp.patternSrc = newPattern(re, pat), pat
-	}
-	if min != nil {
-		sp.min = min
-	}
-	if max != nil {
-		sp.max = max
-	}
-	if eq != "" {
-		v := eq
-		sp.equals = &v
 	}
 	return nil
 }
 
-var patternCache sync.Map
+// compileExpr compiles an anonymous slot expression: a value check with
+// the expression's own range (any value when it has none).
+func (s *Schema) compileExpr(e SlotExpr, sl *Slot, done map[string]*classPlan) (*slotPlan, error) {
+	alt := &slotPlan{name: sl.Name, rangeName: e.Range, kind: kAny}
+	if e.Range != "" {
+		probe := *sl
+		probe.Range = e.Range
+		if err := s.fillRange(alt, e.Range, &probe, done); err != nil {
+			return nil, err
+		}
+	}
+	c := exprConstraints{pattern: e.Pattern, min: e.MinimumValue, max: e.MaximumValue, eq: e.EqualsString, eqNum: e.EqualsNumber, eqIn: e.EqualsStringIn}
+	if err := alt.constrain(c); err != nil {
+		return nil, fmt.Errorf("slot %s: %w", sl.Name, err)
+	}
+	alt.minCard, alt.maxCard = e.MinCardinality, e.MaxCardinality
+	if err := s.compileBool(alt, sl, e.AnyOf, e.AllOf, e.ExactlyOneOf, e.NoneOf, done); err != nil {
+		return nil, err
+	}
+	return alt, nil
+}
 
-// compilePattern compiles a LinkML (Python re) pattern with Go's RE2. Like
-// JSON Schema, the pattern is searched, not anchored.
-func compilePattern(p string) (*regexp.Regexp, error) {
-	if re, ok := patternCache.Load(p); ok {
-		return re.(*regexp.Regexp), nil
+// exprConstraints are the value constraints of a slot, type or expression.
+type exprConstraints struct {
+	pattern  string
+	min, max *float64
+	eq       string
+	eqNum    *float64
+	eqIn     []string
+}
+
+// constrain adds constraints; they take precedence over the type's, as in
+// the JSON Schema linkml-validate generates (equals_string and
+// equals_number are both its const: the later one wins).
+func (sp *slotPlan) constrain(c exprConstraints) error {
+	if c.pattern != "" {
+		p, err := compilePattern(c.pattern)
+		if err != nil {
+			return err
+		}
+		sp.pattern, sp.patternSrc = p, c.pattern
 	}
-	re, err := regexp.Compile(p)
-	if err != nil {
-		return nil, fmt.Errorf("pattern %q is not a valid regular expression: %v", p, err)
+	if c.min != nil {
+		sp.min = c.min
 	}
-	patternCache.Store(p, re)
-	return re, nil
+	if c.max != nil {
+		sp.max = c.max
+	}
+	if c.eq != "" {
+		v := c.eq
+		sp.equals, sp.eqNum = &v, nil
+	}
+	if c.eqNum != nil {
+		sp.eqNum, sp.equals = c.eqNum, nil
+	}
+	if c.eqIn != nil {
+		sp.eqIn = c.eqIn
+	}
+	return nil
 }
 
 func (s *Schema) fillRange(sp *slotPlan, rng string, sl *Slot, done map[string]*classPlan) error {
@@ -204,9 +259,11 @@ func (s *Schema) fillRange(sp *slotPlan, rng string, sl *Slot, done map[string]*
 		rt := s.typeResolve[rng]
 		sp.kind = kindOfBase(rt.Base)
 		if rt.Pattern == "" && rt.Base == "ncname" {
-			rt = &resolvedType{Pattern: `^[a-zA-Z_][\w.-]*$`, MinimumValue: rt.MinimumValue, MaximumValue: rt.MaximumValue, EqualsString: rt.EqualsString}
+			cp := *rt
+			cp.Pattern = `^[a-zA-Z_][\w.-]*$`
+			rt = &cp
 		}
-		if err := sp.constrain(rt.Pattern, rt.MinimumValue, rt.MaximumValue, rt.EqualsString); err != nil {
+		if err := sp.constrain(exprConstraints{pattern: rt.Pattern, min: rt.MinimumValue, max: rt.MaximumValue, eq: rt.EqualsString, eqNum: rt.EqualsNumber, eqIn: rt.EqualsStringIn}); err != nil {
 			return fmt.Errorf("type %s: %w", rng, err)
 		}
 	case s.classes[rng] != nil:
@@ -217,7 +274,9 @@ func (s *Schema) fillRange(sp *slotPlan, rng string, sl *Slot, done map[string]*
 		probe := &Slot{Range: rng, Inlined: sl.Inlined, InlinedAsList: sl.InlinedAsList}
 		if s.IsInlined(probe) {
 			sp.kind = kObject
-			sp.dictForm = sp.multivalued && !isTrue(sl.InlinedAsList) && s.IdentifierSlot(rng, false) != nil
+			// the dict form is keyed by the identifier, or else the key
+			// (gen-json-schema's get_range_associated_slots)
+			sp.dictForm = sp.multivalued && !isTrue(sl.InlinedAsList) && s.IdentifierSlot(rng, true) != nil
 			cands := []string{}
 			for _, c := range append([]string{rng}, s.Descendants(rng)...) {
 				if !s.classes[c].Abstract {

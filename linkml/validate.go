@@ -30,6 +30,10 @@ const (
 	RuleIdentifierUnique Rule = "identifier_unique" // identifier seen twice in one collection
 	RuleUniqueKey        Rule = "unique_key"        // a unique_keys combination seen twice in one collection
 	RuleReference        Rule = "reference"         // reference to an identifier that does not exist
+	RuleCardinality      Rule = "cardinality"       // too few or too many values (minimum/maximum/exact_cardinality)
+	RuleClassExpr        Rule = "class_expression"  // the record breaks the class's any_of / all_of / exactly_one_of / none_of
+	RuleClassRule        Rule = "rule"              // the record breaks one of the class's rules
+	RuleDesignatesType   Rule = "designates_type"   // a type designator that does not name the class or a subclass
 )
 
 // Violation is one broken rule in one record.
@@ -362,7 +366,7 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 	}
 	seen := 0
 	for i, sp := range cp.slots {
-		val, present := m[sp.name]
+		val, present := m[sp.key]
 		if present {
 			seen++
 		}
@@ -384,6 +388,9 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 			st.recordID(cp.class, val)
 		}
 		st.pop()
+	}
+	if cp.checks != nil {
+		st.checkClass(cp, m)
 	}
 	if seen < len(m) && !st.v.opts.Open {
 		for _, k := range sortedKeys(m) {
@@ -472,6 +479,7 @@ func (st *state) checkSlot(sp *slotPlan, val any) {
 			st.report(RuleMultivalued, val, "slot %s holds %s objects keyed by identifier (a mapping), got %s", sp.name, sp.rangeName, describe(val))
 			return
 		}
+		st.checkCardinality(sp, val, len(m))
 		for _, k := range sortedKeys(m) {
 			st.stack = append(st.stack, seg{key: k, idx: -1})
 			e := m[k]
@@ -493,6 +501,11 @@ func (st *state) checkSlot(sp *slotPlan, val any) {
 			st.pop()
 		}
 		return
+	}
+	if sp.minCard != nil || sp.maxCard != nil {
+		if n, ok := listLen(val); ok {
+			st.checkCardinality(sp, val, n)
+		}
 	}
 	switch l := val.(type) {
 	case []any:
@@ -563,26 +576,8 @@ func (st *state) checkInlined(sp *slotPlan, val any, skipID *string) {
 
 // checkValue validates one (non-list) value.
 func (st *state) checkValue(sp *slotPlan, val any) {
-	if len(sp.alts) > 0 {
-		matched := 0
-		for _, alt := range sp.alts {
-			st.quiet++
-			before := st.failed
-			st.checkValue(alt, val)
-			st.quiet--
-			if st.failed == before {
-				matched++
-			}
-			st.failed = before
-		}
-		if matched == 0 || (sp.exactlyOne && matched > 1) {
-			what := "any_of"
-			if sp.exactlyOne {
-				what = "exactly_one_of"
-			}
-			st.report(RuleAnyOf, val, "%s matches %d of the %s alternatives of slot %s", quoteValue(val), matched, what, sp.name)
-			return
-		}
+	if sp.hasBool() && !st.checkBool(sp, val) {
+		return
 	}
 	switch sp.kind {
 	case kAny:
@@ -602,7 +597,7 @@ func (st *state) checkValue(sp *slotPlan, val any) {
 				st.stream.refs = append(st.stream.refs, pendingRef{source: st.stream.Source, record: st.record, path: st.path(), class: sp.refClass, id: id, value: val})
 			}
 		}
-		return
+		st.checkConstraints(sp, val) // the slot's pattern applies to the reference
 	case kEnum:
 		s, ok := val.(string)
 		if !ok {
@@ -622,6 +617,22 @@ func (st *state) checkValue(sp *slotPlan, val any) {
 }
 
 func (st *state) checkConstraints(sp *slotPlan, val any) {
+	if sp.eqIn != nil {
+		s, ok := val.(string)
+		in := false
+		for _, e := range sp.eqIn {
+			in = in || (ok && s == e)
+		}
+		if !in {
+			st.report(RuleEquals, val, "%s is not one of %s (equals_string_in)", quoteValue(val), strings.Join(sp.eqIn, ", "))
+		}
+	}
+	if sp.eqNum != nil {
+		f, ok := asFloat(val)
+		if _, isBool := val.(bool); !ok || isBool || f != *sp.eqNum {
+			st.report(RuleEquals, val, "%s must equal %s (equals_number)", quoteValue(val), fmtFloat(*sp.eqNum))
+		}
+	}
 	if s, ok := val.(string); ok {
 		if sp.pattern != nil && !sp.pattern.MatchString(s) {
 			st.report(RulePattern, val, "%q does not match pattern %s", s, sp.patternSrc)

@@ -130,6 +130,10 @@ func (cs *ColumnStream) plan(b *Batch, out []Violation) ([]Violation, error) {
 	}
 	cs.names, cs.cols, cs.group, cs.miss = key, nil, nil, nil
 	cp := cs.v.plan
+	if what := columnarUnsupported(cp); what != "" {
+		return out, &ccc.Error{Op: "validate columns", Row: -1, Msg: "class " + cp.class + " uses " + what + ", which the columnar validator does not check",
+			Kind: ccc.ErrInvalidData, Hint: "validate the rows as records (CSV, JSON or YAML input)"}
+	}
 	have := map[string]bool{}
 	groups := map[string]*groupPlan{}
 	for ci := range b.Columns {
@@ -571,4 +575,25 @@ func SortViolations(vs []Violation) {
 		}
 		return vs[i].Path < vs[j].Path
 	})
+}
+
+// columnarUnsupported names a construct of the class the columnar path
+// does not check (it would otherwise ignore it), or "".
+func columnarUnsupported(cp *classPlan) string {
+	if cp.checks != nil {
+		return "class expressions, rules or a type designator"
+	}
+	for _, sp := range cp.slots {
+		switch {
+		case sp.hasBool():
+			return "any_of/all_of/exactly_one_of/none_of on slot " + sp.name
+		case sp.eqNum != nil || sp.eqIn != nil:
+			return "equals_number/equals_string_in on slot " + sp.name
+		case sp.minCard != nil || sp.maxCard != nil:
+			return "cardinality on slot " + sp.name
+		case sp.key != sp.name:
+			return "an alias or a name with spaces on slot " + sp.name
+		}
+	}
+	return ""
 }

@@ -42,8 +42,9 @@ func newCmdValidate(io *IO, g *globalOptions) *cobra.Command {
 		Long: `Validate instance files against a class of the LinkML schema (the built-in
 connectivity schema, or --schema FILE). The verdicts follow linkml-validate
 (closed world: keys that are not slots are errors). YAML/JSON files hold one
-record, a list of records, or a container object whose single key holds the
-list. CSV/TSV cells are typed by the slot ranges as linkml-validate does.
+record or a list of records (an object is one record, as in linkml-validate:
+to validate a container such as {regions: [...]}, give its tree_root class).
+CSV/TSV cells are typed by the slot ranges as linkml-validate does.
 
 Every error is printed on its own line: file, record, path, message and rule.
 Exit status: 0 all records valid, 1 some record invalid (or no record at all
