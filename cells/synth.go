@@ -3,6 +3,7 @@ package cells
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -139,7 +140,9 @@ func WriteSynthetic(dir string, o SynthOptions) (*SynthSummary, error) {
 	place := func() (x, y, z float64, label uint32) {
 		for {
 			i, j, k := rng.Intn(o.Volume.Dims[0]), rng.Intn(o.Volume.Dims[1]), rng.Intn(o.Volume.Dims[2])
-			x, y, z = (float64(i)+rng.Float64())*res, (float64(j)+rng.Float64())*res, (float64(k)+rng.Float64())*res
+			// rounded to the 0.1 um the files hold, so the written point is
+			// the one checked
+			x, y, z = round1((float64(i)+rng.Float64())*res), round1((float64(j)+rng.Float64())*res), round1((float64(k)+rng.Float64())*res)
 			if l, ok := o.Volume.LabelAt(x, y, z); ok && l != 0 {
 				return x, y, z, l
 			}
@@ -270,6 +273,8 @@ func WriteSynthetic(dir string, o SynthOptions) (*SynthSummary, error) {
 	}
 	return sum, nil
 }
+
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 // hash is FNV-1a of s (stable target choice per subclass).
 func hash(s string) uint32 {
