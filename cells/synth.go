@@ -58,6 +58,7 @@ type SynthSummary struct {
 //	barseq_cells.csv        cell_id, x, y, z, cluster_alias (BARseq cells, transcriptomic type)
 //	barseq_projections.csv  cell_id, one barcode-count column per target region
 //	em_cells.csv            nucleus_id, x, y, z, cell_type (EM nuclei)
+//	em_types.csv            the EM cell types as a one-level taxonomy (label, parent, level)
 //	em_crosswalk.csv        source_cluster (EM cell type), target_cluster (subclass label), score
 //
 // Each cluster prefers a few regions (a cell's cluster depends on its
@@ -255,6 +256,15 @@ func WriteSynthetic(dir string, o SynthOptions) (*SynthSummary, error) {
 		return nil, err
 	}
 	sum.EM = o.EM
+	err = write("em_types.csv", func(w *bufio.Writer) {
+		w.WriteString("label,parent,level\n")
+		for _, t := range o.EMTypes {
+			fmt.Fprintf(w, "%s,,type\n", t)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
 	err = write("em_crosswalk.csv", func(w *bufio.Writer) {
 		w.WriteString("source_cluster,target_cluster,score\n")
 		for i, t := range o.EMTypes {

@@ -32,8 +32,9 @@ func newCmdSynthCells(io *IO, g *globalOptions) *cobra.Command {
                           100 um annotation volume of 'ccc quickstart' (atlas.DemoBoxes)
   barseq_cells.csv, barseq_projections.csv
                           BARseq-like cells with a cluster and barcode counts per target region
-  em_cells.csv, em_crosswalk.csv
-                          EM nuclei with EM cell types, and EM type -> subclass mappings with scores`,
+  em_cells.csv, em_types.csv, em_crosswalk.csv
+                          EM nuclei with EM cell types, the types as a one-level taxonomy,
+                          and EM type -> subclass mappings with scores`,
 		Example: `  ccc synth cells --out cells-demo --seed 1
   ccc taxonomy load --name wmb-synth --membership cells-demo/abc/cluster_to_cluster_annotation_membership.csv cells-demo/abc/cluster_annotation_term.csv
   ccc cells ingest --dataset merfish --modality TRANSCRIPTOMICS --taxonomy wmb-synth --score-col score cells-demo/spatial_cells.csv`,
