@@ -310,7 +310,7 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE lab (label VARCHAR, location_region "+regionType+")"); err != nil {
 		return nil, err
 	}
-	labExpr := "NULL"
+	labExpr := "CAST(NULL AS VARCHAR)"
 	if rep.RegionCol != "" {
 		labExpr = "trim(CAST(" + q(rep.RegionCol) + " AS VARCHAR))"
 		rows, err := conn.QueryContext(ctx, "SELECT "+labExpr+", min(_row) FROM src WHERE "+labExpr+" IS NOT NULL AND "+labExpr+" NOT IN ('', 'unassigned', 'NA') GROUP BY 1 ORDER BY 2")
@@ -341,7 +341,7 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE clu (value VARCHAR, cluster VARCHAR)"); err != nil {
 		return nil, err
 	}
-	cluExpr := "NULL"
+	cluExpr := "CAST(NULL AS VARCHAR)"
 	if rep.ClusterCol != "" {
 		cluExpr = "trim(CAST(" + q(rep.ClusterCol) + " AS VARCHAR))"
 		rows, err := conn.QueryContext(ctx, "SELECT "+cluExpr+", min(_row), count(*) FROM src WHERE "+cluExpr+" IS NOT NULL AND "+cluExpr+" <> '' GROUP BY 1 ORDER BY 2")

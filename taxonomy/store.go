@@ -1,13 +1,10 @@
 package taxonomy
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // database/sql driver "duckdb"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/tablewrite"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -55,7 +53,7 @@ func Save(ctx context.Context, st *store.Store, t *Taxonomy, so SaveOptions) (st
 	defer tx.Rollback()
 	n := len(t.label)
 	var members int
-	err = writeNDJSON(ctx, tx.StagingDir(), tx.TablePath(ClusterClass), `id: 'VARCHAR', name: 'VARCHAR', level: 'INTEGER', size: 'BIGINT', parent: 'VARCHAR', children: 'VARCHAR[]'`,
+	err = tablewrite.NDJSON(ctx, tx.StagingDir(), tx.TablePath(ClusterClass), `id: 'VARCHAR', name: 'VARCHAR', level: 'INTEGER', size: 'BIGINT', parent: 'VARCHAR', children: 'VARCHAR[]'`,
 		func(emit func(map[string]any) error) error {
 			for _, k := range t.preIdx {
 				var parent any
@@ -80,7 +78,7 @@ func Save(ctx context.Context, st *store.Store, t *Taxonomy, so SaveOptions) (st
 	if err != nil {
 		return store.Version{}, err
 	}
-	err = writeNDJSON(ctx, tx.StagingDir(), tx.TablePath(HierarchyClass), `id: 'VARCHAR', name: 'VARCHAR', root: 'VARCHAR', clusters: 'VARCHAR[]'`,
+	err = tablewrite.NDJSON(ctx, tx.StagingDir(), tx.TablePath(HierarchyClass), `id: 'VARCHAR', name: 'VARCHAR', root: 'VARCHAR', clusters: 'VARCHAR[]'`,
 		func(emit func(map[string]any) error) error {
 			all := make([]string, 0, n-1)
 			for _, k := range t.preIdx[1:] {
@@ -92,7 +90,7 @@ func Save(ctx context.Context, st *store.Store, t *Taxonomy, so SaveOptions) (st
 		return store.Version{}, err
 	}
 	if members > 0 {
-		err = writeNDJSON(ctx, tx.StagingDir(), tx.TablePath(MembershipClass), `cluster: 'VARCHAR', item: 'VARCHAR'`,
+		err = tablewrite.NDJSON(ctx, tx.StagingDir(), tx.TablePath(MembershipClass), `cluster: 'VARCHAR', item: 'VARCHAR'`,
 			func(emit func(map[string]any) error) error {
 				for _, k := range t.preIdx {
 					for _, c := range t.members[k] {
@@ -125,40 +123,6 @@ func Save(ctx context.Context, st *store.Store, t *Taxonomy, so SaveOptions) (st
 		tx.SetMeta("aliases", nil)
 	}
 	return tx.Commit()
-}
-
-// writeNDJSON stages records as NDJSON and converts them to Parquet with
-// the given DuckDB column types.
-func writeNDJSON(ctx context.Context, scratch, out, columns string, fill func(emit func(map[string]any) error) error) error {
-	tmp := filepath.Join(scratch, filepath.Base(out)+".ndjson")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	if err := fill(func(r map[string]any) error { return enc.Encode(r) }); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={%s})) TO %s (FORMAT parquet, COMPRESSION zstd)`,
-		store.QuoteString(tmp), columns, store.QuoteString(out))
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(out), err)
-	}
-	return os.Remove(tmp)
 }
 
 // Names lists the taxonomies of a snapshot (datasets Save wrote), sorted.
