@@ -101,9 +101,20 @@ unknown clusters are errors (exit 1) naming the row; the store is unchanged.`,
 	return cmd
 }
 
+// h5adIngest, when the AnnData capability sets it, handles
+// 'ccc cells ingest FILE.h5ad' (obs as CellMetadata, var as GeneMetadata,
+// X as a CellGeneData artifact) with the same options.
+var h5adIngest func(ctx context.Context, opts *cellsIngestOptions) error
+
 func runCellsIngest(ctx context.Context, opts *cellsIngestOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	if strings.EqualFold(filepath.Ext(opts.File), ".h5ad") {
+		if h5adIngest != nil {
+			return h5adIngest(ctx, opts)
+		}
+		return usageErr("%s is an AnnData file: 'ccc cells ingest' reads CSV or Parquet cell tables; use 'ccc cells ingest-h5ad' for .h5ad", opts.File)
 	}
 	in := &opts.Ingest
 	if in.Dataset == "" || in.Modality == "" {
