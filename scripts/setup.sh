@@ -19,7 +19,7 @@ fi
 go mod download
 
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
-  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb' >/dev/null 2>&1; then
+  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, networkx' >/dev/null 2>&1; then
     echo "setup: installing Python reference tools (python/requirements.txt)" >&2
     python3 -m pip install -q --disable-pip-version-check -r python/requirements.txt
   fi

@@ -205,6 +205,13 @@ func (d *Dataset) ByCellType(ctx context.Context, r *Request, preIDs, postIDs []
 		return nil, &ccc.Error{Op: "matrix", Row: -1, Field: "--by", Value: "cell_type", Msg: "dataset " + d.Name + " has no cell-type table",
 			Hint: "ingest one with 'ccc synapses cells ingest --kind celltype FILE'", Kind: ccc.ErrNotFound}
 	}
+	return d.ByType(ctx, r, preIDs, postIDs, cells.TypeOf)
+}
+
+// ByType groups the synapses among pre set preIDs and post set postIDs by
+// the type typeOf gives each root (e.g. a cell-type taxonomy level through
+// cell-to-cluster mappings).
+func (d *Dataset) ByType(ctx context.Context, r *Request, preIDs, postIDs []int64, typeOf func(root int64) string) (*TypeMatrix, error) {
 	preIDs, postIDs = sortedUnique(preIDs), sortedUnique(postIDs)
 	req := *r
 	req.Pre, req.PreGiven, req.Post, req.PostGiven, req.RemoveAutapses = preIDs, true, postIDs, true, true
@@ -219,7 +226,7 @@ func (d *Dataset) ByCellType(ctx context.Context, r *Request, preIDs, postIDs []
 		count := map[string]int{}
 		of := map[int64]string{}
 		for _, id := range ids {
-			t := cells.TypeOf(id)
+			t := typeOf(id)
 			of[id] = t
 			count[t]++
 		}

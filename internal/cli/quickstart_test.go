@@ -20,16 +20,19 @@ func TestQuickstartOffline(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "qs")
 	quickstartAll(t, out, filepath.Join(out, "no-data"), []string{
-		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== store",
+		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== cells", "== store",
 		"atlas ccf2017: 38 regions, store version 1",
 		"ingested 300000 synthetic synapses among 3000 neurons (version 3)",
 		"12 experiments x 6 regions",
 		"40 cells x 6 regions, version 11",
 		"32 RecordingSite, 12 SortedUnit; regions 32 from CCF",
-		"store unchanged at version 12",
-		"version 13: 4 instances, 0 errors",
-		"13 versions of 6 datasets",
-		"22 table files and 5 artifacts verified by checksum, 304039 rows in the latest version, 0 problems",
+		"taxonomy wmb-synth: 88 clusters (5 class > 12 subclass > 25 supertype > 46 cluster), store version 13",
+		"regions: 5000 from CCF, 0 from labels, 0 unlocated (0 points outside the volume), 92 CCF/label disagreements kept",
+		"VISp       CS20230722_CLAS_0002           57  0002 ET Lamp5",
+		"store unchanged at version 14",
+		"version 15: 4 instances, 0 errors",
+		"15 versions of 8 datasets",
+		"30 table files and 5 artifacts verified by checksum, 319132 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     6 (3 wild type)",
 		"300000 rows -> synapse.parquet",
 	})
@@ -42,8 +45,8 @@ func TestQuickstartOffline(t *testing.T) {
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
 		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion",
 		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurementMatrix",
-		"nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
-		"nwb_demo/SortedUnit", "synth-minnie/CellTypeAnnotation", "synth-minnie/ProofreadingStatus", "synth-minnie/Synapse"})
+		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
+		"nwb_demo/SortedUnit", "synth-minnie/CellTypeAnnotation", "synth-minnie/ProofreadingStatus", "synth-minnie/Synapse", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }
 
 // TestQuickstartReal runs the quickstart on the real files of ../shared/data
@@ -69,16 +72,17 @@ func TestQuickstartReal(t *testing.T) {
 		"table /general/extracellular_ephys/electrodes (DynamicTable): 10 rows, 13 columns",
 		"10 RecordingSite, 0 SortedUnit; regions 0 from CCF, 10 from location labels, 0 unresolved",
 		"DataItem 1, DataSet 1, NWBArray 2, RecordingSession 1, RecordingSite 10, SortedUnit 0: 0 errors",
-		"11 versions of 6 datasets",
-		"20 table files and 5 artifacts verified by checksum, 68558 rows in the latest version, 0 problems",
+		"regions: 5000 from CCF, 0 from labels, 0 unlocated (0 points outside the volume), 92 CCF/label disagreements kept",
+		"13 versions of 8 datasets",
+		"28 table files and 5 artifacts verified by checksum, 83651 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     283 (33 wild type)",
 		"5051 rows -> synapse.parquet",
 	})
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
 		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion",
 		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurementMatrix",
-		"minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
-		"nwb_demo/RecordingSession", "nwb_demo/RecordingSite", "nwb_demo/SortedUnit"})
+		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
+		"nwb_demo/RecordingSession", "nwb_demo/RecordingSite", "nwb_demo/SortedUnit", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }
 
 // quickstartAll runs the whole quickstart into out with the shared data

@@ -318,7 +318,11 @@ func newCmdSynapsesMatrix(io *IO, g *globalOptions) *cobra.Command {
 --pre/--post give different sets. Without them, --proofread subgraph uses the neurons
 with proofread axons. --by cell_type sums by the unified cell type of each side:
 synapse counts, connected pairs, possible pairs and connection probability
-(connected / possible pairs; self-pairs and autapses excluded).`,
+(connected / possible pairs; self-pairs and autapses excluded). --by
+taxonomy:NAME:LEVEL groups by a transcriptomic type instead: each root's cell
+(by root id, else by its nucleus id) -> its cluster in taxonomy NAME through
+the store's cell-to-cluster mappings (highest score) -> the ancestor at LEVEL;
+"unmapped" when there is none.`,
 		Example: `  ccc synapses matrix --proofread subgraph --remove-autapses --value binary --png proofread.png --out proofread.csv
   ccc synapses matrix --proofread subgraph --by cell_type --png types.png`,
 		Args: cobra.NoArgs,
@@ -329,7 +333,7 @@ synapse counts, connected pairs, possible pairs and connection probability
 	opts.Sel.add(cmd, true)
 	cmd.Flags().StringVar(&opts.Neurons, "neurons", "", "root ids for rows and columns: ID,ID,... or @FILE")
 	cmd.Flags().StringVar(&opts.Value, "value", "count", "cell value: binary, count or size")
-	cmd.Flags().StringVar(&opts.By, "by", "", "cell_type: type-by-type counts and connection probability")
+	cmd.Flags().StringVar(&opts.By, "by", "", "cell_type, or taxonomy:NAME:LEVEL (through cell-to-cluster mappings): type-by-type counts and connection probability")
 	cmd.Flags().StringVar(&opts.PNG, "png", "", "also draw a heatmap PNG")
 	cmd.Flags().StringVar(&opts.Format, "format", "csv", "csv, parquet, json or table")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to FILE instead of stdout")
@@ -351,8 +355,8 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 	default:
 		return usageErr("--value %q: want binary, count or size", opts.Value)
 	}
-	if opts.By != "" && opts.By != "cell_type" {
-		return usageErr("--by %q: only cell_type is supported", opts.By)
+	if opts.By != "" && opts.By != "cell_type" && !strings.HasPrefix(opts.By, "taxonomy:") {
+		return usageErr("--by %q: want cell_type or taxonomy:NAME:LEVEL", opts.By)
 	}
 	req, err := opts.Sel.request()
 	if err != nil {
@@ -409,8 +413,16 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 		return err
 	}
 	defer closeFn()
-	if opts.By == "cell_type" {
-		tm, err := ds.ByCellType(ctx, req, rowIDs, colIDs)
+	if opts.By != "" {
+		var tm *synapse.TypeMatrix
+		if opts.By == "cell_type" {
+			tm, err = ds.ByCellType(ctx, req, rowIDs, colIDs)
+		} else {
+			var typeOf func(int64) string
+			if typeOf, err = taxonomyTypeOf(ctx, opts.IO, opts.Global, opts.Sel.ref, opts.By, ds); err == nil {
+				tm, err = ds.ByType(ctx, req, rowIDs, colIDs, typeOf)
+			}
+		}
 		if err != nil {
 			return err
 		}

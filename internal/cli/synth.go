@@ -50,8 +50,14 @@ the same files. 100M synapses take about a minute per core with --minimal.`,
 	sc.Flags().BoolVar(&opts.Minimal, "minimal", false, "write only id, size, root ids and ctr position (faster, for benchmarks)")
 	sc.Flags().StringVar(&opts.Out, "out", "synth-synapses", "output directory")
 	cmd.AddCommand(sc)
+	for _, f := range synthSubcommands {
+		cmd.AddCommand(f(io, g))
+	}
 	return cmd
 }
+
+// synthSubcommands are added by other files (e.g. 'synth cells').
+var synthSubcommands []func(io *IO, g *globalOptions) *cobra.Command
 
 func runSynthSynapses(ctx context.Context, opts *synthSynapsesOptions) error {
 	if ctx == nil {

@@ -1,0 +1,214 @@
+package taxonomy
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	_ "github.com/duckdb/duckdb-go/v2" // database/sql driver "duckdb"
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/tablewrite"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+// Store classes written by Save.
+const (
+	HierarchyClass  = "ClusterHierarchy"
+	ClusterClass    = "Cluster"
+	MembershipClass = "ClusterMembership"
+)
+
+// SaveOptions describe one 'taxonomy load'.
+type SaveOptions struct {
+	SourceURI string
+	Params    map[string]any
+	Wait      bool
+}
+
+// Save writes t as dataset t.Name: one ClusterHierarchy row, one Cluster
+// row per cluster (the root included, level 0) with parent and children,
+// and ClusterMembership rows for the cells a CAS file lists. The level
+// names and aliases go to the dataset metadata. One store version.
+func Save(ctx context.Context, st *store.Store, t *Taxonomy, so SaveOptions) (store.Version, error) {
+	if err := store.ValidDataset(t.Name); err != nil {
+		return store.Version{}, err
+	}
+	var inputs []string
+	if t.Source != "" {
+		inputs = []string{t.Source}
+	}
+	txo := store.TxOptions{Dataset: t.Name, Message: fmt.Sprintf("taxonomy load: %d clusters", t.Len()), SourceURI: so.SourceURI, Inputs: inputs, Params: so.Params}
+	if so.Wait {
+		txo.Wait = 1 << 62
+	}
+	tx, err := st.Begin(ctx, txo)
+	if err != nil {
+		return store.Version{}, err
+	}
+	defer tx.Rollback()
+	n := len(t.label)
+	var members int
+	err = tablewrite.NDJSON(ctx, tx.StagingDir(), tx.TablePath(ClusterClass), `id: 'VARCHAR', name: 'VARCHAR', level: 'INTEGER', size: 'BIGINT', parent: 'VARCHAR', children: 'VARCHAR[]'`,
+		func(emit func(map[string]any) error) error {
+			for _, k := range t.preIdx {
+				var parent any
+				if p := t.parent[k]; p >= 0 {
+					parent = t.label[p]
+				}
+				ch := make([]string, 0, t.childOff[k+1]-t.childOff[k])
+				for _, c := range t.Children(k) {
+					ch = append(ch, t.label[c])
+				}
+				var size any
+				if m := len(t.members[k]); m > 0 {
+					size = m
+					members += m
+				}
+				if err := emit(map[string]any{"id": t.label[k], "name": t.name[k], "level": t.level[k], "size": size, "parent": parent, "children": ch}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return store.Version{}, err
+	}
+	err = tablewrite.NDJSON(ctx, tx.StagingDir(), tx.TablePath(HierarchyClass), `id: 'VARCHAR', name: 'VARCHAR', root: 'VARCHAR', clusters: 'VARCHAR[]'`,
+		func(emit func(map[string]any) error) error {
+			all := make([]string, 0, n-1)
+			for _, k := range t.preIdx[1:] {
+				all = append(all, t.label[k])
+			}
+			return emit(map[string]any{"id": t.Name, "name": t.Name, "root": t.Name, "clusters": all})
+		})
+	if err != nil {
+		return store.Version{}, err
+	}
+	if members > 0 {
+		err = tablewrite.NDJSON(ctx, tx.StagingDir(), tx.TablePath(MembershipClass), `cluster: 'VARCHAR', item: 'VARCHAR'`,
+			func(emit func(map[string]any) error) error {
+				for _, k := range t.preIdx {
+					for _, c := range t.members[k] {
+						if err := emit(map[string]any{"cluster": t.label[k], "item": c}); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+		if err != nil {
+			return store.Version{}, err
+		}
+	} else {
+		tx.DropTable(MembershipClass)
+	}
+	aliases := map[string]string{}
+	for k := 1; k < n; k++ {
+		if t.alias[k] != "" {
+			aliases[t.label[k]] = t.alias[k]
+		}
+	}
+	tx.SetMeta("kind", "taxonomy")
+	tx.SetMeta("levels", t.Levels)
+	tx.SetMeta("clusters", t.Len())
+	tx.SetMeta("source", filepath.Base(t.Source))
+	if len(aliases) > 0 {
+		tx.SetMeta("aliases", aliases)
+	} else {
+		tx.SetMeta("aliases", nil)
+	}
+	return tx.Commit()
+}
+
+// Names lists the taxonomies of a snapshot (datasets Save wrote), sorted.
+func Names(sn *store.Snapshot) []string {
+	var out []string
+	for _, ti := range sn.Tables(ClusterClass) {
+		if sn.Meta(ti.Dataset)["kind"] == "taxonomy" {
+			out = append(out, ti.Dataset)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Open reads taxonomy name from a snapshot. With name "" it opens the only
+// taxonomy; none or several is an error saying what to do.
+func Open(sn *store.Snapshot, name string) (*Taxonomy, error) {
+	names := Names(sn)
+	if name == "" {
+		switch len(names) {
+		case 0:
+			return nil, &ccc.Error{Op: "open taxonomy", Row: -1, Msg: "the store holds no taxonomy", Kind: ErrNoTaxonomy,
+				Hint: "run 'ccc taxonomy load FILE' (Allen cluster_annotation_term.csv, CAS JSON or a parent/child CSV)"}
+		case 1:
+			name = names[0]
+		default:
+			return nil, &ccc.Error{Op: "open taxonomy", Row: -1, Msg: "the store holds several taxonomies: " + strings.Join(names, ", "),
+				Hint: "choose one with --taxonomy NAME", Kind: ccc.ErrUsage}
+		}
+	}
+	ti, err := sn.Table(name, ClusterClass)
+	if err != nil || sn.Meta(name)["kind"] != "taxonomy" {
+		hint := "run 'ccc taxonomy load --name " + name + " FILE'"
+		if len(names) > 0 {
+			hint = "taxonomies in the store: " + strings.Join(names, ", ") + "; or " + hint
+		}
+		if err != nil && !errors.Is(err, ccc.ErrNotFound) {
+			return nil, err
+		}
+		return nil, &ccc.Error{Op: "open taxonomy", Row: -1, Value: name, Msg: "no such taxonomy", Hint: hint, Kind: ErrNoTaxonomy}
+	}
+	meta := sn.Meta(name)
+	var levels []string
+	if ls, ok := meta["levels"].([]any); ok {
+		for _, l := range ls {
+			levels = append(levels, fmt.Sprint(l))
+		}
+	}
+	aliases := map[string]string{}
+	if am, ok := meta["aliases"].(map[string]any); ok {
+		for k, v := range am {
+			aliases[k] = fmt.Sprint(v)
+		}
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	rows, err := db.Query(fmt.Sprintf(`SELECT id, name, level, parent FROM read_parquet(%s) ORDER BY file_row_number`, store.QuoteString(ti.Path)+", file_row_number=true"))
+	if err != nil {
+		return nil, fmt.Errorf("read taxonomy %s: %w", name, err)
+	}
+	defer rows.Close()
+	var terms []Term
+	for rows.Next() {
+		var id, nm, parent sql.NullString
+		var level sql.NullInt64
+		if err := rows.Scan(&id, &nm, &level, &parent); err != nil {
+			return nil, err
+		}
+		if level.Int64 == 0 {
+			continue // the root
+		}
+		p := parent.String
+		if p == name {
+			p = ""
+		}
+		lv := ""
+		if l := int(level.Int64); l >= 1 && l <= len(levels) {
+			lv = levels[l-1]
+		}
+		terms = append(terms, Term{Label: id.String, Name: nm.String, Level: lv, Parent: p, Alias: aliases[id.String], Row: len(terms)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return Build(name, terms, BuildOptions{Path: ti.Path, Levels: levels})
+}
