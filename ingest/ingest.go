@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/textinput"
 	"github.com/ccc-connectivity/ccc/internal/progress"
 	"github.com/ccc-connectivity/ccc/linkml"
 	"github.com/ccc-connectivity/ccc/store"
@@ -42,6 +43,12 @@ type Options struct {
 	Schema    *linkml.Schema // default: the built-in schema
 	Wait      time.Duration  // wait for another writer
 	DryRun    bool           // validate only; never commit
+
+	// Limits bound CSV/TSV header width and record size and JSON/YAML
+	// nesting; every text input is checked against them (package
+	// textinput, the same check 'ccc validate' makes) before DuckDB reads
+	// it. Zero fields take textinput's defaults.
+	Limits textinput.Limits
 
 	MemoryLimit string // DuckDB memory_limit (default "768MB")
 	Threads     int    // DuckDB threads (0: all cores)
@@ -239,7 +246,7 @@ func (j *job) run(ctx context.Context) error {
 	j.bad = map[string]bool{}
 	var sels, plains []string
 	for i, f := range j.files {
-		if err := f.prepare(work, i, m.Class); err != nil {
+		if err := f.prepare(work, i, m.Class, o.Limits); err != nil {
 			return err
 		}
 		sel, plain, err := j.load(ctx, i, f)
