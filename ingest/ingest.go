@@ -185,6 +185,12 @@ type job struct {
 
 func (j *job) exec(ctx context.Context, q string, args ...any) error {
 	if _, err := j.conn.ExecContext(ctx, q, args...); err != nil {
+		if msg := err.Error(); strings.Contains(msg, "CSV Error") || strings.Contains(msg, "Malformed JSON") {
+			// an input DuckDB could not read past its first rows: one line
+			first, line := duckFirstLine(err)
+			return &ccc.Error{Op: "ingest", Line: line, Row: -1, Msg: first, Kind: ccc.ErrFormat,
+				Hint: "check the input with 'ccc validate --class CLASS FILE'"}
+		}
 		return fmt.Errorf("ingest: %w\n  query: %s", err, shorten(q, 400))
 	}
 	return nil
@@ -336,7 +342,7 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 	src := f.sourceSQL(true)
 	cols, err := j.describe(ctx, src)
 	if err != nil {
-		return "", "", &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: fmt.Sprintf("cannot read as %s", f.Format), Kind: ccc.ErrFormat, Err: err}
+		return "", "", readError(f, err)
 	}
 	mp, err := mapColumns(j.m, cols, j.o.Map, f.Path)
 	if err != nil {

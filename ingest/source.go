@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -321,3 +323,36 @@ func jsonable(v any) any {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+var reDuckLine = regexp.MustCompile(`(?i)\bline:? (\d+)`)
+
+// readError turns DuckDB's failure to read an input (a multi-line dump
+// with the query and the sniffer's settings) into one line naming the
+// file and, where known, the line: for JSON the line Go's decoder finds.
+func readError(f *inputFile, err error) error {
+	if f.read == f.Path && (f.Format == FormatJSON || f.Format == FormatJSONL) {
+		if e := textinput.JSONSyntax(f.Path, f.Format == FormatJSONL); e != nil {
+			return e
+		}
+	}
+	msg, line := duckFirstLine(err)
+	if f.Format == FormatJSON || f.Format == FormatJSONL || f.read != f.Path {
+		line = 0 // DuckDB counts records there, not lines
+	}
+	return &ccc.Error{Op: "ingest", Path: f.Path, Line: line, Row: -1, Msg: fmt.Sprintf("cannot read as %s: %s", f.Format, msg), Kind: ccc.ErrFormat,
+		Hint: "check the file with 'ccc validate --class CLASS FILE'"}
+}
+
+// duckFirstLine returns the first line of a DuckDB error and the line
+// number it names (0: none).
+func duckFirstLine(err error) (string, int) {
+	msg := strings.TrimSpace(err.Error())
+	line := 0
+	if m := reDuckLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	return msg, line
+}

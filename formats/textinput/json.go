@@ -2,6 +2,8 @@ package textinput
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -133,4 +135,79 @@ func depthOver(v any, left int) bool {
 		}
 	}
 	return false
+}
+
+// JSONSyntax returns the first syntax error of a JSON document (lines
+// false) or JSON Lines stream (lines true) as a *ccc.Error naming the line,
+// or nil when the file parses. It streams (memory stays bounded) and is
+// meant for diagnostics after another reader failed.
+func JSONSyntax(path string, lines bool) error {
+	r, err := Open(path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	bad := func(line int, err error) error {
+		return &ccc.Error{Op: "read", Path: path, Line: line, Row: -1, Msg: "malformed JSON: " + err.Error(), Kind: ccc.ErrFormat,
+			Hint: "fix the JSON syntax (a JSON Lines file holds one complete object per line)"}
+	}
+	if lines {
+		br := bufio.NewReaderSize(r, 64<<10)
+		for n := 1; ; n++ {
+			b, rerr := br.ReadBytes('\n')
+			if t := bytes.TrimSpace(b); len(t) > 0 {
+				var v any
+				if err := json.Unmarshal(t, &v); err != nil {
+					return bad(n, err)
+				}
+			}
+			if rerr == io.EOF {
+				return nil
+			}
+			if rerr != nil {
+				return rerr
+			}
+		}
+	}
+	dec := json.NewDecoder(r)
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if depth > 0 {
+				return bad(lineOf(path, dec.InputOffset()), io.ErrUnexpectedEOF)
+			}
+			return nil
+		}
+		if err != nil {
+			return bad(lineOf(path, dec.InputOffset()), err)
+		}
+		switch tok {
+		case json.Delim('['), json.Delim('{'):
+			depth++
+		case json.Delim(']'), json.Delim('}'):
+			depth--
+		}
+	}
+}
+
+// lineOf returns the 1-based line of byte offset off in the (decompressed)
+// file.
+func lineOf(path string, off int64) int {
+	r, err := Open(path)
+	if err != nil {
+		return 0
+	}
+	defer r.Close()
+	br := bufio.NewReaderSize(io.LimitReader(r, off), 64<<10)
+	line := 1
+	for {
+		b, err := br.ReadSlice('\n')
+		if len(b) > 0 && b[len(b)-1] == '\n' {
+			line++
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return line
+		}
+	}
 }
