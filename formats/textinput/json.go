@@ -22,12 +22,12 @@ func CheckJSON(r io.Reader, path string, l Limits) error {
 	depth, line, col := 0, 1, 0
 	inString, escaped := false, false
 	var rb [utf8.UTFMax]byte
-	need, have := 0, 0 // bytes of the multi-byte rune being read
+	need, have, lead := 0, 0, 0 // bytes of the multi-byte rune being read, column of its first byte
 	for {
 		b, err := br.ReadByte()
 		if err == io.EOF {
 			if need > 0 {
-				return formatErr(path, line, col, "invalid UTF-8 at the end of the file", "save the file as UTF-8 text")
+				return formatErr(path, line, lead, "invalid UTF-8 at the end of the file", "save the file as UTF-8 text")
 			}
 			return nil
 		}
@@ -39,7 +39,7 @@ func CheckJSON(r io.Reader, path string, l Limits) error {
 			rb[have] = b
 			have++
 			if b&0xC0 != 0x80 || (have == need && !utf8.Valid(rb[:have])) {
-				return formatErr(path, line, col, "invalid UTF-8", "save the file as UTF-8 text (e.g. iconv -f latin1 -t utf-8)")
+				return formatErr(path, line, lead, "invalid UTF-8", "save the file as UTF-8 text (e.g. iconv -f latin1 -t utf-8)")
 			}
 			if have == need {
 				need = 0
@@ -60,7 +60,7 @@ func CheckJSON(r io.Reader, path string, l Limits) error {
 			default:
 				return formatErr(path, line, col, "invalid UTF-8", "save the file as UTF-8 text (e.g. iconv -f latin1 -t utf-8)")
 			}
-			rb[0], have = b, 1
+			rb[0], have, lead = b, 1, col
 			continue
 		case b == '\n':
 			line, col = line+1, 0
