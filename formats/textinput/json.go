@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
+	"maps"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/ccc-connectivity/ccc"
@@ -105,33 +108,23 @@ func CheckDepth(v any, path string, l Limits) error {
 
 // depthOver reports whether v nests more than left levels.
 func depthOver(v any, left int) bool {
+	var elems iter.Seq[any]
 	switch x := v.(type) {
 	case []any:
-		if left == 0 {
-			return true
-		}
-		for _, e := range x {
-			if depthOver(e, left-1) {
-				return true
-			}
-		}
+		elems = slices.Values(x)
 	case map[string]any:
-		if left == 0 {
-			return true
-		}
-		for _, e := range x {
-			if depthOver(e, left-1) {
-				return true
-			}
-		}
+		elems = maps.Values(x)
 	case map[any]any:
-		if left == 0 {
+		elems = maps.Values(x)
+	default:
+		return false
+	}
+	if left == 0 {
+		return true
+	}
+	for e := range elems {
+		if depthOver(e, left-1) {
 			return true
-		}
-		for _, e := range x {
-			if depthOver(e, left-1) {
-				return true
-			}
 		}
 	}
 	return false
