@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/textinput"
 	"github.com/ccc-connectivity/ccc/linkml"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -263,6 +264,6 @@ func FuzzRecords(f *testing.F) {
 		p := filepath.Join(dir, "x.json")
 		os.WriteFile(p, []byte(s), 0o644)
 		in := &inputFile{Path: p, Format: FormatJSON}
-		_ = in.prepare(dir, 0, "Cell") // must not panic
+		_ = in.prepare(dir, 0, "Cell", textinput.Limits{}) // must not panic
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/textinput"
 	"github.com/ccc-connectivity/ccc/internal/progress"
 	"github.com/ccc-connectivity/ccc/linkml"
 	"github.com/ccc-connectivity/ccc/store"
@@ -47,6 +48,12 @@ type Options struct {
 	// otherwise); in replace mode the class table of the dataset becomes
 	// empty, which needs the columns from a CSV header or Parquet schema.
 	AllowEmpty bool
+
+	// Limits bound CSV/TSV header width and record size and JSON/YAML
+	// nesting; every text input is checked against them (package
+	// textinput, the same check 'ccc validate' makes) before DuckDB reads
+	// it. Zero fields take textinput's defaults.
+	Limits textinput.Limits
 
 	MemoryLimit string // DuckDB memory_limit (default "768MB")
 	Threads     int    // DuckDB threads (0: all cores)
@@ -214,6 +221,12 @@ type job struct {
 
 func (j *job) exec(ctx context.Context, q string, args ...any) error {
 	if _, err := j.conn.ExecContext(ctx, q, args...); err != nil {
+		if msg := err.Error(); strings.Contains(msg, "CSV Error") || strings.Contains(msg, "Malformed JSON") {
+			// an input DuckDB could not read past its first rows: one line
+			first, line := duckFirstLine(err)
+			return &ccc.Error{Op: "ingest", Line: line, Row: -1, Msg: first, Kind: ccc.ErrFormat,
+				Hint: "check the input with 'ccc validate --class CLASS FILE'"}
+		}
 		return fmt.Errorf("ingest: %w\n  query: %s", err, shorten(q, 400))
 	}
 	return nil
@@ -275,7 +288,7 @@ func (j *job) run(ctx context.Context) error {
 	j.bad = map[string]bool{}
 	var sels, plains []string
 	for i, f := range j.files {
-		if err := f.prepare(work, i, m.Class); err != nil {
+		if err := f.prepare(work, i, m.Class, o.Limits); err != nil {
 			return err
 		}
 		sel, plain, err := j.load(ctx, i, f)
@@ -365,7 +378,7 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 	src := f.sourceSQL(true)
 	cols, err := j.describe(ctx, src)
 	if err != nil {
-		return "", "", &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: fmt.Sprintf("cannot read as %s", f.Format), Kind: ccc.ErrFormat, Err: err}
+		return "", "", readError(f, err)
 	}
 	mp, err := mapColumns(j.m, cols, j.o.Map, f.Path)
 	if err != nil {

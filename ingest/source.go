@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/textinput"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -52,9 +55,11 @@ func DetectFormat(path string) (Format, bool) {
 
 // inputFile is one file to read.
 type inputFile struct {
-	Path   string // as found
-	Format Format
-	read   string // file DuckDB reads (a converted JSONL for YAML / JSON containers)
+	Path    string // as found
+	Format  Format
+	read    string   // file DuckDB reads (a converted JSONL for YAML / JSON containers)
+	header  []string // CSV/TSV column names, as the pre-check read them
+	maxLine int64    // CSV/TSV: the record size limit of the pre-check
 }
 
 // ExpandInputs resolves FILE, DIR (all files of known formats inside,
@@ -112,19 +117,90 @@ func (f *inputFile) sourceSQL(withRow bool) string {
 			return fmt.Sprintf("SELECT NULL::BIGINT AS __row, * FROM read_parquet(%s)", p)
 		}
 		return fmt.Sprintf("SELECT file_row_number AS __row, * EXCLUDE (file_row_number) FROM read_parquet(%s, file_row_number = true)", p)
-	case FormatCSV:
-		return fmt.Sprintf("SELECT %s AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = ',')", rowNum, p)
-	case FormatTSV:
-		return fmt.Sprintf("SELECT %s AS __row, * FROM read_csv(%s, header = true, all_varchar = true, delim = '\\t')", rowNum, p)
+	case FormatCSV, FormatTSV:
+		return fmt.Sprintf("SELECT %s AS __row, * FROM %s", rowNum, f.readCSV())
 	default: // JSON, JSONL and converted YAML
 		return fmt.Sprintf("SELECT %s AS __row, * FROM read_json(%s, format = 'auto')", rowNum, p)
 	}
 }
 
-// prepare converts inputs DuckDB cannot read directly (YAML; JSON whose
-// top level is an object holding the records) into JSONL under workDir.
-func (f *inputFile) prepare(workDir string, n int, class string) error {
+// readCSV is the read_csv call of a CSV/TSV input that passed the
+// pre-check: no sniffing (DuckDB's sniffer may take a '#' line for a
+// comment, skip rows or pick another header line), the column names the
+// pre-check read, RFC 4180 quoting, and every row as wide as the header.
+func (f *inputFile) readCSV() string {
+	delim := "','"
+	if f.Format == FormatTSV {
+		delim = "'\\t'"
+	}
+	if len(f.header) == 0 { // empty file: nothing to name
+		return fmt.Sprintf("read_csv(%s, header = true, all_varchar = true, delim = %s)", store.QuoteString(f.read), delim)
+	}
+	cols := make([]string, len(f.header))
+	for i, h := range f.header {
+		cols[i] = store.QuoteString(h) + ": 'VARCHAR'"
+	}
+	return fmt.Sprintf("read_csv(%s, auto_detect = false, header = true, delim = %s, quote = '\"', escape = '\"', comment = '', "+
+		"strict_mode = true, null_padding = false, max_line_size = %d, buffer_size = %d, columns = {%s})",
+		store.QuoteString(f.read), delim, f.maxLine, max(2*f.maxLine, 16<<20), strings.Join(cols, ", "))
+}
+
+// csvColumnNames names the columns of a checked header as DuckDB does
+// when it sniffs: an empty name becomes column<i> (pandas writes its
+// index column without a name).
+func csvColumnNames(path string, header []string) ([]string, error) {
+	out := make([]string, len(header))
+	seen := make(map[string]bool, len(header))
+	for _, h := range header {
+		seen[h] = true
+	}
+	for i, h := range header {
+		if h == "" {
+			h = fmt.Sprintf("column%d", i)
+			if seen[h] {
+				return nil, &ccc.Error{Op: "ingest", Path: path, Line: 1, Row: -1, Field: h, Kind: ccc.ErrFormat,
+					Msg: fmt.Sprintf("column %d has no name and its default name is taken", i+1), Hint: "name every column"}
+			}
+		}
+		out[i] = h
+	}
+	return out, nil
+}
+
+// prepare checks a text input against the limits and reading rules of
+// package textinput (the checks 'ccc validate' makes), and converts inputs
+// DuckDB cannot read directly (YAML; JSON whose top level is an object
+// holding the records) into JSONL under workDir.
+func (f *inputFile) prepare(workDir string, n int, class string, lim textinput.Limits) error {
 	f.read = f.Path
+	switch f.Format {
+	case FormatCSV, FormatTSV:
+		comma := ','
+		if f.Format == FormatTSV {
+			comma = '\t'
+		}
+		r, err := textinput.Open(f.Path)
+		if err != nil {
+			return err
+		}
+		st, err := textinput.CheckDelimited(r, f.Path, comma, lim)
+		r.Close()
+		if err != nil {
+			return err
+		}
+		if f.header, err = csvColumnNames(f.Path, st.Header); err != nil {
+			return err
+		}
+		// DuckDB reads every record the pre-check accepts
+		if f.maxLine = lim.MaxRecordBytes; f.maxLine <= 0 {
+			f.maxLine = textinput.DefaultMaxRecordBytes
+		}
+		return nil
+	case FormatJSON, FormatJSONL:
+		if err := textinput.CheckFile(f.Path, textinput.JSON, lim); err != nil {
+			return err
+		}
+	}
 	switch f.Format {
 	case FormatYAML:
 	case FormatJSON:
@@ -153,6 +229,9 @@ func (f *inputFile) prepare(workDir string, n int, class string) error {
 		}
 	} else if err := json.Unmarshal(data, &doc); err != nil {
 		return &ccc.Error{Op: "ingest", Path: f.Path, Row: -1, Msg: "not valid JSON", Kind: ccc.ErrFormat, Err: err}
+	}
+	if err := textinput.CheckDepth(doc, f.Path, lim); err != nil {
+		return err
 	}
 	recs, err := records(doc, class)
 	if err != nil {
@@ -244,3 +323,36 @@ func jsonable(v any) any {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+var reDuckLine = regexp.MustCompile(`(?i)\bline:? (\d+)`)
+
+// readError turns DuckDB's failure to read an input (a multi-line dump
+// with the query and the sniffer's settings) into one line naming the
+// file and, where known, the line: for JSON the line Go's decoder finds.
+func readError(f *inputFile, err error) error {
+	if f.read == f.Path && (f.Format == FormatJSON || f.Format == FormatJSONL) {
+		if e := textinput.JSONSyntax(f.Path, f.Format == FormatJSONL); e != nil {
+			return e
+		}
+	}
+	msg, line := duckFirstLine(err)
+	if f.Format == FormatJSON || f.Format == FormatJSONL || f.read != f.Path {
+		line = 0 // DuckDB counts records there, not lines
+	}
+	return &ccc.Error{Op: "ingest", Path: f.Path, Line: line, Row: -1, Msg: fmt.Sprintf("cannot read as %s: %s", f.Format, msg), Kind: ccc.ErrFormat,
+		Hint: "check the file with 'ccc validate --class CLASS FILE'"}
+}
+
+// duckFirstLine returns the first line of a DuckDB error and the line
+// number it names (0: none).
+func duckFirstLine(err error) (string, int) {
+	msg := strings.TrimSpace(err.Error())
+	line := 0
+	if m := reDuckLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	return msg, line
+}

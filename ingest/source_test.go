@@ -1,12 +1,15 @@
 package ingest
 
 import (
+	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 func TestExpandInputs(t *testing.T) {
@@ -45,5 +48,29 @@ func TestExpandInputs(t *testing.T) {
 	}
 	if _, ok := DetectFormat("x.txt"); ok {
 		t.Error("x.txt has no format")
+	}
+}
+
+// DuckDB's multi-line CSV errors (the sniffer's settings, the query) become
+// one line naming the file and DuckDB's line number.
+func TestReadErrorOneLine(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	if err := os.WriteFile(p, []byte("id,name\n1,a\n2,b\n3,c,d\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, derr := db.Exec("SELECT count(*) FROM read_csv(" + store.QuoteString(p) + ", header = true, auto_detect = false, columns = {'id': 'VARCHAR', 'name': 'VARCHAR'}, strict_mode = true)")
+	if derr == nil || !strings.Contains(derr.Error(), "\n") {
+		t.Fatalf("DuckDB error is not multi-line: %v", derr)
+	}
+	err = readError(&inputFile{Path: p, read: p, Format: FormatCSV}, derr)
+	var ce *ccc.Error
+	if !errors.As(err, &ce) || ce.Line != 4 || strings.Contains(err.Error(), "\n  hint") == false || strings.Count(err.Error(), "\n") != 1 ||
+		!strings.HasPrefix(err.Error(), "ingest: "+p+":4: cannot read as csv: ") {
+		t.Fatalf("got %q", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/download"
 )
 
 // Cache is the local directory of per-experiment files:
@@ -72,15 +73,16 @@ func (c Cache) GridPath(id int64) (string, error) {
 }
 
 // DefaultAPI is the Allen Brain Atlas API.
-const DefaultAPI = "http://api.brain-map.org"
+const DefaultAPI = "https://api.brain-map.org"
 
 // Fetcher downloads experiment files from the Allen API into a Cache.
 type Fetcher struct {
-	BaseURL     string        // default DefaultAPI
-	Client      *http.Client  // default: 5 minute timeout
-	Retries     int           // attempts after the first one on network errors, 429 and 5xx (default 4)
-	Backoff     time.Duration // first wait, doubled each retry (default 1 s)
-	Concurrency int           // experiments downloaded at once (default 4)
+	BaseURL     string          // default DefaultAPI
+	Policy      download.Policy // https only, timeouts, size cap per response, redirects (zero: defaults)
+	Client      *http.Client    // default: Policy.Client()
+	Retries     int             // attempts after the first one on network errors, 429 and 5xx (default 4)
+	Backoff     time.Duration   // first wait, doubled each retry (default 1 s)
+	Concurrency int             // experiments downloaded at once (default 4)
 	// OnDone is called after each experiment (for a progress bar).
 	OnDone func(id int64, bytes int64)
 }
@@ -258,9 +260,12 @@ func (r retryable) Unwrap() error { return r.err }
 // retry GETs u and hands a 200 response to handle, retrying network errors,
 // 429 and 5xx (and errors while reading the body) with exponential backoff.
 func (f *Fetcher) retry(ctx context.Context, u string, handle func(*http.Response) error) error {
+	if err := f.Policy.CheckURL(u); err != nil {
+		return err
+	}
 	client := f.Client
 	if client == nil {
-		client = &http.Client{Timeout: 5 * time.Minute}
+		client = f.Policy.Client()
 	}
 	retries := f.Retries
 	if retries == 0 {
@@ -295,19 +300,17 @@ func (f *Fetcher) retry(ctx context.Context, u string, handle func(*http.Respons
 }
 
 func (f *Fetcher) get(ctx context.Context, client *http.Client, u string, handle func(*http.Response) error) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("User-Agent", "ccc (common connectivity)")
-	resp, err := client.Do(req)
+	resp, err := f.Policy.Get(ctx, client, u, http.Header{"User-Agent": {"ccc (common connectivity)"}})
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return retryable{err}
+		if errors.Is(err, ccc.ErrNotFound) { // network error
+			return retryable{err}
+		}
+		return err // refused URL, redirect or size: retrying cannot help
 	}
-	defer resp.Body.Close()
+	defer resp.Close()
 	switch {
 	case resp.StatusCode == http.StatusOK:
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
@@ -319,10 +322,14 @@ func (f *Fetcher) get(ctx context.Context, client *http.Client, u string, handle
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return &ccc.Error{Op: "fetch", Path: u, Row: -1, Msg: fmt.Sprintf("HTTP %s: %s", resp.Status, bytes.TrimSpace(b))}
 	}
-	if err := handle(resp); err != nil {
+	if err := handle(resp.Response); err != nil {
 		var ce *ccc.Error
 		if errors.As(err, &ce) {
 			return err
+		}
+		if errors.Is(err, download.ErrTooLarge) {
+			return &ccc.Error{Op: "fetch", Path: u, Row: -1, Msg: "response larger than the size limit", Kind: ccc.ErrFormat, Err: err,
+				Hint: "raise the limit with --max-bytes if the file is really that big"}
 		}
 		return retryable{err}
 	}

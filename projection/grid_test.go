@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/download"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 )
 
@@ -243,7 +244,7 @@ func TestFetch(t *testing.T) {
 
 	cache := Cache{Dir: t.TempDir(), Resolution: 100}
 	var done []int64
-	f := &Fetcher{BaseURL: hs.URL, Backoff: time.Millisecond, Concurrency: 1, OnDone: func(id, n int64) { done = append(done, id) }}
+	f := &Fetcher{BaseURL: hs.URL, Policy: download.Policy{AllowHTTP: true}, Backoff: time.Millisecond, Concurrency: 1, OnDone: func(id, n int64) { done = append(done, id) }}
 	ctx := context.Background()
 	if err := f.Fetch(ctx, cache, []int64{100141219}, FetchOptions{Summary: true, Grid: true}); err != nil {
 		t.Fatal(err)

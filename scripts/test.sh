@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of ccc: formatting, go vet, the Go tests (which include the
 # conformance checks against the Python reference tools: linkml, pynwb, h5py,
-# zarr, numpy). Installs what is missing first (scripts/setup.sh).
+# zarr, numpy), then every fuzz target for a bounded time (scripts/fuzz.sh:
+# FUZZTIME per target, default 5s). Installs what is missing first
+# (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -11,3 +13,4 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 go test -count=1 -timeout 30m "$@" ./...
+scripts/fuzz.sh

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -99,6 +101,7 @@ type atlasDownloadOptions struct {
 	SHA256     string
 	Keep       string
 	Retries    int
+	Net        downloadFlags
 }
 
 func newCmdAtlasDownload(io *IO, g *globalOptions) *cobra.Command {
@@ -109,7 +112,11 @@ func newCmdAtlasDownload(io *IO, g *globalOptions) *cobra.Command {
 		Long: `Download annotation_<res>.nrrd of the Allen CCF v3 (2017) from the Allen
 Institute download server (` + atlas.AllenAnnotationBase + `),
 validate it against the atlas's ontology and store it. The SHA-256 of the
-download is recorded in the store version (and checked with --sha256).`,
+download and the final URL (after redirects) are recorded in the store version.
+The download is checked against --sha256, or else against the checksum ccc knows
+for the official file (none yet: see atlas.KnownSHA256). Downloads use https, time
+out when the server stalls, are capped in size (--max-bytes) and follow redirects
+only to the same host (--allow-host adds others); a partial file is removed.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return runAtlasDownload(c.Context(), opts)
@@ -123,12 +130,19 @@ download is recorded in the store version (and checked with --sha256).`,
 	f.StringVar(&opts.Keep, "keep", "", "also keep the downloaded file here")
 	f.IntVar(&opts.Retries, "retries", 3, "retries on network errors")
 	addWaitFlag(cmd)
+	opts.Net.register(f)
 	return cmd
 }
 
 func runAtlasDownload(ctx context.Context, opts *atlasDownloadOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM) // removes the partial file
+	defer stop()
+	pol, err := opts.Net.policy()
+	if err != nil {
+		return err
 	}
 	url := opts.URL
 	if url == "" {
@@ -162,18 +176,21 @@ func runAtlasDownload(ctx context.Context, opts *atlasDownloadOptions) error {
 	if retries == 0 {
 		retries = -1 // none
 	}
-	sum, n, err := atlas.Download(ctx, url, dest, atlas.DownloadOptions{Retries: retries, SHA256: opts.SHA256, Bar: bar})
+	got, err := atlas.Download(ctx, url, dest, atlas.DownloadOptions{Policy: pol, Retries: retries, SHA256: opts.SHA256, Bar: bar})
 	bar.Finish()
 	if err != nil {
 		return err
 	}
 	if !opts.Global.Quiet {
-		fmt.Fprintf(opts.IO.ErrOut, "downloaded %s: %s bytes, sha256 %s\n", url, progress.Human(n), sum)
+		fmt.Fprintf(opts.IO.ErrOut, "downloaded %s: %s bytes, sha256 %s\n", got.FinalURL, progress.Human(got.Bytes), got.SHA256)
+	}
+	prov := map[string]any{"url": got.FinalURL, "sha256": got.SHA256, "bytes": got.Bytes, "resolution_um": opts.Resolution}
+	if got.FinalURL != url {
+		prov["requested_url"] = url
 	}
 	res := float64(opts.Resolution)
 	if opts.URL != "" {
 		res = 0 // trust the file's header for other sources
 	}
-	return addVolume(ctx, opts.IO, opts.Global, opts.Atlas, dest, url, res, false, false,
-		map[string]any{"url": url, "sha256": sum, "bytes": n, "resolution_um": opts.Resolution})
+	return addVolume(ctx, opts.IO, opts.Global, opts.Atlas, dest, got.FinalURL, res, false, false, prov)
 }

@@ -72,14 +72,14 @@ func TestAtlasVolumeLocateRollup(t *testing.T) {
 	}))
 	defer srv.Close()
 	sum := sha256.Sum256(good)
-	_, e, code = runAtlasCmd(t, "--store", dir, "atlas", "download", "--resolution", "100", "--url", srv.URL+"/annotation_100.nrrd", "--sha256", hex.EncodeToString(sum[:]))
+	_, e, code = runAtlasCmd(t, "--store", dir, "atlas", "download", "--allow-http", "--resolution", "100", "--url", srv.URL+"/annotation_100.nrrd", "--sha256", hex.EncodeToString(sum[:]))
 	if code != 0 {
 		t.Fatalf("download: %s", e)
 	}
 	if hits.Load() != 2 || !strings.Contains(e, "sha256 "+hex.EncodeToString(sum[:])) || !strings.Contains(e, "annotation/100um") {
 		t.Errorf("download: %d hits, %q", hits.Load(), e)
 	}
-	_, e, code = runAtlasCmd(t, "--store", dir, "atlas", "download", "--url", srv.URL+"/missing.nrrd", "--retries", "0")
+	_, e, code = runAtlasCmd(t, "--store", dir, "atlas", "download", "--allow-http", "--url", srv.URL+"/missing.nrrd", "--retries", "0")
 	if code != 2 || !strings.Contains(e, "404") {
 		t.Errorf("404: %d %q", code, e)
 	}

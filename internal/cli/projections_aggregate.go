@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -75,6 +77,7 @@ type projectionsFetchOptions struct {
 	API        string
 	Retries    int
 	Jobs       int
+	Net        downloadFlags
 }
 
 func newCmdProjectionsFetch(io *IO, g *globalOptions) *cobra.Command {
@@ -86,7 +89,9 @@ func newCmdProjectionsFetch(io *IO, g *globalOptions) *cobra.Command {
 injectionSummary_all.json (structure unionizes of the injection), with --grid the projection
 density grid (NRRD, --resolution 10/25/50/100 um), with --unionizes all structure unionizes
 (for projection matrices). Cached files are kept unless --reload; downloads are retried with
-exponential backoff and written atomically.`,
+exponential backoff and written atomically (a partial file is removed, also on Ctrl-C).
+Downloads use https, time out when the server stalls, are capped in size per response
+(--max-bytes) and follow redirects only to the same host (--allow-host adds others).`,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.IDs = args
 			return runProjectionsFetch(c.Context(), opts)
@@ -102,6 +107,7 @@ exponential backoff and written atomically.`,
 	f.StringVar(&opts.API, "api", projection.DefaultAPI, "Allen API base URL")
 	f.IntVar(&opts.Retries, "retries", 4, "retries per file on network errors, 429 and 5xx")
 	f.IntVar(&opts.Jobs, "jobs", 4, "experiments downloaded at once")
+	opts.Net.register(f)
 	return cmd
 }
 
@@ -116,8 +122,17 @@ func runProjectionsFetch(ctx context.Context, o *projectionsFetchOptions) error 
 	if o.Cache == "" {
 		o.Cache = defaultCache(o.IO)
 	}
+	pol, err := o.Net.policy()
+	if err != nil {
+		return err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM) // removes partial files
+	defer stop()
 	bar := progress.New(o.IO.ErrOut, "fetch", "experiments", int64(len(ids)), o.Global.Quiet)
-	f := &projection.Fetcher{BaseURL: o.API, Retries: o.Retries, Concurrency: o.Jobs, OnDone: func(int64, int64) { bar.Add(1) }}
+	f := &projection.Fetcher{BaseURL: o.API, Policy: pol, Retries: o.Retries, Concurrency: o.Jobs, OnDone: func(int64, int64) { bar.Add(1) }}
 	err = f.Fetch(ctx, projection.Cache{Dir: o.Cache, Resolution: o.Resolution}, ids,
 		projection.FetchOptions{Summary: true, Grid: o.Grid, Unionizes: o.Unionizes, Reload: o.Reload})
 	bar.Finish()
@@ -143,6 +158,7 @@ type projectionsAggregateOptions struct {
 	Ontology     string
 	Fetch        bool
 	API          string
+	Net          downloadFlags
 	Agg          projection.AggregateOptions
 }
 
@@ -188,6 +204,7 @@ their metadata comes from the experiment table in the store ('ccc projections in
 	f.BoolVar(&opts.Find.WildType, "wild-type", false, "select wild-type experiments")
 	f.StringVar(&opts.Ontology, "ontology", "", "region ontology file (default: the atlas in the store, else the Allen CCF 2017)")
 	f.BoolVar(&opts.Fetch, "fetch", false, "download missing injection summaries and grids from the Allen API first")
+	opts.Net.register(f)
 	f.StringVar(&opts.API, "api", projection.DefaultAPI, "Allen API base URL (with --fetch)")
 	addWaitFlag(cmd)
 	return cmd
@@ -275,9 +292,13 @@ func runProjectionsAggregate(ctx context.Context, o *projectionsAggregateOptions
 	}
 	cache := projection.Cache{Dir: o.Cache, Resolution: o.Resolution}
 	if o.Fetch {
+		pol, err := o.Net.policy()
+		if err != nil {
+			return err
+		}
 		bar := progress.New(o.IO.ErrOut, "fetch", "experiments", int64(len(ids)), o.Global.Quiet)
-		f := &projection.Fetcher{BaseURL: o.API, OnDone: func(int64, int64) { bar.Add(1) }}
-		err := f.Fetch(ctx, cache, ids, projection.FetchOptions{Summary: true, Grid: true})
+		f := &projection.Fetcher{BaseURL: o.API, Policy: pol, OnDone: func(int64, int64) { bar.Add(1) }}
+		err = f.Fetch(ctx, cache, ids, projection.FetchOptions{Summary: true, Grid: true})
 		bar.Finish()
 		if err != nil {
 			return err

@@ -33,7 +33,7 @@ func TestProjectionsFetchCLI(t *testing.T) {
 	cache := t.TempDir()
 	ids := filepath.Join(t.TempDir(), "ids.txt")
 	os.WriteFile(ids, []byte("# two experiments\n11, 12\n11\n"), 0o644)
-	out, e, code := runProj(t, "projections", "fetch", "--api", srv.URL, "--cache", cache, "--ids-file", ids)
+	out, e, code := runProj(t, "projections", "fetch", "--allow-http", "--api", srv.URL, "--cache", cache, "--ids-file", ids)
 	if code != 0 || !strings.Contains(out, "fetched 2 experiments") || hits.Load() != 2 {
 		t.Fatalf("fetch: %d %s %s (%d requests)", code, out, e, hits.Load())
 	}
@@ -41,7 +41,7 @@ func TestProjectionsFetchCLI(t *testing.T) {
 	if err != nil || s.Records[0].ExperimentID != 12 {
 		t.Fatalf("cached summary: %v", err)
 	}
-	if _, e, code := runProj(t, "projections", "fetch", "--api", srv.URL, "--cache", cache, "--grid", "13"); code != ExitUsage || !strings.Contains(e, "404") {
+	if _, e, code := runProj(t, "projections", "fetch", "--allow-http", "--api", srv.URL, "--cache", cache, "--grid", "13"); code != ExitUsage || !strings.Contains(e, "404") {
 		t.Fatalf("404: %d %s", code, e)
 	}
 	if _, e, code := runProj(t, "projections", "fetch", "--cache", cache, "x1"); code != ExitUsage || !strings.Contains(e, "x1") {
@@ -147,7 +147,7 @@ func TestProjectionsAggregateFetch(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	out, e, code := runProj(t, "--store", dir, "projections", "aggregate", "--cache", cache, "--fetch", "--api", srv.URL, "--normalization", "injectionVolume", fmt.Sprint(id))
+	out, e, code := runProj(t, "--store", dir, "projections", "aggregate", "--cache", cache, "--fetch", "--allow-http", "--api", srv.URL, "--normalization", "injectionVolume", fmt.Sprint(id))
 	if code != 0 || !strings.Contains(out, "aggregated 1 experiments") || hits.Load() != 2 {
 		t.Fatalf("aggregate --fetch: %d %s %s (%d requests)", code, out, e, hits.Load())
 	}

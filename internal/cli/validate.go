@@ -14,6 +14,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/ingest"
+	"github.com/ccc-connectivity/ccc/formats/textinput"
 	"github.com/ccc-connectivity/ccc/linkml"
 )
 
@@ -178,15 +179,29 @@ func validateJSONValue(v any) any {
 // records it held.
 func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
 	ext := strings.ToLower(filepath.Ext(file))
+	var err error
 	fail := func(err error) error {
 		return &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: err.Error(), Kind: ccc.ErrFormat}
 	}
 	if ext == ".parquet" {
 		return validateParquet(opts, v, st, file, all)
 	}
-	f, err := os.Open(file)
+	// the pre-check 'ccc ingest' makes: both commands accept and refuse
+	// the same text files
+	switch ext {
+	case ".csv":
+		err = textinput.CheckFile(file, textinput.CSV, textinput.Limits{})
+	case ".tsv":
+		err = textinput.CheckFile(file, textinput.TSV, textinput.Limits{})
+	case ".json", ".jsonl", ".ndjson":
+		err = textinput.CheckFile(file, textinput.JSON, textinput.Limits{})
+	}
 	if err != nil {
-		return 0, &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: "cannot open", Err: err, Kind: ccc.ErrNotFound}
+		return 0, err
+	}
+	f, err := textinput.Open(file)
+	if err != nil {
+		return 0, err
 	}
 	defer f.Close()
 	n := 0
@@ -201,6 +216,11 @@ func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream,
 			docs = []any{d}
 		} else if docs, err = linkml.DecodeYAML(f); err != nil {
 			return 0, fail(err)
+		}
+		for _, d := range docs {
+			if err := textinput.CheckDepth(d, file, textinput.Limits{}); err != nil {
+				return 0, err
+			}
 		}
 		for _, d := range docs {
 			recs, root := v.Records(d)
