@@ -107,6 +107,10 @@ func runChild(args []string, file string, out, errOut io.Writer) error {
 	signaled := false
 	if ee != nil {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			if ws.Signal() == syscall.SIGPIPE && f.crash == "" {
+				// stdout was closed by the reader (ccc nwb info F | head)
+				return &childExit{code: 128 + int(syscall.SIGPIPE)}
+			}
 			signaled = true
 			if f.crash == "" {
 				f.crash = ws.Signal().String()
