@@ -175,3 +175,26 @@ func firstLines(s string, n int) string {
 	l := strings.SplitN(s, "\n", n+1)
 	return strings.Join(l[:min(n, len(l))], "\n")
 }
+
+// FuzzNWBInfo runs 'ccc nwb info' (as a subprocess, reading in its child
+// process) on mutations of a real NWB file: success or a clean error,
+// never a crash dump.
+func FuzzNWBInfo(f *testing.F) {
+	p := filepath.Join(testenv.RepoRoot(f), "..", "shared", "data", "nwb", "aibs_ecephys.nwb")
+	if data, err := os.ReadFile(p); err == nil {
+		f.Add(data)
+		for i := 0; i < 8; i++ {
+			b, _ := damage(data, i)
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("\x89HDF\r\n\x1a\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		q := filepath.Join(t.TempDir(), "f.nwb")
+		os.WriteFile(q, data, 0o644)
+		o := runCCC(t, "nwb", "info", q)
+		if why := o.crashed(); why != "" {
+			t.Fatalf("%s (exit %d)\n%s", why, o.code, firstLines(o.stderr, 10))
+		}
+	})
+}
