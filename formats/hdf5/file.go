@@ -42,7 +42,7 @@ type File struct {
 	id       C.hid_t
 	writable bool
 	refCache map[uint64]string
-	size     int64 // bytes of the file at Open (0: unknown, e.g. being written)
+	size     int64         // bytes of the file at Open (0: unknown, e.g. being written)
 	open     []openDataset // most recently used first, at most maxOpen
 	chunks   chunkCache    // decoded chunks of the direct path (chunks.go)
 }

@@ -449,4 +449,3 @@ with h5py.File(sys.argv[1], "w") as f:
 		t.Fatalf("empty attr %+v %v", a, err)
 	}
 }
-
