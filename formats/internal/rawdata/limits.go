@@ -83,9 +83,9 @@ func CheckSize(op, path, field string, sizes []int, n, typeSize int, text bool, 
 	if need <= maxBytes {
 		return nil
 	}
-	return &ccc.Error{Op: op, Path: path, Row: -1, Field: field, Value: fmt.Sprint(sizes), Kind: ccc.ErrInvalidData,
-		Msg: fmt.Sprintf("the header declares %d samples of %d bytes (sizes %v): reading them needs %s of memory, more than the limit of %s",
-			n, typeSize, sizes, FormatBytes(need), FormatBytes(maxBytes)),
+	return &ccc.Error{Op: op, Path: path, Row: -1, Field: field, Value: strings.Trim(fmt.Sprint(sizes), "[]"), Kind: ccc.ErrInvalidData,
+		Msg: fmt.Sprintf("the header declares %d samples of %d bytes: reading them needs %s of memory, more than the limit of %s",
+			n, typeSize, FormatBytes(need), FormatBytes(maxBytes)),
 		Hint: "if the file is genuine and the machine has the memory, raise the limit with --max-bytes (e.g. --max-bytes " + FormatBytes(need) + ")"}
 }
 
