@@ -227,15 +227,30 @@ func VolumeFromArray(path string, sizes []int, spacing []float64, data any, reso
 // MetaImage (.mhd, .mha). resolution (um) overrides or supplies the
 // spacing (0: from the file).
 func ReadVolume(path string, resolution float64) (*Volume, error) {
+	return ReadVolumeOptions(path, resolution, VolumeReadOptions{})
+}
+
+// VolumeReadOptions bound what reading a volume file may do.
+type VolumeReadOptions struct {
+	// MaxBytes bounds the memory the samples may need (0: the machine's
+	// memory or GOMEMLIMIT).
+	MaxBytes int64
+	// AllowExternalData lets a detached header (.nhdr, .mhd) name a data
+	// file outside its own directory.
+	AllowExternalData bool
+}
+
+// ReadVolumeOptions is ReadVolume with explicit bounds.
+func ReadVolumeOptions(path string, resolution float64, o VolumeReadOptions) (*Volume, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".mhd", ".mha":
-		img, err := metaimage.ReadFile(path)
+		img, err := metaimage.ReadFileOptions(path, metaimage.ReadOptions{MaxBytes: o.MaxBytes, AllowExternalData: o.AllowExternalData})
 		if err != nil {
 			return nil, err
 		}
 		return VolumeFromArray(path, img.DimSize, img.ElementSpacing, img.Data, resolution)
 	}
-	img, err := nrrd.ReadFile(path)
+	img, err := nrrd.ReadFileOptions(path, nrrd.ReadOptions{MaxBytes: o.MaxBytes, AllowExternalData: o.AllowExternalData})
 	if err != nil {
 		return nil, err
 	}

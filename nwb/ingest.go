@@ -46,6 +46,10 @@ type IngestOptions struct {
 	// identifier the dataset already holds rejects that file); by default
 	// the new version's sessions replace the dataset's.
 	Append bool
+	// Check, when set, is called with each file before it is read; an
+	// error rejects the file (the CLI reads it in a child process first,
+	// so that a file crashing libhdf5 is skipped, not fatal).
+	Check func(path string) error
 }
 
 // FileReport is what happened to one file.
@@ -184,7 +188,14 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				ex, err := extract(files[i], o)
+				var ex *extracted
+				var err error
+				if o.Check != nil {
+					err = o.Check(files[i])
+				}
+				if err == nil {
+					ex, err = extract(files[i], o)
+				}
 				rep := FileReport{Path: files[i]}
 				if err != nil {
 					rep.Err, rep.Error = err, err.Error()
@@ -322,6 +333,13 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 	}
 	rep.Version = v.Number
 	return rep, nil
+}
+
+// Probe reads path as Ingest does (every object ingest reads) and discards
+// the rows: the child-process check of the CLI.
+func Probe(path string) error {
+	_, err := extract(path, IngestOptions{})
+	return err
 }
 
 // extract reads one file's rows; any error rejects the whole file.

@@ -91,6 +91,10 @@ func ReadGrid(path string, want [3]int, buf []float32) (*Grid, error) {
 			"all grids of one aggregation must have the same resolution (132x80x114 at 100 um)", ccc.ErrInvalidData)
 	}
 	n := h.dims[0] * h.dims[1] * h.dims[2]
+	if need, limit := int64(n)*int64(4+h.elemSize), nrrd.DefaultMaxBytes(); need > limit {
+		return nil, gridErr(path, fmt.Sprintf("grid %dx%dx%d needs %d MiB of memory, more than this machine's %d MiB",
+			h.dims[0], h.dims[1], h.dims[2], need>>20, limit>>20), "the header is corrupt or not a CCF projection grid", ccc.ErrInvalidData)
+	}
 	if cap(buf) >= n {
 		buf = buf[:n]
 	} else {
@@ -168,6 +172,9 @@ func readMHD(path string) (gridHeader, error) {
 	}
 	fast := !mh.Compressed && !mh.ByteOrderMSB && mh.ElementDataFile != "LOCAL" && mh.HeaderSize >= 0 &&
 		(mh.ElementType == "MET_FLOAT" || mh.ElementType == "MET_DOUBLE") && !strings.ContainsAny(mh.ElementDataFile, "% ")
+	if err := mh.CheckSize(path, 0); err != nil {
+		return gridHeader{}, err
+	}
 	if !fast {
 		img, err := metaimage.ReadFile(path)
 		if err != nil {
@@ -188,7 +195,9 @@ func readMHD(path string) (gridHeader, error) {
 		h.elemSize = 8
 	}
 	h.offset = int64(mh.HeaderSize)
-	h.dataFile = filepath.Join(filepath.Dir(path), filepath.FromSlash(mh.ElementDataFile))
+	if h.dataFile, err = mh.DataFilePath(path, false); err != nil {
+		return gridHeader{}, err
+	}
 	return h, nil
 }
 

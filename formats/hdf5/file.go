@@ -42,6 +42,7 @@ type File struct {
 	id       C.hid_t
 	writable bool
 	refCache map[uint64]string
+	size     int64         // bytes of the file at Open (0: unknown, e.g. being written)
 	open     []openDataset // most recently used first, at most maxOpen
 	chunks   chunkCache    // decoded chunks of the direct path (chunks.go)
 }
@@ -111,7 +112,7 @@ func Open(p string) (*File, error) {
 		return nil, newErr("open hdf5", p, "", ErrCorrupt,
 			fmt.Sprintf("HDF5 signature present but libhdf5 cannot open the file (%d bytes): truncated or corrupt", st.Size()), nil)
 	}
-	return &File{path: p, id: id, refCache: map[uint64]string{}}, nil
+	return &File{path: p, id: id, refCache: map[uint64]string{}, size: st.Size()}, nil
 }
 
 // Path returns the file's path as given to Open or Create.

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"unsafe"
+
+	"github.com/ccc-connectivity/ccc/formats/internal/rawdata"
 )
 
 // object is what groups and datasets share: a file and an absolute path.
@@ -104,11 +106,21 @@ func (o *object) Attr(name string) (*Array, error) {
 	ft := C.H5Aget_type(aid)
 	defer C.H5Tclose(ft)
 	dt := describe(ft)
-	shape := spaceShape(sp)
-	n := int(C.H5Sget_simple_extent_npoints(sp))
+	shape, n, err := spaceShape(sp)
+	if err != nil {
+		return nil, newErr("read hdf5", f.path, where, ErrCorrupt, "attribute "+err.Error(), nil)
+	}
 	if C.H5Sget_simple_extent_type(sp) == C.H5S_NULL {
 		n = 0
 		shape = []int{0}
+	}
+	// an attribute's values are stored in the file (object header or
+	// dense storage) in the file type's size: a damaged dataspace or type
+	// declaring more than the file holds is refused before libhdf5
+	// allocates and converts it
+	if esize := int64(C.H5Tget_size(ft)); f.size > 0 && (esize <= 0 || int64(n) > f.size/max(esize, 1)) {
+		return nil, newErr("read hdf5", f.path, where, ErrCorrupt,
+			fmt.Sprintf("attribute declares %d values of %d bytes, more than the file's %d bytes", n, esize, f.size), nil)
 	}
 	r := &reading{f: f, where: where, n: n, space: sp, rd: func(mt C.hid_t, buf unsafe.Pointer) C.herr_t {
 		return C.H5Aread(aid, mt, buf)
@@ -130,19 +142,38 @@ func (o *object) AttrString(name string) (string, error) {
 	return a.String(), nil
 }
 
-// spaceShape returns a dataspace's dimensions (nil for scalars); mu held.
-func spaceShape(sp C.hid_t) []int {
+// maxRank is libhdf5's H5S_MAX_RANK.
+const maxRank = 32
+
+// maxElements bounds the elements of one dataspace (2^48): beyond it a
+// shape is damage, and products of its dimensions could overflow.
+const maxElements = 1 << 48
+
+// spaceShape returns a dataspace's dimensions (nil for scalars) and number
+// of elements, refusing a rank or extent no real file has; mu held.
+func spaceShape(sp C.hid_t) ([]int, int, error) {
 	nd := int(C.H5Sget_simple_extent_ndims(sp))
-	if nd <= 0 {
-		return nil
+	if nd < 0 {
+		return nil, 0, fmt.Errorf("dataspace cannot be read")
+	}
+	if nd > maxRank {
+		return nil, 0, fmt.Errorf("dataspace of rank %d (at most %d)", nd, maxRank)
+	}
+	if nd == 0 {
+		return nil, 1, nil
 	}
 	dims := make([]C.hsize_t, nd)
 	C.H5Sget_simple_extent_dims(sp, &dims[0], nil)
 	out := make([]int, nd)
+	n := uint64(1)
 	for i, d := range dims {
+		if uint64(d) > maxElements || n*max(uint64(d), 1) > maxElements {
+			return nil, 0, fmt.Errorf("dataspace of %v elements (damaged extent)", dims)
+		}
+		n *= uint64(d)
 		out[i] = int(d)
 	}
-	return out
+	return out, int(n), nil
 }
 
 // Dataset is an HDF5 dataset: metadata read at open, values on demand.
@@ -173,7 +204,10 @@ func (f *File) datasetMeta(p string) (*Dataset, error) {
 	d := &Dataset{object: object{f, p}}
 	sp := C.H5Dget_space(did)
 	defer C.H5Sclose(sp)
-	d.Shape = spaceShape(sp)
+	var err error
+	if d.Shape, _, err = spaceShape(sp); err != nil {
+		return nil, newErr("read hdf5", f.path, p, ErrCorrupt, "dataset "+err.Error(), nil)
+	}
 	if nd := len(d.Shape); nd > 0 {
 		dims := make([]C.hsize_t, nd)
 		maxd := make([]C.hsize_t, nd)
@@ -258,6 +292,10 @@ func (d *Dataset) Slice(start, count []int) (*Array, error) {
 				fmt.Sprintf("slice [%d:%d] out of range in dimension %d (size %d)", start[i], start[i]+count[i], i, d.Shape[i]), nil)
 		}
 		n *= count[i]
+	}
+	if need := int64(n) * int64(max(d.Type.Size, 1)); need > rawdata.DefaultMaxBytes() {
+		return nil, newErr("read hdf5", f.path, d.path, ErrCorrupt,
+			fmt.Sprintf("reading %v of %s needs %s of memory, more than the limit of %s", count, d.Type, rawdata.FormatBytes(need), rawdata.FormatBytes(rawdata.DefaultMaxBytes())), nil)
 	}
 	if directReads && len(start) > 0 && d.directOK() {
 		a, ok, err := d.sliceDirect(start, count)

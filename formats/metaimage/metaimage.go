@@ -223,8 +223,27 @@ func (h *Header) parse(path string) error {
 	return errors.Join(errs...)
 }
 
-// ReadFile reads a .mhd (with its data file) or .mha file.
-func ReadFile(path string) (*Image, error) {
+// ReadOptions bound what reading a file may do.
+type ReadOptions struct {
+	// MaxBytes bounds the memory the samples may need (0: the machine's
+	// memory, see DefaultMaxBytes). A header declaring more is refused
+	// before anything is allocated or decompressed.
+	MaxBytes int64
+	// AllowExternalData lets a .mhd header name an ElementDataFile outside
+	// its own directory (an absolute path, "../", a symlink out).
+	AllowExternalData bool
+}
+
+// DefaultMaxBytes is the memory bound used when ReadOptions.MaxBytes is 0:
+// the machine's physical memory, or GOMEMLIMIT when lower.
+func DefaultMaxBytes() int64 { return rawdata.DefaultMaxBytes() }
+
+// ReadFile reads a .mhd (with its data file, which must lie in the
+// header's directory) or .mha file with default ReadOptions.
+func ReadFile(path string) (*Image, error) { return ReadFileOptions(path, ReadOptions{}) }
+
+// ReadFileOptions is ReadFile with explicit bounds.
+func ReadFileOptions(path string, o ReadOptions) (*Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &ccc.Error{Op: "read metaimage", Path: path, Row: -1, Msg: "cannot open", Kind: ccc.ErrNotFound, Err: err}
@@ -235,12 +254,15 @@ func ReadFile(path string) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := h.checkSize(path, o.MaxBytes); err != nil {
+		return nil, err
+	}
 	var src io.Reader = br
 	dataPath := path
 	if !strings.EqualFold(h.ElementDataFile, "LOCAL") {
-		dataPath = h.ElementDataFile
-		if !filepath.IsAbs(dataPath) {
-			dataPath = filepath.Join(filepath.Dir(path), dataPath)
+		dataPath, err = h.DataFilePath(path, o.AllowExternalData)
+		if err != nil {
+			return nil, err
 		}
 		df, err := os.Open(dataPath)
 		if err != nil {
@@ -277,6 +299,9 @@ func Read(r io.Reader) (*Image, error) {
 	if !strings.EqualFold(h.ElementDataFile, "LOCAL") {
 		return nil, formatErr("", "ElementDataFile", h.ElementDataFile, "Read needs LOCAL data; use ReadFile for .mhd + .raw")
 	}
+	if err := h.checkSize("", 0); err != nil {
+		return nil, err
+	}
 	if h.HeaderSize > 0 {
 		if _, err := io.CopyN(io.Discard, br, int64(h.HeaderSize)); err != nil {
 			return nil, formatErr("", "HeaderSize", strconv.Itoa(h.HeaderSize), "data shorter than HeaderSize")
@@ -286,6 +311,25 @@ func Read(r io.Reader) (*Image, error) {
 }
 
 func (h *Header) typeSize() int { return elementTypes[h.ElementType].size }
+
+// DataFilePath returns the path of the header's ElementDataFile (the
+// header's own path for LOCAL data), refusing a file outside the header's
+// directory unless allowExternal.
+func (h *Header) DataFilePath(headerPath string, allowExternal bool) (string, error) {
+	if strings.EqualFold(h.ElementDataFile, "LOCAL") {
+		return headerPath, nil
+	}
+	return rawdata.DataPath("read metaimage", headerPath, filepath.Dir(headerPath), "ElementDataFile", h.ElementDataFile, allowExternal)
+}
+
+// CheckSize refuses a header whose samples need more than maxBytes of
+// memory (0: DefaultMaxBytes), naming path, DimSize and --max-bytes.
+func (h *Header) CheckSize(path string, maxBytes int64) error { return h.checkSize(path, maxBytes) }
+
+// checkSize refuses a header whose samples need more than maxBytes.
+func (h *Header) checkSize(path string, maxBytes int64) error {
+	return rawdata.CheckSize("read metaimage", path, "DimSize", h.DimSize, h.Len(), h.typeSize(), false, maxBytes)
+}
 
 func readData(h *Header, src io.Reader, path string) (*Image, error) {
 	if h.Compressed {

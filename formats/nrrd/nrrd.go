@@ -400,9 +400,27 @@ func parseVectors(s string, n int, allowNone bool) ([][]float64, error) {
 	return out, nil
 }
 
+// ReadOptions bound what reading a file may do.
+type ReadOptions struct {
+	// MaxBytes bounds the memory the samples may need (0: the machine's
+	// memory, see DefaultMaxBytes). A header declaring more is refused
+	// before anything is allocated or decompressed.
+	MaxBytes int64
+	// AllowExternalData lets a detached header (.nhdr) name a data file
+	// outside its own directory (an absolute path, "../", a symlink out).
+	AllowExternalData bool
+}
+
+// DefaultMaxBytes is the memory bound used when ReadOptions.MaxBytes is 0:
+// the machine's physical memory, or GOMEMLIMIT when lower.
+func DefaultMaxBytes() int64 { return rawdata.DefaultMaxBytes() }
+
 // ReadFile reads a NRRD file (.nrrd with attached data, or .nhdr with a
-// detached data file relative to the header's directory).
-func ReadFile(path string) (*Image, error) {
+// detached data file in the header's directory) with default ReadOptions.
+func ReadFile(path string) (*Image, error) { return ReadFileOptions(path, ReadOptions{}) }
+
+// ReadFileOptions is ReadFile with explicit bounds.
+func ReadFileOptions(path string, o ReadOptions) (*Image, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -411,27 +429,31 @@ func ReadFile(path string) (*Image, error) {
 		return nil, &ccc.Error{Op: "read nrrd", Path: path, Row: -1, Msg: "cannot open", Kind: ccc.ErrNotFound, Err: err}
 	}
 	defer f.Close()
-	return read(bufio.NewReaderSize(f, 1<<20), path, filepath.Dir(path))
+	return read(bufio.NewReaderSize(f, 1<<20), path, filepath.Dir(path), o)
 }
 
-// Read reads a NRRD image with attached data from r. Detached data files
-// are resolved relative to the working directory.
+// Read reads a NRRD image with attached data from r. A detached data file
+// must lie in the working directory.
 func Read(r io.Reader) (*Image, error) {
-	return read(bufio.NewReaderSize(r, 1<<16), "", ".")
+	return read(bufio.NewReaderSize(r, 1<<16), "", ".", ReadOptions{})
 }
 
-func read(br *bufio.Reader, path, dir string) (*Image, error) {
+func read(br *bufio.Reader, path, dir string, o ReadOptions) (*Image, error) {
 	h, err := ReadHeader(br, path)
 	if err != nil {
+		return nil, err
+	}
+	n := h.Len()
+	if err := rawdata.CheckSize("read nrrd", path, "sizes", h.Sizes, n, h.TypeSize(), h.Encoding == "ascii", o.MaxBytes); err != nil {
 		return nil, err
 	}
 	img := &Image{Header: *h}
 	src := io.Reader(br)
 	dataPath := path
 	if h.DataFile != "" {
-		dataPath = h.DataFile
-		if !filepath.IsAbs(dataPath) {
-			dataPath = filepath.Join(dir, dataPath)
+		dataPath, err = rawdata.DataPath("read nrrd", path, dir, "data file", h.DataFile, o.AllowExternalData)
+		if err != nil {
+			return nil, err
 		}
 		f, err := os.Open(dataPath)
 		if err != nil {
@@ -460,7 +482,6 @@ func read(br *bufio.Reader, path, dir string) (*Image, error) {
 			return nil, formatErr(dataPath, 0, "byte skip", strconv.Itoa(h.ByteSkip), "data shorter than byte skip")
 		}
 	}
-	n := h.Len()
 	if h.Encoding == "ascii" {
 		img.Data, err = readASCII(src, h.Type, n, dataPath)
 		return img, err

@@ -20,6 +20,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/formats/internal/rawdata"
 )
 
 // Number is the set of Go element types matching the supported data types.
@@ -144,6 +145,9 @@ func (a *Array) WriteChunk(idx []int, raw []byte) error {
 // full chunk shape), or ok=false when the chunk is not stored (all fill).
 func (a *Array) ReadChunk(idx []int) (raw []byte, ok bool, err error) {
 	p := a.ChunkPath(idx)
+	if err := a.checkMemory(p, "chunk shape", a.Meta.Chunks, a.chunkBytes()/a.Meta.DataType.Size(), 0); err != nil {
+		return nil, false, err
+	}
 	b, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
@@ -184,6 +188,8 @@ func decodeChunk(path, comp string, b []byte, want int) ([]byte, error) {
 		if err := zh.Decode(b); err == nil && zh.HasFCS && !zh.Skippable && zh.FrameContentSize > uint64(want) {
 			return nil, formatErr(path, fmt.Sprintf("zstd chunk declares %d bytes, want %d (wrong chunk shape or data type)", zh.FrameContentSize, want), nil)
 		}
+		// DecodeAll stops at the capacity (WithDecodeAllCapLimit): frames
+		// without a declared size, or several frames, inflate at most want
 		d := zstdDecoder()
 		var err error
 		out, err = d.DecodeAll(b, make([]byte, 0, want))
@@ -205,7 +211,7 @@ var (
 
 func zstdDecoder() *zstd.Decoder {
 	zdecOnce.Do(func() {
-		zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<32))
+		zdec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<32), zstd.WithDecodeAllCapLimit(true))
 	})
 	return zdec
 }
@@ -284,6 +290,9 @@ func Read[T Number](dir string) ([]T, *Array, error) {
 		return nil, nil, &ccc.Error{Op: "read zarr", Path: dir, Row: -1, Kind: ccc.ErrUsage,
 			Msg: fmt.Sprintf("array holds %s, not %s", a.Meta.DataType, dt), Hint: "use zarr.ReadFloat64 to convert"}
 	}
+	if err := a.checkMemory(dir, "shape", a.Meta.Shape, a.Meta.NumElements(), 0); err != nil {
+		return nil, nil, err
+	}
 	out := make([]T, a.Meta.NumElements())
 	if err := a.readInto(asBytes(out)); err != nil {
 		return nil, nil, err
@@ -298,6 +307,9 @@ func ReadFloat64(dir string) ([]float64, *Array, error) {
 		return nil, nil, err
 	}
 	n := a.Meta.NumElements()
+	if err := a.checkMemory(dir, "shape", a.Meta.Shape, n, 8); err != nil {
+		return nil, nil, err
+	}
 	raw := make([]byte, n*a.Meta.DataType.Size())
 	if err := a.readInto(raw); err != nil {
 		return nil, nil, err
@@ -307,6 +319,18 @@ func ReadFloat64(dir string) ([]float64, *Array, error) {
 		out[i] = elemFloat(raw, i, a.Meta.DataType)
 	}
 	return out, a, nil
+}
+
+// checkMemory refuses to read n elements (plus extra bytes per element)
+// when they need more than the machine's memory (or GOMEMLIMIT).
+func (a *Array) checkMemory(path, field string, dims []int, n, extra int) error {
+	need := int64(n) * int64(a.Meta.DataType.Size()+extra)
+	if limit := rawdata.DefaultMaxBytes(); need > limit {
+		return &ccc.Error{Op: "read zarr", Path: path, Row: -1, Field: field, Value: fmt.Sprint(dims), Kind: ccc.ErrInvalidData,
+			Msg:  fmt.Sprintf("%s %v of %s needs %s of memory, more than the limit of %s", field, dims, a.Meta.DataType, rawdata.FormatBytes(need), rawdata.FormatBytes(limit)),
+			Hint: "the metadata is corrupt, or read the array by chunks (ReadChunk) on a machine with more memory"}
+	}
+	return nil
 }
 
 // readInto fills dst (the whole array, little-endian) from the chunks.

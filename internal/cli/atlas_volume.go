@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -29,6 +30,8 @@ type atlasVolumeAddOptions struct {
 	File       string
 	Resolution float64
 	AnyDims    bool
+	MaxBytes   string
+	External   bool
 }
 
 func newCmdAtlasVolume(io *IO, g *globalOptions) *cobra.Command {
@@ -48,16 +51,31 @@ func newCmdAtlasVolume(io *IO, g *globalOptions) *cobra.Command {
 	f.Float64Var(&opts.Resolution, "resolution", 0, "voxel size in um when the file does not say")
 	f.BoolVar(&opts.AnyDims, "any-dims", false, "accept dimensions other than the CCF v3 ones at 10/25/50/100 um")
 	addWaitFlag(add)
+	f.StringVar(&opts.MaxBytes, "max-bytes", "", "refuse a file whose samples need more memory than this (e.g. 16GiB; default: the machine's memory)")
+	f.BoolVar(&opts.External, "allow-external-data", false, "let a .nhdr/.mhd header name a data file outside its own directory")
 	cmd.AddCommand(add)
 	return cmd
 }
 
 func runAtlasVolumeAdd(ctx context.Context, opts *atlasVolumeAddOptions) error {
-	return addVolume(ctx, opts.IO, opts.Global, opts.Atlas, opts.File, "", opts.Resolution, opts.AnyDims, false, nil)
+	ro := atlas.VolumeReadOptions{AllowExternalData: opts.External}
+	if opts.MaxBytes != "" {
+		n, err := parseByteFlag("--max-bytes", opts.MaxBytes)
+		if err != nil {
+			return err
+		}
+		ro.MaxBytes = n
+	}
+	return addVolumeWith(ctx, opts.IO, opts.Global, opts.Atlas, opts.File, "", opts.Resolution, opts.AnyDims, false, nil, ro)
 }
 
 // addVolume reads, validates and stores one annotation volume.
 func addVolume(ctx context.Context, io *IO, g *globalOptions, atlasName, file, uri string, res float64, anyDims, wait bool, params map[string]any) error {
+	return addVolumeWith(ctx, io, g, atlasName, file, uri, res, anyDims, wait, params, atlas.VolumeReadOptions{})
+}
+
+// addVolumeWith is addVolume with bounds on reading the file.
+func addVolumeWith(ctx context.Context, io *IO, g *globalOptions, atlasName, file, uri string, res float64, anyDims, wait bool, params map[string]any, ro atlas.VolumeReadOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -70,7 +88,7 @@ func addVolume(ctx context.Context, io *IO, g *globalOptions, atlasName, file, u
 	if err != nil {
 		return err
 	}
-	v, err := atlas.ReadVolume(file, res)
+	v, err := atlas.ReadVolumeOptions(file, res, ro)
 	if err != nil {
 		return err
 	}
@@ -193,4 +211,21 @@ func runAtlasDownload(ctx context.Context, opts *atlasDownloadOptions) error {
 		res = 0 // trust the file's header for other sources
 	}
 	return addVolume(ctx, opts.IO, opts.Global, opts.Atlas, dest, got.FinalURL, res, false, false, prov)
+}
+
+// parseByteFlag parses a byte count flag: bytes, or a number with KB, MB,
+// GB, TB (or KiB ... TiB; all powers of 1024).
+func parseByteFlag(flag, s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
+	mult := int64(1)
+	if k := strings.IndexAny(t, "KMGT"); k >= 0 && k == len(t)-1 {
+		mult = int64(1) << (10 * (1 + strings.IndexByte("KMGT", t[k])))
+		t = strings.TrimSpace(t[:k])
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f <= 0 || f*float64(mult) > 1<<62 {
+		return 0, usageErr("%s %q is not a byte count (e.g. 16GiB, 512MB)", flag, s)
+	}
+	return int64(f * float64(mult)), nil
 }

@@ -17,7 +17,10 @@ const (
 
 // ExitCode maps an error to the process exit code.
 func ExitCode(err error) int {
+	var child *childExit
 	switch {
+	case errors.As(err, &child): // a child process (isolate.go) already reported
+		return child.code
 	case err == nil:
 		return ExitOK
 	case errors.Is(err, ccc.ErrLocked):

@@ -25,7 +25,7 @@ func newCmdNWB(io *IO, g *globalOptions) *cobra.Command {
 first, arrays by slice. Tables are DynamicTables such as
 /general/extracellular_ephys/electrodes or /units.`,
 	}
-	cmd.AddCommand(newCmdNWBInfo(io, g), newCmdNWBSchema(io, g), newCmdNWBTable(io, g), newCmdNWBSeries(io, g), newCmdNWBIngest(io, g))
+	cmd.AddCommand(newCmdNWBInfo(io, g), newCmdNWBSchema(io, g), newCmdNWBTable(io, g), newCmdNWBSeries(io, g), newCmdNWBIngest(io, g), newCmdNWBProbe(io, g))
 	return cmd
 }
 
@@ -45,6 +45,9 @@ func newCmdNWBInfo(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File = args[0]
+			if ok, err := isolated(o.IO, o.File, ""); ok {
+				return err
+			}
 			return runNWBInfo(o)
 		},
 	}
@@ -93,6 +96,9 @@ func newCmdNWBSchema(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File = args[0]
+			if ok, err := isolated(o.IO, o.File, o.Out); ok {
+				return err
+			}
 			return runNWBSchema(o)
 		},
 	}
@@ -137,6 +143,9 @@ func newCmdNWBTable(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Ctx, o.File, o.Path = c.Context(), args[0], args[1]
+			if ok, err := isolated(o.IO, o.File, o.Out); ok {
+				return err
+			}
 			return runNWBTable(o)
 		},
 	}
@@ -295,6 +304,9 @@ func newCmdNWBSeries(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File, o.Path = args[0], args[1]
+			if ok, err := isolated(o.IO, o.File, ""); ok {
+				return err
+			}
 			return runNWBSeries(o)
 		},
 	}

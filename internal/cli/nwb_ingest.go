@@ -78,7 +78,7 @@ func runNWBIngest(o *nwbIngestOptions) error {
 		return err
 	}
 	defer st.Close()
-	opts := nwb.IngestOptions{Dataset: o.Dataset, Workers: o.Workers, Message: o.Message, Append: o.Append}
+	opts := nwb.IngestOptions{Dataset: o.Dataset, Workers: o.Workers, Message: o.Message, Append: o.Append, Check: probeNWB}
 	if a, err := atlas.Open(st, store.Ref{}, o.Atlas); err == nil {
 		opts.Ontology = a.Ontology
 		if res := a.Resolutions(); len(res) > 0 {
@@ -127,6 +127,18 @@ func runNWBIngest(o *nwbIngestOptions) error {
 			ccc.ErrInvalidData, rep.Bad, len(rep.Files), rep.Good, rep.Version)
 	}
 	return nil
+}
+
+// newCmdNWBProbe is the hidden child of nwb ingest (isolate.go): it reads
+// FILE as ingest does and stores nothing.
+func newCmdNWBProbe(io *IO, g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:    "probe FILE",
+		Short:  "Read FILE as nwb ingest does, store nothing (child process of nwb ingest)",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE:   func(c *cobra.Command, args []string) error { return nwb.Probe(args[0]) },
+	}
 }
 
 func printIngestReport(io *IO, rep *nwb.IngestReport) {

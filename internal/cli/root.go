@@ -6,6 +6,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -91,6 +92,7 @@ Run 'ccc quickstart' to build a demo store and see every capability end to end.`
 
 // Main runs ccc with the process's arguments and returns the exit code.
 func Main() int {
+	isolation = true
 	return Run(context.Background(), os.Args[1:], &IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, Getenv: os.Getenv})
 }
 
@@ -100,7 +102,8 @@ func Run(ctx context.Context, args []string, io *IO) int {
 	root := NewRootCmd(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	if err != nil {
+	var ce *childExit
+	if err != nil && !errors.As(err, &ce) {
 		msg, _ := outOfMemoryHint(err.Error())
 		fmt.Fprintf(io.ErrOut, "ccc: %s\n", msg)
 	}
