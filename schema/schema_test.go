@@ -275,8 +275,12 @@ func TestSeedDiagram(t *testing.T) {
 			t.Errorf("relationship %s: slot missing", r)
 			continue
 		}
-		if s.Range != r.To {
-			t.Errorf("relationship %s: range is %s", r, s.Range)
+		want := r.To
+		if rng, ok := seedRangeChanges[r.From+"."+r.Label]; ok {
+			want = rng
+		}
+		if s.Range != want {
+			t.Errorf("relationship %s: range is %s, want %s", r, s.Range, want)
 		}
 		if got := cardinality(s.Required, s.Multivalued); got != r.Card {
 			t.Errorf("relationship %s: cardinality is %s", r, got)
@@ -331,16 +335,18 @@ func TestAddedClasses(t *testing.T) {
 		{"CellTypeAnnotation", "source", "AnnotationSource", false, false},
 		{"ProofreadingStatus", "status_axon", "ProofreadingLevel", false, false},
 		{"ConnectivityExperiment", "id", "integer", true, false},
-		{"ConnectivityExperiment", "structure_id", "BrainRegion", false, false},
+		{"ConnectivityExperiment", "structure_id", "integer", false, false},
 		{"InjectionSummary", "experiment_id", "ConnectivityExperiment", true, false},
-		{"InjectionSummary", "structure_id", "BrainRegion", true, false},
+		{"InjectionSummary", "structure_id", "integer", true, false},
 		{"InjectionSummary", "hemisphere_id", "integer", false, false},
-		{"BrainRegion", "id", "integer", true, false},
+		{"BrainRegion", "id", "string", true, false},
+		{"BrainRegion", "structure_id", "integer", false, false},
+		{"BrainRegion", "parent_identifier", "BrainRegion", false, false},
 		{"BrainRegion", "color_hex_triplet", "HexColor", false, false},
 		{"BrainRegion", "depth", "integer", false, false},
-		{"RecordingSite", "brain_region", "BrainRegion", false, false},
+		{"RecordingSite", "brain_region", "integer", false, false},
 		{"SortedUnit", "peak_channel", "RecordingSite", false, false},
-		{"ProjectionMeasurementMatrix", "region_index", "BrainRegion", false, true},
+		{"ProjectionMeasurementMatrix", "region_index", "integer", false, true},
 	}
 	for _, c := range checks {
 		s := rs.classSlots(t, c.class)[c.slot]
@@ -370,7 +376,8 @@ func TestAliases(t *testing.T) {
 		return out
 	}
 	want := []struct{ class, slot, alias string }{
-		{"BrainRegion", "id", "structure_id"},
+		{"BrainRegion", "id", "identifier"},
+		{"BrainRegion", "term_order", "graph_order"},
 		{"BrainRegion", "name", "structure_name"},
 		{"BrainRegion", "name", "safe_name"},
 		{"BrainRegion", "parent_identifier", "parent_structure_id"},
@@ -557,11 +564,12 @@ func TestReferenceTools(t *testing.T) {
 			t.Fatal(err)
 		}
 		code := `import ccc_models as m
-m.BrainRegion(id=385, acronym="VISp", color_hex_triplet="08858C", parent_identifier=669, descendant_annotation_values=[385, 593])
+m.BrainRegion(id="MBA:385", structure_id=385, acronym="VISp", color_hex_triplet="08858C", parent_identifier="MBA:669", descendant_annotation_values=[385, 593])
+m.BrainRegion(id="BR1", name="Region 1")
 m.Synapse(id=1, pre_pt_root_id=864691133277109275, post_pt_root_id=864691135358817112, size=344,
           ctr_pt_position=m.SpatialLocation(x=1352.9, y=402.8, z=884.5))
 try:
-    m.BrainRegion(id=385, structure_id_path="997/8/385")
+    m.BrainRegion(id="385", structure_id_path="997/8/385")
 except Exception:
     print("rejected")
 `
@@ -611,7 +619,7 @@ classes:
 	for _, sl := range s.InducedSlots("LabRegion") {
 		got[sl.Name] = sl.Range
 	}
-	for name, rng := range map[string]string{"id": "integer", "color_hex_triplet": "HexColor", "parent_identifier": "BrainRegion", "confidence": "Probability", "lab_note": "string"} {
+	for name, rng := range map[string]string{"id": "string", "structure_id": "integer", "color_hex_triplet": "HexColor", "parent_identifier": "BrainRegion", "confidence": "Probability", "lab_note": "string"} {
 		if got[name] != rng {
 			t.Errorf("LabRegion.%s: range %q, want %s", name, got[name], rng)
 		}
