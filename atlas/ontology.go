@@ -285,8 +285,8 @@ type rawRegion struct {
 	hasParent bool
 	parentRef string // parent as written (an identifier or a number), resolved by resolveIDs
 	numbered  bool   // ID came from the source (else resolveIDs assigns one)
-	row       int // 0-based record index
-	line      int // 1-based line (CSV), 0 when unknown
+	row       int    // 0-based record index
+	line      int    // 1-based line (CSV), 0 when unknown
 }
 
 // build validates the records and indexes the hierarchy. All problems are

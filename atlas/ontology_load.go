@@ -553,7 +553,7 @@ func resolveIDs(path string, raws []rawRegion) error {
 		p, ok := parseID(r.parentRef)
 		if !ok {
 			errs = append(errs, &ccc.Error{Op: "load ontology", Path: path, Line: r.line, Row: r.row, Field: "parent", Value: r.parentRef,
-				Msg: fmt.Sprintf("parent of region %s (%s) is not an id of the file", r.Identifier, r.Acronym),
+				Msg:  fmt.Sprintf("parent of region %s (%s) is not an id of the file", r.Identifier, r.Acronym),
 				Hint: "every parent must be the id of a region in the same file; leave it empty for the root", Kind: ccc.ErrInvalidData})
 			continue
 		}

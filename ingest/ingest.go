@@ -352,6 +352,16 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 	var plain []string
 	for k, fl := range j.m.Fields {
 		ref, ok := mp.refs[fl.Column]
+		if !ok && j.derivesStructureID(fl, mp) {
+			// the integer structure id that other tables join on: the
+			// local number of the identifier (MBA:385 and 385 give 385)
+			v := fmt.Sprintf("%s AS %s", localNumberSQL(mp.refs[j.m.ID.Column].expr()), quoteIdent(fl.Column))
+			sel = append(sel, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
+			plain = append(plain, v)
+			j.r.Mapping[fl.Column] = mp.refs[j.m.ID.Column].describe()
+			j.r.How[fl.Column] = "derived"
+			continue
+		}
 		if !ok {
 			v := fmt.Sprintf("NULL::%s AS %s", fl.Type(), quoteIdent(fl.Column))
 			sel = append(sel, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
@@ -374,6 +384,27 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 	}
 	return fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(sel, ", "), src),
 		fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(plain, ", "), f.sourceSQL(false)), nil
+}
+
+// StructureIDSlot is the integer slot that other tables join regions on
+// (BrainRegion.structure_id). When the input has no column for it and the
+// class's identifier is a string, ingest fills it with the identifier's
+// local number: the digits of "385", "MBA:385" or "UBERON:0002436" (2436);
+// ids without one (BR1) leave it empty.
+const StructureIDSlot = "structure_id"
+
+func (j *job) derivesStructureID(fl *Field, mp *mapping) bool {
+	if fl.Column != StructureIDSlot || fl.Path != nil || fl.SQLType != "BIGINT" || fl.Multivalued || j.m.ID == nil || j.m.ID.SQLType != "VARCHAR" {
+		return false
+	}
+	_, ok := mp.refs[j.m.ID.Column]
+	return ok
+}
+
+// localNumberSQL is the SQL of the local number of an identifier
+// expression: a plain integer, or the digits after a CURIE prefix.
+func localNumberSQL(e string) string {
+	return fmt.Sprintf(`TRY_CAST(NULLIF(regexp_extract(CAST(%s AS VARCHAR), '^\s*(?:[A-Za-z][A-Za-z0-9_.-]*:)?0*([0-9]+)(?:\.0+)?\s*$', 1), '') AS BIGINT)`, e)
 }
 
 func (j *job) describe(ctx context.Context, src string) ([]srcColumn, error) {
