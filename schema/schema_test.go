@@ -628,3 +628,46 @@ classes:
 		t.Errorf("user schema has %d classes, want the built-in ones plus LabRegion", n)
 	}
 }
+
+// TestSeedDeviationsListed compares every class of the seed diagram with the
+// schema slot by slot: a slot the seed does not have (an addition) or a
+// range the seed gives otherwise (seedRangeChanges) must be listed, with
+// its reason, in docs/schema.md's "Deviations from the seed" section as
+// `Class.slot`.
+func TestSeedDeviationsListed(t *testing.T) {
+	b, err := os.ReadFile("../docs/schema.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i := strings.Index(doc, "## Deviations from the seed")
+	if i < 0 {
+		t.Fatal(`docs/schema.md has no "## Deviations from the seed" section`)
+	}
+	sec := doc[i:]
+	if j := strings.Index(sec[3:], "\n## "); j >= 0 {
+		sec = sec[:j+3]
+	}
+	rs := loadRaw(t)
+	d := seedDiagram(t)
+	inSeed := map[string]bool{}
+	for _, a := range d.attrs {
+		inSeed[a.Class+"."+a.Name] = true
+	}
+	for _, r := range d.rels {
+		inSeed[r.From+"."+r.Label] = true
+	}
+	var missing []string
+	for _, c := range d.classes {
+		for name := range rs.classSlots(t, c) {
+			k := c + "." + name
+			if _, changed := seedRangeChanges[k]; (!inSeed[k] || changed) && !strings.Contains(sec, "`"+k+"`") {
+				missing = append(missing, k)
+			}
+		}
+	}
+	slices.Sort(missing)
+	if len(missing) > 0 {
+		t.Errorf("not listed in docs/schema.md's deviations: %s", strings.Join(missing, ", "))
+	}
+}
