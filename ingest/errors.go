@@ -12,4 +12,9 @@ var (
 	// ErrRejected is wrapped (with ccc.ErrInvalidData) by Run when the
 	// input has data errors; nothing was written.
 	ErrRejected = errors.New("ingest rejected")
+
+	// ErrEmpty is wrapped (with ccc.ErrInvalidData) by Run when there is
+	// no row to write: an input with no records, or --lenient dropping
+	// every row. Options.AllowEmpty commits the empty table instead.
+	ErrEmpty = errors.New("nothing to write")
 )

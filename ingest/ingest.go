@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,13 @@ type Options struct {
 	Format  Format            // force the input format ("" = by extension)
 	Map     map[string]string // input column -> slot (or slot_sub / slot.sub for nested objects)
 	Lenient bool              // tolerate bad and missing values as warnings
+	// AllowEmpty lets an ingest commit a table with no rows (a header-only
+	// file, or --lenient dropping every row); without it such an ingest
+	// is rejected and the store left as it was.
+	AllowEmpty bool
+	// RefDatasets are the datasets, besides the one written, whose tables
+	// may resolve references (by identifier); other datasets never do.
+	RefDatasets []string
 	// MaxErrors caps how many errors (and warnings) the report lists;
 	// counts include all. Default 100.
 	MaxErrors int
@@ -280,12 +288,33 @@ func (j *job) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if r.Counts.Instances == 0 && !o.AllowEmpty {
+		e := &ccc.Error{Op: "ingest", Path: j.files[0].Path, Row: -1, Kind: ccc.ErrInvalidData, Err: ErrEmpty,
+			Msg:  "the input has no rows; nothing was written",
+			Hint: "pass --allow-empty to commit an empty table (in the default replace mode it replaces the dataset's rows with none)"}
+		if r.Counts.Rows > 0 {
+			e.Msg = fmt.Sprintf("--lenient dropped all %d rows (%s); nothing was written", r.Counts.Rows, r.droppedText())
+			e.Hint = "fix the input or map its columns with --map COLUMN=SLOT (the warnings say why rows were dropped); --allow-empty commits an empty table"
+		}
+		return e
+	}
+	for _, name := range o.RefDatasets {
+		if err := store.ValidDataset(name); err != nil {
+			return err
+		}
+	}
 
 	// 4. References by identifier, against this input and the store.
 	t0 = time.Now()
 	sn, err := j.st.Snapshot(store.Ref{})
 	if err != nil {
 		return err
+	}
+	for _, name := range o.RefDatasets {
+		if !slices.Contains(sn.Datasets(), name) {
+			return &ccc.Error{Op: "ingest", Row: -1, Field: "--ref-dataset", Value: name, Msg: "no such dataset in the store", Kind: ccc.ErrNotFound,
+				Hint: "datasets: " + strings.Join(sn.Datasets(), ", ")}
+		}
 	}
 	if err := j.resolve(ctx, sn); err != nil {
 		return err

@@ -178,12 +178,31 @@ func mapColumns(m *Model, cols []srcColumn, overrides map[string]string, path st
 			}
 		}
 	}
+	pos := 0 // position in the file (without the loader's __row)
 	for _, c := range cols {
-		if !used[c.Name] && c.Name != "__row" {
+		if c.Name == "__row" {
+			continue
+		}
+		if !used[c.Name] && !IndexColumn(c.Name, pos) {
 			mp.unmapped = append(mp.unmapped, c.Name)
 		}
+		pos++
 	}
 	return mp, nil
+}
+
+// IndexColumn reports whether column i, named name, is a pandas index
+// column: a blank header (what df.to_csv() writes; DuckDB names it
+// column<i>), "Unnamed: 0", "index" or "__index_level_0__". Every loader
+// ignores such a column unless it is mapped explicitly (--map 'Unnamed:
+// 0=id'); other columns that map to no slot are not stored and are named
+// (Report.Unmapped).
+func IndexColumn(name string, i int) bool {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", "unnamed: 0", "index", "__index_level_0__":
+		return true
+	}
+	return name == fmt.Sprintf("column%d", i)
 }
 
 // structField returns the type of the field at path inside a DuckDB
