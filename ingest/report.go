@@ -95,17 +95,17 @@ type Report struct {
 	Warnings  []Issue           `json:"warnings"`
 	// ErrorsTruncated is true when more errors exist than MaxErrors lets
 	// the report list (Counts.Errors has them all).
-	ErrorsTruncated bool               `json:"errors_truncated"`
-	Counts          Counts             `json:"counts"`
-	Unresolved      map[string]int64   `json:"unresolved"` // slot -> references not found
+	ErrorsTruncated bool             `json:"errors_truncated"`
+	Counts          Counts           `json:"counts"`
+	Unresolved      map[string]int64 `json:"unresolved"` // slot -> references not found
 	// ResolvedBy says, per reference slot, how many references each
 	// source resolved: "input" (this input) or "dataset NAME" (the
 	// dataset written, or one named with RefDatasets).
 	ResolvedBy map[string]map[string]int64 `json:"resolved_by"`
 	// Dropped counts the rows lenient mode dropped, per reason.
-	Dropped map[string]int64 `json:"dropped,omitempty"`
-	Provenance      Provenance         `json:"provenance"`
-	Seconds         map[string]float64 `json:"seconds"` // time per phase
+	Dropped    map[string]int64   `json:"dropped,omitempty"`
+	Provenance Provenance         `json:"provenance"`
+	Seconds    map[string]float64 `json:"seconds"` // time per phase
 	// Error is the error that stopped the ingest ("" when committed).
 	Error string `json:"error,omitempty"`
 }

@@ -27,7 +27,7 @@ func terminologyFixture(t *testing.T) string {
 		CASE WHEN parent_structure_id IS NULL THEN NULL ELSE 'MBA:' || parent_structure_id END AS parent_identifier,
 		'#' || lower(color_hex_triplet) AS color_hex_triplet, 'Allen adult mouse brain parcellation' AS term_set_name,
 		graph_order AS term_order, id AS annotation_value
-		FROM read_csv(?, header = true) ORDER BY graph_order) TO '` + out + `' (FORMAT parquet)`, csv); err != nil {
+		FROM read_csv(?, header = true) ORDER BY graph_order) TO '`+out+`' (FORMAT parquet)`, csv); err != nil {
 		t.Fatal(err)
 	}
 	return out
