@@ -296,3 +296,37 @@ func fieldColumns(m *Model) []string {
 	}
 	return out
 }
+
+// MapHeader maps the columns of a tabular input (header names, in order)
+// to the class's slots by the loader's rule (exact name, case-insensitive
+// name, schema aliases): slots[i] is the top-level slot column i fills, ""
+// when it fills none. Columns that fill a flattened field of an inlined
+// object keep "" here and are listed in nested; unmapped lists the columns
+// the loader would not store (pandas index columns left out).
+func MapHeader(m *Model, header []string) (slots, unmapped, nested []string, err error) {
+	cols := make([]srcColumn, len(header))
+	for i, h := range header {
+		cols[i] = srcColumn{Name: h, Type: "VARCHAR"}
+	}
+	mp, err := mapColumns(m, cols, nil, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	slots = make([]string, len(header))
+	idx := map[string]int{}
+	for i, h := range header {
+		idx[h] = i
+	}
+	for _, f := range m.Fields {
+		ref, ok := mp.refs[f.Column]
+		if !ok || len(ref.Sub) > 0 {
+			continue
+		}
+		if f.Path != nil {
+			nested = append(nested, ref.Col)
+			continue
+		}
+		slots[idx[ref.Col]] = f.Slot
+	}
+	return slots, mp.unmapped, nested, nil
+}

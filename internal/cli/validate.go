@@ -26,6 +26,7 @@ type validateOptions struct {
 	Unique bool
 	Refs   bool
 	Open   bool
+	Closed bool
 	Files  []string
 	ctx    context.Context
 }
@@ -42,6 +43,14 @@ connectivity schema, or --schema FILE). The verdicts follow linkml-validate
 (closed world: keys that are not slots are errors). YAML/JSON files hold one
 record, a list of records, or a container object whose single key holds the
 list. CSV/TSV cells are typed by the slot ranges as linkml-validate does.
+
+Tabular files (CSV, TSV, Parquet) follow the loaders' column rule, so a file
+that 'ccc ingest' loads validates as written: a column named like a slot or
+one of its aliases (parent_structure_id for parent_identifier) is validated
+as that slot; a column that maps to no slot is not validated and is named
+once on stderr (ingest does not store it); a pandas index column is ignored.
+--closed validates every column as a slot name (linkml-validate's closed
+world); --open accepts any column and key.
 
 Every error is printed on its own line: file, record, path, message and rule.
 Exit status: 0 all records valid, 1 some record invalid, 2 usage, I/O or
@@ -61,6 +70,7 @@ schema errors.`,
 	f.BoolVar(&opts.Unique, "unique", true, "report identifiers used twice across the input files (linkml-validate does not check this)")
 	f.BoolVar(&opts.Refs, "refs", false, "report references to identifiers that none of the input files define")
 	f.BoolVar(&opts.Open, "open", false, "accept keys and columns that are not slots of the class (default: closed world, as linkml-validate)")
+	f.BoolVar(&opts.Closed, "closed", false, "tabular files: every column must be a slot name (linkml-validate's reading; default: the loaders' column rule)")
 	return cmd
 }
 
@@ -89,6 +99,9 @@ func runValidate(opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Open && opts.Closed {
+		return usageErr("give --open or --closed, not both")
+	}
 	v, err := s.NewValidator(opts.Class, linkml.ValidateOptions{CheckUnique: opts.Unique, CheckRefs: opts.Refs, Open: opts.Open})
 	if err != nil {
 		return err
@@ -103,7 +116,7 @@ func runValidate(opts *validateOptions) error {
 		reports = append(reports, rep)
 		byFile[file] = rep
 		st.Source = file
-		n, err := validateFile(opts, v, st, file, &all)
+		n, err := validateFile(opts, s, v, st, file, &all)
 		if err != nil {
 			return err
 		}
@@ -162,13 +175,13 @@ func validateJSONValue(v any) any {
 
 // validateFile validates one file's records into all and returns how many
 // records it held.
-func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
+func validateFile(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
 	ext := strings.ToLower(filepath.Ext(file))
 	fail := func(err error) error {
 		return &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: err.Error(), Kind: ccc.ErrFormat}
 	}
 	if ext == ".parquet" {
-		return validateParquet(opts, v, st, file, all)
+		return validateParquet(opts, s, v, st, file, all)
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -213,8 +226,9 @@ func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream,
 		if ext == ".tsv" {
 			comma = '\t'
 		}
-		err = v.DecodeDelimited(f, comma, func(row int, rec map[string]any) error {
-			*all = st.AddAt(rec, "rows", row, *all)
+		in, drop := mappedDelimited(opts, s, file, f, comma)
+		err = v.DecodeDelimited(in, comma, func(row int, rec map[string]any) error {
+			*all = st.AddAt(dropKeys(rec, drop), "rows", row, *all)
 			n++
 			return nil
 		})
@@ -227,7 +241,7 @@ func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream,
 	return n, nil
 }
 
-func validateParquet(opts *validateOptions, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
+func validateParquet(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
 	if _, err := os.Stat(file); err != nil {
 		return 0, &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: "cannot open", Err: err, Kind: ccc.ErrNotFound}
 	}
@@ -249,6 +263,7 @@ func validateParquet(opts *validateOptions, v *linkml.Validator, st *linkml.Stre
 	if err != nil {
 		return 0, err
 	}
+	cols, drop := tabularHeader(opts, s, file, cols)
 	m := v.NewRowMapper(cols)
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -260,7 +275,7 @@ func validateParquet(opts *validateOptions, v *linkml.Validator, st *linkml.Stre
 		if err := rows.Scan(ptrs...); err != nil {
 			return n, &ccc.Error{Op: "validate", Path: file, Row: n, Msg: "cannot read row", Err: err, Kind: ccc.ErrFormat}
 		}
-		*all = st.AddAt(m.Record(vals), "rows", n, *all)
+		*all = st.AddAt(dropKeys(m.Record(vals), drop), "rows", n, *all)
 		n++
 	}
 	return n, rows.Err()
