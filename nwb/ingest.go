@@ -62,7 +62,7 @@ type FileReport struct {
 	UnknownPeakChannels   int     `json:"unknown_peak_channels,omitempty"`
 	UnknownPeakChannelIDs []int64 `json:"unknown_peak_channel_ids,omitempty"`
 	Err                   error   `json:"-"`
-	Error      string `json:"error,omitempty"`
+	Error                 string  `json:"error,omitempty"`
 }
 
 // RegionNote reports an electrode whose file label and atlas position
