@@ -12,7 +12,16 @@ import (
 
 // Region is one brain structure of an ontology.
 type Region struct {
-	ID       int64  // structure id (Allen: 385 for VISp)
+	// ID is the region's integer key: its structure id (Allen: 385 for
+	// VISp), the local number of a CURIE id (MBA:385 gives 385), or, for
+	// an id without one (BR1), a number assigned above every other id.
+	// Tables of other classes refer to regions by it (structure_id).
+	ID int64
+	// Identifier is the id as the source writes it, kept whole: "MBA:385",
+	// "UBERON:0002436", "BR1", or the Allen CSV's "385". It is the stored
+	// BrainRegion id.
+	Identifier string
+
 	Acronym  string // "VISp"
 	Name     string // "Primary visual area"
 	Color    string // six upper-case hex digits without '#', "08858C"; "" when unknown
@@ -42,6 +51,7 @@ type Ontology struct {
 
 	regions   []Region           // in source order
 	byID      map[int64]int32    // id -> index
+	byIdent   map[string]int32   // identifier (CURIE, text) -> index
 	byAcronym map[string]int32   // exact acronym -> index
 	byFold    map[string][]int32 // lower-cased acronym and name -> indices
 	byLabel   map[int64]int32    // annotation value -> index
@@ -81,13 +91,36 @@ func (o *Ontology) ByLabel(label int64) (*Region, bool) {
 	return &o.regions[i], true
 }
 
-// Lookup finds a region by acronym ("VISp"), id ("385", also "MBA:385") or,
-// failing those, by a case-insensitive acronym or full name. An unknown
-// region gives an error wrapping ErrUnknownRegion (ccc.ErrNotFound) with
-// the closest matches as a hint.
+// ByIdentifier returns the region whose stored id is exactly ident
+// ("MBA:385", "BR1", "385").
+func (o *Ontology) ByIdentifier(ident string) (*Region, bool) {
+	i, ok := o.byIdent[ident]
+	if !ok {
+		return nil, false
+	}
+	return &o.regions[i], true
+}
+
+// Identifier returns the stored id of region id ("" for an unknown id).
+func (o *Ontology) Identifier(id int64) string {
+	if r, ok := o.ByID(id); ok {
+		return r.Identifier
+	}
+	return ""
+}
+
+// Lookup finds a region by acronym ("VISp"), full identifier ("MBA:385",
+// "UBERON:0002436", "BR1"), local number ("385", the structure id; also
+// "MBA:385" when the ids are plain numbers) or, failing those, by a
+// case-insensitive acronym or full name. An unknown region gives an error
+// wrapping ErrUnknownRegion (ccc.ErrNotFound) with the closest matches as a
+// hint.
 func (o *Ontology) Lookup(idOrAcronym string) (*Region, error) {
 	s := strings.TrimSpace(idOrAcronym)
 	if i, ok := o.byAcronym[s]; ok {
+		return &o.regions[i], nil
+	}
+	if i, ok := o.byIdent[s]; ok {
 		return &o.regions[i], nil
 	}
 	if id, ok := parseID(s); ok {
@@ -250,8 +283,10 @@ func (o *Ontology) PathString(id int64, sep string) string {
 type rawRegion struct {
 	Region
 	hasParent bool
-	row       int // 0-based record index
-	line      int // 1-based line (CSV), 0 when unknown
+	parentRef string // parent as written (an identifier or a number), resolved by resolveIDs
+	numbered  bool   // ID came from the source (else resolveIDs assigns one)
+	row       int    // 0-based record index
+	line      int    // 1-based line (CSV), 0 when unknown
 }
 
 // build validates the records and indexes the hierarchy. All problems are
@@ -266,14 +301,22 @@ func build(path string, raws []rawRegion) (*Ontology, error) {
 	if len(raws) == 0 {
 		return nil, &ccc.Error{Op: "load ontology", Path: path, Row: -1, Msg: "no regions in file", Kind: ccc.ErrInvalidData}
 	}
-	o := &Ontology{Source: path, byID: map[int64]int32{}, byAcronym: map[string]int32{},
+	o := &Ontology{Source: path, byID: map[int64]int32{}, byIdent: map[string]int32{}, byAcronym: map[string]int32{},
 		byFold: map[string][]int32{}, byLabel: map[int64]int32{}}
 	o.regions = make([]Region, 0, len(raws))
 	keep := make([]*rawRegion, 0, len(raws))
 	for k := range raws {
 		r := &raws[k]
+		if r.Identifier == "" {
+			r.Identifier = strconv.FormatInt(r.ID, 10)
+		}
+		if j, dup := o.byIdent[r.Identifier]; dup {
+			bad(r, "id", r.Identifier, fmt.Sprintf("duplicate id (first at row %d)", keep[j].row), "ids must be unique")
+			continue
+		}
 		if j, dup := o.byID[r.ID]; dup {
-			bad(r, "id", strconv.FormatInt(r.ID, 10), fmt.Sprintf("duplicate id (first at row %d)", keep[j].row), "ids must be unique")
+			bad(r, "id", r.Identifier, fmt.Sprintf("duplicate id: its number %d is also the number of %s (row %d)", r.ID, keep[j].Identifier, keep[j].row),
+				"ids must be unique; CURIEs of one term set must differ in their local number, or give the numbers in a structure_id column")
 			continue
 		}
 		if r.Acronym == "" {
@@ -284,6 +327,7 @@ func build(path string, raws []rawRegion) (*Ontology, error) {
 			o.byAcronym[r.Acronym] = int32(len(o.regions))
 		}
 		o.byID[r.ID] = int32(len(o.regions))
+		o.byIdent[r.Identifier] = int32(len(o.regions))
 		r.idx = int32(len(o.regions))
 		r.Order = len(o.regions)
 		o.regions = append(o.regions, r.Region)

@@ -39,6 +39,10 @@ type LoadOptions struct {
 	// AnnotationCol names the column with the volume label of each region
 	// (default annotation_value; without one, the label is the id).
 	AnnotationCol string
+	// StructureIDCol names a column with the integer structure id of each
+	// region (default: structure_id when the id column is another one);
+	// without one, the id's local number is used (385 for MBA:385).
+	StructureIDCol string
 	// Name is recorded as Ontology.Name.
 	Name string
 }
@@ -415,6 +419,12 @@ func (t *table) regions(o LoadOptions) ([]rawRegion, error) {
 		return i
 	}
 	idC := col("id", o.IDCol, idCols, true, "name it with --id-col")
+	sidC := -1
+	if o.StructureIDCol != "" {
+		sidC = col("structure_id", o.StructureIDCol, nil, true, "")
+	} else if i, _ := t.column("", []string{"structure_id"}); i >= 0 && i != idC {
+		sidC = i
+	}
 	acrC := col("acronym", o.AcronymCol, acronymCols, true, "name it with --acronym-col")
 	nameC := col("name", o.NameCol, nameCols, false, "")
 	colorC := col("colour", o.ColorCol, colorCols, false, "")
@@ -438,12 +448,22 @@ func (t *table) regions(o LoadOptions) ([]rawRegion, error) {
 	for k, row := range t.rows {
 		var r rawRegion
 		r.row, r.line = k, t.lines[k]
-		id, ok := cellInt(row[idC])
-		if !ok || id <= 0 {
-			bad(k, t.cols[idC], row[idC], "id is not a positive integer", "ids must be integers like 385 or CURIEs like MBA:385")
+		if isNull(row[idC]) {
+			bad(k, t.cols[idC], row[idC], "empty id", "every region needs an id such as 385, MBA:385 or BR1")
 			continue
 		}
-		r.ID = id
+		r.Identifier = strings.TrimSpace(cellString(row[idC]))
+		id, ok := cellInt(row[idC])
+		if sidC >= 0 && !isNull(row[sidC]) {
+			id, ok = cellInt(row[sidC])
+			if !ok || id <= 0 {
+				bad(k, t.cols[sidC], row[sidC], "structure id is not a positive integer", "structure ids are integers like 385")
+				continue
+			}
+		}
+		if ok && id > 0 {
+			r.ID, r.numbered = id, true
+		}
 		r.Acronym = strings.TrimSpace(cellString(row[acrC]))
 		if nameC >= 0 {
 			r.Name = strings.TrimSpace(cellString(row[nameC]))
@@ -455,7 +475,7 @@ func (t *table) regions(o LoadOptions) ([]rawRegion, error) {
 			}
 			r.Color = c
 		}
-		r.AnnotationValue = id
+		r.AnnotationValue = r.ID
 		if annC >= 0 {
 			if isNull(row[annC]) {
 				r.AnnotationValue = 0
@@ -468,18 +488,14 @@ func (t *table) regions(o LoadOptions) ([]rawRegion, error) {
 		switch {
 		case parC >= 0:
 			if !isNull(row[parC]) {
-				p, ok := cellInt(row[parC])
-				if !ok {
-					bad(k, t.cols[parC], row[parC], "parent id is not an integer", "leave the parent empty for the root")
-					continue
-				}
-				if p > 0 {
-					r.ParentID, r.hasParent = p, true
+				// an identifier of the file or a number: resolveIDs decides
+				if p, ok := cellInt(row[parC]); !ok || p > 0 {
+					r.parentRef, r.hasParent = strings.TrimSpace(cellString(row[parC])), true
 				}
 			}
 		case pathC >= 0:
 			ids, ok := cellPath(row[pathC])
-			if !ok || len(ids) == 0 || ids[len(ids)-1] != id {
+			if !ok || len(ids) == 0 || ids[len(ids)-1] != r.ID {
 				bad(k, t.cols[pathC], row[pathC], "structure_id_path does not end with the region's id", "paths look like /997/8/567/")
 				continue
 			}
@@ -496,7 +512,54 @@ func (t *table) regions(o LoadOptions) ([]rawRegion, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	if err := resolveIDs(t.path, raws); err != nil {
+		return nil, err
+	}
 	return raws, nil
+}
+
+// resolveIDs gives the regions without a number of their own (ids such as
+// BR1) numbers above every other id, in source order, and resolves each
+// written parent: an identifier of the file first (MBA:8, BR1, 8), else a
+// number (the parent's structure id or local number).
+func resolveIDs(path string, raws []rawRegion) error {
+	var top int64
+	byIdent := make(map[string]int64, len(raws))
+	for k := range raws {
+		if raws[k].numbered && raws[k].ID > top {
+			top = raws[k].ID
+		}
+	}
+	for k := range raws {
+		r := &raws[k]
+		if !r.numbered {
+			top++
+			r.ID = top
+		}
+		if _, dup := byIdent[r.Identifier]; !dup {
+			byIdent[r.Identifier] = r.ID
+		}
+	}
+	var errs []error
+	for k := range raws {
+		r := &raws[k]
+		if r.parentRef == "" {
+			continue
+		}
+		if p, ok := byIdent[r.parentRef]; ok {
+			r.ParentID = p
+			continue
+		}
+		p, ok := parseID(r.parentRef)
+		if !ok {
+			errs = append(errs, &ccc.Error{Op: "load ontology", Path: path, Line: r.line, Row: r.row, Field: "parent", Value: r.parentRef,
+				Msg:  fmt.Sprintf("parent of region %s (%s) is not an id of the file", r.Identifier, r.Acronym),
+				Hint: "every parent must be the id of a region in the same file; leave it empty for the root", Kind: ccc.ErrInvalidData})
+			continue
+		}
+		r.ParentID = p
+	}
+	return errors.Join(errs...)
 }
 
 func isNull(v any) bool {

@@ -204,8 +204,12 @@ func TestLoadBadInput(t *testing.T) {
 			[]string{"more than one root", "1 (root, row 0), 2 (A, row 1)"}, ccc.ErrInvalidData},
 		{"no root", head + "1,root,Root,2,FFFFFF\n2,A,a,1,FFFFFF\n",
 			[]string{"no root region", "parent cycle"}, ccc.ErrInvalidData},
-		{"bad id", head + "1,root,Root,,FFFFFF\nx7,A,a,1,FFFFFF\n",
-			[]string{"FILE:3: row 1: field id", "not a positive integer", `"x7"`}, ccc.ErrInvalidData},
+		{"empty id", head + "1,root,Root,,FFFFFF\n,A,a,1,FFFFFF\n",
+			[]string{"FILE:3: row 1: field id", "empty id"}, ccc.ErrInvalidData},
+		{"unknown parent identifier", head + "1,root,Root,,FFFFFF\nBR2,A,a,BR9,FFFFFF\n",
+			[]string{"FILE:3: row 1: field parent", "parent of region BR2 (A) is not an id of the file", `"BR9"`}, ccc.ErrInvalidData},
+		{"duplicate identifier", head + "BR1,root,Root,,FFFFFF\nBR1,A,a,BR1,FFFFFF\n",
+			[]string{"row 1", "field id", "duplicate id (first at row 0)"}, ccc.ErrInvalidData},
 		{"bad colour", head + "1,root,Root,,FFFFFF\n2,A,a,1,GG0000\n",
 			[]string{"field color_hex_triplet", "colour"}, ccc.ErrInvalidData},
 		{"no id column", "key,acronym,parent_id\n1,root,\n",
@@ -248,5 +252,40 @@ func TestLoadBadInput(t *testing.T) {
 	}
 	if _, err := LoadOntology(p, LoadOptions{IDCol: "nope"}); !errors.Is(err, ccc.ErrNotFound) || !strings.Contains(err.Error(), "columns are: key, abbr") {
 		t.Errorf("unknown override column: %v", err)
+	}
+}
+
+// TestStringIdentifiers: ids are kept as the source writes them (CURIEs of
+// any term set, local names such as BR1, Allen numbers as text); regions
+// answer by full id, local number and acronym; ids without a number get
+// numbers above every other id, in source order.
+func TestStringIdentifiers(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "terms.csv", "identifier,acronym,name,parent_identifier\n"+
+		"UBERON:0000955,brain,Brain,\n"+
+		"BR1,R1,Region 1,UBERON:0000955\n"+
+		"UBERON:0002436,V1,Primary visual cortex,BR1\n"+
+		"BR2,R2,Region 2,BR1\n")
+	o, err := LoadOntology(p, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q     string
+		ident string
+		id    int64
+	}{
+		{"UBERON:0002436", "UBERON:0002436", 2436}, {"2436", "UBERON:0002436", 2436}, {"V1", "UBERON:0002436", 2436},
+		{"BR1", "BR1", 2437}, {"R1", "BR1", 2437}, {"BR2", "BR2", 2438}, {"UBERON:0000955", "UBERON:0000955", 955},
+	} {
+		r, err := o.Lookup(tc.q)
+		if err != nil || r.Identifier != tc.ident || r.ID != tc.id {
+			t.Errorf("Lookup(%q) = %+v, %v; want %s (%d)", tc.q, r, err, tc.ident, tc.id)
+		}
+	}
+	if got := o.PathString(2436, " > "); got != "brain > R1 > V1" {
+		t.Errorf("path: %q", got)
+	}
+	if r, ok := o.ByIdentifier("BR2"); !ok || o.Parent(r.ID).Identifier != "BR1" {
+		t.Errorf("BR2's parent: %v", r)
 	}
 }

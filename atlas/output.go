@@ -28,19 +28,23 @@ func CheckFormat(f string) error {
 }
 
 // RegionRecord is the CSV/JSON form of a region.
+// Its id is the stored BrainRegion id (MBA:385, BR1, 385), structure_id
+// the region's integer number, as in the BrainRegion table.
 type RegionRecord struct {
-	ID              int64  `json:"id"`
-	Acronym         string `json:"acronym"`
-	Name            string `json:"name"`
-	Color           string `json:"color_hex_triplet"`
-	ParentID        *int64 `json:"parent_identifier"`
-	ParentAcronym   string `json:"parent_acronym,omitempty"`
-	Depth           int    `json:"depth"`
-	AnnotationValue int64  `json:"annotation_value"`
-	Children        int    `json:"children"`
-	Descendants     int    `json:"descendants"` // below the region, itself excluded
-	Path            string `json:"structure_id_path"`
-	Match           string `json:"match,omitempty"` // search results only
+	Identifier       string  `json:"id"`
+	ID               int64   `json:"structure_id"`
+	Acronym          string  `json:"acronym"`
+	Name             string  `json:"name"`
+	Color            string  `json:"color_hex_triplet"`
+	ParentIdentifier *string `json:"parent_identifier"`
+	ParentID         *int64  `json:"parent_structure_id"`
+	ParentAcronym    string  `json:"parent_acronym,omitempty"`
+	Depth            int     `json:"depth"`
+	AnnotationValue  int64   `json:"annotation_value"`
+	Children         int     `json:"children"`
+	Descendants      int     `json:"descendants"` // below the region, itself excluded
+	Path             string  `json:"structure_id_path"`
+	Match            string  `json:"match,omitempty"` // search results only
 }
 
 // Record returns the CSV/JSON form of region id.
@@ -49,11 +53,11 @@ func (o *Ontology) Record(id int64) RegionRecord {
 	if !ok {
 		return RegionRecord{ID: id}
 	}
-	rec := RegionRecord{ID: r.ID, Acronym: r.Acronym, Name: r.Name, Color: r.Color, Depth: r.Depth,
+	rec := RegionRecord{Identifier: r.Identifier, ID: r.ID, Acronym: r.Acronym, Name: r.Name, Color: r.Color, Depth: r.Depth,
 		AnnotationValue: r.AnnotationValue, Children: len(o.children[r.idx]), Descendants: int(r.size) - 1}
 	if p := o.Parent(id); p != nil {
-		pid := p.ID
-		rec.ParentID, rec.ParentAcronym = &pid, p.Acronym
+		pid, pident := p.ID, p.Identifier
+		rec.ParentID, rec.ParentIdentifier, rec.ParentAcronym = &pid, &pident, p.Acronym
 	}
 	var b strings.Builder
 	b.WriteByte('/')
@@ -65,15 +69,15 @@ func (o *Ontology) Record(id int64) RegionRecord {
 	return rec
 }
 
-var recordHeader = []string{"id", "acronym", "name", "color_hex_triplet", "parent_identifier", "parent_acronym",
+var recordHeader = []string{"id", "structure_id", "acronym", "name", "color_hex_triplet", "parent_identifier", "parent_acronym",
 	"depth", "annotation_value", "children", "descendants", "structure_id_path"}
 
 func (r RegionRecord) fields() []string {
 	parent := ""
-	if r.ParentID != nil {
-		parent = strconv.FormatInt(*r.ParentID, 10)
+	if r.ParentIdentifier != nil {
+		parent = *r.ParentIdentifier
 	}
-	return []string{strconv.FormatInt(r.ID, 10), r.Acronym, r.Name, r.Color, parent, r.ParentAcronym,
+	return []string{r.Identifier, strconv.FormatInt(r.ID, 10), r.Acronym, r.Name, r.Color, parent, r.ParentAcronym,
 		strconv.Itoa(r.Depth), strconv.FormatInt(r.AnnotationValue, 10), strconv.Itoa(r.Children),
 		strconv.Itoa(r.Descendants), r.Path}
 }

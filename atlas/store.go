@@ -79,31 +79,33 @@ func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, 
 	}
 	w := bufio.NewWriter(f)
 	enc := json.NewEncoder(w)
+	idents := func(ids []int64) []string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = o.Identifier(id)
+		}
+		return out
+	}
 	for _, r := range o.regions {
-		var parent *int64
-		if r.ParentID != 0 {
-			p := r.ParentID
-			parent = &p
+		var parent any
+		if p := o.Parent(r.ID); p != nil {
+			parent = p.Identifier
 		}
 		var path strings.Builder
 		path.WriteByte('/')
 		for _, a := range o.Ancestors(r.ID) {
 			fmt.Fprintf(&path, "%d/", a)
 		}
-		children := o.Children(r.ID)
-		if children == nil {
-			children = []int64{}
-		}
 		var label any // 0 is the volumes' background: no label of its own
 		if r.AnnotationValue != 0 {
 			label = r.AnnotationValue
 		}
 		rec := map[string]any{
-			"id": r.ID, "name": nullString(r.Name), "acronym": nullString(r.Acronym), "color_hex_triplet": nullString(r.Color),
-			"term_set_name": nullString(termSet), "annotation_value": label,
+			"id": r.Identifier, "structure_id": r.ID, "name": nullString(r.Name), "acronym": nullString(r.Acronym), "color_hex_triplet": nullString(r.Color),
+			"term_set_name": nullString(termSet), "term_order": r.Order, "annotation_value": label,
 			"descendant_annotation_values": o.DescendantAnnotationValues(r.ID),
-			"parent_identifier":            parent, "child_identifiers": children,
-			"descendants": o.Descendants(r.ID)[1:], "depth": r.Depth, "structure_id_path": path.String(),
+			"parent_identifier":            parent, "child_identifiers": idents(o.Children(r.ID)),
+			"descendants": idents(o.Descendants(r.ID)[1:]), "depth": r.Depth, "structure_id_path": path.String(),
 		}
 		if err := enc.Encode(rec); err != nil {
 			f.Close()
@@ -123,9 +125,10 @@ func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, 
 	}
 	defer db.Close()
 	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
-		id: 'BIGINT', name: 'VARCHAR', acronym: 'VARCHAR', color_hex_triplet: 'VARCHAR', term_set_name: 'VARCHAR',
-		annotation_value: 'BIGINT', descendant_annotation_values: 'BIGINT[]', parent_identifier: 'BIGINT',
-		child_identifiers: 'BIGINT[]', descendants: 'BIGINT[]', depth: 'INTEGER', structure_id_path: 'VARCHAR'}))
+		id: 'VARCHAR', name: 'VARCHAR', acronym: 'VARCHAR', color_hex_triplet: 'VARCHAR', term_set_name: 'VARCHAR',
+		term_order: 'BIGINT', structure_id: 'BIGINT',
+		annotation_value: 'BIGINT', descendant_annotation_values: 'BIGINT[]', parent_identifier: 'VARCHAR',
+		child_identifiers: 'VARCHAR[]', descendants: 'VARCHAR[]', depth: 'INTEGER', structure_id_path: 'VARCHAR'}))
 		TO %s (FORMAT parquet, COMPRESSION zstd)`, store.QuoteString(tmp), store.QuoteString(out))
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("write %s table: %w", RegionClass, err)
@@ -192,8 +195,14 @@ func Open(st *store.Store, ref store.Ref, name string) (*Atlas, error) {
 	if err != nil {
 		return nil, err
 	}
-	raws, err := t.regions(LoadOptions{IDCol: "id", NameCol: "name", AcronymCol: "acronym", ColorCol: "color_hex_triplet",
-		ParentCol: "parent_identifier", AnnotationCol: "annotation_value"})
+	// BrainRegion tables hold the string id and its integer structure_id
+	// (tables of older versions: an integer id only)
+	lo := LoadOptions{IDCol: "id", NameCol: "name", AcronymCol: "acronym", ColorCol: "color_hex_triplet",
+		ParentCol: "parent_identifier", AnnotationCol: "annotation_value"}
+	if i, _ := t.column("", []string{"structure_id"}); i >= 0 {
+		lo.StructureIDCol = t.cols[i]
+	}
+	raws, err := t.regions(lo)
 	if err != nil {
 		return nil, err
 	}

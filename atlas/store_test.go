@@ -149,14 +149,30 @@ func TestSavedTableValidates(t *testing.T) {
 	if n != 4 || len(errs) != 0 {
 		t.Fatalf("%d records, %d errors: %v", n, len(errs), errs)
 	}
-	var types string
-	var parent, nulls int64
-	if err := db.QueryRow(`SELECT typeof(id) || ' ' || typeof(parent_identifier) || ' ' || typeof(descendants), parent_identifier,
+	var types, parent, desc string
+	var sid, nulls int64
+	if err := db.QueryRow(`SELECT typeof(id) || ' ' || typeof(structure_id) || ' ' || typeof(parent_identifier) || ' ' || typeof(descendants),
+		parent_identifier, structure_id, array_to_string(descendants, ','),
 		(SELECT count(*) FROM read_parquet(?) WHERE color_hex_triplet IS NULL OR annotation_value IS NULL)
-		FROM read_parquet(?) WHERE id = 385`, ti.Path, ti.Path).Scan(&types, &parent, &nulls); err != nil {
+		FROM read_parquet(?) WHERE id = 'MBA:385'`, ti.Path, ti.Path).Scan(&types, &parent, &sid, &desc, &nulls); err != nil {
 		t.Fatal(err)
 	}
-	if types != "BIGINT BIGINT BIGINT[]" || parent != 8 || nulls != 2 {
-		t.Errorf("VISp: types %s, parent %d; %d rows with a NULL colour or label", types, parent, nulls)
+	if types != "VARCHAR BIGINT VARCHAR VARCHAR[]" || parent != "MBA:8" || sid != 385 || desc != "MBA:593" || nulls != 2 {
+		t.Errorf("VISp: types %s, parent %s, structure_id %d, descendants %s; %d rows with a NULL colour or label", types, parent, sid, desc, nulls)
+	}
+	// Read back: the atlas answers by CURIE, local number and acronym, and
+	// keeps the CURIEs.
+	a, err := Open(st, store.Ref{}, "mba")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"MBA:385", "385", "VISp"} {
+		r, err := a.Ontology.Lookup(q)
+		if err != nil || r.ID != 385 || r.Identifier != "MBA:385" {
+			t.Errorf("Lookup(%q) = %+v, %v", q, r, err)
+		}
+	}
+	if got := a.Ontology.PathString(593, " > "); got != "root > grey > VISp > VISp1" {
+		t.Errorf("path of 593: %q", got)
 	}
 }

@@ -155,6 +155,10 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 		asError := c.fatal && !o.Lenient
 		if c.drop && o.Lenient {
 			drops = append(drops, c.cond)
+			if r.Dropped == nil {
+				r.Dropped = map[string]int64{}
+			}
+			r.Dropped[j.fieldName(c.field)+": "+c.msg] += c.count
 		}
 		if c.nullify && o.Lenient {
 			nulls[c.field.Column] = append(nulls[c.field.Column], c.cond)
@@ -167,6 +171,12 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 	if dupExtra > 0 {
 		if err := j.duplicates(ctx, &drops); err != nil {
 			return nil, nil, err
+		}
+		if o.Lenient {
+			if r.Dropped == nil {
+				r.Dropped = map[string]int64{}
+			}
+			r.Dropped["duplicate "+m.KeyName] += dupExtra
 		}
 	}
 	return drops, nulls, nil

@@ -18,4 +18,8 @@ var (
 	// CSV/TSV header only, empty JSON/YAML list, empty JSONL, Parquet file
 	// of 0 rows) without Options.AllowEmpty; see NoRecordsError.
 	ErrNoRecords = errors.New("no records")
+	// ErrEmpty is wrapped (with ccc.ErrInvalidData) by Run when there is
+	// no row to write: an input with no records, or --lenient dropping
+	// every row. Options.AllowEmpty commits the empty table instead.
+	ErrEmpty = errors.New("nothing to write")
 )

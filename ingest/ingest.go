@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,16 @@ type Options struct {
 	Format  Format            // force the input format ("" = by extension)
 	Map     map[string]string // input column -> slot (or slot_sub / slot.sub for nested objects)
 	Lenient bool              // tolerate bad and missing values as warnings
+	// AllowEmpty lets an ingest commit a table with no rows (a header-only
+	// file, or --lenient dropping every row); without it such an ingest
+	// is rejected (ErrNoRecords for inputs without any record, ErrEmpty
+	// when --lenient dropped them all) and the store left as it was. In
+	// replace mode the class table of the dataset becomes empty, which
+	// needs the columns from a CSV header or Parquet schema.
+	AllowEmpty bool
+	// RefDatasets are the datasets, besides the one written, whose tables
+	// may resolve references (by identifier); other datasets never do.
+	RefDatasets []string
 	// MaxErrors caps how many errors (and warnings) the report lists;
 	// counts include all. Default 100.
 	MaxErrors int
@@ -44,10 +55,6 @@ type Options struct {
 	Schema    *linkml.Schema // default: the built-in schema
 	Wait      time.Duration  // wait for another writer
 	DryRun    bool           // validate only; never commit
-	// AllowEmpty accepts inputs without any record (ErrNoRecords
-	// otherwise); in replace mode the class table of the dataset becomes
-	// empty, which needs the columns from a CSV header or Parquet schema.
-	AllowEmpty bool
 
 	// Limits bound CSV/TSV header width and record size and JSON/YAML
 	// nesting; every text input is checked against them (package
@@ -329,12 +336,33 @@ func (j *job) run(ctx context.Context) error {
 			return err
 		}
 	}
+	if r.Counts.Instances == 0 && !o.AllowEmpty {
+		e := &ccc.Error{Op: "ingest", Path: j.files[0].Path, Row: -1, Kind: ccc.ErrInvalidData, Err: ErrEmpty,
+			Msg:  "the input has no rows; nothing was written",
+			Hint: "pass --allow-empty to commit an empty table (in the default replace mode it replaces the dataset's rows with none)"}
+		if r.Counts.Rows > 0 {
+			e.Msg = fmt.Sprintf("--lenient dropped all %d rows (%s); nothing was written", r.Counts.Rows, r.droppedText())
+			e.Hint = "fix the input or map its columns with --map COLUMN=SLOT (the warnings say why rows were dropped); --allow-empty commits an empty table"
+		}
+		return e
+	}
+	for _, name := range o.RefDatasets {
+		if err := store.ValidDataset(name); err != nil {
+			return err
+		}
+	}
 
 	// 4. References by identifier, against this input and the store.
 	t0 = time.Now()
 	sn, err := j.st.Snapshot(store.Ref{})
 	if err != nil {
 		return err
+	}
+	for _, name := range o.RefDatasets {
+		if !slices.Contains(sn.Datasets(), name) {
+			return &ccc.Error{Op: "ingest", Row: -1, Field: "--ref-dataset", Value: name, Msg: "no such dataset in the store", Kind: ccc.ErrNotFound,
+				Hint: "datasets: " + strings.Join(sn.Datasets(), ", ")}
+		}
 	}
 	if err := j.resolve(ctx, sn); err != nil {
 		return err
@@ -401,6 +429,16 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 	var plain []string
 	for k, fl := range j.m.Fields {
 		ref, ok := mp.refs[fl.Column]
+		if !ok && j.derivesStructureID(fl, mp) {
+			// the integer structure id that other tables join on: the
+			// local number of the identifier (MBA:385 and 385 give 385)
+			v := fmt.Sprintf("%s AS %s", localNumberSQL(mp.refs[j.m.ID.Column].expr()), quoteIdent(fl.Column))
+			sel = append(sel, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
+			plain = append(plain, v)
+			j.r.Mapping[fl.Column] = mp.refs[j.m.ID.Column].describe()
+			j.r.How[fl.Column] = "derived"
+			continue
+		}
 		if !ok {
 			v := fmt.Sprintf("NULL::%s AS %s", fl.Type(), quoteIdent(fl.Column))
 			sel = append(sel, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
@@ -423,6 +461,27 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 	}
 	return fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(sel, ", "), src),
 		fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(plain, ", "), f.sourceSQL(false)), nil
+}
+
+// StructureIDSlot is the integer slot that other tables join regions on
+// (BrainRegion.structure_id). When the input has no column for it and the
+// class's identifier is a string, ingest fills it with the identifier's
+// local number: the digits of "385", "MBA:385" or "UBERON:0002436" (2436);
+// ids without one (BR1) leave it empty.
+const StructureIDSlot = "structure_id"
+
+func (j *job) derivesStructureID(fl *Field, mp *mapping) bool {
+	if fl.Column != StructureIDSlot || fl.Path != nil || fl.SQLType != "BIGINT" || fl.Multivalued || j.m.ID == nil || j.m.ID.SQLType != "VARCHAR" {
+		return false
+	}
+	_, ok := mp.refs[j.m.ID.Column]
+	return ok
+}
+
+// localNumberSQL is the SQL of the local number of an identifier
+// expression: a plain integer, or the digits after a CURIE prefix.
+func localNumberSQL(e string) string {
+	return fmt.Sprintf(`TRY_CAST(NULLIF(regexp_extract(CAST(%s AS VARCHAR), '^\s*(?:[A-Za-z][A-Za-z0-9_.-]*:)?0*([0-9]+)(?:\.0+)?\s*$', 1), '') AS BIGINT)`, e)
 }
 
 func (j *job) describe(ctx context.Context, src string) ([]srcColumn, error) {

@@ -49,7 +49,8 @@ func TestIngestAllenBrainRegions(t *testing.T) {
 		t.Fatalf("counts %+v", r.Counts)
 	}
 	want := map[string]string{"id": "id", "name": "name", "acronym": "acronym", "color_hex_triplet": "color_hex_triplet",
-		"parent_identifier": "parent_structure_id", "depth": "depth", "structure_id_path": "structure_id_path"}
+		"parent_identifier": "parent_structure_id", "depth": "depth", "structure_id_path": "structure_id_path",
+		"structure_id": "id", "term_order": "graph_order"}
 	for slot, col := range want {
 		if r.Mapping[slot] != col {
 			t.Errorf("mapping %s <- %q, want %q (mapping %v)", slot, r.Mapping[slot], col, r.Mapping)
@@ -63,15 +64,17 @@ func TestIngestAllenBrainRegions(t *testing.T) {
 	}
 	db, _ := s.DB(context.Background(), store.Ref{})
 	defer db.Close()
-	var acr, color, types string
-	var parent, depth int64
-	// BrainRegion ids and references are integers (BIGINT), like the atlas's
-	if err := db.QueryRow(`SELECT acronym, parent_identifier, color_hex_triplet, depth, typeof(id) || ' ' || typeof(parent_identifier)
-		FROM BrainRegion WHERE id = 385`).Scan(&acr, &parent, &color, &depth, &types); err != nil {
+	var acr, color, types, parent string
+	var sid, depth int64
+	// BrainRegion ids and references are strings (the Allen numbers as
+	// text, as in the seed); structure_id is the integer others join on
+	if err := db.QueryRow(`SELECT acronym, parent_identifier, structure_id, color_hex_triplet, depth,
+		typeof(id) || ' ' || typeof(parent_identifier) || ' ' || typeof(structure_id)
+		FROM BrainRegion WHERE id = '385'`).Scan(&acr, &parent, &sid, &color, &depth, &types); err != nil {
 		t.Fatal(err)
 	}
-	if acr != "VISp" || parent != 669 || color != "08858C" || depth != 7 || types != "BIGINT BIGINT" {
-		t.Fatalf("VISp row: %s %d %s %d (%s)", acr, parent, color, depth, types)
+	if acr != "VISp" || parent != "669" || sid != 385 || color != "08858C" || depth != 7 || types != "VARCHAR VARCHAR BIGINT" {
+		t.Fatalf("VISp row: %s %s %d %s %d (%s)", acr, parent, sid, color, depth, types)
 	}
 }
 

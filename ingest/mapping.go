@@ -178,12 +178,31 @@ func mapColumns(m *Model, cols []srcColumn, overrides map[string]string, path st
 			}
 		}
 	}
+	pos := 0 // position in the file (without the loader's __row)
 	for _, c := range cols {
-		if !used[c.Name] && c.Name != "__row" {
+		if c.Name == "__row" {
+			continue
+		}
+		if !used[c.Name] && !IndexColumn(c.Name, pos) {
 			mp.unmapped = append(mp.unmapped, c.Name)
 		}
+		pos++
 	}
 	return mp, nil
+}
+
+// IndexColumn reports whether column i, named name, is a pandas index
+// column: a blank header (what df.to_csv() writes; DuckDB names it
+// column<i>), "Unnamed: 0", "index" or "__index_level_0__". Every loader
+// ignores such a column unless it is mapped explicitly (--map 'Unnamed:
+// 0=id'); other columns that map to no slot are not stored and are named
+// (Report.Unmapped).
+func IndexColumn(name string, i int) bool {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "", "unnamed: 0", "index", "__index_level_0__":
+		return true
+	}
+	return name == fmt.Sprintf("column%d", i)
 }
 
 // structField returns the type of the field at path inside a DuckDB
@@ -276,4 +295,38 @@ func fieldColumns(m *Model) []string {
 		out = append(out, f.Column)
 	}
 	return out
+}
+
+// MapHeader maps the columns of a tabular input (header names, in order)
+// to the class's slots by the loader's rule (exact name, case-insensitive
+// name, schema aliases): slots[i] is the top-level slot column i fills, ""
+// when it fills none. Columns that fill a flattened field of an inlined
+// object keep "" here and are listed in nested; unmapped lists the columns
+// the loader would not store (pandas index columns left out).
+func MapHeader(m *Model, header []string) (slots, unmapped, nested []string, err error) {
+	cols := make([]srcColumn, len(header))
+	for i, h := range header {
+		cols[i] = srcColumn{Name: h, Type: "VARCHAR"}
+	}
+	mp, err := mapColumns(m, cols, nil, "")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	slots = make([]string, len(header))
+	idx := map[string]int{}
+	for i, h := range header {
+		idx[h] = i
+	}
+	for _, f := range m.Fields {
+		ref, ok := mp.refs[f.Column]
+		if !ok || len(ref.Sub) > 0 {
+			continue
+		}
+		if f.Path != nil {
+			nested = append(nested, ref.Col)
+			continue
+		}
+		slots[idx[ref.Col]] = f.Slot
+	}
+	return slots, mp.unmapped, nested, nil
 }

@@ -95,11 +95,17 @@ type Report struct {
 	Warnings  []Issue           `json:"warnings"`
 	// ErrorsTruncated is true when more errors exist than MaxErrors lets
 	// the report list (Counts.Errors has them all).
-	ErrorsTruncated bool               `json:"errors_truncated"`
-	Counts          Counts             `json:"counts"`
-	Unresolved      map[string]int64   `json:"unresolved"` // slot -> references not found
-	Provenance      Provenance         `json:"provenance"`
-	Seconds         map[string]float64 `json:"seconds"` // time per phase
+	ErrorsTruncated bool             `json:"errors_truncated"`
+	Counts          Counts           `json:"counts"`
+	Unresolved      map[string]int64 `json:"unresolved"` // slot -> references not found
+	// ResolvedBy says, per reference slot, how many references each
+	// source resolved: "input" (this input) or "dataset NAME" (the
+	// dataset written, or one named with RefDatasets).
+	ResolvedBy map[string]map[string]int64 `json:"resolved_by"`
+	// Dropped counts the rows lenient mode dropped, per reason.
+	Dropped    map[string]int64   `json:"dropped,omitempty"`
+	Provenance Provenance         `json:"provenance"`
+	Seconds    map[string]float64 `json:"seconds"` // time per phase
 	// Error is the error that stopped the ingest ("" when committed).
 	Error string `json:"error,omitempty"`
 }
@@ -107,7 +113,7 @@ type Report struct {
 func newReport(o *Options) *Report {
 	return &Report{Class: o.Class, Dataset: o.Dataset, Mode: o.Mode, Lenient: o.Lenient,
 		Mapping: map[string]string{}, How: map[string]string{}, Unmapped: []string{}, Errors: []Issue{}, Warnings: []Issue{},
-		Unresolved: map[string]int64{}, Seconds: map[string]float64{}}
+		Unresolved: map[string]int64{}, ResolvedBy: map[string]map[string]int64{}, Seconds: map[string]float64{}}
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -128,6 +134,21 @@ func (r *Report) WriteFile(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// droppedText lists the reasons rows were dropped with their counts
+// ("id: identifier missing 3, duplicate identifier 1"); a row can have
+// several reasons.
+func (r *Report) droppedText() string {
+	var out []string
+	for why, n := range r.Dropped {
+		out = append(out, fmt.Sprintf("%s %d", why, n))
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return "no reason recorded"
+	}
+	return strings.Join(out, ", ")
 }
 
 // Summary writes the human summary.
@@ -161,6 +182,9 @@ func (r *Report) Summary(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "  mapped: %s\n", strings.Join(ms, ", "))
+	if d := r.Counts.Rows - r.Counts.Instances; d > 0 && len(r.Dropped) > 0 {
+		fmt.Fprintf(w, "  dropped %d row(s) (--lenient): %s\n", d, r.droppedText())
+	}
 	if len(r.Unmapped) > 0 {
 		fmt.Fprintf(w, "  unmapped input columns (not stored): %s\n", strings.Join(r.Unmapped, ", "))
 	}
@@ -173,6 +197,22 @@ func (r *Report) Summary(w io.Writer) {
 	sort.Strings(un)
 	if len(un) > 0 {
 		fmt.Fprintf(w, "  unresolved references: %s\n", strings.Join(un, ", "))
+	}
+	var slots []string
+	for s := range r.ResolvedBy {
+		slots = append(slots, s)
+	}
+	sort.Strings(slots)
+	for _, s := range slots {
+		var srcs []string
+		for src, n := range r.ResolvedBy[s] {
+			srcs = append(srcs, fmt.Sprintf("%s %d", src, n))
+		}
+		sort.Strings(srcs)
+		if len(srcs) == 0 {
+			srcs = []string{"nothing to resolve against"}
+		}
+		fmt.Fprintf(w, "  references %s resolved by: %s\n", s, strings.Join(srcs, ", "))
 	}
 	show := func(what string, xs []Issue) {
 		for i, is := range xs {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,9 +62,13 @@ func (j *job) resolve(ctx context.Context, sn *store.Snapshot) error {
 		if _, ok := r.Mapping[f.Column]; !ok {
 			continue
 		}
-		var known []string
+		// where references may resolve: this input, the dataset's own
+		// stored tables (its existing rows in append/upsert), and the
+		// datasets named with RefDatasets; never other datasets silently
+		type source struct{ name, sql string }
+		var known []source
 		if sch.IsAncestor(f.RefClass, m.Class) && m.ID != nil {
-			known = append(known, fmt.Sprintf("SELECT CAST(%s AS %s) AS id FROM final", quoteIdent(m.ID.Column), f.SQLType))
+			known = append(known, source{"input", fmt.Sprintf("SELECT CAST(%s AS %s) AS id FROM final", quoteIdent(m.ID.Column), f.SQLType)})
 		}
 		for _, cl := range sn.Classes() {
 			if !sch.IsAncestor(f.RefClass, cl) {
@@ -77,12 +82,15 @@ func (j *job) resolve(ctx context.Context, sn *store.Snapshot) error {
 				if cl == m.Class && t.Dataset == j.o.Dataset && j.o.Mode == ModeReplace {
 					continue // being replaced
 				}
+				if t.Dataset != j.o.Dataset && !slices.Contains(j.o.RefDatasets, t.Dataset) {
+					continue
+				}
 				has := false
 				for _, c := range t.Columns {
 					has = has || c.Name == idSlot.Name
 				}
 				if has {
-					known = append(known, fmt.Sprintf("SELECT TRY_CAST(%s AS %s) AS id FROM read_parquet(%s)", quoteIdent(idSlot.Name), f.SQLType, store.QuoteString(t.Path)))
+					known = append(known, source{"dataset " + t.Dataset, fmt.Sprintf("SELECT TRY_CAST(%s AS %s) AS id FROM read_parquet(%s)", quoteIdent(idSlot.Name), f.SQLType, store.QuoteString(t.Path))})
 				}
 			}
 		}
@@ -92,8 +100,22 @@ func (j *job) resolve(ctx context.Context, sn *store.Snapshot) error {
 		}
 		missing := fmt.Sprintf("SELECT v FROM (%s) a WHERE v IS NOT NULL", vals)
 		if len(known) > 0 {
-			missing = fmt.Sprintf("SELECT a.v FROM (%s) a ANTI JOIN (%s) k ON a.v = k.id WHERE a.v IS NOT NULL", vals, strings.Join(known, " UNION ALL "))
+			var all []string
+			for _, k := range known {
+				all = append(all, k.sql)
+			}
+			missing = fmt.Sprintf("SELECT a.v FROM (%s) a ANTI JOIN (%s) k ON a.v = k.id WHERE a.v IS NOT NULL", vals, strings.Join(all, " UNION ALL "))
 		}
+		by := map[string]int64{}
+		for _, k := range known {
+			var n int64
+			q := fmt.Sprintf("SELECT count(*) FROM (%s) a SEMI JOIN (%s) k ON a.v = k.id WHERE a.v IS NOT NULL", vals, k.sql)
+			if err := j.conn.QueryRowContext(ctx, q).Scan(&n); err != nil {
+				return fmt.Errorf("ingest: resolve %s: %w", f.Slot, err)
+			}
+			by[k.name] += n
+		}
+		r.ResolvedBy[f.Slot] = by
 		var n int64
 		var ex sql.NullString
 		q := fmt.Sprintf("SELECT count(*), array_to_string(list(DISTINCT CAST(v AS VARCHAR) ORDER BY CAST(v AS VARCHAR))[1:5], ', ') FROM (%s)", missing)
@@ -103,7 +125,7 @@ func (j *job) resolve(ctx context.Context, sn *store.Snapshot) error {
 		r.Unresolved[f.Slot] = n
 		if n > 0 {
 			r.Warnings = append(r.Warnings, Issue{Field: f.Slot, Count: n, Value: ex.String,
-				Message: fmt.Sprintf("%d reference(s) to %s not found in this input or the store", n, f.RefClass)})
+				Message: fmt.Sprintf("%d reference(s) to %s not found in this input, dataset %s or the datasets named with --ref-dataset", n, f.RefClass, j.o.Dataset)})
 			r.Counts.Warnings += n
 		}
 	}

@@ -69,7 +69,7 @@ func TestGoStructsTypeCheck(t *testing.T) {
 	if _, err := (&types.Config{}).Check("model", fset, []*ast.File{f}, nil); err != nil {
 		t.Fatalf("generated Go does not type-check: %v", err)
 	}
-	for _, want := range []string{"type BrainRegion struct {", "StructureIDPath string", "ParentIdentifier *int64", "DescendantAnnotationValues []int64"} {
+	for _, want := range []string{"type BrainRegion struct {", "StructureIDPath string", "ParentIdentifier string", "StructureID *int64", "DescendantAnnotationValues []int64"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("missing %q", want)
 		}

@@ -59,8 +59,14 @@ type FileReport struct {
 	Electrodes int    `json:"electrodes"`
 	Units      int    `json:"units"`
 	Arrays     int    `json:"arrays"`
-	Err        error  `json:"-"`
-	Error      string `json:"error,omitempty"`
+	// UnknownPeakChannels counts units whose peak_channel names an
+	// electrode that is not in the file's electrodes table (their
+	// brain_region stays empty); UnknownPeakChannelIDs lists the first
+	// ten such electrode ids.
+	UnknownPeakChannels   int     `json:"unknown_peak_channels,omitempty"`
+	UnknownPeakChannelIDs []int64 `json:"unknown_peak_channel_ids,omitempty"`
+	Err                   error   `json:"-"`
+	Error                 string  `json:"error,omitempty"`
 }
 
 // RegionNote reports an electrode whose file label and atlas position
@@ -98,6 +104,8 @@ type extracted struct {
 	units      unitRows
 	arrays     []arrayRow
 	notes      []RegionNote
+	badPeak    int     // units whose peak channel is not an electrode of the file
+	badPeakIDs []int64 // the first ten such electrode ids (distinct)
 	fromCCF    int
 	fromLoc    int
 	unresolved int
@@ -202,6 +210,7 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 				} else {
 					results[i] = ex
 					rep.Identifier, rep.Electrodes, rep.Units, rep.Arrays = ex.item, len(ex.sites.id), len(ex.units.id), len(ex.arrays)
+					rep.UnknownPeakChannels, rep.UnknownPeakChannelIDs = ex.badPeak, ex.badPeakIDs
 				}
 				reports[i] = rep
 				mu.Lock()
@@ -670,13 +679,21 @@ func (ex *extracted) readUnits(f *File) error {
 	u.region = make([]any, n)
 	siteRegion := map[int64]any{}
 	for i, id := range ex.sites.id {
+		siteRegion[id] = nil
 		if ex.sites.region != nil {
 			siteRegion[id] = ex.sites.region[i]
 		}
 	}
 	for i, p := range u.peak {
 		if pid, ok := p.(int64); ok {
-			u.region[i] = siteRegion[pid]
+			r, known := siteRegion[pid]
+			u.region[i] = r
+			if !known {
+				ex.badPeak++
+				if len(ex.badPeakIDs) < 10 && !slices.Contains(ex.badPeakIDs, pid) {
+					ex.badPeakIDs = append(ex.badPeakIDs, pid)
+				}
+			}
 		}
 	}
 	return nil

@@ -78,6 +78,17 @@ func TestCLIERDiagram(t *testing.T) {
 		}
 	}
 	for _, r := range seed.rels {
+		if rng, ok := seedRangeChanges[r.From+"."+r.Label]; ok {
+			// a listed deviation: the slot is an attribute of the new range
+			typ := rng
+			if strings.HasPrefix(r.Card, "||--}") {
+				typ += "List"
+			}
+			if !have["attr "+r.From+" "+typ+" "+r.Label] {
+				t.Errorf("deviation %s: attribute %s { %s %s } missing", r, r.From, typ, r.Label)
+			}
+			continue
+		}
 		if !have["rel "+r.String()] {
 			t.Errorf("relationship line missing: %s", r)
 		}

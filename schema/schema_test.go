@@ -275,8 +275,12 @@ func TestSeedDiagram(t *testing.T) {
 			t.Errorf("relationship %s: slot missing", r)
 			continue
 		}
-		if s.Range != r.To {
-			t.Errorf("relationship %s: range is %s", r, s.Range)
+		want := r.To
+		if rng, ok := seedRangeChanges[r.From+"."+r.Label]; ok {
+			want = rng
+		}
+		if s.Range != want {
+			t.Errorf("relationship %s: range is %s, want %s", r, s.Range, want)
 		}
 		if got := cardinality(s.Required, s.Multivalued); got != r.Card {
 			t.Errorf("relationship %s: cardinality is %s", r, got)
@@ -331,16 +335,18 @@ func TestAddedClasses(t *testing.T) {
 		{"CellTypeAnnotation", "source", "AnnotationSource", false, false},
 		{"ProofreadingStatus", "status_axon", "ProofreadingLevel", false, false},
 		{"ConnectivityExperiment", "id", "integer", true, false},
-		{"ConnectivityExperiment", "structure_id", "BrainRegion", false, false},
+		{"ConnectivityExperiment", "structure_id", "integer", false, false},
 		{"InjectionSummary", "experiment_id", "ConnectivityExperiment", true, false},
-		{"InjectionSummary", "structure_id", "BrainRegion", true, false},
+		{"InjectionSummary", "structure_id", "integer", true, false},
 		{"InjectionSummary", "hemisphere_id", "integer", false, false},
-		{"BrainRegion", "id", "integer", true, false},
+		{"BrainRegion", "id", "string", true, false},
+		{"BrainRegion", "structure_id", "integer", false, false},
+		{"BrainRegion", "parent_identifier", "BrainRegion", false, false},
 		{"BrainRegion", "color_hex_triplet", "HexColor", false, false},
 		{"BrainRegion", "depth", "integer", false, false},
-		{"RecordingSite", "brain_region", "BrainRegion", false, false},
+		{"RecordingSite", "brain_region", "integer", false, false},
 		{"SortedUnit", "peak_channel", "RecordingSite", false, false},
-		{"ProjectionMeasurementMatrix", "region_index", "BrainRegion", false, true},
+		{"ProjectionMeasurementMatrix", "region_index", "integer", false, true},
 	}
 	for _, c := range checks {
 		s := rs.classSlots(t, c.class)[c.slot]
@@ -370,7 +376,8 @@ func TestAliases(t *testing.T) {
 		return out
 	}
 	want := []struct{ class, slot, alias string }{
-		{"BrainRegion", "id", "structure_id"},
+		{"BrainRegion", "id", "identifier"},
+		{"BrainRegion", "term_order", "graph_order"},
 		{"BrainRegion", "name", "structure_name"},
 		{"BrainRegion", "name", "safe_name"},
 		{"BrainRegion", "parent_identifier", "parent_structure_id"},
@@ -557,11 +564,12 @@ func TestReferenceTools(t *testing.T) {
 			t.Fatal(err)
 		}
 		code := `import ccc_models as m
-m.BrainRegion(id=385, acronym="VISp", color_hex_triplet="08858C", parent_identifier=669, descendant_annotation_values=[385, 593])
+m.BrainRegion(id="MBA:385", structure_id=385, acronym="VISp", color_hex_triplet="08858C", parent_identifier="MBA:669", descendant_annotation_values=[385, 593])
+m.BrainRegion(id="BR1", name="Region 1")
 m.Synapse(id=1, pre_pt_root_id=864691133277109275, post_pt_root_id=864691135358817112, size=344,
           ctr_pt_position=m.SpatialLocation(x=1352.9, y=402.8, z=884.5))
 try:
-    m.BrainRegion(id=385, structure_id_path="997/8/385")
+    m.BrainRegion(id="385", structure_id_path="997/8/385")
 except Exception:
     print("rejected")
 `
@@ -611,12 +619,55 @@ classes:
 	for _, sl := range s.InducedSlots("LabRegion") {
 		got[sl.Name] = sl.Range
 	}
-	for name, rng := range map[string]string{"id": "integer", "color_hex_triplet": "HexColor", "parent_identifier": "BrainRegion", "confidence": "Probability", "lab_note": "string"} {
+	for name, rng := range map[string]string{"id": "string", "structure_id": "integer", "color_hex_triplet": "HexColor", "parent_identifier": "BrainRegion", "confidence": "Probability", "lab_note": "string"} {
 		if got[name] != rng {
 			t.Errorf("LabRegion.%s: range %q, want %s", name, got[name], rng)
 		}
 	}
 	if n := len(s.Classes()); n != len(loadRaw(t).classNames())+1 {
 		t.Errorf("user schema has %d classes, want the built-in ones plus LabRegion", n)
+	}
+}
+
+// TestSeedDeviationsListed compares every class of the seed diagram with the
+// schema slot by slot: a slot the seed does not have (an addition) or a
+// range the seed gives otherwise (seedRangeChanges) must be listed, with
+// its reason, in docs/schema.md's "Deviations from the seed" section as
+// `Class.slot`.
+func TestSeedDeviationsListed(t *testing.T) {
+	b, err := os.ReadFile("../docs/schema.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i := strings.Index(doc, "## Deviations from the seed")
+	if i < 0 {
+		t.Fatal(`docs/schema.md has no "## Deviations from the seed" section`)
+	}
+	sec := doc[i:]
+	if j := strings.Index(sec[3:], "\n## "); j >= 0 {
+		sec = sec[:j+3]
+	}
+	rs := loadRaw(t)
+	d := seedDiagram(t)
+	inSeed := map[string]bool{}
+	for _, a := range d.attrs {
+		inSeed[a.Class+"."+a.Name] = true
+	}
+	for _, r := range d.rels {
+		inSeed[r.From+"."+r.Label] = true
+	}
+	var missing []string
+	for _, c := range d.classes {
+		for name := range rs.classSlots(t, c) {
+			k := c + "." + name
+			if _, changed := seedRangeChanges[k]; (!inSeed[k] || changed) && !strings.Contains(sec, "`"+k+"`") {
+				missing = append(missing, k)
+			}
+		}
+	}
+	slices.Sort(missing)
+	if len(missing) > 0 {
+		t.Errorf("not listed in docs/schema.md's deviations: %s", strings.Join(missing, ", "))
 	}
 }

@@ -88,6 +88,15 @@ type CellTableOptions struct {
 	// none): its rows of other sources (including rows without a source)
 	// are kept.
 	Existing string
+	// Unmapped, when set, is told the file's columns that map to no slot
+	// (not stored).
+	Unmapped func(file string, cols []string)
+}
+
+func (o *CellTableOptions) reportUnmapped(path string, m *mapping) {
+	if len(m.Unmapped) > 0 && o.Unmapped != nil {
+		o.Unmapped(path, m.Unmapped)
+	}
 }
 
 // WriteCellTable normalises one cell-type or proofreading file and writes
@@ -132,6 +141,7 @@ func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (
 		if err != nil {
 			return 0, err
 		}
+		o.reportUnmapped(path, m)
 		if err := validate(ctx, db, s, m); err != nil {
 			return 0, err
 		}
@@ -148,6 +158,7 @@ func WriteCellTable(ctx context.Context, path, out string, o CellTableOptions) (
 		if err != nil {
 			return 0, err
 		}
+		o.reportUnmapped(path, m)
 		for _, part := range []string{"axon", "dendrite"} {
 			raw := m.Exprs["status_"+part]
 			m.Exprs["status_"+part] = statusExpr(raw, m.Exprs["strategy_"+part])

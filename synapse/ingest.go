@@ -65,9 +65,12 @@ func ResolutionFromMeta(v any) (Resolution, bool) {
 
 // IngestOptions tune WriteTable.
 type IngestOptions struct {
-	// DropUnknown ignores input columns that are not Synapse slots
-	// (default: they are an error).
+	// DropUnknown stops listing input columns that are not Synapse slots
+	// (deprecated: such columns are never stored, and Unmapped names them).
 	DropUnknown bool
+	// Unmapped, when set, is told the columns of each file that map to no
+	// slot (not stored).
+	Unmapped func(file string, cols []string)
 	// TempDir is where DuckDB spills while sorting (the store's staging dir).
 	TempDir string
 	// MemoryLimit for DuckDB, e.g. "4GB" ("" = DuckDB's default).
@@ -105,6 +108,9 @@ func WriteTable(ctx context.Context, files []string, out string, o IngestOptions
 		m, err := synapseSpec.mapSource(s, o.DropUnknown, nil)
 		if err != nil {
 			return 0, err
+		}
+		if len(m.Unmapped) > 0 && o.Unmapped != nil {
+			o.Unmapped(f, m.Unmapped)
 		}
 		if err := validate(ctx, db, s, m); err != nil {
 			return 0, err

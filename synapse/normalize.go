@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/ingest"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -101,6 +102,9 @@ type check struct {
 type mapping struct {
 	Exprs  map[string]string // stored column -> SQL expression over the source
 	Checks []check
+	// Unmapped are the source columns that map to no slot: not stored,
+	// named to the user (the loaders' common rule, docs/formats/store.md).
+	Unmapped []string
 }
 
 // posAliases are the accepted split-column prefixes of a position slot:
@@ -109,8 +113,10 @@ func posPrefixes(slot string) []string {
 	return []string{slot, strings.TrimSuffix(slot, "_position")}
 }
 
-// mapSource maps the source's columns to the spec; unknown columns are an
-// error unless dropUnknown.
+// mapSource maps the source's columns to the spec. Columns that map to no
+// slot are not stored and listed in Unmapped (every loader's rule; with
+// dropUnknown, the deprecated flag, they are not listed); pandas index
+// columns and CAVE bookkeeping (sp.Ignore, a blank header) are ignored.
 func (sp *tableSpec) mapSource(s *source, dropUnknown bool, extra map[string]string) (*mapping, error) {
 	m := &mapping{Exprs: map[string]string{}}
 	byLower := map[string]column{}
@@ -221,19 +227,14 @@ func (sp *tableSpec) mapSource(s *source, dropUnknown bool, extra map[string]str
 			m.Exprs[slot+a] = "CAST(NULL AS DOUBLE)"
 		}
 	}
-	var unknown []string
-	for _, c := range s.Cols {
+	for i, c := range s.Cols {
 		l := strings.ToLower(strings.TrimSpace(c.Name))
-		if used[l] || contains(sp.Ignore, l) {
+		if used[l] || contains(sp.Ignore, l) || ingest.IndexColumn(c.Name, i) {
 			continue
 		}
-		unknown = append(unknown, c.Name)
-	}
-	if len(unknown) > 0 && !dropUnknown {
-		return nil, &ccc.Error{Op: "ingest", Path: s.Path, Row: -1, Field: strings.Join(unknown, ", "),
-			Msg:  fmt.Sprintf("unknown column(s) for the %s table", sp.Class),
-			Hint: fmt.Sprintf("rename them to %s slots (%s) or pass --drop-unknown to ignore them", sp.Class, strings.Join(sp.outColumns(), ", ")),
-			Kind: ccc.ErrInvalidData}
+		if !dropUnknown {
+			m.Unmapped = append(m.Unmapped, c.Name)
+		}
 	}
 	return m, nil
 }

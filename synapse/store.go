@@ -27,6 +27,9 @@ type StoreIngestOptions struct {
 	MemoryLimit string
 	// Stage, when set, is told each step as it starts (for progress output).
 	Stage func(msg string)
+	// Unmapped, when set, is told the columns of each file that map to no
+	// slot (not stored).
+	Unmapped func(file string, cols []string)
 }
 
 // IngestResult reports a committed ingest.
@@ -52,7 +55,7 @@ func Ingest(ctx context.Context, st *store.Store, o StoreIngestOptions) (*Ingest
 		stage = func(string) {}
 	}
 	stage("checking and sorting by pre root id (DuckDB)")
-	rows, err := WriteTable(ctx, o.Files, tx.TablePath(ClassSynapse), IngestOptions{DropUnknown: o.DropUnknown, TempDir: tx.StagingDir(), MemoryLimit: o.MemoryLimit})
+	rows, err := WriteTable(ctx, o.Files, tx.TablePath(ClassSynapse), IngestOptions{DropUnknown: o.DropUnknown, TempDir: tx.StagingDir(), MemoryLimit: o.MemoryLimit, Unmapped: o.Unmapped})
 	if err != nil {
 		return nil, err
 	}

@@ -50,8 +50,8 @@ func TestAtlasCommands(t *testing.T) {
 		{"children by id", []string{"children", "385"}, "VISp1\nVISp2/3\nVISp4\nVISp5\nVISp6a\nVISp6b\n"},
 		{"descendants", []string{"descendants", "VISp"}, "VISp\nVISp1\nVISp2/3\nVISp4\nVISp5\nVISp6a\nVISp6b\n"},
 		{"children csv", []string{"children", "VISp", "--format", "csv"},
-			"id,acronym,name,color_hex_triplet,parent_identifier,parent_acronym,depth,annotation_value,children,descendants,structure_id_path\n" +
-				"593,VISp1,Primary visual area layer 1,08858C,385,VISp,8,593,0,0,/997/8/567/688/695/315/669/385/593/\n"},
+			"id,structure_id,acronym,name,color_hex_triplet,parent_identifier,parent_acronym,depth,annotation_value,children,descendants,structure_id_path\n" +
+				"593,593,VISp1,Primary visual area layer 1,08858C,385,VISp,8,593,0,0,/997/8/567/688/695/315/669/385/593/\n"},
 		{"depths", []string{"depths"}, "depth  regions\n    0        1\n    1        5\n    2       18\n    3       61\n    4      109\n    5      130\n    6      262\n    7      324\n    8      272\n    9      139\n   10        6\n"},
 		{"search", []string{"search", "visual", "-n", "3"}, "VIS               669  Visual areas\nVIS1              801  Visual areas layer 1\nVIS2/3            561  Visual areas layer 2/3\n"},
 	} {

@@ -32,6 +32,10 @@ type ingestOptions struct {
 	MemLimit  string
 	Schema    string
 	Inputs    []string
+	// AllowEmpty commits a table with no rows; RefDatasets may resolve
+	// references besides the dataset written.
+	AllowEmpty  bool
+	RefDatasets []string
 }
 
 func init() { register(30, newCmdIngest) }
@@ -45,7 +49,15 @@ func newCmdIngest(io *IO, g *globalOptions) *cobra.Command {
 or nothing. Columns map to slots by exact name, case-insensitive name, then schema
 aliases; --map col=slot overrides (nested objects: --map pt_x=pt_position_x). Values
 are coerced per slot range; required slots are strict unless --lenient; references are
-resolved by identifier against the input and the store.
+resolved by identifier within the dataset being written (the input, and its stored
+rows in --append/--upsert) and the datasets named with --ref-dataset, never against
+other datasets; the summary says which dataset resolved each reference slot.
+
+Input columns that map to no slot are listed as unmapped and not stored (every
+loader follows this rule, docs/formats/store.md); the blank header of a pandas
+index column (what df.to_csv() writes) is one of them. An ingest that would
+write no row (an empty input, or --lenient dropping every row) is refused,
+saying how many rows were dropped and why, unless --allow-empty.
 
 Write modes: by default the input replaces the dataset's table of the class;
 --append adds new records (an existing key is an error); --upsert inserts or
@@ -77,9 +89,10 @@ Exit status: 0 committed, 1 rejected for data errors or conflicts (store unchang
 	f.StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
 	f.DurationVar(&opts.Wait, "wait", 0, "wait up to this long for another writer (e.g. 2m)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "validate and report, but do not commit")
-	f.BoolVar(&opts.Empty, "allow-empty", false, "accept inputs without records (header only: the dataset's table becomes empty); default exit 1")
 	f.StringVar(&opts.MemLimit, "memory-limit", "", "memory budget of the process, e.g. 1GB: 60% for DuckDB, 25% Go heap (default: DuckDB 768MB, Go unbounded)")
 	f.StringVar(&opts.Schema, "schema", "", "LinkML schema file (default: the built-in ccc schema)")
+	f.BoolVar(&opts.AllowEmpty, "allow-empty", false, "commit an empty table when the input has no rows or --lenient drops them all (replace mode: the dataset's rows are replaced with none)")
+	f.StringArrayVar(&opts.RefDatasets, "ref-dataset", nil, "also resolve references against this dataset's tables (repeatable)")
 	return cmd
 }
 
@@ -132,10 +145,18 @@ func runIngest(c *cobra.Command, opts *ingestOptions) error {
 	r, err := ingest.Run(c.Context(), st, ingest.Options{
 		Class: opts.Class, Dataset: opts.Dataset, Inputs: opts.Inputs, Format: format, Map: maps,
 		Lenient: opts.Lenient, MaxErrors: opts.MaxErrors, Mode: mode, Message: opts.Message, Wait: opts.Wait,
-		DryRun: opts.DryRun, AllowEmpty: opts.Empty, MemoryLimit: memLimit, Schema: sch, Progress: opts.IO.ErrOut, Quiet: opts.Global.Quiet,
+		DryRun: opts.DryRun, MemoryLimit: memLimit, Schema: sch, Progress: opts.IO.ErrOut, Quiet: opts.Global.Quiet,
+		AllowEmpty: opts.AllowEmpty, RefDatasets: opts.RefDatasets,
 	})
-	if r != nil && r.Counts.Rows > 0 || err == nil || errors.Is(err, ccc.ErrInvalidData) || errors.Is(err, ccc.ErrConflict) {
+	show := r != nil && (r.Counts.Rows > 0 || err == nil || errors.Is(err, ccc.ErrInvalidData) || errors.Is(err, ccc.ErrConflict))
+	switch {
+	case show && !opts.Global.Quiet:
 		r.Summary(opts.IO.Out)
+	case show && err != nil:
+		// -q: no summary, but the rejected rows still reach stderr
+		for _, is := range r.Errors {
+			fmt.Fprintf(opts.IO.ErrOut, "ccc: error: %s\n", is)
+		}
 	}
 	if opts.Report != "" && r != nil {
 		if werr := r.WriteFile(opts.Report); werr != nil {

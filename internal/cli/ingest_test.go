@@ -123,7 +123,7 @@ func TestIngestCommand(t *testing.T) {
 		t.Fatalf("query parquet: %s", errOut)
 	}
 	code, out, errOut = runCLI(t, env, "export", "--class", "BrainRegion", "--dataset", "allen-ccf-2017", "--format", "yaml", "-")
-	if code != 0 || !strings.HasPrefix(out, "- id: 997\n  name: root\n  acronym: root\n  color_hex_triplet: FFFFFF\n") {
+	if code != 0 || !strings.HasPrefix(out, "- id: \"997\"\n  name: root\n  acronym: root\n  color_hex_triplet: FFFFFF\n") {
 		t.Fatalf("export yaml: %d %.300s %s", code, out, errOut)
 	}
 	ex := filepath.Join(dir, "syn.csv.out.csv")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -149,6 +151,18 @@ func printIngestReport(io *IO, rep *nwb.IngestReport) {
 			continue
 		}
 		fmt.Fprintf(w, "%s: session %s, %d electrodes, %d units, %d arrays referenced\n", f.Path, f.Identifier, f.Electrodes, f.Units, f.Arrays)
+		if f.UnknownPeakChannels > 0 {
+			ids := make([]string, len(f.UnknownPeakChannelIDs))
+			for i, id := range f.UnknownPeakChannelIDs {
+				ids[i] = strconv.FormatInt(id, 10)
+			}
+			more := ""
+			if len(ids) == 10 {
+				more = ", ..."
+			}
+			fmt.Fprintf(io.ErrOut, "ccc: warning: %s: %d unit(s) have a peak_channel that is not an electrode of the file (electrode ids %s%s); their brain_region is empty\n",
+				f.Path, f.UnknownPeakChannels, strings.Join(ids, ", "), more)
+		}
 	}
 	if rep.Version > 0 {
 		fmt.Fprintf(w, "dataset %s: version %d, %d file(s), %d electrodes, %d units\n", rep.Dataset, rep.Version, rep.Good, rep.Electrodes, rep.Units)

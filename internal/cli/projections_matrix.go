@@ -418,7 +418,7 @@ func runMatrixExport(ctx context.Context, o *matrixExportOptions) error {
 			return err
 		}
 	}
-	if o.Out != "" || o.Heatmap != "" {
+	if (o.Out != "" || o.Heatmap != "") && !o.Global.Quiet {
 		fmt.Fprintf(o.IO.ErrOut, "matrix %s: %d x %d exported\n", m.ID, len(m.Rows), len(m.RegionIDs))
 	}
 	return nil

@@ -194,7 +194,7 @@ func validateDatasetTables(q *quickstartEnv, st *store.Store, dataset string) (s
 		vs := v.NewStream()
 		vs.Source = tab.Path
 		var viol []linkml.Violation
-		n, err := validateParquet(&validateOptions{ctx: q.Ctx}, v, vs, tab.Path, &viol)
+		n, err := validateParquet(&validateOptions{ctx: q.Ctx, Closed: true}, s, v, vs, tab.Path, &viol)
 		if err != nil {
 			return "", err
 		}

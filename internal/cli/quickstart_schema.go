@@ -111,11 +111,12 @@ func quickstartSchema(q *quickstartEnv) error {
 
 	// the columnar path the store's loaders use
 	const rows = 500_000
-	acr := make([]string, rows)
-	ids, depth := make([]int64, rows), make([]int64, rows)
+	acr, ids := make([]string, rows), make([]string, rows)
+	nums, depth := make([]int64, rows), make([]int64, rows)
 	for i := range acr {
 		acr[i] = "R" + strconv.Itoa(i)
-		ids[i] = int64(i + 1)
+		ids[i] = "MBA:" + strconv.Itoa(i+1)
+		nums[i] = int64(i + 1)
 		depth[i] = int64(i % 12)
 	}
 	cv, err := s.NewValidator("BrainRegion", linkml.ValidateOptions{CheckUnique: true, Open: true})
@@ -125,7 +126,7 @@ func quickstartSchema(q *quickstartEnv) error {
 	cs := cv.NewColumnStream()
 	start := time.Now()
 	out, err := cs.Validate(&linkml.Batch{Rows: rows, Columns: []linkml.Column{
-		{Name: "id", Int64: ids}, {Name: "acronym", String: acr}, {Name: "name", String: acr}, {Name: "depth", Int64: depth},
+		{Name: "id", String: ids}, {Name: "structure_id", Int64: nums}, {Name: "acronym", String: acr}, {Name: "name", String: acr}, {Name: "depth", Int64: depth},
 	}}, nil)
 	if err != nil {
 		return err

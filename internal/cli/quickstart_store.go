@@ -128,7 +128,7 @@ func quickstartStore(q *quickstartEnv) error {
 		var n, wt int64
 		if err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE coalesce(e.transgenic_line, '') = '')
 			FROM ConnectivityExperiment e
-			JOIN BrainRegion b ON b.id = e.structure_id
+			JOIN BrainRegion b ON b.structure_id = e.structure_id
 			JOIN BrainRegion v ON v.dataset = b.dataset AND v.acronym = 'VISp'
 			WHERE starts_with(b.structure_id_path, v.structure_id_path)`).Scan(&n, &wt); err != nil {
 			return err

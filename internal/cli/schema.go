@@ -19,11 +19,12 @@ type schemaOptions struct {
 	Out     string
 	Package string
 	Verb    string
+	Quiet   bool
 }
 
 func init() { register(20, newCmdSchema) }
 
-func newCmdSchema(io *IO, _ *globalOptions) *cobra.Command {
+func newCmdSchema(io *IO, g *globalOptions) *cobra.Command {
 	opts := &schemaOptions{IO: io}
 	cmd := &cobra.Command{
 		Use:   "schema",
@@ -40,8 +41,15 @@ tools need: a Mermaid ER diagram, JSON Schema, SQL DDL, Markdown docs, Go struct
 			Use:   use,
 			Short: short,
 			Args:  args,
-			RunE: func(c *cobra.Command, _ []string) error {
+			RunE: func(c *cobra.Command, args []string) error {
 				opts.Verb = verb
+				opts.Quiet = g.Quiet
+				if len(args) == 1 { // jsonschema CLASS
+					if opts.Class != "" && opts.Class != args[0] {
+						return usageErr("give the class once: positional %q and --class %q differ", args[0], opts.Class)
+					}
+					opts.Class = args[0]
+				}
 				return runSchema(opts)
 			},
 		}
@@ -52,7 +60,7 @@ tools need: a Mermaid ER diagram, JSON Schema, SQL DDL, Markdown docs, Go struct
 	}
 	sub("classes", "Print the schema's class names, one per line", cobra.NoArgs, nil)
 	sub("erdiagram", "Print a Mermaid erDiagram of all classes and relationships", cobra.NoArgs, nil)
-	sub("jsonschema", "Print a JSON Schema for one class (as linkml-validate uses)", cobra.NoArgs, func(c *cobra.Command) {
+	sub("jsonschema [CLASS]", "Print a JSON Schema for one class (as linkml-validate uses)", cobra.MaximumNArgs(1), func(c *cobra.Command) {
 		c.Flags().StringVar(&opts.Class, "class", "", "top-level class (default: the tree_root class)")
 	})
 	sub("sql", "Print SQL DDL (tables, primary and foreign keys)", cobra.NoArgs, func(c *cobra.Command) {
@@ -108,7 +116,9 @@ func runSchema(opts *schemaOptions) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "wrote %d Markdown files to %s\n", len(files), opts.Out)
+		if !opts.Quiet {
+			fmt.Fprintf(opts.IO.ErrOut, "wrote %d Markdown files to %s\n", len(files), opts.Out)
+		}
 		return nil
 	case "go":
 		return s.GoStructs(out, opts.Package)

@@ -46,7 +46,7 @@ func TestSchemaCLI(t *testing.T) {
 	for _, want := range []string{
 		`CellToCellMapping ||--|| DataItem : "source_cell"`,
 		`BrainRegion ||--}o BrainRegion : "child_identifiers"`,
-		`ProjectionMeasurementMatrix ||--}o BrainRegion : "region_index"`,
+		`BrainRegion ||--|o BrainRegion : "parent_identifier"`,
 	} {
 		if !strings.Contains(out, want+"\n") {
 			t.Errorf("built-in erdiagram lacks %s", want)

@@ -69,11 +69,22 @@ in nm (default 4,4,40, MICrONS voxels); queries convert with --desired-resolutio
 	}
 	cmd.Flags().StringVar(&opts.Dataset, "dataset", "synapses", "dataset name")
 	cmd.Flags().StringVar(&opts.Resolution, "resolution", "4,4,40", "nm per position unit of the input files (X,Y,Z)")
-	cmd.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "ignore input columns that are not Synapse slots")
+	cmd.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "do not list input columns that are not Synapse slots (deprecated)")
+	_ = cmd.Flags().MarkDeprecated("drop-unknown", "columns that map to no slot are never stored; ingest names them and goes on")
 	cmd.Flags().StringVarP(&opts.Message, "message", "m", "", "message recorded with the version")
 	cmd.Flags().StringVar(&opts.MemoryLimit, "memory-limit", "", "memory budget of the process, e.g. 4GB: 60% for DuckDB's sort, 25% Go heap (default: DuckDB's 80% of RAM)")
 	addWaitFlag(cmd)
 	return cmd
+}
+
+// unmappedNote prints the columns of a file that map to no slot (not
+// stored), as the generic ingest's summary does; -q silences it.
+func unmappedNote(io *IO, g *globalOptions) func(string, []string) {
+	return func(file string, cols []string) {
+		if !g.Quiet {
+			fmt.Fprintf(io.ErrOut, "%s: unmapped input columns (not stored): %s\n", file, strings.Join(cols, ", "))
+		}
+	}
 }
 
 func openOrInitStore(io *IO, g *globalOptions) (*store.Store, error) {
@@ -104,6 +115,7 @@ func runSynapsesIngest(ctx context.Context, opts *synapsesIngestOptions) error {
 	}
 	r, err := synapse.Ingest(ctx, st, synapse.StoreIngestOptions{Dataset: opts.Dataset, Files: opts.Files, Resolution: res,
 		DropUnknown: opts.DropUnknown, Message: msg, MemoryLimit: memLimit,
+		Unmapped: unmappedNote(opts.IO, opts.Global),
 		Stage: func(m string) {
 			if !opts.Global.Quiet {
 				fmt.Fprintf(opts.IO.ErrOut, "synapses ingest: %s...\n", m)
@@ -160,7 +172,8 @@ id, pt_root_id, status_axon, status_dendrite (t/f or non/clean/extended), strate
 	in.Flags().StringVar(&opts.Dataset, "dataset", "synapses", "dataset name (the one holding the synapses)")
 	in.Flags().StringVar(&opts.Kind, "kind", "", "celltype or proofreading (required)")
 	in.Flags().StringVar(&opts.Source, "source", "automated", "cell-type source: manual or automated")
-	in.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "ignore columns that are not slots of the class")
+	in.Flags().BoolVar(&opts.DropUnknown, "drop-unknown", false, "do not list columns that are not slots of the class (deprecated)")
+	_ = in.Flags().MarkDeprecated("drop-unknown", "columns that map to no slot are never stored; ingest names them and goes on")
 	in.Flags().StringVar(&opts.IDColumn, "id-column", "", "input column holding the nucleus id (celltype) or annotation id (proofreading)")
 	show := &cobra.Command{
 		Use:   "show [--proofread axon|dendrite|both]",
@@ -197,7 +210,8 @@ func runSynapsesCellsIngest(ctx context.Context, opts *synapsesCellsOptions) err
 	}
 	defer st.Close()
 	v, n, err := synapse.IngestCells(ctx, st, opts.Dataset, opts.File,
-		synapse.CellTableOptions{Kind: kind, Source: opts.Source, DropUnknown: opts.DropUnknown, IDColumn: opts.IDColumn},
+		synapse.CellTableOptions{Kind: kind, Source: opts.Source, DropUnknown: opts.DropUnknown, IDColumn: opts.IDColumn,
+			Unmapped: unmappedNote(opts.IO, opts.Global)},
 		fmt.Sprintf("synapses cells ingest --kind %s %s", kind, opts.File))
 	if err != nil {
 		return err

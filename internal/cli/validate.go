@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ccc-connectivity/ccc"
-	"github.com/ccc-connectivity/ccc/ingest"
 	"github.com/ccc-connectivity/ccc/formats/textinput"
+	"github.com/ccc-connectivity/ccc/ingest"
 	"github.com/ccc-connectivity/ccc/linkml"
 )
 
@@ -29,6 +29,7 @@ type validateOptions struct {
 	Refs   bool
 	Open   bool
 	Empty  bool // --allow-empty
+	Closed bool
 	Files  []string
 	ctx    context.Context
 }
@@ -46,6 +47,14 @@ connectivity schema, or --schema FILE). The verdicts follow linkml-validate
 record or a list of records (an object is one record, as in linkml-validate:
 to validate a container such as {regions: [...]}, give its tree_root class).
 CSV/TSV cells are typed by the slot ranges as linkml-validate does.
+
+Tabular files (CSV, TSV, Parquet) follow the loaders' column rule, so a file
+that 'ccc ingest' loads validates as written: a column named like a slot or
+one of its aliases (parent_structure_id for parent_identifier) is validated
+as that slot; a column that maps to no slot is not validated and is named
+once on stderr (ingest does not store it); a pandas index column is ignored.
+--closed validates every column as a slot name (linkml-validate's closed
+world); --open accepts any column and key.
 
 Every error is printed on its own line: file, record, path, message and rule.
 Exit status: 0 all records valid, 1 some record invalid (or no record at all
@@ -66,6 +75,7 @@ without --allow-empty, as for ingest), 2 usage, I/O or schema errors.`,
 	f.BoolVar(&opts.Refs, "refs", false, "report references to identifiers that none of the input files define")
 	f.BoolVar(&opts.Empty, "allow-empty", false, "accept files without records (default: exit 1, as ingest does)")
 	f.BoolVar(&opts.Open, "open", false, "accept keys and columns that are not slots of the class (default: closed world, as linkml-validate)")
+	f.BoolVar(&opts.Closed, "closed", false, "tabular files: every column must be a slot name (linkml-validate's reading; default: the loaders' column rule)")
 	return cmd
 }
 
@@ -94,6 +104,9 @@ func runValidate(opts *validateOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Open && opts.Closed {
+		return usageErr("give --open or --closed, not both")
+	}
 	v, err := s.NewValidator(opts.Class, linkml.ValidateOptions{CheckUnique: opts.Unique, CheckRefs: opts.Refs, Open: opts.Open})
 	if err != nil {
 		return err
@@ -111,7 +124,7 @@ func runValidate(opts *validateOptions) error {
 		if blank, err := ingest.IsBlank(file); err == nil && blank {
 			continue // no records in any format (an empty .json is not malformed)
 		}
-		n, err := validateFile(opts, v, st, file, &all)
+		n, err := validateFile(opts, s, v, st, file, &all)
 		if err != nil {
 			return err
 		}
@@ -177,14 +190,14 @@ func validateJSONValue(v any) any {
 
 // validateFile validates one file's records into all and returns how many
 // records it held.
-func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
+func validateFile(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
 	ext := strings.ToLower(filepath.Ext(file))
 	var err error
 	fail := func(err error) error {
 		return &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: err.Error(), Kind: ccc.ErrFormat}
 	}
 	if ext == ".parquet" {
-		return validateParquet(opts, v, st, file, all)
+		return validateParquet(opts, s, v, st, file, all)
 	}
 	// the pre-check 'ccc ingest' makes: both commands accept and refuse
 	// the same text files
@@ -247,8 +260,9 @@ func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream,
 		if ext == ".tsv" {
 			comma = '\t'
 		}
-		err = v.DecodeDelimited(f, comma, func(row int, rec map[string]any) error {
-			*all = st.AddAt(rec, "rows", row, *all)
+		in, drop := mappedDelimited(opts, s, file, f, comma)
+		err = v.DecodeDelimited(in, comma, func(row int, rec map[string]any) error {
+			*all = st.AddAt(dropKeys(rec, drop), "rows", row, *all)
 			n++
 			return nil
 		})
@@ -261,7 +275,7 @@ func validateFile(opts *validateOptions, v *linkml.Validator, st *linkml.Stream,
 	return n, nil
 }
 
-func validateParquet(opts *validateOptions, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
+func validateParquet(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
 	if _, err := os.Stat(file); err != nil {
 		return 0, &ccc.Error{Op: "validate", Path: file, Row: -1, Msg: "cannot open", Err: err, Kind: ccc.ErrNotFound}
 	}
@@ -283,6 +297,7 @@ func validateParquet(opts *validateOptions, v *linkml.Validator, st *linkml.Stre
 	if err != nil {
 		return 0, err
 	}
+	cols, drop := tabularHeader(opts, s, file, cols)
 	m := v.NewRowMapper(cols)
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
@@ -294,7 +309,7 @@ func validateParquet(opts *validateOptions, v *linkml.Validator, st *linkml.Stre
 		if err := rows.Scan(ptrs...); err != nil {
 			return n, &ccc.Error{Op: "validate", Path: file, Row: n, Msg: "cannot read row", Err: err, Kind: ccc.ErrFormat}
 		}
-		*all = st.AddAt(m.Record(vals), "rows", n, *all)
+		*all = st.AddAt(dropKeys(m.Record(vals), drop), "rows", n, *all)
 		n++
 	}
 	return n, rows.Err()
