@@ -32,7 +32,8 @@ type IngestOptions struct {
 	Modality string
 	// GeneSymbolColumn is the var column holding gene symbols; default
 	// the first of gene_symbol, gene_symbols, feature_name, symbol, else
-	// the var names themselves.
+	// the var names themselves (then gene_id comes from a unique
+	// gene_ids, gene_id or ensembl_id column when there is one).
 	GeneSymbolColumn string
 	// SpatialObsm names the obsm array (2 or 3 columns) giving each
 	// cell's spatial_location, in ReferenceSpace.
@@ -251,7 +252,9 @@ func prepare(f *anndata.File, m *anndata.Matrix, o IngestOptions) (*prepared, er
 			p.cells.Cols = append(p.cells.Cols, &Col{Name: "spatial_location_reference_space", Kind: KindString, Str: rs})
 		}
 	}
-	// GeneMetadata
+	// GeneMetadata: gene_id from an id column (gene_ids, gene_id,
+	// ensembl_id) when var_names are symbols, else var_names; gene_symbol
+	// from a symbol column, else var_names
 	symbols := geneIDs
 	symCol := o.GeneSymbolColumn
 	if symCol == "" {
@@ -268,6 +271,22 @@ func prepare(f *anndata.File, m *anndata.Matrix, o IngestOptions) (*prepared, er
 			return nil, err
 		}
 		symbols = c.Strings()
+	} else {
+		for _, c := range []string{"gene_ids", "gene_id", "ensembl_id"} {
+			if !vr.HasColumn(c) {
+				continue
+			}
+			col, err := vr.Column(c)
+			if err != nil {
+				return nil, err
+			}
+			if ids := col.Strings(); !hasEmpty(ids) {
+				if i, _ := firstDup(ids); i < 0 {
+					geneIDs = ids
+				}
+			}
+			break
+		}
 	}
 	p.genes = &Table{Rows: len(geneIDs), Cols: []*Col{{Name: "gene_id", Kind: KindString, Str: geneIDs}, {Name: "gene_symbol", Kind: KindString, Str: symbols}}}
 	return p, nil
@@ -369,6 +388,15 @@ func writeTables(ctx context.Context, tx *store.Tx, o IngestOptions, p *prepared
 		return fmt.Errorf("write %s table: %w", ClassCellGeneData, err)
 	}
 	return nil
+}
+
+func hasEmpty(v []string) bool {
+	for _, s := range v {
+		if s == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func allTrue(n int) []bool {
