@@ -114,7 +114,7 @@ func (c *Col) arrowType() arrow.DataType {
 func (t *Table) WriteParquet(path string) (err error) {
 	fields := make([]arrow.Field, len(t.Cols))
 	for j, c := range t.Cols {
-		fields[j] = arrow.Field{Name: c.Name, Type: c.arrowType(), Nullable: true}
+		fields[j] = arrow.Field{Name: c.Name, Type: c.arrowType(), Nullable: c.Null != nil}
 	}
 	schema := arrow.NewSchema(fields, nil)
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
@@ -128,7 +128,17 @@ func (t *Table) WriteParquet(path string) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCompressionLevel(1))
+	// dictionaries only for text columns after the first (category labels
+	// repeat; cell ids do not; expression
+	// values rarely do, and dictionary-encoding them costs more than the
+	// rest of the extraction)
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCompressionLevel(1), parquet.WithDictionaryDefault(false)}
+	for j, c := range t.Cols {
+		if c.Kind == KindString && j > 0 { // not the (unique) index
+			opts = append(opts, parquet.WithDictionaryFor(c.Name, true))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
 	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err

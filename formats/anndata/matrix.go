@@ -212,6 +212,30 @@ func (m *Matrix) cscColumns(cols []int) ([][]float64, error) {
 	return out, nil
 }
 
+// spanGap is the largest gap (in stored entries) between two hits of a
+// CSR block read with one data read; farther hits get separate reads.
+const spanGap = 4096
+
+// valueAt returns an accessor of numeric array data as float64, without
+// converting the whole array.
+func valueAt(a *hdf5.Array) (func(int) float64, error) {
+	switch d := a.Data.(type) {
+	case []float32:
+		return func(i int) float64 { return float64(d[i]) }, nil
+	case []float64:
+		return func(i int) float64 { return d[i] }, nil
+	case []int32:
+		return func(i int) float64 { return float64(d[i]) }, nil
+	case []int64:
+		return func(i int) float64 { return float64(d[i]) }, nil
+	}
+	v, err := a.Float64s()
+	if err != nil {
+		return nil, err
+	}
+	return func(i int) float64 { return v[i] }, nil
+}
+
 // hit is a stored entry of a selected column: its position in the block
 // and the output column.
 type hit struct {
@@ -304,24 +328,30 @@ func (m *Matrix) csrColumns(cols []int, block int) ([][]float64, error) {
 			return nil, elemErr(m.f.path, m.Path+"/indices", ErrShape,
 				fmt.Sprintf("column index %s at position %d outside the %d columns", ia.Strings()[bad], pos+bad, nc), "", nil)
 		}
-		if len(hits) == 0 {
-			continue
-		}
-		lo, hi := hits[0].pos, hits[len(hits)-1].pos
-		da, err := m.data.Rows(pos+lo, hi-lo+1)
-		if err != nil {
-			return nil, err
-		}
-		vals, err := da.Float64s()
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range hits {
-			p := int64(pos + h.pos)
-			for indptr[row+1] <= p {
-				row++
+		// read data only around the hits: runs of hits closer than
+		// spanGap entries share one read
+		for a := 0; a < len(hits); {
+			b := a + 1
+			for b < len(hits) && hits[b].pos-hits[b-1].pos <= spanGap {
+				b++
 			}
-			out[h.out][row] += vals[h.pos-lo]
+			lo, hi := hits[a].pos, hits[b-1].pos
+			da, err := m.data.Rows(pos+lo, hi-lo+1)
+			if err != nil {
+				return nil, err
+			}
+			get, err := valueAt(da)
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range hits[a:b] {
+				p := int64(pos + h.pos)
+				for indptr[row+1] <= p {
+					row++
+				}
+				out[h.out][row] += get(h.pos - lo)
+			}
+			a = b
 		}
 	}
 	return out, nil
