@@ -14,12 +14,12 @@ import (
 	"github.com/ccc-connectivity/ccc/expression"
 )
 
-// cellsShort is the help line of 'ccc cells' when no other file defines it.
-const cellsShort = "Cells and cell types: cell tables, gene expression (AnnData .h5ad)"
+// cellsParentShortH5AD is the help line of 'ccc cells' when no other file defines it.
+const cellsParentShortH5AD = "Cells and cell types: cell tables, gene expression (AnnData .h5ad)"
 
 func init() {
-	registerSub("cells", cellsShort, 50, newCmdCellsGenes)
-	registerSub("cells", cellsShort, 51, newCmdCellsIngestH5AD)
+	registerSub("cells", cellsParentShortH5AD, 50, newCmdCellsGenes)
+	registerSub("cells", cellsParentShortH5AD, 51, newCmdCellsIngestH5AD)
 }
 
 type cellsGenesOptions struct {
