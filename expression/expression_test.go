@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
+	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -269,6 +271,39 @@ func TestIngestH5AD(t *testing.T) {
 		}
 		if sn, _ := st.Snapshot(store.Ref{}); sn.Number() != 1 {
 			t.Fatalf("%s: store moved to version %d", bad, sn.Number())
+		}
+	}
+}
+
+// TestIngestZarrReadByAnnData: anndata reads the stored X artifact back
+// equal to the X of the .h5ad, for sparse and dense matrices.
+func TestIngestZarrReadByAnnData(t *testing.T) {
+	py := testenv.Python(t, "anndata", "zarr")
+	st, err := store.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, name := range []string{"csc", "dense"} {
+		src := filepath.Join(fixtures, name+".h5ad")
+		if _, err := IngestH5AD(context.Background(), st, src, IngestOptions{Dataset: "d" + name}); err != nil {
+			t.Fatal(err)
+		}
+		sn, _ := st.Snapshot(store.Ref{})
+		art, err := sn.Artifact("d"+name, "h5ad/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := `import sys, zarr, anndata as ad, numpy as np, scipy.sparse as sp
+x = ad.io.read_elem(zarr.open(sys.argv[1], mode="r"))
+ref = ad.read_h5ad(sys.argv[2]).X
+dense = lambda m: m.toarray() if sp.issparse(m) else np.asarray(m)
+assert type(x) is type(ref) and x.dtype == ref.dtype, (type(x), type(ref), x.dtype, ref.dtype)
+assert np.array_equal(dense(x), dense(ref))
+print("ok")`
+		out, err := exec.Command(py, "-W", "ignore", "-c", code, filepath.Join(art.Dir, "X"), src).CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != "ok" {
+			t.Fatalf("%s: anndata read of the Zarr copy: %v\n%s", name, err, out)
 		}
 	}
 }
