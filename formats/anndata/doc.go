@@ -18,8 +18,8 @@
 // A Matrix is never loaded whole unless asked (Matrix.Dense): Matrix.Columns
 // reads selected columns only, streaming indptr/indices/data of a CSR matrix
 // in blocks and keeping the selected columns' entries, reading only the
-// selected columns' slices of a CSC matrix, and reading one hyperslab per
-// selected column of a dense matrix.
+// selected columns' slices of a CSC matrix, and reading a dense matrix one
+// band of chunk rows at a time, one hyperslab per selected column.
 //
 // Every element's encoding-type and encoding-version are checked before it
 // is read; an encoding this package does not read (awkward-array, a future

@@ -142,7 +142,7 @@ func checkIndptr(indptr []int64, nnz int) (int, string) {
 // as one []float64 of length Shape[0] per column, without reading the
 // rest of the matrix: CSR streams indices in blocks and reads data only
 // where a block holds selected columns; CSC reads each column's slice;
-// dense reads one hyperslab per column. Duplicate sparse entries are
+// dense reads, per band of chunk rows, one hyperslab per column. Duplicate sparse entries are
 // summed, as scipy does.
 func (m *Matrix) Columns(cols []int) ([][]float64, error) {
 	nr, nc := m.Shape[0], m.Shape[1]
@@ -154,13 +154,29 @@ func (m *Matrix) Columns(cols []int) ([][]float64, error) {
 	out := make([][]float64, len(cols))
 	switch m.Encoding {
 	case EncArray:
-		for i, c := range cols {
-			a, err := m.dense.Slice([]int{0, c}, []int{nr, 1})
-			if err != nil {
-				return nil, err
-			}
-			if out[i], err = a.Float64s(); err != nil {
-				return nil, err
+		// one row band (a chunk's height) at a time, every selected
+		// column in it, so each chunk is read (and inflated) once
+		band := nr
+		if ch := m.dense.Chunks; len(ch) == 2 && ch[0] > 0 {
+			band = ch[0]
+		}
+		for i := range out {
+			out[i] = make([]float64, nr)
+		}
+		for r0 := 0; r0 < nr; r0 += band {
+			n := min(band, nr-r0)
+			for i, c := range cols {
+				a, err := m.dense.Slice([]int{r0, c}, []int{n, 1})
+				if err != nil {
+					return nil, err
+				}
+				get, err := valueAt(a)
+				if err != nil {
+					return nil, err
+				}
+				for k := 0; k < n; k++ {
+					out[i][r0+k] = get(k)
+				}
 			}
 		}
 		return out, nil

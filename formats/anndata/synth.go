@@ -138,7 +138,11 @@ func WriteSynthetic(path string, o SynthOptions) error {
 				x[i*o.Genes+int(rowCols[k])] = vals[k]
 			}
 		}
-		if err := f.WriteDataset("/X", x, []int{o.Cells, o.Genes}, nil); err != nil {
+		var wo *hdf5.WriteOptions
+		if o.Gzip { // row bands of about Chunk values
+			wo = &hdf5.WriteOptions{Chunks: []int{min(o.Cells, max(1, o.Chunk/o.Genes)), o.Genes}, Gzip: 4}
+		}
+		if err := f.WriteDataset("/X", x, []int{o.Cells, o.Genes}, wo); err != nil {
 			return err
 		}
 		return attrs("/X", "encoding-type", "array", "encoding-version", "0.2.0")
