@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ccc needs on a fresh Debian machine, skipping what is there:
 # libhdf5 (cgo, for NWB), Go modules, and the Python reference tools used by
-# the conformance checks (linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow).
+# the conformance checks (linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow,
+# anndata, scipy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,7 @@ fi
 go mod download
 
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
-  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, networkx' >/dev/null 2>&1; then
+  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, networkx, anndata, scipy' >/dev/null 2>&1; then
     echo "setup: installing Python reference tools (python/requirements.txt)" >&2
     python3 -m pip install -q --disable-pip-version-check -r python/requirements.txt
   fi

@@ -87,6 +87,7 @@ Run 'ccc quickstart' to build a demo store and see every capability end to end.`
 	for _, f := range fs {
 		root.AddCommand(f.fn(io, g))
 	}
+	attachSubcommands(root, io, g)
 	return root
 }
 

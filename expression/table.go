@@ -1,0 +1,189 @@
+package expression
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// Kind is a column's value type.
+type Kind int
+
+// Column kinds.
+const (
+	KindString Kind = iota
+	KindFloat64
+	KindFloat32 // float64 values that are exact float32 (written as FLOAT)
+	KindInt64
+	KindBool
+)
+
+// Col is one column of a Table: the slice of its kind holds the values,
+// Null (optional) marks missing entries.
+type Col struct {
+	Name string
+	Kind Kind
+	Str  []string
+	F64  []float64
+	I64  []int64
+	Bool []bool
+	Null []bool
+}
+
+func (c *Col) null(i int) bool { return c.Null != nil && c.Null[i] }
+
+// Table is a set of equally long columns.
+type Table struct {
+	Rows int
+	Cols []*Col
+}
+
+// text formats entry i for CSV ("" when missing).
+func (c *Col) text(i int) string {
+	if c.null(i) {
+		return ""
+	}
+	switch c.Kind {
+	case KindFloat64:
+		return strconv.FormatFloat(c.F64[i], 'g', -1, 64)
+	case KindFloat32:
+		return strconv.FormatFloat(c.F64[i], 'g', -1, 32)
+	case KindInt64:
+		return strconv.FormatInt(c.I64[i], 10)
+	case KindBool:
+		return strconv.FormatBool(c.Bool[i])
+	}
+	return c.Str[i]
+}
+
+// WriteCSV writes the table with a header line.
+func (t *Table) WriteCSV(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	cw := csv.NewWriter(bw)
+	rec := make([]string, len(t.Cols))
+	for j, c := range t.Cols {
+		rec[j] = c.Name
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	for i := 0; i < t.Rows; i++ {
+		for j, c := range t.Cols {
+			rec[j] = c.text(i)
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func (c *Col) arrowType() arrow.DataType {
+	switch c.Kind {
+	case KindFloat64:
+		return arrow.PrimitiveTypes.Float64
+	case KindFloat32:
+		return arrow.PrimitiveTypes.Float32
+	case KindInt64:
+		return arrow.PrimitiveTypes.Int64
+	case KindBool:
+		return arrow.FixedWidthTypes.Boolean
+	}
+	return arrow.BinaryTypes.String
+}
+
+// WriteParquet writes the table to path (zstd, record batches of 64Ki
+// rows), through a temporary file renamed into place so that path appears
+// complete or not at all.
+func (t *Table) WriteParquet(path string) (err error) {
+	fields := make([]arrow.Field, len(t.Cols))
+	for j, c := range t.Cols {
+		fields[j] = arrow.Field{Name: c.Name, Type: c.arrowType(), Nullable: c.Null != nil}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	// dictionaries only for text columns after the first (category labels
+	// repeat; cell ids do not; expression
+	// values rarely do, and dictionary-encoding them costs more than the
+	// rest of the extraction)
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCompressionLevel(1), parquet.WithDictionaryDefault(false)}
+	for j, c := range t.Cols {
+		if c.Kind == KindString && j > 0 { // not the (unique) index
+			opts = append(opts, parquet.WithDictionaryFor(c.Name, true))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
+	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		return err
+	}
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	const batch = 1 << 16
+	for lo := 0; lo < t.Rows || lo == 0; lo += batch {
+		hi := min(lo+batch, t.Rows)
+		for j, c := range t.Cols {
+			fb := b.Field(j)
+			for i := lo; i < hi; i++ {
+				if c.null(i) {
+					fb.AppendNull()
+					continue
+				}
+				switch c.Kind {
+				case KindFloat64:
+					fb.(*array.Float64Builder).Append(c.F64[i])
+				case KindFloat32:
+					fb.(*array.Float32Builder).Append(float32(c.F64[i]))
+				case KindInt64:
+					fb.(*array.Int64Builder).Append(c.I64[i])
+				case KindBool:
+					fb.(*array.BooleanBuilder).Append(c.Bool[i])
+				default:
+					fb.(*array.StringBuilder).Append(c.Str[i])
+				}
+			}
+		}
+		rec := b.NewRecordBatch()
+		err = w.Write(rec)
+		rec.Release()
+		if err != nil {
+			return fmt.Errorf("write parquet %s: %w", path, err)
+		}
+		if t.Rows == 0 {
+			break
+		}
+	}
+	if err = w.Close(); err != nil {
+		return err
+	}
+	if cerr := f.Close(); cerr != nil && !errors.Is(cerr, os.ErrClosed) {
+		return cerr
+	}
+	return os.Rename(tmp, path)
+}
