@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -100,9 +102,8 @@ func handleIngest(s *Server, w http.ResponseWriter, r *http.Request) error {
 	rep, err := ingest.Run(r.Context(), s.st, ingest.Options{Class: class, Dataset: dataset, Inputs: []string{path}, Format: format,
 		Lenient: lenient, Mode: mode, Message: msg, DryRun: dry, MemoryLimit: s.cfg.MemoryLimit, Threads: s.cfg.Threads, Quiet: true})
 	if err != nil && rep != nil && (errors.Is(err, ccc.ErrInvalidData) || errors.Is(err, ccc.ErrConflict)) {
-		rep.Error = strings.ReplaceAll(err.Error(), dir, "<upload>")
-		writeJSON(w, statusOf(err), rep)
-		return nil
+		rep.Error = err.Error()
+		return s.writeReport(w, statusOf(err), rep, dir)
 	}
 	if err != nil {
 		return &redacted{msg: strings.ReplaceAll(err.Error(), dir, "<upload>"), err: err}
@@ -111,8 +112,24 @@ func handleIngest(s *Server, w http.ResponseWriter, r *http.Request) error {
 	if dry {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, rep)
-	return nil
+	return s.writeReport(w, status, rep, dir)
+}
+
+// writeReport writes an ingest report with the server's paths (upload
+// directory, store) elided.
+func (s *Server) writeReport(w http.ResponseWriter, status int, rep *ingest.Report, dir string) error {
+	b, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	for _, p := range []string{dir, s.storeDir} {
+		q, _ := json.Marshal(p)
+		b = bytes.ReplaceAll(b, q[1:len(q)-1], []byte("<"+map[bool]string{true: "upload", false: "store"}[p == dir]+">"))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
 // redacted is err with a rewritten message (temporary paths removed); its

@@ -190,8 +190,8 @@ func TestQueryTable(t *testing.T) {
 		{"ge.id=1000&le.id=1100&order_by=id", []string{"HIP", "HPF"}},
 		{"gt.id=1080&lt.id=1100", []string{"HPF"}},
 		{"ne.acronym=root&eq.depth=1", []string{"grey"}},
-		{"eq.acronym=VISp'%20OR%20'1'='1", nil},       // SQL in a value is data
-		{"in.acronym=x')%20OR%20('1'='1", nil},        // also in lists
+		{"eq.acronym=VISp'%20OR%20'1'='1", nil}, // SQL in a value is data
+		{"in.acronym=x')%20OR%20('1'='1", nil},  // also in lists
 		{"eq.name=Primary%20visual%20area", []string{"VISp"}},
 		{"dataset=ccf2017&eq.acronym=VISp", []string{"VISp"}},
 		{"dataset=nwb_demo&eq.acronym=VISp", nil},
