@@ -25,6 +25,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/cli"
+	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/server"
 	"github.com/ccc-connectivity/ccc/store"
@@ -608,5 +609,40 @@ func TestOpenAPIAndMetrics(t *testing.T) {
 		if !strings.Contains(string(m), w) {
 			t.Errorf("metrics lack %q:\n%s", w, m)
 		}
+	}
+}
+
+// TestRealData serves the quickstart store built from the real files of
+// ../shared/data (skipped locally when they are missing, a failure in CI).
+func TestRealData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the quickstart on real data")
+	}
+	for _, rel := range []string{"allen-ccf/structure_tree_safe_2017.csv", "allen-connectivity/allenAtlasProjection_info.csv",
+		"microns/synapses_23P_corner_5.csv", "microns/cells_no_repeats.csv"} {
+		testenv.SharedData(t, rel)
+	}
+	data := filepath.Dir(testenv.SharedData(t, "allen-ccf"))
+	out := filepath.Join(t.TempDir(), "qs")
+	var stdout, stderr bytes.Buffer
+	if c := cli.Run(context.Background(), []string{"quickstart", "--out", out, "--data", data},
+		&cli.IO{In: strings.NewReader(""), Out: &stdout, ErrOut: &stderr, Getenv: func(string) string { return "" }}); c != 0 {
+		t.Fatalf("quickstart: %d %s", c, stderr.String())
+	}
+	ts := newServer(t, filepath.Join(out, "store"), server.Config{})
+	anc := getRows(t, ts.URL+"/api/v1/atlas/regions/VISp1/ancestors")
+	if got := strings.Join(col(anc, "acronym"), " > "); got != "root > grey > CH > CTX > CTXpl > Isocortex > VIS > VISp > VISp1" {
+		t.Errorf("ancestors: %s", got)
+	}
+	if a := getRows(t, ts.URL+"/api/v1/atlas"); len(a) != 1 || a[0]["regions"] != 1327.0 {
+		t.Errorf("atlas: %v", a)
+	}
+	if n := getRows(t, ts.URL+"/api/v1/tables/Synapse?select=id"); len(n) != 5051 {
+		t.Errorf("synapses: %d, want 5051", len(n))
+	}
+	exps := getRows(t, ts.URL+"/api/v1/projections/experiments?region=VISp&include_descendants=true")
+	wild := getRows(t, ts.URL+"/api/v1/projections/experiments?region=VISp&include_descendants=true&wild_type=true")
+	if len(exps) != 283 || len(wild) != 33 {
+		t.Errorf("VISp experiments: %d (%d wild type), want 283 (33)", len(exps), len(wild))
 	}
 }
