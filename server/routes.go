@@ -76,6 +76,7 @@ func init() {
 				q("select", "string", "columns, comma-separated (select_columns; default all)"),
 				q("in.COLUMN", "string", "COLUMN is one of the comma-separated values (filter_in_dict)"),
 				q("eq.COLUMN", "string", "COLUMN equals the value (filter_equal_dict)"),
+				q("out.COLUMN", "string", "COLUMN is none of the comma-separated values (filter_out_dict)"),
 				q("ne.COLUMN", "string", "COLUMN differs from the value"),
 				q("ge.COLUMN", "string", "COLUMN >= value (also gt., le., lt.)"),
 				q("order_by", "string", "columns, comma-separated; a leading '-' sorts descending"),

@@ -191,6 +191,7 @@ func TestQueryTable(t *testing.T) {
 		{"ge.id=1000&le.id=1100&order_by=id", []string{"HIP", "HPF"}},
 		{"gt.id=1080&lt.id=1100", []string{"HPF"}},
 		{"ne.acronym=root&eq.depth=1", []string{"grey"}},
+		{"eq.parent_identifier=385&out.acronym=VISp1,VISp4,VISp5,VISp6a,VISp6b", []string{"VISp2/3"}},
 		{"eq.acronym=VISp'%20OR%20'1'='1", nil}, // SQL in a value is data
 		{"in.acronym=x')%20OR%20('1'='1", nil},  // also in lists
 		{"eq.name=Primary%20visual%20area", []string{"VISp"}},

@@ -233,7 +233,7 @@ func (s *Server) buildTableQuery(r *http.Request, sn *store.Snapshot, class stri
 			case "select", "dataset", "order_by", "limit", "offset", "after", "format", "version", "timestamp":
 				continue
 			}
-			return nil, usagef("unknown parameter %q (filters are in.COLUMN, eq.COLUMN, ne.COLUMN, gt/ge/lt/le.COLUMN)", k)
+			return nil, usagef("unknown parameter %q (filters are in.COLUMN, out.COLUMN, eq.COLUMN, ne.COLUMN, gt/ge/lt/le.COLUMN)", k)
 		}
 		qc, err := col(k, c)
 		if err != nil {
@@ -246,17 +246,18 @@ func (s *Server) buildTableQuery(r *http.Request, sn *store.Snapshot, class stri
 		}
 		for _, v := range qs[k] {
 			switch {
-			case op == "in":
+			case op == "in" || op == "out":
 				vals := strings.Split(v, ",")
 				ph := make([]string, len(vals))
 				for i, x := range vals {
 					ph[i] = cast(x)
 				}
-				where = append(where, qc+" IN ("+strings.Join(ph, ", ")+")")
+				not := map[bool]string{true: " NOT", false: ""}[op == "out"]
+				where = append(where, qc+not+" IN ("+strings.Join(ph, ", ")+")")
 			case ops[op] != "":
 				where = append(where, qc+" "+ops[op]+" "+cast(v))
 			default:
-				return nil, usagef("unknown filter %q (in, eq, ne, gt, ge, lt, le)", op)
+				return nil, usagef("unknown filter %q (in, out, eq, ne, gt, ge, lt, le)", op)
 			}
 		}
 	}
