@@ -19,8 +19,16 @@ fi
 go mod download
 
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
-  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb' >/dev/null 2>&1; then
+  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, pytest, pydantic' >/dev/null 2>&1; then
     echo "setup: installing Python reference tools (python/requirements.txt)" >&2
     python3 -m pip install -q --disable-pip-version-check -r python/requirements.txt
+  fi
+fi
+if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
+  # the ccc Python package (pip install ./python); its tests import the source tree
+  if ! (cd / && python3 -c 'import ccc._client') >/dev/null 2>&1; then
+    echo "setup: installing the ccc Python package (python/)" >&2
+    python3 -m pip install -q --disable-pip-version-check ./python
+    rm -rf python/build python/*.egg-info
   fi
 fi

@@ -238,6 +238,12 @@ func ref(r *http.Request) (store.Ref, error) {
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02"} {
 		if t, err := time.Parse(layout, ts); err == nil {
+			// times in responses (Arrow, Parquet) have microseconds; a
+			// time without finer digits means the whole microsecond, so
+			// that a version's reported time selects that version
+			if t.Nanosecond()%1000 == 0 {
+				t = t.Add(999 * time.Nanosecond)
+			}
 			return store.Ref{Time: t.UTC()}, nil
 		}
 	}
