@@ -98,6 +98,13 @@ func init() {
 		{Method: "POST", Path: "/api/v1/sql", ID: "sql", Tag: "store", Summary: "Read-only SQL over the class views (only with --allow-sql; no file access)",
 			Params: join(refParams, []param{formatParam}), Body: "text/plain", Produces: "table", h: handleSQL},
 
+		{Method: "GET", Path: "/api/v1/schema/classes", ID: "getSchemaClasses", Tag: "schema", Summary: "Classes of the ccc LinkML schema (module, is_a, abstract, induced slots)",
+			Params: []param{formatParam}, Produces: "table", h: handleSchemaClasses},
+		{Method: "GET", Path: "/api/v1/schema/classes/{class}", ID: "getSchemaClass", Tag: "schema", Summary: "Induced slots of a schema class (range, required, multivalued, identifier)",
+			Params: []param{p("class", "class name"), formatParam}, Produces: "table", h: handleSchemaClass},
+		{Method: "GET", Path: "/api/v1/schema/erdiagram", ID: "getERDiagram", Tag: "schema", Summary: "Mermaid ER diagram of the schema (or of some classes)",
+			Params: []param{q("classes", "string", "only these classes, comma-separated")}, Produces: "text", h: handleERDiagram},
+
 		{Method: "GET", Path: "/api/v1/atlas", ID: "getAtlases", Tag: "atlas", Summary: "Atlases in the store",
 			Params: join(refParams, []param{formatParam}), Produces: "table", h: handleAtlases},
 		{Method: "GET", Path: "/api/v1/atlas/search", ID: "searchRegions", Tag: "atlas", Summary: "Regions by name or acronym, best matches first",

@@ -565,6 +565,25 @@ func TestProjectionEndpoints(t *testing.T) {
 	}
 }
 
+func TestSchemaEndpoints(t *testing.T) {
+	ts := newServer(t, "", server.Config{})
+	cls := getRows(t, ts.URL+"/api/v1/schema/classes")
+	if len(cls) != 36 || !slices.Contains(col(cls, "class"), "BrainRegion") {
+		t.Errorf("schema classes: %d", len(cls))
+	}
+	slots := getRows(t, ts.URL+"/api/v1/schema/classes/BrainRegion")
+	if slots[0]["slot"] != "id" || slots[0]["identifier"] != true || !slices.Contains(col(slots, "slot"), "parent_identifier") {
+		t.Errorf("BrainRegion slots: %v", slots[:1])
+	}
+	code, b := get(t, ts.URL+"/api/v1/schema/erdiagram?classes=BrainRegion")
+	if code != 200 || !strings.HasPrefix(string(b), "erDiagram") || !strings.Contains(string(b), "BrainRegion {") {
+		t.Errorf("erdiagram: %d %.200s", code, b)
+	}
+	if code, _ := get(t, ts.URL+"/api/v1/schema/classes/Nope"); code != 404 {
+		t.Errorf("unknown schema class: %d", code)
+	}
+}
+
 func TestOpenAPIAndMetrics(t *testing.T) {
 	ts := newServer(t, "", server.Config{})
 	code, b := get(t, ts.URL+"/openapi.json")
@@ -591,8 +610,8 @@ func TestOpenAPIAndMetrics(t *testing.T) {
 			}
 		}
 	}
-	if n != 22 {
-		t.Errorf("%d operations documented, want 22", n)
+	if n != 25 {
+		t.Errorf("%d operations documented, want 25", n)
 	}
 	if code, _ := get(t, ts.URL+"/api/v1/undocumented"); code != 404 {
 		t.Errorf("undocumented path: %d", code)
