@@ -9,6 +9,7 @@ need_apt=()
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 [ -f /usr/include/hdf5/serial/hdf5.h ] || need_apt+=(libhdf5-dev)
 command -v h5dump >/dev/null 2>&1 || need_apt+=(hdf5-tools)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # browser tests of the web explorer (chromedp)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -33,7 +33,7 @@ type Config struct {
 	IdleTimeout       time.Duration // keep-alive (default 2m)
 
 	Logger *slog.Logger // access log (default: discard)
-	Static http.Handler // the web explorer at "/" (nil: none)
+	NoExplorer bool // do not serve the web explorer at "/"
 }
 
 func (c *Config) defaults() {
@@ -96,8 +96,10 @@ func New(cfg Config) (*Server, error) {
 		rt := &routes[i]
 		s.mux.Handle(rt.Method+" "+rt.Path, s.wrap(rt))
 	}
-	if cfg.Static != nil {
-		s.mux.Handle("GET /", cfg.Static)
+	if !cfg.NoExplorer {
+		index, assets := webHandler()
+		s.mux.Handle("GET /{$}", index)
+		s.mux.Handle("GET /web/", assets)
 	}
 	return s, nil
 }
