@@ -33,11 +33,17 @@ const (
 	FormatArrow   = "arrow"
 )
 
+// formatJSONInt64String is JSON with integers beyond ±2^53 as strings
+// (Accept: application/json; int64=string), for JavaScript clients, whose
+// numbers would round 64-bit root ids.
+const formatJSONInt64String = "json-int64-string"
+
 var formatTypes = map[string]string{
-	FormatJSON:    "application/json",
-	FormatCSV:     "text/csv; charset=utf-8",
-	FormatParquet: "application/vnd.apache.parquet",
-	FormatArrow:   "application/vnd.apache.arrow.stream",
+	FormatJSON:            "application/json",
+	formatJSONInt64String: "application/json",
+	FormatCSV:             "text/csv; charset=utf-8",
+	FormatParquet:         "application/vnd.apache.parquet",
+	FormatArrow:           "application/vnd.apache.arrow.stream",
 }
 
 // mediaFormats maps accepted media types to formats.
@@ -52,7 +58,7 @@ var mediaFormats = map[string]string{
 // are honoured as an order), else JSON.
 func negotiate(r *http.Request) (string, error) {
 	if f := r.URL.Query().Get("format"); f != "" {
-		if _, ok := formatTypes[f]; !ok {
+		if _, ok := formatTypes[f]; !ok || f == formatJSONInt64String {
 			return "", usagef("format %q: want json, csv, parquet or arrow", f)
 		}
 		return f, nil
@@ -72,6 +78,9 @@ func negotiate(r *http.Request) (string, error) {
 		f, ok := mediaFormats[mt]
 		if !ok && (mt == "*/*" || mt == "application/*") {
 			f, ok = FormatJSON, true
+		}
+		if ok && f == FormatJSON && params["int64"] == "string" {
+			f = formatJSONInt64String
 		}
 		if ok && q > bestQ && q > 0 {
 			best, bestQ = f, q
@@ -132,7 +141,7 @@ func (rw *rowWriter) Header(cols []synapse.Col) error {
 		rw.csv = csv.NewWriter(rw.bw)
 		rw.rec = make([]string, len(cols))
 		return rw.csv.Write(names)
-	case FormatJSON:
+	case FormatJSON, formatJSONInt64String:
 		for _, n := range names {
 			k, _ := json.Marshal(n)
 			rw.keys = append(rw.keys, k)
@@ -181,7 +190,7 @@ func (rw *rowWriter) Row(vals []any) error {
 			rw.rec[i] = textValue(v)
 		}
 		return rw.csv.Write(rw.rec)
-	case FormatJSON:
+	case FormatJSON, formatJSONInt64String:
 		return rw.jsonRow(vals)
 	}
 	for i, v := range vals {
@@ -210,6 +219,10 @@ func (rw *rowWriter) jsonRow(vals []any) error {
 		rw.bw.Write(rw.keys[i])
 		rw.bw.WriteByte(':')
 		switch x := v.(type) {
+		case int64:
+			if rw.format == formatJSONInt64String && (x > 1<<53 || x < -(1<<53)) {
+				v = strconv.FormatInt(x, 10)
+			}
 		case float64:
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				v = nil
@@ -272,7 +285,7 @@ func (rw *rowWriter) Close() error {
 	case FormatCSV:
 		rw.csv.Flush()
 		err = rw.csv.Error()
-	case FormatJSON:
+	case FormatJSON, formatJSONInt64String:
 		if rw.rows > 0 {
 			rw.bw.WriteString("\n")
 		}

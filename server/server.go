@@ -32,8 +32,8 @@ type Config struct {
 	WriteTimeout      time.Duration // whole response (default 30m: large streams)
 	IdleTimeout       time.Duration // keep-alive (default 2m)
 
-	Logger *slog.Logger // access log (default: discard)
-	NoExplorer bool // do not serve the web explorer at "/"
+	Logger     *slog.Logger // access log (default: discard)
+	NoExplorer bool         // do not serve the web explorer at "/"
 }
 
 func (c *Config) defaults() {

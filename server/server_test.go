@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -337,6 +338,10 @@ func TestFormats(t *testing.T) {
 		}
 		tbl.Release()
 		check("parquet", got)
+	}
+	// 64-bit ids as strings for JavaScript clients
+	if _, b := get(t, ts.URL+"/api/v1/tables/Synapse?select=pre_pt_root_id,size&limit=1", "Accept", "application/json; int64=string"); !regexp.MustCompile(`^\[\n\{"pre_pt_root_id":"86469113\d{10}","size":\d+\}\n\]\n$`).Match(b) {
+		t.Errorf("int64=string: %s", b)
 	}
 	if code, _ := get(t, u, "Accept", "application/xml"); code != http.StatusNotAcceptable {
 		t.Errorf("Accept xml: %d", code)

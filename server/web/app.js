@@ -9,7 +9,8 @@ function showError(e) { $("error").textContent = String(e && e.message || e); }
 function clearError() { $("error").textContent = ""; }
 
 async function getJSON(path) {
-  const r = await fetch(path, { headers: { Accept: "application/json" } });
+  // 64-bit root ids would round in JavaScript numbers: ask for them as strings
+  const r = await fetch(path, { headers: { Accept: "application/json; int64=string" } });
   const body = await r.text();
   if (!r.ok) {
     let msg = body;
@@ -229,7 +230,7 @@ async function showConnectivity() {
     $("conn-types").addEventListener("click", () => typeMatrix().catch(showError));
     // default neurons: the ten with most outgoing synapses
     const deg = await getJSON(api + "/synapses/degree");
-    deg.sort((a, b) => b.out_degree - a.out_degree || (a.pt_root_id < b.pt_root_id ? -1 : 1));
+    deg.sort((a, b) => b.out_degree - a.out_degree || (BigInt(a.pt_root_id) < BigInt(b.pt_root_id) ? -1 : 1));
     $("conn-ids").value = deg.slice(0, 10).map((d) => d.pt_root_id).join(",");
     await neuronMatrix();
   }
