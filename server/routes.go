@@ -1,6 +1,9 @@
 package server
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // route is one endpoint: the ServeMux pattern and the OpenAPI operation
 // are both made from it.
@@ -15,6 +18,34 @@ type route struct {
 	Write        bool   // needs a token with write scope
 	Public       bool   // no token needed even when reads are closed
 	h            func(s *Server, w http.ResponseWriter, r *http.Request) error
+}
+
+// checkQuery refuses query parameters the route does not document (a
+// parameter accepted and ignored would mislead); NAME.COLUMN parameters
+// match any column.
+func (rt *route) checkQuery(r *http.Request) error {
+	for k := range r.URL.Query() {
+		ok := false
+		for _, p := range rt.Params {
+			if p.In != "query" {
+				continue
+			}
+			if p.Name == k || strings.HasSuffix(p.Name, ".COLUMN") && strings.HasPrefix(k, strings.TrimSuffix(p.Name, "COLUMN")) && len(k) > len(p.Name)-6 {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			var known []string
+			for _, p := range rt.Params {
+				if p.In == "query" {
+					known = append(known, p.Name)
+				}
+			}
+			return usagef("unknown parameter %q for %s %s (parameters: %s)", k, rt.Method, rt.Path, strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 // param is a path or query parameter.
@@ -78,7 +109,10 @@ func init() {
 				q("eq.COLUMN", "string", "COLUMN equals the value (filter_equal_dict)"),
 				q("out.COLUMN", "string", "COLUMN is none of the comma-separated values (filter_out_dict)"),
 				q("ne.COLUMN", "string", "COLUMN differs from the value"),
-				q("ge.COLUMN", "string", "COLUMN >= value (also gt., le., lt.)"),
+				q("gt.COLUMN", "string", "COLUMN > value"),
+				q("ge.COLUMN", "string", "COLUMN >= value"),
+				q("lt.COLUMN", "string", "COLUMN < value"),
+				q("le.COLUMN", "string", "COLUMN <= value"),
 				q("order_by", "string", "columns, comma-separated; a leading '-' sorts descending"),
 				q("limit", "integer", "at most N rows (default: all)"),
 				q("offset", "integer", "skip N rows"),

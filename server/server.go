@@ -198,6 +198,9 @@ func (s *Server) wrap(rt *route) http.Handler {
 		if err == nil && tok == nil && !rt.Public && s.cfg.Tokens != nil && !s.cfg.Tokens.PublicRead {
 			err = fmt.Errorf("%w: send Authorization: Bearer TOKEN", ErrUnauthorized)
 		}
+		if err == nil {
+			err = rt.checkQuery(r)
+		}
 		if err != nil {
 			s.fail(w, err)
 			return

@@ -236,7 +236,7 @@ func TestQueryTable(t *testing.T) {
 		{"select=id,nope", 400, "no column"},
 		{"order_by=nope", 400, "no column"},
 		{"bogus=1", 400, "unknown parameter"},
-		{"xx.id=1", 400, "unknown filter"},
+		{"xx.id=1", 400, "unknown parameter"},
 		{"eq.id=1%20OR%201=1", 400, "Could not convert"},
 		{"after=5", 400, "needs order_by"},
 		{"limit=-1", 400, "non-negative"},
@@ -398,7 +398,7 @@ func TestAtlasEndpoints(t *testing.T) {
 		path string
 		code int
 	}{
-		{"/regions/NOPE", 404}, {"/regions/VISp/siblings", 404}, {"/search", 400}, {"/locate?x=1&y=2", 400},
+		{"/regions/NOPE", 404}, {"/regions/VISp/siblings", 404}, {"/regions/VISp/ancestors?select=acronym", 400}, {"/search?q=x&bogus=1", 400}, {"/search", 400}, {"/locate?x=1&y=2", 400},
 		{"/regions/VISp?atlas=..%2F..%2Fetc", 400}, {"/regions/VISp?atlas=other", 404},
 	} {
 		if code, b := get(t, u+c.path); code != c.code {
