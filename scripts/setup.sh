@@ -10,6 +10,7 @@ need_apt=()
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 [ -f /usr/include/hdf5/serial/hdf5.h ] || need_apt+=(libhdf5-dev)
 command -v h5dump >/dev/null 2>&1 || need_apt+=(hdf5-tools)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # browser tests of the web explorer (chromedp)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -20,8 +21,16 @@ fi
 go mod download
 
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
-  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, networkx, anndata, scipy' >/dev/null 2>&1; then
+  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, networkx, anndata, scipy, pytest, pydantic' >/dev/null 2>&1; then
     echo "setup: installing Python reference tools (python/requirements.txt)" >&2
     python3 -m pip install -q --disable-pip-version-check -r python/requirements.txt
+  fi
+fi
+if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
+  # the ccc Python package (pip install ./python); its tests import the source tree
+  if ! (cd / && python3 -c 'import ccc._client') >/dev/null 2>&1; then
+    echo "setup: installing the ccc Python package (python/)" >&2
+    python3 -m pip install -q --disable-pip-version-check ./python
+    rm -rf python/build python/*.egg-info
   fi
 fi

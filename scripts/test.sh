@@ -14,3 +14,11 @@ fi
 go vet ./...
 go test -count=1 -timeout 30m "$@" ./...
 scripts/fuzz.sh
+# the Python package's tests (ccc.Client / ccc.Store against the CLI); pytest
+# exits 5 when it collects nothing, which must not pass as success
+if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
+  rc=0
+  python3 -m pytest -q -p no:cacheprovider python/tests || rc=$?
+  if [ "$rc" = 5 ]; then echo "pytest collected no tests in python/tests" >&2; exit 1; fi
+  [ "$rc" = 0 ] || exit "$rc"
+fi

@@ -35,8 +35,10 @@ func TestQuickstartOffline(t *testing.T) {
 		"30 table files and 5 artifacts verified by checksum, 319132 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     6 (3 wild type)",
 		"300000 rows -> synapse.parquet",
+		"GET /api/v1/atlas/regions/VISp/ancestors: root > grey > CH > CTX > CTXpl > Isocortex > VIS > VISp",
+		"GET /api/v1/synapses/degree: 3000 neurons",
 	})
-	for _, f := range []string{"atlas_depths.png", "synapse_matrix_binary.png", "synapse_celltype_probability.png",
+	for _, f := range []string{"atlas_depths.png", "openapi.json", "synapse_matrix_binary.png", "synapse_celltype_probability.png",
 		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)

@@ -1,0 +1,157 @@
+// Command serveload is the load generator of bench/serve.sh: C concurrent
+// clients send single-neuron synapse queries (GET /api/v1/synapses/query
+// ?pre=ID, Arrow) to a 'ccc serve' for a duration and it prints requests/s,
+// latency percentiles and errors; -stream reads one big table as Arrow and
+// prints MB/s; -cli runs the same queries as 'ccc synapses query'
+// processes, for the comparison.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	url := flag.String("url", "", "server base URL")
+	idsFile := flag.String("ids", "", "file of root ids, one per line")
+	clients := flag.Int("clients", 64, "concurrent clients")
+	dur := flag.Duration("duration", 5*time.Second, "how long to send requests")
+	stream := flag.String("stream", "", "instead: stream this path (e.g. /api/v1/tables/Synapse?format=arrow) once and report MB/s")
+	cli := flag.String("cli", "", "instead: run this ccc binary's 'synapses query' per id, sequentially, for -duration")
+	store := flag.String("store", "", "store for -cli")
+	columns := flag.String("columns", "id,pre_pt_root_id,post_pt_root_id,size", "output columns (these four come from the graph index; \"\" = all, read from Parquet)")
+	flag.Parse()
+	if *stream != "" {
+		start := time.Now()
+		resp, err := http.Get(*url + *stream)
+		if err != nil {
+			fail(err)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			fail(fmt.Errorf("stream: status %d: %v", resp.StatusCode, err))
+		}
+		s := time.Since(start).Seconds()
+		fmt.Printf("stream %s: %d bytes in %.3f s = %.0f MB/s\n", *stream, n, s, float64(n)/s/1e6)
+		return
+	}
+	ids := readIDs(*idsFile)
+	if *cli != "" {
+		start := time.Now()
+		var lat []time.Duration
+		for i := 0; time.Since(start) < *dur; i++ {
+			t0 := time.Now()
+			args := []string{"--store", *store, "-q", "synapses", "query", "--pre", ids[i%len(ids)], "--format", "csv"}
+			if *columns != "" {
+				args = append(args, "--columns", *columns)
+			}
+			cmd := exec.Command(*cli, args...)
+			cmd.Stdout = io.Discard
+			if err := cmd.Run(); err != nil {
+				fail(err)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		report("ccc synapses query processes (sequential)", lat, 0, time.Since(start))
+		return
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: *clients, MaxConnsPerHost: *clients}
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	var (
+		mu     sync.Mutex
+		all    []time.Duration
+		errs   atomic.Int64
+		next   atomic.Int64
+		wg     sync.WaitGroup
+		bytesN atomic.Int64
+	)
+	start := time.Now()
+	stop := start.Add(*dur)
+	for c := 0; c < *clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			for time.Now().Before(stop) {
+				id := ids[int(next.Add(1))%len(ids)]
+				t0 := time.Now()
+				q := *url + "/api/v1/synapses/query?pre=" + id
+				if *columns != "" {
+					q += "&columns=" + *columns
+				}
+				req, _ := http.NewRequest("GET", q, nil)
+				req.Header.Set("Accept", "application/vnd.apache.arrow.stream")
+				resp, err := hc.Do(req)
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				n, err := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != 200 {
+					errs.Add(1)
+					continue
+				}
+				bytesN.Add(n)
+				lat = append(lat, time.Since(t0))
+			}
+			mu.Lock()
+			all = append(all, lat...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	cols := *columns
+	if cols == "" {
+		cols = "all columns"
+	}
+	report(fmt.Sprintf("%d clients, single-neuron synapse queries (%s; Arrow, %.1f MB)", *clients, cols, float64(bytesN.Load())/1e6), all, errs.Load(), time.Since(start))
+}
+
+func report(what string, lat []time.Duration, errs int64, wall time.Duration) {
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
+	}
+	fmt.Printf("%s: %d requests in %.2f s = %.0f req/s; p50 %v, p99 %v, max %v; %d errors\n",
+		what, len(lat), wall.Seconds(), float64(len(lat))/wall.Seconds(), pct(0.50).Round(10*time.Microsecond),
+		pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond), errs)
+}
+
+func readIDs(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	var ids []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if s := strings.TrimSpace(sc.Text()); s != "" {
+			ids = append(ids, s)
+		}
+	}
+	if len(ids) == 0 {
+		fail(fmt.Errorf("%s: no ids", path))
+	}
+	return ids
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "serveload:", err)
+	os.Exit(1)
+}
