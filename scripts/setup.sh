@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ccc needs on a fresh Debian machine, skipping what is there:
 # libhdf5 (cgo, for NWB), Go modules, and the Python reference tools used by
-# the conformance checks (linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow).
+# the conformance checks (linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow), pyspark
+# and Java 17 for the Spark engine's local server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,9 @@ need_apt=()
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 [ -f /usr/include/hdf5/serial/hdf5.h ] || need_apt+=(libhdf5-dev)
 command -v h5dump >/dev/null 2>&1 || need_apt+=(hdf5-tools)
+# Java 17 runs the local Spark Connect server of the Spark engine's tests
+# (scripts/spark.sh, from the pyspark package).
+if ! java -version 2>&1 | grep -q 'version "17'; then need_apt+=(openjdk-17-jre-headless); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -19,7 +23,7 @@ fi
 go mod download
 
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
-  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb' >/dev/null 2>&1; then
+  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, pyspark' >/dev/null 2>&1; then
     echo "setup: installing Python reference tools (python/requirements.txt)" >&2
     python3 -m pip install -q --disable-pip-version-check -r python/requirements.txt
   fi
