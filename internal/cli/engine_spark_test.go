@@ -285,3 +285,70 @@ func TestSparkEngineErrors(t *testing.T) {
 		t.Errorf("Connect to a closed port: %v, want ErrUnreachable", err)
 	}
 }
+
+// TestSparkOutputBackIntoStore: a cluster job's output comes back into the
+// store through ccc, single-writer: Spark writes a Parquet directory
+// (part files, _SUCCESS, .crc), 'ccc ingest' takes the directory as one
+// version, and the new table equals what the job computed.
+func TestSparkOutputBackIntoStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a Spark Connect server")
+	}
+	remote := testenv.SparkRemote(t)
+	dir := filepath.Join(t.TempDir(), "st")
+	csvPath := filepath.Join(t.TempDir(), "syn.csv")
+	ingestTestSynapseCSV(t, csvPath, 400, -1)
+	if code, _, e := runCLI(t, nil, "--store", dir, "init"); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := runCLI(t, nil, "--store", dir, "synapses", "ingest", "--dataset", "full", csvPath); code != 0 {
+		t.Fatal(e)
+	}
+	ctx := context.Background()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := sn.Table("full", "Synapse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, c := range tab.Columns {
+		cols = append(cols, "`"+c.Name+"`")
+	}
+	s, err := spark.Connect(ctx, spark.Options{Remote: remote})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Register(ctx, st, sn); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	out := filepath.Join(t.TempDir(), "job-output")
+	// the "cluster job": the strong synapses, written by Spark as Parquet
+	if _, err := s.Query(ctx, "INSERT OVERWRITE DIRECTORY '"+out+"' USING parquet SELECT "+strings.Join(cols, ", ")+" FROM Synapse WHERE size >= 130"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "_SUCCESS")); err != nil {
+		t.Fatalf("spark wrote no _SUCCESS marker: %v", err)
+	}
+	_, want, _ := runCLI(t, nil, "--store", dir, "query", "--format", "csv", "--sql", "SELECT count(*) AS n, sum(id) AS ids FROM Synapse WHERE size >= 130")
+	code, stdout, errOut := runCLI(t, nil, "--store", dir, "ingest", "--class", "Synapse", "--dataset", "strong", out)
+	if code != 0 {
+		t.Fatalf("ingest of the job's directory: exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	_, got, _ := runCLI(t, nil, "--store", dir, "query", "--format", "csv", "--sql", "SELECT count(*) AS n, sum(id) AS ids FROM Synapse WHERE dataset = 'strong'")
+	if got != want || !strings.HasPrefix(want, "n,ids\n") || strings.HasPrefix(want, "n,ids\n0,") {
+		t.Errorf("ingested job output: %q, want %q", got, want)
+	}
+	_, vers, _ := runCLI(t, nil, "--store", dir, "query", "--format", "csv", "--sql", "SELECT * FROM ccc_version")
+	if vers != "version\n2\n" {
+		t.Errorf("the job's output should be exactly one new version: %q", vers)
+	}
+}
