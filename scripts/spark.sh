@@ -59,12 +59,14 @@ case "${1:-}" in
     exit 1
     ;;
   stop)
-    home=$(spark_home) || true
-    if [ -n "${home:-}" ] && [ -f "$state"/*.pid ] 2>/dev/null; then
-      SPARK_HOME="$home" SPARK_PID_DIR="$state" SPARK_IDENT_STRING=ccc JAVA_HOME="$(java_home)" \
-        "$home/sbin/stop-connect-server.sh" >/dev/null 2>&1 || true
-    fi
-    for f in "$state"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; rm -f "$f"; done 2>/dev/null || true
+    for f in "$state"/*.pid; do
+      [ -f "$f" ] || continue
+      pid=$(cat "$f")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -9 "$pid" 2>/dev/null || true
+      rm -f "$f"
+    done
     echo "spark: stopped"
     ;;
   status)
