@@ -2,7 +2,8 @@
 # Installs what ccc needs on a fresh Debian machine, skipping what is there:
 # libhdf5 (cgo, for NWB), Go modules, and the Python reference tools used by
 # the conformance checks (linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow,
-# anndata, scipy).
+# anndata, scipy), chromium for the web explorer's browser tests, and pyspark
+# with Java 17 for the Spark engine's local server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 [ -f /usr/include/hdf5/serial/hdf5.h ] || need_apt+=(libhdf5-dev)
 command -v h5dump >/dev/null 2>&1 || need_apt+=(hdf5-tools)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # browser tests of the web explorer (chromedp)
+# Java 17 runs the local Spark Connect server of the Spark engine's tests
+# (scripts/spark.sh, from the pyspark package).
+if ! java -version 2>&1 | grep -q 'version "17'; then need_apt+=(openjdk-17-jre-headless); fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
@@ -21,7 +25,7 @@ fi
 go mod download
 
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
-  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, networkx, anndata, scipy, pytest, pydantic' >/dev/null 2>&1; then
+  if ! python3 -c 'import linkml, pynwb, h5py, zarr, numpy, pandas, pyarrow, duckdb, networkx, anndata, scipy, pytest, pydantic, pyspark' >/dev/null 2>&1; then
     echo "setup: installing Python reference tools (python/requirements.txt)" >&2
     python3 -m pip install -q --disable-pip-version-check -r python/requirements.txt
   fi

@@ -7,11 +7,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The Spark engine's tests need a local Spark Connect server (about 30 s to
+# start): start it in the background now, wait for it before the Go tests.
+spark_started=""
+if [ "${CCC_SKIP_SPARK:-}" != 1 ] && ! scripts/spark.sh status >/dev/null 2>&1; then
+  scripts/spark.sh start >/tmp/ccc-spark-start.log 2>&1 &
+  spark_pid=$!
+  spark_started=1
+  trap 'scripts/spark.sh stop >/dev/null 2>&1 || true' EXIT
+fi
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt needed on:" >&2; echo "$unformatted" >&2; exit 1
 fi
 go vet ./...
+if [ -n "$spark_started" ]; then
+  if ! wait "$spark_pid"; then
+    cat /tmp/ccc-spark-start.log >&2
+    if [ "${CI:-}" = true ]; then echo "test: the Spark Connect server did not start" >&2; exit 1; fi
+  fi
+fi
 go test -count=1 -timeout 30m "$@" ./...
 scripts/fuzz.sh
 # the Python package's tests (ccc.Client / ccc.Store against the CLI); pytest

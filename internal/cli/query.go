@@ -22,6 +22,7 @@ type queryOptions struct {
 	Format string
 	Out    string
 	Ref    refFlags
+	Engine engineFlags
 }
 
 func init() { register(50, newCmdQuery) }
@@ -55,6 +56,7 @@ CREATE, INSTALL/LOAD, SET and PRAGMA are refused, no other file can be read, and
 	cmd.Flags().StringVar(&opts.Format, "format", "table", "table, csv, json or parquet (parquet needs --out)")
 	cmd.Flags().StringVarP(&opts.Out, "out", "o", "", "write to FILE instead of standard output")
 	opts.Ref.add(cmd)
+	opts.Engine.add(cmd)
 	return cmd
 }
 
@@ -70,6 +72,13 @@ func runQuery(c *cobra.Command, opts *queryOptions) error {
 		}
 	default:
 		return usageErr("unknown --format %q (table, csv, json, parquet)", opts.Format)
+	}
+	onSpark, err := opts.Engine.spark()
+	if err != nil {
+		return err
+	}
+	if onSpark {
+		return runQuerySpark(c.Context(), opts)
 	}
 	ref, err := opts.Ref.ref()
 	if err != nil {
@@ -125,8 +134,19 @@ func runQuery(c *cobra.Command, opts *queryOptions) error {
 	return queryWriteRows(w, rows, opts.Format)
 }
 
+// resultRows is what queryWriteRows reads: *sql.Rows, or the Spark
+// engine's Arrow-backed rows.
+type resultRows interface {
+	Columns() ([]string, error)
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+var _ resultRows = (*sql.Rows)(nil)
+
 // queryWriteRows prints query results as an aligned table, CSV or a JSON array.
-func queryWriteRows(w io.Writer, rows *sql.Rows, format string) error {
+func queryWriteRows(w io.Writer, rows resultRows, format string) error {
 	cols, err := rows.Columns()
 	if err != nil {
 		return err

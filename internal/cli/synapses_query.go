@@ -24,6 +24,7 @@ type synapseSelect struct {
 	FilterEqual    []string
 	FilterOut      []string
 	ref            refFlags
+	eng            engineFlags
 }
 
 func (s *synapseSelect) add(cmd *cobra.Command, sides bool) {
@@ -40,6 +41,7 @@ func (s *synapseSelect) add(cmd *cobra.Command, sides bool) {
 	cmd.Flags().StringArrayVar(&s.FilterEqual, "filter-equal", nil, "COLUMN=V: keep rows whose column equals V (repeatable)")
 	cmd.Flags().StringArrayVar(&s.FilterOut, "filter-out", nil, "COLUMN=V1,V2,...: drop rows whose column is one of the values (repeatable)")
 	s.ref.add(cmd)
+	s.eng.add(cmd)
 }
 
 func parseFilters(flag string, vals []string) (map[string][]string, error) {
@@ -173,6 +175,13 @@ func runSynapsesQuery(ctx context.Context, opts *synapsesQueryOptions) error {
 	default:
 		req.SortPairs = true
 	}
+	onSpark, err := opts.Sel.eng.spark()
+	if err != nil {
+		return err
+	}
+	if onSpark {
+		return runSynapsesQuerySpark(ctx, opts, req)
+	}
 	st, ds, err := openSynapseDataset(opts.IO, opts.Global, opts.Sel.ref, opts.Sel.Dataset)
 	if err != nil {
 		return err
@@ -273,6 +282,13 @@ func runSynapsesDegree(ctx context.Context, opts *synapsesDegreeOptions) error {
 		}
 		req.Pre, req.PreGiven, req.Post, req.PostGiven = p, true, p, true
 	}
+	onSpark, err := opts.Sel.eng.spark()
+	if err != nil {
+		return err
+	}
+	if onSpark {
+		return runSynapsesDegreeSpark(ctx, opts, neurons, req)
+	}
 	st, ds, err := openSynapseDataset(opts.IO, opts.Global, opts.Sel.ref, opts.Sel.Dataset)
 	if err != nil {
 		return err
@@ -362,12 +378,35 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 	if err != nil {
 		return err
 	}
-	st, ds, err := openSynapseDataset(opts.IO, opts.Global, opts.Sel.ref, opts.Sel.Dataset)
+	onSpark, err := opts.Sel.eng.spark()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	defer ds.Close()
+	if onSpark && strings.HasPrefix(opts.By, "taxonomy:") {
+		return usageErr("--by %s runs on the embedded engine only (taxonomies and mappings are read locally); drop --engine spark", opts.By)
+	}
+	var q matrixQuestions
+	if onSpark {
+		st, sn, s, err := opts.Sel.eng.openSpark(ctx, opts.IO, opts.Global, opts.Sel.ref)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		defer s.Close()
+		y, err := s.Synapses(sn, opts.Sel.Dataset)
+		if err != nil {
+			return err
+		}
+		q = y
+	} else {
+		st, ds, err := openSynapseDataset(opts.IO, opts.Global, opts.Sel.ref, opts.Sel.Dataset)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		defer ds.Close()
+		q = ds
+	}
 	rowIDs, colIDs := req.Pre, req.Post
 	if opts.Neurons != "" {
 		ids, err := synapse.ParseIDs("--neurons", opts.Neurons)
@@ -385,7 +424,7 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 		if req.Proofread == "" {
 			return usageErr("give --neurons (or --pre and --post), or --proofread subgraph for the proofread neurons")
 		}
-		cells, err := ds.Cells(ctx)
+		cells, err := q.Cells(ctx)
 		if err != nil {
 			return err
 		}
@@ -416,8 +455,12 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 	if opts.By != "" {
 		var tm *synapse.TypeMatrix
 		if opts.By == "cell_type" {
-			tm, err = ds.ByCellType(ctx, req, rowIDs, colIDs)
+			tm, err = q.ByCellType(ctx, req, rowIDs, colIDs)
 		} else {
+			ds, ok := q.(*synapse.Dataset)
+			if !ok {
+				return usageErr("--by %s runs on the embedded engine only; drop --engine spark", opts.By)
+			}
 			var typeOf func(int64) string
 			if typeOf, err = taxonomyTypeOf(ctx, opts.IO, opts.Global, opts.Sel.ref, opts.By, ds); err == nil {
 				tm, err = ds.ByType(ctx, req, rowIDs, colIDs, typeOf)
@@ -438,7 +481,7 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 		}
 		return closeFn()
 	}
-	m, err := ds.Matrix(ctx, req, rowIDs, colIDs, val)
+	m, err := q.Matrix(ctx, req, rowIDs, colIDs, val)
 	if err != nil {
 		return err
 	}

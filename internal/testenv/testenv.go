@@ -5,12 +5,14 @@
 package testenv
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // InCI reports whether the tests run in CI.
@@ -71,4 +73,27 @@ func Tool(t testing.TB, name string) string {
 		missing(t, "tool %s not found", name)
 	}
 	return p
+}
+
+// SparkRemote returns the address of a Spark Connect server for the Spark
+// engine's tests: $CCC_SPARK_REMOTE, else sc://127.0.0.1:15002 (what
+// scripts/spark.sh start runs). It skips locally and fails in CI when no
+// server accepts a connection there.
+func SparkRemote(t testing.TB) string {
+	t.Helper()
+	remote := os.Getenv("CCC_SPARK_REMOTE")
+	if remote == "" {
+		remote = "sc://127.0.0.1:15002"
+	}
+	hp := strings.TrimPrefix(remote, "sc://")
+	if i := strings.IndexAny(hp, "/;"); i >= 0 {
+		hp = hp[:i]
+	}
+	conn, err := net.DialTimeout("tcp", hp, 3*time.Second)
+	if err != nil {
+		missing(t, "no Spark Connect server at %s (start one with scripts/spark.sh start): %v", remote, err)
+		return ""
+	}
+	conn.Close()
+	return remote
 }

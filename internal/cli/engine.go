@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ccc-connectivity/ccc/engine/spark"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+// engineFlags choose the engine of a reading command: the embedded DuckDB
+// (default) or a Spark cluster through Spark Connect.
+type engineFlags struct {
+	Engine   string
+	Remote   string
+	StoreURI string
+}
+
+func (e *engineFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&e.Engine, "engine", "duckdb", "duckdb (embedded) or spark (a Spark Connect server, see --spark-remote)")
+	cmd.Flags().StringVar(&e.Remote, "spark-remote", "", "with --engine spark: the server, sc://HOST:PORT (default $CCC_SPARK_REMOTE, else "+spark.DefaultRemote+")")
+	cmd.Flags().StringVar(&e.StoreURI, "spark-store-uri", "", "with --engine spark: the store directory as the cluster sees it, e.g. file:///shared/ccc-data, hdfs://nn/ccc-data, s3a://bucket/ccc-data (default $CCC_SPARK_STORE_URI, else this machine's path)")
+}
+
+// spark reports whether Spark was chosen; Spark flags without --engine
+// spark are refused rather than ignored.
+func (e *engineFlags) spark() (bool, error) {
+	switch strings.ToLower(e.Engine) {
+	case "", "duckdb":
+		if e.Remote != "" || e.StoreURI != "" {
+			return false, usageErr("--spark-remote and --spark-store-uri need --engine spark")
+		}
+		return false, nil
+	case "spark":
+		return true, nil
+	}
+	return false, usageErr("--engine %q: want duckdb or spark", e.Engine)
+}
+
+// openSpark opens the store version ref selects, connects to Spark and
+// registers the version's tables as views. The caller closes both.
+func (e *engineFlags) openSpark(ctx context.Context, io *IO, g *globalOptions, r refFlags) (*store.Store, *store.Snapshot, *spark.Session, error) {
+	ref, err := r.ref()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st, err := openStoreCLI(io, g)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sn, err := st.Snapshot(ref)
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	s, err := spark.Connect(ctx, spark.Options{Remote: e.Remote, StoreURI: e.StoreURI})
+	if err != nil {
+		st.Close()
+		return nil, nil, nil, err
+	}
+	if err := s.Register(ctx, st, sn); err != nil {
+		s.Close()
+		st.Close()
+		return nil, nil, nil, err
+	}
+	return st, sn, s, nil
+}
