@@ -96,3 +96,31 @@ func TestTextInputsReadAlike(t *testing.T) {
 		t.Fatalf("stored: %d\n%q\n%s", code, out, errOut)
 	}
 }
+
+// FuzzValidateText runs 'ccc validate' on fuzzed CSV, TSV, JSON, JSONL and
+// YAML files (seeded with formats/textinput/testdata): any input ends in
+// exit 0, 1 or 2 with a message, never a crash.
+func FuzzValidateText(f *testing.F) {
+	exts := []string{".csv", ".tsv", ".json", ".jsonl", ".yaml"}
+	for i, ext := range exts {
+		ms, _ := filepath.Glob(filepath.Join("..", "..", "formats", "textinput", "testdata", "*"+ext))
+		for _, m := range ms {
+			b, err := os.ReadFile(m)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(uint8(i), b)
+		}
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, kind uint8, b []byte) {
+		p := filepath.Join(dir, "in"+exts[int(kind)%len(exts)])
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := runCLI(t, nil, "validate", "--class", "BrainRegion", "--quiet", p)
+		if code < 0 || code > 2 || (code == 2 && !strings.Contains(errOut, "in.")) {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+	})
+}
