@@ -31,7 +31,7 @@ func TestTextInputsRefusedAlike(t *testing.T) {
 		{"duplicate header", "dup.csv", "id,id\n1,2\n", "dup.csv:1:4: field id: duplicate column name (columns 1 and 2)"},
 		{"100k-column header", "wide.csv", strings.Join(wide, ",") + "\n", "wide.csv:1: header has 100000 columns, more than the limit of 10000"},
 		{"bare quote", "bare.csv", "id,name\n1,5\" disk\n", `bare.csv:2:4: bare " in an unquoted field`},
-		{"invalid UTF-8 in JSON", "latin1.json", "[{\"id\": 1, \"name\": \"caf\xe9\"}]", "latin1.json:1:25: invalid UTF-8"},
+		{"invalid UTF-8 in JSON", "latin1.json", "[{\"id\": 1, \"name\": \"caf\xe9\"}]", "latin1.json:1:24: invalid UTF-8"},
 	}
 	dir := t.TempDir()
 	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
