@@ -67,9 +67,9 @@ func Download(ctx context.Context, url, dest string, o DownloadOptions) (downloa
 		return download.Result{}, err
 	}
 	client := o.Policy.Client()
-	var progress func(int64)
+	var progress download.Progress
 	if o.Bar != nil {
-		progress = o.Bar.Add
+		progress = o.Bar
 	}
 	wait := o.Backoff
 	for attempt := 0; ; attempt++ {

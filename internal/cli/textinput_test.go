@@ -31,7 +31,7 @@ func TestTextInputsRefusedAlike(t *testing.T) {
 		{"duplicate header", "dup.csv", "id,id\n1,2\n", "dup.csv:1:4: field id: duplicate column name (columns 1 and 2)"},
 		{"100k-column header", "wide.csv", strings.Join(wide, ",") + "\n", "wide.csv:1: header has 100000 columns, more than the limit of 10000"},
 		{"bare quote", "bare.csv", "id,name\n1,5\" disk\n", `bare.csv:2:4: bare " in an unquoted field`},
-		{"invalid UTF-8 in JSON", "latin1.json", "[{\"id\": 1, \"name\": \"caf\xe9\"}]", "latin1.json:1:25: invalid UTF-8"},
+		{"invalid UTF-8 in JSON", "latin1.json", "[{\"id\": 1, \"name\": \"caf\xe9\"}]", "latin1.json:1:24: invalid UTF-8"},
 	}
 	dir := t.TempDir()
 	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
@@ -95,4 +95,32 @@ func TestTextInputsReadAlike(t *testing.T) {
 	if code != 0 || out != "id,name\n2,\"say \"\"hi\"\"\"\n3,\"two\nlines\"\n" {
 		t.Fatalf("stored: %d\n%q\n%s", code, out, errOut)
 	}
+}
+
+// FuzzValidateText runs 'ccc validate' on fuzzed CSV, TSV, JSON, JSONL and
+// YAML files (seeded with formats/textinput/testdata): any input ends in
+// exit 0, 1 or 2 with a message, never a crash.
+func FuzzValidateText(f *testing.F) {
+	exts := []string{".csv", ".tsv", ".json", ".jsonl", ".yaml"}
+	for i, ext := range exts {
+		ms, _ := filepath.Glob(filepath.Join("..", "..", "formats", "textinput", "testdata", "*"+ext))
+		for _, m := range ms {
+			b, err := os.ReadFile(m)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(uint8(i), b)
+		}
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, kind uint8, b []byte) {
+		p := filepath.Join(dir, "in"+exts[int(kind)%len(exts)])
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := runCLI(t, nil, "validate", "--class", "BrainRegion", "--quiet", p)
+		if code < 0 || code > 2 || (code == 2 && !strings.Contains(errOut, "in.")) {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+	})
 }

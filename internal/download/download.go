@@ -250,13 +250,19 @@ type Result struct {
 	Bytes    int64
 }
 
+// Progress follows a transfer (a *progress.Bar does).
+type Progress interface {
+	SetTotal(bytes int64) // when the server announces the size
+	Add(bytes int64)
+}
+
 // ToFile downloads raw into dest: the bytes go to a temporary file in
 // dest's directory, which is renamed to dest when the transfer is complete
 // (Content-Length matched) and its SHA-256 equals wantSHA256 (when not
-// empty), and removed otherwise, also when ctx is cancelled. progress, if
-// not nil, is called with the byte count of each read. A non-200 answer
-// is a *ccc.Error; retry tells whether another attempt may succeed.
-func (p Policy) ToFile(ctx context.Context, client *http.Client, raw, dest, wantSHA256 string, progress func(int64)) (res Result, retry bool, err error) {
+// empty), and removed otherwise, also when ctx is cancelled. progress may
+// be nil. A non-200 answer is a *ccc.Error; retry tells whether another
+// attempt may succeed.
+func (p Policy) ToFile(ctx context.Context, client *http.Client, raw, dest, wantSHA256 string, progress Progress) (res Result, retry bool, err error) {
 	resp, err := p.Get(ctx, client, raw, http.Header{"User-Agent": {"ccc (common connectivity)"}})
 	if err != nil {
 		return Result{}, errors.Is(err, ccc.ErrNotFound) && ctx.Err() == nil, err
@@ -281,7 +287,10 @@ func (p Policy) ToFile(ctx context.Context, client *http.Client, raw, dest, want
 	h := sha256.New()
 	w := io.MultiWriter(tmp, h)
 	if progress != nil {
-		w = io.MultiWriter(w, progressWriter(progress))
+		if resp.ContentLength > 0 {
+			progress.SetTotal(resp.ContentLength)
+		}
+		w = io.MultiWriter(w, progressWriter{progress})
 	}
 	n, err := io.Copy(w, resp.Body)
 	if cerr := tmp.Close(); err == nil {
@@ -310,9 +319,9 @@ func (p Policy) ToFile(ctx context.Context, client *http.Client, raw, dest, want
 	return Result{FinalURL: resp.FinalURL, SHA256: sum, Bytes: n}, false, nil
 }
 
-type progressWriter func(int64)
+type progressWriter struct{ p Progress }
 
-func (f progressWriter) Write(p []byte) (int, error) {
-	f(int64(len(p)))
-	return len(p), nil
+func (w progressWriter) Write(b []byte) (int, error) {
+	w.p.Add(int64(len(b)))
+	return len(b), nil
 }

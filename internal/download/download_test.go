@@ -168,20 +168,16 @@ func TestToFileCancelRemovesPartialFile(t *testing.T) {
 	p := policy(srv)
 	p.ReadTimeout = 5 * time.Second
 	ctx, cancel := context.WithCancel(context.Background())
-	var got int64
 	done := make(chan error)
+	pr := &cancelAfter{n: 1000, cancel: cancel}
 	go func() {
-		_, _, err := p.ToFile(ctx, nil, srv.URL+"/stall-body", filepath.Join(dir, "x.nrrd"), "", func(n int64) {
-			if got += n; got >= 1000 {
-				cancel() // mid-transfer: the temporary file exists now
-			}
-		})
+		_, _, err := p.ToFile(ctx, nil, srv.URL+"/stall-body", filepath.Join(dir, "x.nrrd"), "", pr)
 		done <- err
 	}()
 	select {
 	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("got %v", err)
+		if !errors.Is(err, context.Canceled) || pr.total != int64(len(payload)) || pr.got != 1000 {
+			t.Fatalf("got %v after %d of %d bytes", err, pr.got, pr.total)
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("cancel did not stop the download")
@@ -197,5 +193,18 @@ func TestCheckURL(t *testing.T) {
 	}
 	if err := (Policy{}).CheckURL("https://download.alleninstitute.org/x.nrrd"); err != nil {
 		t.Error(err)
+	}
+}
+
+// cancelAfter cancels once n bytes arrived (the temporary file exists then).
+type cancelAfter struct {
+	got, n, total int64
+	cancel        func()
+}
+
+func (c *cancelAfter) SetTotal(n int64) { c.total = n }
+func (c *cancelAfter) Add(n int64) {
+	if c.got += n; c.got >= c.n {
+		c.cancel()
 	}
 }
