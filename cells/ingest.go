@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/internal/srctable"
 	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -108,27 +108,12 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if o.CoordScale == 0 {
 		o.CoordScale = 1
 	}
-	db, err := sql.Open("duckdb", "")
+	src, err := srctable.Open(ctx, "cells ingest", path)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	from := "read_csv(" + store.QuoteString(path) + ", header=true, all_varchar=true)"
-	if ext := strings.ToLower(filepath.Ext(path)); ext == ".parquet" || ext == ".pq" {
-		from = "read_parquet(" + store.QuoteString(path) + ")"
-	}
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE src AS SELECT (row_number() OVER ()) - 1 AS _row, * FROM "+from); err != nil {
-		return nil, &ccc.Error{Op: "cells ingest", Path: path, Row: -1, Msg: "cannot read the table", Hint: "give a CSV with a header row or a Parquet file", Kind: ccc.ErrFormat, Err: err}
-	}
-	cols, err := columns(ctx, conn)
-	if err != nil {
-		return nil, err
-	}
+	defer src.Close()
+	conn, cols := src.Conn, src.Columns
 	fail := func(row int, field, value, msg, hint string) error {
 		return &ccc.Error{Op: "cells ingest", Path: path, Row: row, Field: field, Value: value, Msg: msg, Hint: hint, Kind: ccc.ErrInvalidData}
 	}
@@ -518,19 +503,6 @@ func nanIf(f sql.NullFloat64) float64 {
 		return math.NaN()
 	}
 	return f.Float64
-}
-
-func columns(ctx context.Context, conn *sql.Conn) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT * FROM src LIMIT 0")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	return cols[1:], nil // without _row
 }
 
 func insertValues(ctx context.Context, conn *sql.Conn, table string, vals []string) error {
