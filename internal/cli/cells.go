@@ -200,6 +200,23 @@ func openSnapshot(io *IO, g *globalOptions, rf refFlags) (*store.Store, *store.S
 	return st, sn, ref, nil
 }
 
+// openLevelAtlas opens taxonomy name with the number of level, and the atlas.
+func openLevelAtlas(st *store.Store, sn *store.Snapshot, ref store.Ref, name, level, atlasName string) (*taxonomy.Taxonomy, int, *atlas.Atlas, error) {
+	t, err := taxonomy.Open(sn, name)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	l, err := t.LevelIndex(level)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	a, err := atlas.Open(st, ref, atlasName)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return t, l, a, nil
+}
+
 // ---- count
 
 type cellsCountOptions struct {
@@ -256,15 +273,7 @@ func runCellsCount(ctx context.Context, opts *cellsCountOptions) error {
 		return err
 	}
 	defer st.Close()
-	t, err := taxonomy.Open(sn, opts.Taxonomy)
-	if err != nil {
-		return err
-	}
-	level, err := t.LevelIndex(opts.By)
-	if err != nil {
-		return err
-	}
-	a, err := atlas.Open(st, ref, opts.Atlas)
+	t, level, a, err := openLevelAtlas(st, sn, ref, opts.Taxonomy, opts.By, opts.Atlas)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/cells"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
@@ -179,15 +178,7 @@ func runCellsRegion(ctx context.Context, opts *cellsRegionOptions) error {
 		return err
 	}
 	defer st.Close()
-	t, err := taxonomy.Open(sn, opts.Taxonomy)
-	if err != nil {
-		return err
-	}
-	level, err := t.LevelIndex(opts.By)
-	if err != nil {
-		return err
-	}
-	a, err := atlas.Open(st, ref, opts.Atlas)
+	t, level, a, err := openLevelAtlas(st, sn, ref, opts.Taxonomy, opts.By, opts.Atlas)
 	if err != nil {
 		return err
 	}
