@@ -108,6 +108,9 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if o.CoordScale == 0 {
 		o.CoordScale = 1
 	}
+	if o.Taxonomy == nil && (o.ScoreCol != "" || o.Algorithm != "" || o.AlgorithmVersion != "" || o.ScoreDescription != "" || o.AllowUnresolved) {
+		return nil, fmt.Errorf("%w: --score-col, --algorithm, --algorithm-version, --score-description and --allow-unresolved describe cluster assignments: give --taxonomy and --cluster-col too", ccc.ErrUsage)
+	}
 	src, err := srctable.Open(ctx, "cells ingest", path)
 	if err != nil {
 		return nil, err
@@ -160,6 +163,9 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 			_, err = pick(o.Coords[0], nil, "coordinate", "--coords", true)
 			return nil, err
 		}
+	}
+	if rep.Coords[0] == "" && (o.ReferenceSpace != "" || o.CoordScale != 1 || o.NoCCF) {
+		return nil, fmt.Errorf("%w: --reference-space, --coord-scale and --no-ccf-lookup apply to coordinates, and %s has none (name them with --coords x,y,z)", ccc.ErrUsage, path)
 	}
 	if rep.RegionCol, err = pick(o.RegionCol, regionCands, "region label", "--region-col", false); err != nil {
 		return nil, err
