@@ -103,6 +103,12 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 		if !s.cell && s.side.Taxonomy == nil {
 			return nil, fmt.Errorf("%w: %s mappings need %s (the taxonomy of the %s clusters)", ccc.ErrUsage, o.Kind, s.flagTX, s.which)
 		}
+		if s.cell && s.side.Taxonomy != nil {
+			return nil, fmt.Errorf("%w: the %s of %s mappings are cells: give %s, not %s", ccc.ErrUsage, s.which, o.Kind, s.flagDS, s.flagTX)
+		}
+		if !s.cell && s.side.Dataset != "" {
+			return nil, fmt.Errorf("%w: the %s of %s mappings are clusters: give %s, not %s", ccc.ErrUsage, s.which, o.Kind, s.flagTX, s.flagDS)
+		}
 	}
 	suffix := func(cell bool) string {
 		if cell {
