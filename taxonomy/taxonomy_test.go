@@ -232,4 +232,3 @@ func TestLoadUsage(t *testing.T) {
 		t.Errorf("membership for pairs: %v", err)
 	}
 }
-
