@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/internal/srctable"
 	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -108,27 +108,15 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if o.CoordScale == 0 {
 		o.CoordScale = 1
 	}
-	db, err := sql.Open("duckdb", "")
+	if o.Taxonomy == nil && (o.ScoreCol != "" || o.Algorithm != "" || o.AlgorithmVersion != "" || o.ScoreDescription != "" || o.AllowUnresolved) {
+		return nil, fmt.Errorf("%w: --score-col, --algorithm, --algorithm-version, --score-description and --allow-unresolved describe cluster assignments: give --taxonomy and --cluster-col too", ccc.ErrUsage)
+	}
+	src, err := srctable.Open(ctx, "cells ingest", path)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	from := "read_csv(" + store.QuoteString(path) + ", header=true, all_varchar=true)"
-	if ext := strings.ToLower(filepath.Ext(path)); ext == ".parquet" || ext == ".pq" {
-		from = "read_parquet(" + store.QuoteString(path) + ")"
-	}
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE src AS SELECT (row_number() OVER ()) - 1 AS _row, * FROM "+from); err != nil {
-		return nil, &ccc.Error{Op: "cells ingest", Path: path, Row: -1, Msg: "cannot read the table", Hint: "give a CSV with a header row or a Parquet file", Kind: ccc.ErrFormat, Err: err}
-	}
-	cols, err := columns(ctx, conn)
-	if err != nil {
-		return nil, err
-	}
+	defer src.Close()
+	conn, cols := src.Conn, src.Columns
 	fail := func(row int, field, value, msg, hint string) error {
 		return &ccc.Error{Op: "cells ingest", Path: path, Row: row, Field: field, Value: value, Msg: msg, Hint: hint, Kind: ccc.ErrInvalidData}
 	}
@@ -175,6 +163,9 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 			_, err = pick(o.Coords[0], nil, "coordinate", "--coords", true)
 			return nil, err
 		}
+	}
+	if rep.Coords[0] == "" && (o.ReferenceSpace != "" || o.CoordScale != 1 || o.NoCCF) {
+		return nil, fmt.Errorf("%w: --reference-space, --coord-scale and --no-ccf-lookup apply to coordinates, and %s has none (name them with --coords x,y,z)", ccc.ErrUsage, path)
 	}
 	if rep.RegionCol, err = pick(o.RegionCol, regionCands, "region label", "--region-col", false); err != nil {
 		return nil, err
@@ -518,19 +509,6 @@ func nanIf(f sql.NullFloat64) float64 {
 		return math.NaN()
 	}
 	return f.Float64
-}
-
-func columns(ctx context.Context, conn *sql.Conn) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, "SELECT * FROM src LIMIT 0")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	return cols[1:], nil // without _row
 }
 
 func insertValues(ctx context.Context, conn *sql.Conn, table string, vals []string) error {

@@ -14,13 +14,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2" // database/sql driver "duckdb"
-
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/srctable"
 	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -105,6 +103,12 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 		if !s.cell && s.side.Taxonomy == nil {
 			return nil, fmt.Errorf("%w: %s mappings need %s (the taxonomy of the %s clusters)", ccc.ErrUsage, o.Kind, s.flagTX, s.which)
 		}
+		if s.cell && s.side.Taxonomy != nil {
+			return nil, fmt.Errorf("%w: the %s of %s mappings are cells: give %s, not %s", ccc.ErrUsage, s.which, o.Kind, s.flagDS, s.flagTX)
+		}
+		if !s.cell && s.side.Dataset != "" {
+			return nil, fmt.Errorf("%w: the %s of %s mappings are clusters: give %s, not %s", ccc.ErrUsage, s.which, o.Kind, s.flagTX, s.flagDS)
+		}
 	}
 	suffix := func(cell bool) string {
 		if cell {
@@ -118,29 +122,13 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if o.TargetCol == "" {
 		o.TargetCol = "target" + suffix(tgtIsCell)
 	}
-	db, err := sql.Open("duckdb", "")
+	src, err := srctable.Open(ctx, "mappings ingest", path)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	from := "read_csv(" + store.QuoteString(path) + ", header=true, all_varchar=true)"
-	if ext := strings.ToLower(filepath.Ext(path)); ext == ".parquet" || ext == ".pq" {
-		from = "read_parquet(" + store.QuoteString(path) + ")"
-	}
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE src AS SELECT (row_number() OVER ()) - 1 AS _row, * FROM "+from); err != nil {
-		return nil, &ccc.Error{Op: "mappings ingest", Path: path, Row: -1, Msg: "cannot read the table", Hint: "give a CSV with a header row or a Parquet file", Kind: ccc.ErrFormat, Err: err}
-	}
-	rows, err := conn.QueryContext(ctx, "SELECT * FROM src LIMIT 0")
-	if err != nil {
-		return nil, err
-	}
-	cols, _ := rows.Columns()
-	rows.Close()
+	defer src.Close()
+	conn := src.Conn
+	cols := append([]string{"_row"}, src.Columns...)
 	find := func(name string, required bool, flag string) (string, error) {
 		for _, c := range cols[1:] {
 			if strings.EqualFold(c, name) {

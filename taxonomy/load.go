@@ -48,6 +48,9 @@ func Load(path string, o LoadOptions) (*Taxonomy, error) {
 	if format == "" {
 		format = detect(data)
 	}
+	if format != FormatPairs && (o.LabelCol != "" || o.ParentCol != "" || o.NameCol != "" || o.LevelCol != "") {
+		return nil, fmt.Errorf("%w: --label-col, --parent-col, --name-col and --level-col are for parent/child CSVs; %s is read as %s", ccc.ErrUsage, path, format)
+	}
 	switch format {
 	case FormatCAS:
 		if o.Membership != "" {

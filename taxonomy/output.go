@@ -7,24 +7,18 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/atlas"
 )
 
-// Output formats of the taxonomy commands (the atlas commands' names).
+// Output formats of the taxonomy commands: the atlas commands' formats.
 const (
-	FormatTable = "table"
-	FormatCSV   = "csv"
-	FormatJSON  = "json"
+	FormatTable = atlas.FormatTable
+	FormatCSV   = atlas.FormatCSV
+	FormatJSON  = atlas.FormatJSON
 )
 
 // CheckFormat returns a usage error for an unknown output format.
-func CheckFormat(f string) error {
-	switch f {
-	case FormatTable, FormatCSV, FormatJSON:
-		return nil
-	}
-	return fmt.Errorf("%w: unknown --format %q (use table, csv or json)", ccc.ErrUsage, f)
-}
+func CheckFormat(f string) error { return atlas.CheckFormat(f) }
 
 // Record is the CSV/JSON form of a cluster.
 type Record struct {

@@ -220,3 +220,15 @@ func TestSynthetic(t *testing.T) {
 		t.Errorf("alias %s -> %s", leaf.Alias, tx.Label(k))
 	}
 }
+
+// TestLoadUsage: column flags for a format that does not use them are refused.
+func TestLoadUsage(t *testing.T) {
+	_, err := Load("testdata/cas.json", LoadOptions{ParentCol: "p"})
+	if !errors.Is(err, ccc.ErrUsage) || !strings.Contains(err.Error(), "read as cas") {
+		t.Errorf("got %v", err)
+	}
+	_, err = Load("testdata/pairs.csv", LoadOptions{Membership: "x.csv"})
+	if !errors.Is(err, ccc.ErrUsage) {
+		t.Errorf("membership for pairs: %v", err)
+	}
+}

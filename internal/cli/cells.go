@@ -181,6 +181,42 @@ func runCellsIngest(ctx context.Context, opts *cellsIngestOptions) error {
 	return nil
 }
 
+// openSnapshot opens the store and the snapshot the ref flags name; the
+// caller closes the store.
+func openSnapshot(io *IO, g *globalOptions, rf refFlags) (*store.Store, *store.Snapshot, store.Ref, error) {
+	ref, err := rf.ref()
+	if err != nil {
+		return nil, nil, ref, err
+	}
+	st, err := store.Open(g.StorePath(io))
+	if err != nil {
+		return nil, nil, ref, err
+	}
+	sn, err := st.Snapshot(ref)
+	if err != nil {
+		st.Close()
+		return nil, nil, ref, err
+	}
+	return st, sn, ref, nil
+}
+
+// openLevelAtlas opens taxonomy name with the number of level, and the atlas.
+func openLevelAtlas(st *store.Store, sn *store.Snapshot, ref store.Ref, name, level, atlasName string) (*taxonomy.Taxonomy, int, *atlas.Atlas, error) {
+	t, err := taxonomy.Open(sn, name)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	l, err := t.LevelIndex(level)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	a, err := atlas.Open(st, ref, atlasName)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return t, l, a, nil
+}
+
 // ---- count
 
 type cellsCountOptions struct {
@@ -232,28 +268,12 @@ func runCellsCount(ctx context.Context, opts *cellsCountOptions) error {
 	if opts.By == "" {
 		return usageErr("give --by LEVEL (a taxonomy level such as subclass)")
 	}
-	ref, err := opts.Ref.ref()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(opts.Global.StorePath(opts.IO))
+	st, sn, ref, err := openSnapshot(opts.IO, opts.Global, opts.Ref)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return err
-	}
-	t, err := taxonomy.Open(sn, opts.Taxonomy)
-	if err != nil {
-		return err
-	}
-	level, err := t.LevelIndex(opts.By)
-	if err != nil {
-		return err
-	}
-	a, err := atlas.Open(st, ref, opts.Atlas)
+	t, level, a, err := openLevelAtlas(st, sn, ref, opts.Taxonomy, opts.By, opts.Atlas)
 	if err != nil {
 		return err
 	}

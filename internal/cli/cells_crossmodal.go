@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/cells"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
@@ -80,19 +79,11 @@ func runCellsProjections(ctx context.Context, opts *cellsProjectionsOptions) err
 	if err := taxonomy.CheckFormat(opts.Format); err != nil {
 		return err
 	}
-	ref, err := opts.Ref.ref()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(opts.Global.StorePath(opts.IO))
+	st, sn, ref, err := openSnapshot(opts.IO, opts.Global, opts.Ref)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return err
-	}
 	t, types, err := cellTypes(ctx, st, sn, opts.Taxonomy, opts.By)
 	if err != nil {
 		return err
@@ -182,28 +173,12 @@ func runCellsRegion(ctx context.Context, opts *cellsRegionOptions) error {
 	if opts.By == "" {
 		return usageErr("give --by LEVEL")
 	}
-	ref, err := opts.Ref.ref()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(opts.Global.StorePath(opts.IO))
+	st, sn, ref, err := openSnapshot(opts.IO, opts.Global, opts.Ref)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return err
-	}
-	t, err := taxonomy.Open(sn, opts.Taxonomy)
-	if err != nil {
-		return err
-	}
-	level, err := t.LevelIndex(opts.By)
-	if err != nil {
-		return err
-	}
-	a, err := atlas.Open(st, ref, opts.Atlas)
+	t, level, a, err := openLevelAtlas(st, sn, ref, opts.Taxonomy, opts.By, opts.Atlas)
 	if err != nil {
 		return err
 	}

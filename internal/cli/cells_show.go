@@ -40,19 +40,11 @@ func runCellsShow(ctx context.Context, opts *cellsShowOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ref, err := opts.Ref.ref()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(opts.Global.StorePath(opts.IO))
+	st, sn, ref, err := openSnapshot(opts.IO, opts.Global, opts.Ref)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return err
-	}
 	w := opts.IO.Out
 	if opts.Dataset == "" {
 		for _, d := range cells.Datasets(sn, "") {

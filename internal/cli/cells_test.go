@@ -240,6 +240,8 @@ func TestCellsIngestErrors(t *testing.T) {
 		{"unknown cluster", "cell_id,region,cluster_alias\na,VISp,1\nb,VISp,99999\n", []string{"--taxonomy", "wmb-synth"}, 1, `row 1: field cluster_alias: cluster not in taxonomy wmb-synth (value "99999")`},
 		{"no id column", "name,x\na,1\n", nil, 1, "no cell id column"},
 		{"bad modality", "cell_id\na\n", []string{"--modality", "RNA"}, 2, "is not one of EM, MORPHOLOGY"},
+		{"score without taxonomy", "cell_id,score\na,1\n", []string{"--score-col", "score"}, 2, "describe cluster assignments: give --taxonomy"},
+		{"scale without coordinates", "cell_id\na\n", []string{"--coord-scale", "1000"}, 2, "apply to coordinates"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".csv")

@@ -152,19 +152,11 @@ func runMappingsShow(ctx context.Context, opts *mappingsShowOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	ref, err := opts.Ref.ref()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(opts.Global.StorePath(opts.IO))
+	st, sn, _, err := openSnapshot(opts.IO, opts.Global, opts.Ref)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return err
-	}
 	w := opts.IO.Out
 	if opts.Set == "" {
 		var sets []string

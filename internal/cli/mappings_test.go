@@ -132,4 +132,8 @@ func TestMappingsUnresolved(t *testing.T) {
 	if code != 2 || !strings.Contains(e, "need --source-dataset") {
 		t.Errorf("missing flag: %d %s", code, e)
 	}
+	code, _, e = runCLI(t, nil, "--store", st, "mappings", "ingest", "--kind", "cell-cluster", "--set", "x", "--source-dataset", "em", "--target-dataset", "em", "--target-taxonomy", "wmb-synth", bad)
+	if code != 2 || !strings.Contains(e, "are clusters: give --target-taxonomy, not --target-dataset") {
+		t.Errorf("extra flag: %d %s", code, e)
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/ccc-connectivity/ccc/cells"
-	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/synapse"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -21,19 +20,11 @@ func taxonomyTypeOf(ctx context.Context, io *IO, g *globalOptions, rf refFlags, 
 	if len(parts) != 3 || parts[0] != "taxonomy" || parts[1] == "" || parts[2] == "" {
 		return nil, usageErr("--by %q: want cell_type or taxonomy:NAME:LEVEL (e.g. taxonomy:wmb:subclass)", spec)
 	}
-	ref, err := rf.ref()
-	if err != nil {
-		return nil, err
-	}
-	st, err := store.Open(g.StorePath(io))
+	st, sn, _, err := openSnapshot(io, g, rf)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return nil, err
-	}
 	t, err := taxonomy.Open(sn, parts[1])
 	if err != nil {
 		return nil, err

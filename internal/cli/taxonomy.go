@@ -54,24 +54,16 @@ func (o *taxonomyOptions) open() (*taxonomy.Taxonomy, error) {
 	if err := taxonomy.CheckFormat(o.Format); err != nil {
 		return nil, err
 	}
-	return openTaxonomy(o.Global.StorePath(o.IO), o.Ref, o.Taxonomy)
+	return openTaxonomy(o.IO, o.Global, o.Ref, o.Taxonomy)
 }
 
 // openTaxonomy reads taxonomy name ("" = the only one) from the store.
-func openTaxonomy(dir string, rf refFlags, name string) (*taxonomy.Taxonomy, error) {
-	ref, err := rf.ref()
-	if err != nil {
-		return nil, err
-	}
-	st, err := store.Open(dir)
+func openTaxonomy(io *IO, g *globalOptions, rf refFlags, name string) (*taxonomy.Taxonomy, error) {
+	st, sn, _, err := openSnapshot(io, g, rf)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return nil, err
-	}
 	return taxonomy.Open(sn, name)
 }
 
@@ -180,19 +172,11 @@ func newCmdTaxonomyList(io *IO, g *globalOptions) *cobra.Command {
 }
 
 func runTaxonomyList(opts *taxonomyOptions) error {
-	ref, err := opts.Ref.ref()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(opts.Global.StorePath(opts.IO))
+	st, sn, _, err := openSnapshot(opts.IO, opts.Global, opts.Ref)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return err
-	}
 	names := taxonomy.Names(sn)
 	for _, n := range names {
 		t, err := taxonomy.Open(sn, n)
