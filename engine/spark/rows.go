@@ -135,15 +135,7 @@ func Value(a arrow.Array, i int) any {
 	case *array.Decimal128:
 		dt := x.DataType().(*arrow.Decimal128Type)
 		return decimalFloat(x.Value(i), dt.Scale)
-	case *array.List:
-		start, end := x.ValueOffsets(i)
-		vals := x.ListValues()
-		out := make([]any, 0, end-start)
-		for k := start; k < end; k++ {
-			out = append(out, Value(vals, int(k)))
-		}
-		return out
-	case *array.LargeList:
+	case array.ListLike: // List and LargeList
 		start, end := x.ValueOffsets(i)
 		vals := x.ListValues()
 		out := make([]any, 0, end-start)

@@ -387,16 +387,11 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 	}
 	var q matrixQuestions
 	if onSpark {
-		st, sn, s, err := opts.Sel.eng.openSpark(ctx, opts.IO, opts.Global, opts.Sel.ref)
+		y, _, done, err := opts.Sel.openSparkSynapses(ctx, opts.IO, opts.Global)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		defer s.Close()
-		y, err := s.Synapses(sn, opts.Sel.Dataset)
-		if err != nil {
-			return err
-		}
+		defer done()
 		q = y
 	} else {
 		st, ds, err := openSynapseDataset(opts.IO, opts.Global, opts.Sel.ref, opts.Sel.Dataset)

@@ -31,16 +31,11 @@ func runSynapsesQuerySpark(ctx context.Context, opts *synapsesQueryOptions, req 
 	if len(opts.Columns) > 0 || opts.SplitPositions || opts.Desired != "" {
 		return usageErr("--columns, --split-positions and --desired-resolution apply to synapse rows, not to --group-by pair")
 	}
-	st, sn, s, err := opts.Sel.eng.openSpark(ctx, opts.IO, opts.Global, opts.Sel.ref)
+	y, s, done, err := opts.Sel.openSparkSynapses(ctx, opts.IO, opts.Global)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	defer s.Close()
-	y, err := s.Synapses(sn, opts.Sel.Dataset)
-	if err != nil {
-		return err
-	}
+	defer done()
 	q, count, err := y.PairsSQL(req, opts.WithCellTypes)
 	if err != nil {
 		return err
@@ -68,16 +63,11 @@ func runSynapsesQuerySpark(ctx context.Context, opts *synapsesQueryOptions, req 
 
 // runSynapsesDegreeSpark answers 'ccc synapses degree --engine spark'.
 func runSynapsesDegreeSpark(ctx context.Context, opts *synapsesDegreeOptions, neurons []int64, req *synapse.Request) error {
-	st, sn, s, err := opts.Sel.eng.openSpark(ctx, opts.IO, opts.Global, opts.Sel.ref)
+	y, s, done, err := opts.Sel.openSparkSynapses(ctx, opts.IO, opts.Global)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	defer s.Close()
-	y, err := s.Synapses(sn, opts.Sel.Dataset)
-	if err != nil {
-		return err
-	}
+	defer done()
 	q, err := y.DegreesSQL(neurons, req)
 	if err != nil {
 		return err
@@ -93,6 +83,22 @@ func runSynapsesDegreeSpark(ctx context.Context, opts *synapsesDegreeOptions, ne
 		fmt.Fprintf(opts.IO.ErrOut, "note: %d root id(s) are not in the table (degree 0)\n", missing)
 	}
 	return nil
+}
+
+// openSparkSynapses connects to Spark, registers the store version and
+// returns the synapse questions of the selected dataset; done closes all.
+func (sel *synapseSelect) openSparkSynapses(ctx context.Context, io *IO, g *globalOptions) (*spark.Synapses, *spark.Session, func(), error) {
+	st, sn, s, err := sel.eng.openSpark(ctx, io, g, sel.ref)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	done := func() { s.Close(); st.Close() }
+	y, err := s.Synapses(sn, sel.Dataset)
+	if err != nil {
+		done()
+		return nil, nil, nil, err
+	}
+	return y, s, done, nil
 }
 
 var (
