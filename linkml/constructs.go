@@ -103,7 +103,7 @@ var enforcedKeys = map[string]map[string]string{
 		"equals_number": "slot expressions", "equals_string_in": "slot expressions", "required": "slot conditions",
 		"minimum_cardinality": "slot expressions", "maximum_cardinality": "slot expressions",
 		"exact_cardinality": "slot expressions", "any_of": "slot expressions", "all_of": "slot expressions",
-		"none_of": "slot expressions", "exactly_one_of": "slot expressions",
+		"none_of": "slot expressions", "exactly_one_of": "slot expressions", "array": "arrays",
 	},
 	"classexpr": {
 		"slot_conditions": "class expressions", "any_of": "class expressions", "all_of": "class expressions",
@@ -145,7 +145,6 @@ var refusedReasons = map[string]string{
 	"structured_pattern":     "structured_pattern inside an expression is not supported by ccc (linkml-validate ignores it there); use pattern",
 	"inlined":                "inlined inside an expression is not supported by ccc",
 	"inlined_as_list":        "inlined inside an expression is not supported by ccc",
-	"array":                  "arrays inside an expression are not supported by ccc",
 	"is_a":                   "is_a is not supported here by ccc",
 	"mixins":                 "mixins are not supported here by ccc",
 }

@@ -42,7 +42,9 @@
 // none_of with slot_conditions, class rules (preconditions, postconditions,
 // elseconditions, inherited), designates_type (class name, CURIE or URI by
 // the slot's range), alias as the data key (slot names with spaces are
-// keyed with underscores), unique_keys, arrays. A slot with no range and
+// keyed with underscores), unique_keys, array (nesting depth, labeled
+// dimension cardinality, leaves checked as the range; also inside slot
+// expressions). A slot with no range and
 // no default_range accepts any value, as in linkml-validate.
 //
 // Patterns have Python re semantics (pattern.go): RE2 runs every pattern

@@ -15,8 +15,9 @@ import (
 // Properties are named by the slots' data keys (alias, spaces as
 // underscores); equals_number / equals_string_in become const / enum and
 // cardinality minItems / maxItems (minProperties / maxProperties for dicts).
-// Slot and class boolean expressions, rules and type designators are not
-// written yet: ccc validate checks them.
+// Slot boolean expressions become anyOf / allOf / oneOf / not. Class
+// expressions, rules, type designators and array shapes are not written
+// yet: ccc validate checks them.
 func (s *Schema) JSONSchema(w io.Writer, class string) error {
 	if class != "" {
 		if _, err := s.LookupClass(class); err != nil {
@@ -102,9 +103,42 @@ func jsonKind(k valueKind) (typ, format string) {
 }
 
 func (s *Schema) jsonSlot(sl *Slot) map[string]any {
-	sp := &slotPlan{multivalued: sl.IsMultivalued()}
-	_ = s.fillRange(sp, sl.Range, sl, map[string]*classPlan{})
-	_ = sp.constrain(exprConstraints{pattern: sl.Pattern, min: sl.MinimumValue, max: sl.MaximumValue, eq: sl.EqualsString, eqNum: sl.EqualsNumber, eqIn: sl.EqualsStringIn})
+	sp, err := s.compileSlot(sl, map[string]*classPlan{})
+	if err != nil {
+		sp = &slotPlan{multivalued: sl.IsMultivalued(), kind: kAny}
+	}
+	item := jsonItem(sp, sl.Range)
+	var prop map[string]any
+	switch {
+	case sp.multivalued && sp.dictForm:
+		prop = map[string]any{"type": "object", "additionalProperties": item}
+	case sp.multivalued:
+		prop = map[string]any{"type": "array", "items": item}
+	default:
+		prop = item
+	}
+	if sp.multivalued && sl.MinCardinality != nil {
+		prop[map[bool]string{true: "minProperties", false: "minItems"}[sp.dictForm]] = *sl.MinCardinality
+	}
+	if sp.multivalued && sl.MaxCardinality != nil {
+		prop[map[bool]string{true: "maxProperties", false: "maxItems"}[sp.dictForm]] = *sl.MaxCardinality
+	}
+	if !sl.IsRequired() {
+		if t, ok := prop["type"].(string); ok {
+			prop["type"] = []string{t, "null"}
+		} else if _, ok := prop["$ref"]; ok {
+			prop = map[string]any{"anyOf": []any{prop, map[string]any{"type": "null"}}}
+		}
+	}
+	if sl.Description != "" {
+		prop["description"] = sl.Description
+	}
+	return prop
+}
+
+// jsonItem is the JSON Schema of one value of a compiled slot or slot
+// expression: its type (or $ref), constraints and boolean expressions.
+func jsonItem(sp *slotPlan, rangeName string) map[string]any {
 	var item map[string]any
 	switch sp.kind {
 	case kObject:
@@ -118,7 +152,7 @@ func (s *Schema) jsonSlot(sl *Slot) map[string]any {
 			item = map[string]any{"anyOf": refs}
 		}
 	case kEnum:
-		item = map[string]any{"$ref": "#/$defs/" + sl.Range}
+		item = map[string]any{"$ref": "#/$defs/" + rangeName}
 	case kAny:
 		item = map[string]any{}
 	default:
@@ -150,30 +184,24 @@ func (s *Schema) jsonSlot(sl *Slot) map[string]any {
 	if sp.eqIn != nil {
 		item["enum"] = sp.eqIn
 	}
-	var prop map[string]any
-	switch {
-	case sp.multivalued && sp.dictForm:
-		prop = map[string]any{"type": "object", "additionalProperties": item}
-	case sp.multivalued:
-		prop = map[string]any{"type": "array", "items": item}
-	default:
-		prop = item
-	}
-	if sp.multivalued && sl.MinCardinality != nil {
-		prop[map[bool]string{true: "minProperties", false: "minItems"}[sp.dictForm]] = *sl.MinCardinality
-	}
-	if sp.multivalued && sl.MaxCardinality != nil {
-		prop[map[bool]string{true: "maxProperties", false: "maxItems"}[sp.dictForm]] = *sl.MaxCardinality
-	}
-	if !sl.IsRequired() {
-		if t, ok := prop["type"].(string); ok {
-			prop["type"] = []string{t, "null"}
-		} else if _, ok := prop["$ref"]; ok {
-			prop = map[string]any{"anyOf": []any{prop, map[string]any{"type": "null"}}}
+	alts := func(ps []*slotPlan) []any {
+		out := make([]any, 0, len(ps))
+		for _, p := range ps {
+			out = append(out, jsonItem(p, p.rangeName))
 		}
+		return out
 	}
-	if sl.Description != "" {
-		prop["description"] = sl.Description
+	if len(sp.anyOf) > 0 {
+		item["anyOf"] = alts(sp.anyOf)
 	}
-	return prop
+	if len(sp.allOf) > 0 {
+		item["allOf"] = alts(sp.allOf)
+	}
+	if len(sp.oneOf) > 0 {
+		item["oneOf"] = alts(sp.oneOf)
+	}
+	if len(sp.noneOf) > 0 {
+		item["not"] = map[string]any{"anyOf": alts(sp.noneOf)}
+	}
+	return item
 }

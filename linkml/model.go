@@ -203,6 +203,7 @@ type SlotExpr struct {
 	AllOf          []SlotExpr
 	ExactlyOneOf   []SlotExpr
 	NoneOf         []SlotExpr
+	Array          *ArraySpec
 	Pos            Pos
 }
 

@@ -496,6 +496,8 @@ func (p *parser) slotExpr(c *yaml.Node, what string) SlotExpr {
 			e.ExactlyOneOf = p.slotExprs(v, what+" exactly_one_of")
 		case "none_of":
 			e.NoneOf = p.slotExprs(v, what+" none_of")
+		case "array":
+			e.Array = p.array(v, what)
 		}
 	})
 	return e

@@ -86,6 +86,12 @@ func TestPatternPythonSemantics(t *testing.T) {
 		{`(?m)^b$`, "a\nb\nc", true, false},
 		{`\bcat\b`, "a cat", true, true},
 		{`^(?P<y>a)b$`, "ab", true, false},
+		// Unicode classes on the backtracking engine too
+		{`(?=a)a\sb`, "a\u00a0b", true, true},
+		{`(?=a)a\sb`, "a\u3000b", true, true},
+		{`(?=c)^\w+$`, "café", true, true},
+		{`^(?=٣)\d+$`, "٣٤", true, true},
+		{`(?=a)^a\S$`, "a\u00a0", false, true},
 	}
 	for _, tc := range tests {
 		p, err := compilePattern(tc.src)

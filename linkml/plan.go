@@ -57,6 +57,7 @@ type slotPlan struct {
 	// slot expressions: each is checked against the value (each element
 	// of a list)
 	anyOf, allOf, oneOf, noneOf []*slotPlan
+	array                       *arrayPlan // array: the value is a nested list of leaves
 }
 
 // classPlan is a class compiled for validation: its induced slots, by
@@ -142,6 +143,7 @@ func (s *Schema) compileSlot(sl *Slot, done map[string]*classPlan) (*slotPlan, e
 	if err := s.compileBool(sp, sl, sl.AnyOf, sl.AllOf, sl.ExactlyOneOf, sl.NoneOf, done); err != nil {
 		return nil, err
 	}
+	defer sp.setArray(sl.Array)
 	if sp.hasBool() && (sl.KeyPos["range"] == (Pos{}) || sl.Range == s.Root.DefaultRange) {
 		// like gen-json-schema: the boolean expression replaces a range
 		// that was only inherited from default_range
@@ -205,6 +207,7 @@ func (s *Schema) compileExpr(e SlotExpr, sl *Slot, done map[string]*classPlan) (
 	if err := s.compileBool(alt, sl, e.AnyOf, e.AllOf, e.ExactlyOneOf, e.NoneOf, done); err != nil {
 		return nil, err
 	}
+	alt.setArray(e.Array)
 	return alt, nil
 }
 

@@ -465,6 +465,10 @@ func idString(v any) (string, bool) {
 }
 
 func (st *state) checkSlot(sp *slotPlan, val any) {
+	if sp.array != nil {
+		st.checkArray(sp, val)
+		return
+	}
 	if !sp.multivalued {
 		if isList(val) {
 			st.report(RuleMultivalued, val, "slot %s is single-valued, got a list", sp.name)
@@ -576,6 +580,10 @@ func (st *state) checkInlined(sp *slotPlan, val any, skipID *string) {
 
 // checkValue validates one (non-list) value.
 func (st *state) checkValue(sp *slotPlan, val any) {
+	if sp.array != nil {
+		st.checkArray(sp, val)
+		return
+	}
 	if sp.hasBool() && !st.checkBool(sp, val) {
 		return
 	}

@@ -591,6 +591,8 @@ func columnarUnsupported(cp *classPlan) string {
 			return "equals_number/equals_string_in on slot " + sp.name
 		case sp.minCard != nil || sp.maxCard != nil:
 			return "cardinality on slot " + sp.name
+		case sp.array != nil:
+			return "an array on slot " + sp.name
 		case sp.key != sp.name:
 			return "an alias or a name with spaces on slot " + sp.name
 		}

@@ -555,6 +555,38 @@ def enums_and_types():
           {"enums": enums, "classes": classes}, cases)
 
 
+def arrays():
+    classes = {"A": {"attributes": {
+        "m2": {"range": "integer", "array": {"exact_number_dimensions": 2}},
+        "xy": {"range": "float", "array": {"dimensions": [{"alias": "x"}, {"alias": "y", "exact_cardinality": 2}]}},
+        "any": {"range": "integer", "array": {}},
+        "upto3": {"range": "integer", "array": {"minimum_number_dimensions": 1, "maximum_number_dimensions": 3}},
+        "unb": {"range": "integer", "array": {"minimum_number_dimensions": 2, "maximum_number_dimensions": False}},
+        "alt": {"any_of": [{"range": "integer", "array": {"exact_number_dimensions": 1}},
+                           {"range": "string", "array": {"exact_number_dimensions": 2}}]},
+    }}}
+    cases = [
+        ("m2_ok", "A", {"m2": [[1, 2], [3, 4]]}, "2-D integer array"),
+        ("m2_1d", "A", {"m2": [1, 2]}, "1-D value for a 2-D array"),
+        ("m2_3d", "A", {"m2": [[[1]]]}, "3-D value for a 2-D array"),
+        ("m2_type", "A", {"m2": [[1, "a"]]}, "string leaf in an integer array"),
+        ("m2_scalar", "A", {"m2": 1}, "scalar for a 2-D array"),
+        ("xy_ok", "A", {"xy": [[1.0, 2.0], [3.5, 4]]}, "labeled dimensions, second of 2"),
+        ("xy_card", "A", {"xy": [[1.0, 2.0, 3.0]]}, "labeled dimension with 3 items, 2 required"),
+        ("any_ok", "A", {"any": [1, [2, [3]]]}, "any shape, mixed depths"),
+        ("any_scalar", "A", {"any": 1}, "any shape: scalar"),
+        ("any_type", "A", {"any": [[1.5]]}, "any shape: float leaf"),
+        ("upto3_ok", "A", {"upto3": [[[1]]]}, "3-D within 1..3"),
+        ("upto3_4d", "A", {"upto3": [[[[1]]]]}, "4-D beyond 1..3"),
+        ("unb_ok", "A", {"unb": [[[[1]]]]}, "unbounded, 4-D"),
+        ("unb_1d", "A", {"unb": [1]}, "unbounded with minimum 2, 1-D"),
+        ("alt_int", "A", {"alt": [1, 2]}, "any_of array alternatives: 1-D integers"),
+        ("alt_str", "A", {"alt": [["a"]]}, "any_of array alternatives: 2-D strings"),
+        ("alt_none", "A", {"alt": [["a"], [1]]}, "any_of array alternatives: neither"),
+    ]
+    suite("arrays", "array: slots and array alternatives (after test_array_compliance)", {"classes": classes}, cases)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     patterns()
@@ -570,3 +602,4 @@ if __name__ == "__main__":
     inlined()
     containers()
     enums_and_types()
+    arrays()

@@ -221,3 +221,24 @@ func TestValidateRealAllenOntology(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateRefusesUnenforcedConstruct: a schema construct ccc does not
+// enforce is refused (exit 2) with its name and place, never loaded and
+// ignored; an enforced one of the same family validates.
+func TestValidateRefusesUnenforcedConstruct(t *testing.T) {
+	dir := vtWriteFiles(t, map[string]string{
+		"refused.yaml": "id: https://example.org/r\nname: r\nimports: [linkml:types]\nclasses:\n  C:\n    attributes:\n" +
+			"      xs:\n        range: integer\n        multivalued: true\n        has_member: {minimum_value: 5}\n",
+		"enforced.yaml": "id: https://example.org/r\nname: r\nimports: [linkml:types]\nclasses:\n  C:\n    attributes:\n" +
+			"      xs:\n        range: integer\n        multivalued: true\n        maximum_cardinality: 2\n",
+		"data.yaml": "xs: [1, 2, 3]\n",
+	})
+	code, _, errOut := vtRun(t, "validate", "--schema", filepath.Join(dir, "refused.yaml"), "--class", "C", filepath.Join(dir, "data.yaml"))
+	if code != 2 || !strings.Contains(errOut, "refused.yaml:10:9") || !strings.Contains(errOut, "has_member is not supported") {
+		t.Fatalf("refused: exit %d\n%s", code, errOut)
+	}
+	code, out, _ := vtRun(t, "validate", "--schema", filepath.Join(dir, "enforced.yaml"), "--class", "C", filepath.Join(dir, "data.yaml"))
+	if code != 1 || !strings.Contains(out, "slot xs has 3 values, more than the maximum_cardinality 2 [cardinality]") {
+		t.Fatalf("enforced: exit %d\n%s", code, out)
+	}
+}
