@@ -97,7 +97,7 @@ unknown clusters are errors (exit 1) naming the row; the store is unchanged.`,
 	f.StringVar(&in.AlgorithmVersion, "algorithm-version", "", "AlgorithmRun algorithm_version")
 	f.StringVar(&in.ScoreDescription, "score-description", "", "what the scores mean")
 	f.BoolVar(&in.AllowUnresolved, "allow-unresolved", false, "count and skip assignments to clusters the taxonomy lacks instead of failing")
-	f.BoolVar(&in.Wait, "wait", false, "wait for another writer instead of failing")
+	addWaitFlag(cmd) // --wait DURATION, through the context (store.WithWait)
 	return cmd
 }
 

@@ -132,6 +132,7 @@ cell ids) is refused with the file and element named; the store is unchanged.`,
 			return runCellsIngestH5AD(o)
 		},
 	}
+	addWaitFlag(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.Opts.Dataset, "dataset", "", "dataset name in the store (required)")
 	f.StringVar(&o.Opts.Item, "item", "", "data item id of the matrix (default: the file name without .h5ad)")

@@ -56,7 +56,7 @@ definition's range are kept and reported.`,
 	f.StringVar(&opts.Ingest.Method, "method", "", "extraction_method (software that extracted the features)")
 	f.StringVar(&opts.Ingest.Description, "description", "", "feature set description")
 	f.StringVar(&opts.Ingest.IDCol, "id-col", "", "cell id column (default cell_id)")
-	f.BoolVar(&opts.Ingest.Wait, "wait", false, "wait for another writer instead of failing")
+	addWaitFlag(cmd) // --wait DURATION, through the context (store.WithWait)
 	return cmd
 }
 

@@ -72,7 +72,7 @@ report and leaves them out.`,
 	f.StringVar(&in.Description, "description", "", "MappingSet description")
 	f.StringVar(&in.Author, "author", "", "MappingSet author")
 	f.BoolVar(&in.AllowUnresolved, "allow-unresolved", false, "count and leave out rows with unknown ids instead of failing")
-	f.BoolVar(&in.Wait, "wait", false, "wait for another writer instead of failing")
+	addWaitFlag(cmd) // --wait DURATION, through the context (store.WithWait)
 	return cmd
 }
 
@@ -246,6 +246,7 @@ as unresolved. --save stores the result as a new cell-cluster mapping set.`,
 	f.StringVar(&opts.Cells, "cells", "", "dataset with CellToClusterMapping rows (required)")
 	f.StringVar(&opts.Via, "via", "", "cluster-cluster mapping set (required)")
 	f.StringVar(&opts.Save, "save", "", "store the composed mappings as this mapping set")
+	addWaitFlag(cmd)
 	f.StringVar(&opts.Out, "out", "", "write the composed mappings as CSV")
 	return cmd
 }

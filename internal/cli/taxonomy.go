@@ -109,7 +109,7 @@ broader level is an error (exit 1) naming the row; the store is unchanged.`,
 	f.StringVar(&opts.Load.ParentCol, "parent-col", "", "pairs: column with the parent label")
 	f.StringVar(&opts.Load.NameCol, "name-col", "", "pairs: column with the cluster name")
 	f.StringVar(&opts.Load.LevelCol, "level-col", "", "pairs: column with the level name")
-	f.BoolVar(&opts.Wait, "wait", false, "wait for another writer instead of failing")
+	addWaitFlag(cmd) // --wait DURATION, through the context (store.WithWait)
 	return cmd
 }
 
