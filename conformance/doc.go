@@ -14,8 +14,7 @@
 // the recorded verdicts. A case whose case.yaml has a "divergence" key tests
 // a rule linkml-validate does not implement: identifier uniqueness in a
 // list, unique_keys in a collection (a missing value equal to a missing
-// value, LinkML's consider_nulls_inequal default), and CSV cells of
-// references to an integer identifier read as integers. There ccc must give
+// value, LinkML's consider_nulls_inequal default). There ccc must give
 // ccc_expected, the case's "divergence" text says why, and the case is not
 // counted in the corpus.
 // Regenerate expected.txt after adding cases with
