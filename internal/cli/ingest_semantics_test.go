@@ -126,3 +126,27 @@ func TestSeedBrainRegionExample(t *testing.T) {
 		t.Fatalf("two different classes: exit %d", code)
 	}
 }
+
+// TestAtlasByCURIE: an atlas loaded from a terminology keeps its CURIEs,
+// and every region argument takes the CURIE, the local number or the
+// acronym.
+func TestAtlasByCURIE(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
+	runCLI(t, env, "init")
+	f := writeText(t, filepath.Join(dir, "terms.csv"), "identifier,acronym,name,parent_identifier\n"+
+		"MBA:997,root,root,\nMBA:8,grey,Basic cell groups and regions,MBA:997\nMBA:385,VISp,Primary visual area,MBA:8\nMBA:593,VISp1,Primary visual area layer 1,MBA:385\n")
+	if code, _, errOut := runCLI(t, env, "atlas", "load", "--atlas", "mba", f); code != 0 {
+		t.Fatalf("load: %d %s", code, errOut)
+	}
+	for _, q := range []string{"MBA:385", "385", "VISp"} {
+		code, out, errOut := runCLI(t, env, "atlas", "children", q, "--format", "csv")
+		if code != 0 || !strings.Contains(out, "\nMBA:593,593,VISp1,Primary visual area layer 1,,MBA:385,VISp,3,") {
+			t.Errorf("children %s: %d\n%s%s", q, code, out, errOut)
+		}
+	}
+	code, out, _ := runCLI(t, env, "query", "--format", "csv", "--sql", "SELECT id, structure_id, parent_identifier FROM BrainRegion WHERE acronym = 'VISp1'")
+	if code != 0 || out != "id,structure_id,parent_identifier\nMBA:593,593,MBA:385\n" {
+		t.Errorf("stored: %q", out)
+	}
+}
