@@ -15,7 +15,7 @@ import (
 // runs as written on the quickstart store.
 var readmeSkips = map[string]string{
 	"ccc validate --schema my_lab.yaml --class Cell cells.parquet":                                                               "the user's own schema and file (docs/schema.md tests the user-schema form)",
-	"ccc ingest ... --append | --upsert | --lenient | --dry-run | --allow-empty | --ref-dataset NAME":                                                                 "a list of flags, not a command",
+	"ccc ingest ... --append | --upsert | --lenient | --dry-run | --allow-empty | --ref-dataset NAME":                            "a list of flags, not a command",
 	`ccc query --version 2 --sql "..."`:                                                                                          `a placeholder query ("...")`,
 	"ccc atlas download --resolution 25":                                                                                         "network (Allen download server)",
 	"ccc atlas volume add annotation_25.nrrd":                                                                                    "needs the downloaded annotation_25.nrrd (network)",
