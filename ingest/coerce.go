@@ -61,6 +61,12 @@ func castScalar(x, src string, f *Field) (expr string, canFail bool) {
 		if text {
 			return x, false
 		}
+		if isFloatType(src) && (f.Identifier || f.RefClass != "") {
+			// string ids from a float column (pandas writes an integer
+			// column with a missing value as float64: parent 997.0) keep
+			// their integer text, so "997" references resolve
+			return fmt.Sprintf("(CASE WHEN %s = trunc(%s) AND abs(%s) < 9.2e18 THEN CAST(CAST(%s AS BIGINT) AS VARCHAR) ELSE CAST(%s AS VARCHAR) END)", x, x, x, x, x), false
+		}
 		return fmt.Sprintf("CAST(%s AS VARCHAR)", x), false
 	case "BIGINT":
 		switch {

@@ -138,9 +138,13 @@ func TestCoercionMappingAndReferences(t *testing.T) {
 2,999,,[],BASKET,,,,2024-01-02,0,y
 `)
 	cells2 := write(t, filepath.Join(dir, "in", "b.csv"), "cell_id,region,kind,ok\n3,8,basket,false\n")
-	r, err = Run(ctx, s, Options{Class: "Cell", Dataset: "lab", Inputs: []string{filepath.Join(dir, "in")}, Schema: sch})
+	// references resolve against the dataset named with RefDatasets
+	r, err = Run(ctx, s, Options{Class: "Cell", Dataset: "lab", Inputs: []string{filepath.Join(dir, "in")}, Schema: sch, RefDatasets: []string{"atlas"}})
 	if err != nil {
 		t.Fatalf("%v %+v", err, r.Errors)
+	}
+	if r.ResolvedBy["region"]["dataset atlas"] != 2 {
+		t.Fatalf("resolved by %v", r.ResolvedBy)
 	}
 	if r.Counts.Rows != 3 || r.Unresolved["region"] != 1 || r.Mapping["soma_location_x"] != "Soma_Location_X" || strings.Join(r.Unmapped, ",") != "extra" {
 		t.Fatalf("cells: %+v unresolved %v mapping %v unmapped %v", r.Counts, r.Unresolved, r.Mapping, r.Unmapped)
@@ -176,7 +180,7 @@ func TestCoercionMappingAndReferences(t *testing.T) {
     soma_location:
       x: 4
 `)
-	r, err = Run(ctx, s, Options{Class: "Cell", Dataset: "yaml", Inputs: []string{y}, Schema: sch})
+	r, err = Run(ctx, s, Options{Class: "Cell", Dataset: "yaml", Inputs: []string{y}, Schema: sch, RefDatasets: []string{"atlas"}})
 	if err != nil {
 		t.Fatalf("%v %+v", err, r.Errors)
 	}

@@ -8,7 +8,8 @@
 // coerced by SQL casts per slot range into a working table, checks
 // (required, pattern, bounds, enums, duplicate keys) are aggregate
 // queries over that table, references are resolved by identifier with
-// anti-joins against the same input and the store, and the result is
+// anti-joins against the dataset being written and the datasets named in
+// Options.RefDatasets (never others), and the result is
 // written with COPY ... (FORMAT parquet). No row ever becomes a Go value,
 // so a 50M-row file streams through in bounded memory.
 //

@@ -85,3 +85,31 @@ func TestIngestTerminology(t *testing.T) {
 		t.Errorf("join on structure_id: %q %v", acr, err)
 	}
 }
+
+// TestIngestFloatParentIDs: a Parquet file written by pandas from the Allen
+// CSV has integer ids and float parents (997.0: the root's parent is
+// missing); the string references keep the integer text and resolve.
+func TestIngestFloatParentIDs(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "regions.parquet")
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`COPY (SELECT * FROM (VALUES (997, 'root', NULL::DOUBLE), (8, 'grey', 997.0), (567, 'CH', 8.0))
+		t(id, acronym, parent_structure_id)) TO '` + p + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	s := newStore(t)
+	r, err := Run(context.Background(), s, Options{Class: "BrainRegion", Dataset: "d", Inputs: []string{p}})
+	if err != nil {
+		t.Fatalf("%v %+v", err, r.Errors)
+	}
+	if r.Unresolved["parent_identifier"] != 0 || r.ResolvedBy["parent_identifier"]["input"] != 2 {
+		t.Fatalf("unresolved %v, resolved by %v", r.Unresolved, r.ResolvedBy)
+	}
+	if got := queryInt(t, s, `SELECT count(*) FROM BrainRegion WHERE parent_identifier = '997' AND id = '8' AND structure_id = 8`); got != 1 {
+		t.Fatalf("grey row: %d", got)
+	}
+}

@@ -113,9 +113,9 @@ func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out s
 	enc := json.NewEncoder(w)
 	for i := range exps {
 		e := &exps[i]
-		// BrainRegion references are the integer region ids (the
-		// BrainRegion identifier is an integer in the schema); absent
-		// values are null, never "" (which would fail the HexColor pattern
+		// regions are integer structure ids (the schema's integer
+		// structure_id and injection_structures slots, which join
+		// BrainRegion.structure_id); absent values are null, never "" (which would fail the HexColor pattern
 		// and the uri type)
 		var ids []int64
 		for _, s := range e.Structures {

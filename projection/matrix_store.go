@@ -112,7 +112,8 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	if err := WriteMatrixZarr(filepath.Join(dir, "values.zarr"), m); err != nil {
 		return store.Version{}, err
 	}
-	// region_index holds BrainRegion references: the integer region ids;
+	// region_index holds the regions' integer structure ids
+	// (BrainRegion.structure_id);
 	// an absent description is null, not ""
 	rec := map[string]any{"id": m.ID, "description": nullString(m.Description), "measurement_type": m.MeasurementType, "modality": m.Modality,
 		"unit": nullString(m.Unit), "values": MatrixArtifact(m.ID) + "/values.zarr", "region_index": m.RegionIDs, "data_item_index": m.Rows}

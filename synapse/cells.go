@@ -290,8 +290,10 @@ func LoadCells(ctx context.Context, cellTypes, proofreading string) (*Cells, err
 	defer db.Close()
 	if cellTypes != "" {
 		c.HasTypes = true
-		rows, err := db.QueryContext(ctx, `SELECT pt_root_id, source, coalesce(cell_type, ''), coalesce(classification_system, ''), coalesce(id, 0),
-			count(*) OVER (PARTITION BY pt_root_id, source) AS n FROM read_parquet(`+store.QuoteString(cellTypes)+`)`)
+		// a table from the generic loader may have no source (NULL: an
+		// automated label) and rows without a root id (no cell to label)
+		rows, err := db.QueryContext(ctx, `SELECT pt_root_id, coalesce(source, ''), coalesce(cell_type, ''), coalesce(classification_system, ''), coalesce(id, 0),
+			count(*) OVER (PARTITION BY pt_root_id, source) AS n FROM read_parquet(`+store.QuoteString(cellTypes)+`) WHERE pt_root_id IS NOT NULL`)
 		if err != nil {
 			return nil, err
 		}

@@ -15,17 +15,34 @@ func writeText(t *testing.T, path, s string) string {
 	return path
 }
 
+// newTestStore makes an empty store in a temporary directory and returns
+// the directory and the environment that selects the store.
+func newTestStore(t *testing.T) (string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
+	if code, _, errOut := runCLI(t, env, "init"); code != 0 {
+		t.Fatalf("init: %d %s", code, errOut)
+	}
+	return dir, env
+}
+
+// brIngest ingests file into BrainRegion of dataset and fails the test
+// unless it exits 0.
+func brIngest(t *testing.T, env map[string]string, dataset, file string) {
+	t.Helper()
+	if code, out, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", dataset, file); code != 0 {
+		t.Fatalf("ingest %s: %d\n%s%s", file, code, out, errOut)
+	}
+}
+
 // TestIngestLenientAllDropped: --lenient that drops every row does not
 // replace the dataset's rows with nothing: exit 1, the rows dropped and
 // why, the store unchanged; --allow-empty commits the empty table.
 func TestIngestLenientAllDropped(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
-	runCLI(t, env, "init")
+	dir, env := newTestStore(t)
 	good := writeText(t, filepath.Join(dir, "good.csv"), "id,acronym\nBR1,A\nBR2,B\n")
-	if code, _, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "d", good); code != 0 {
-		t.Fatalf("good: %d %s", code, errOut)
-	}
+	brIngest(t, env, "d", good)
 	bad := writeText(t, filepath.Join(dir, "bad.csv"), "id,acronym\n,A\n,B\n,C\n")
 	code, out, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "d", "--lenient", bad)
 	if code != 1 || !strings.Contains(errOut, "--lenient dropped all 3 rows (id: identifier missing 3)") || !strings.Contains(out, "dropped 3 row(s)") {
@@ -51,13 +68,9 @@ func TestIngestLenientAllDropped(t *testing.T) {
 // the datasets named with --ref-dataset only (not silently against any
 // dataset of the store), and the summary says which resolved them.
 func TestIngestRefDataset(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
-	runCLI(t, env, "init")
+	dir, env := newTestStore(t)
 	parents := writeText(t, filepath.Join(dir, "parents.csv"), "id,acronym\nMBA:997,root\nMBA:8,grey\n")
-	if code, _, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "ontology", parents); code != 0 {
-		t.Fatalf("parents: %d %s", code, errOut)
-	}
+	brIngest(t, env, "ontology", parents)
 	kids := writeText(t, filepath.Join(dir, "kids.csv"), "id,acronym,parent_identifier\nMBA:567,CH,MBA:8\nMBA:315,Isocortex,MBA:567\n")
 	code, out, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "kids", kids)
 	if code != 0 || !strings.Contains(out, "unresolved references: parent_identifier 1") || !strings.Contains(out, "references parent_identifier resolved by: input 1") {
@@ -76,9 +89,7 @@ func TestIngestRefDataset(t *testing.T) {
 // loaders: columns that map to no slot are named and not stored, the blank
 // header of a pandas index column (df.to_csv()) is ignored silently.
 func TestLoadersUnknownColumns(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
-	runCLI(t, env, "init")
+	dir, env := newTestStore(t)
 	csv := writeText(t, filepath.Join(dir, "syn.csv"), ",id,pre_pt_root_id,post_pt_root_id,size,ctr_pt_x,ctr_pt_y,ctr_pt_z,synapse_id\n"+
 		"0,10,1001,2001,344,1,2,3,-10\n1,11,1002,2002,345,4,5,6,-11\n")
 	code, out, errOut := runCLI(t, env, "synapses", "ingest", "--dataset", "m", csv)
@@ -93,9 +104,7 @@ func TestLoadersUnknownColumns(t *testing.T) {
 
 // TestQuietSilencesSummaries: -q prints no summary (ingest, validate).
 func TestQuietSilencesSummaries(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"CCC_STORE": filepath.Join(dir, "store")}
-	runCLI(t, env, "init")
+	dir, env := newTestStore(t)
 	f := writeText(t, filepath.Join(dir, "r.csv"), "id,acronym,graph_order\nBR1,A,0\n")
 	if code, out, errOut := runCLI(t, env, "-q", "ingest", "--class", "BrainRegion", "--dataset", "d", f); code != 0 || out != "" || errOut != "" {
 		t.Fatalf("ingest -q: %d %q %q", code, out, errOut)
@@ -124,5 +133,27 @@ func TestSeedBrainRegionExample(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, nil, "schema", "jsonschema", "--class", "Synapse", "BrainRegion"); code != 2 {
 		t.Fatalf("two different classes: exit %d", code)
+	}
+}
+
+// TestAtlasByCURIE: an atlas loaded from a terminology keeps its CURIEs,
+// and every region argument takes the CURIE, the local number or the
+// acronym.
+func TestAtlasByCURIE(t *testing.T) {
+	dir, env := newTestStore(t)
+	f := writeText(t, filepath.Join(dir, "terms.csv"), "identifier,acronym,name,parent_identifier\n"+
+		"MBA:997,root,root,\nMBA:8,grey,Basic cell groups and regions,MBA:997\nMBA:385,VISp,Primary visual area,MBA:8\nMBA:593,VISp1,Primary visual area layer 1,MBA:385\n")
+	if code, _, errOut := runCLI(t, env, "atlas", "load", "--atlas", "mba", f); code != 0 {
+		t.Fatalf("load: %d %s", code, errOut)
+	}
+	for _, q := range []string{"MBA:385", "385", "VISp"} {
+		code, out, errOut := runCLI(t, env, "atlas", "children", q, "--format", "csv")
+		if code != 0 || !strings.Contains(out, "\nMBA:593,593,VISp1,Primary visual area layer 1,,MBA:385,VISp,3,") {
+			t.Errorf("children %s: %d\n%s%s", q, code, out, errOut)
+		}
+	}
+	code, out, _ := runCLI(t, env, "query", "--format", "csv", "--sql", "SELECT id, structure_id, parent_identifier FROM BrainRegion WHERE acronym = 'VISp1'")
+	if code != 0 || out != "id,structure_id,parent_identifier\nMBA:593,593,MBA:385\n" {
+		t.Errorf("stored: %q", out)
 	}
 }

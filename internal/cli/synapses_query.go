@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/internal/plot"
 	"github.com/ccc-connectivity/ccc/synapse"
 )
@@ -422,6 +423,11 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 		cells, err := q.Cells(ctx)
 		if err != nil {
 			return err
+		}
+		if !cells.HasProof {
+			return &ccc.Error{Op: "synapses matrix", Row: -1, Field: "--proofread", Value: req.Proofread, Kind: ccc.ErrNotFound,
+				Msg:  "dataset " + ds.Name + " has no proofreading table",
+				Hint: "ingest one with 'ccc synapses cells ingest --dataset " + ds.Name + " --kind proofreading FILE', or give --neurons"}
 		}
 		which := map[string][2]string{"axon": {"axon", ""}, "dendrite": {"", "dendrite"}, "both": {"axon", "dendrite"}, "subgraph": {"axon", "axon"}}[req.Proofread]
 		fill := func(ids *[]int64, w string) error {
