@@ -6,6 +6,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // maxSQLBytes bounds the SQL text of one request.
@@ -56,5 +58,10 @@ func handleSQL(s *Server, w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer db.Close()
+	// one SELECT only, checked by DuckDB's parser, as ccc query does: the
+	// locked-down database is the second line of defence, not the first
+	if err := store.CheckSelect(r.Context(), db, text); err != nil {
+		return usagef("%v", err)
+	}
 	return streamQuery(r, db, text, nil, newRowWriter(w, format))
 }

@@ -222,6 +222,20 @@ func (d *Dataset) ByType(ctx context.Context, r *Request, preIDs, postIDs []int6
 	if len(p.sqlCond) > 0 {
 		return nil, &ccc.Error{Op: "matrix", Row: -1, Msg: "filters on " + stringsJoin(p.sqlCond) + " are not supported in matrices", Kind: ccc.ErrUsage}
 	}
+	tm, add := NewTypeMatrix(preIDs, postIDs, typeOf)
+	ix := d.Index
+	for _, pr := range ix.PairCounts(rows) {
+		add(ix.Roots[pr.Pre], ix.Roots[pr.Post], pr.Count)
+	}
+	return tm, nil
+}
+
+// NewTypeMatrix prepares the type-by-type summary of pre set preIDs and
+// post set postIDs (each sorted, unique): types by typeOf, neurons per
+// type, possible ordered pairs (self-pairs excluded). add records the
+// synapses of one connected (pre, post) pair; call it once per pair.
+// Both engines (the graph index and Spark) fill it the same way.
+func NewTypeMatrix(preIDs, postIDs []int64, typeOf func(root int64) string) (*TypeMatrix, func(pre, post int64, count int)) {
 	typesOf := func(ids []int64) ([]string, map[string]int, map[int64]string) {
 		count := map[string]int{}
 		of := map[int64]string{}
@@ -247,37 +261,35 @@ func (d *Dataset) ByType(ctx context.Context, r *Request, preIDs, postIDs []int6
 	for k, t := range postT {
 		qi[t] = k
 	}
+	nc := len(postT)
 	tm := &TypeMatrix{PreTypes: preT, PostTypes: postT,
-		Synapses: make([]float64, len(preT)*len(postT)), Connected: make([]float64, len(preT)*len(postT)), Possible: make([]float64, len(preT)*len(postT))}
+		Synapses: make([]float64, len(preT)*nc), Connected: make([]float64, len(preT)*nc), Possible: make([]float64, len(preT)*nc)}
 	for _, t := range preT {
 		tm.NPre = append(tm.NPre, preN[t])
 	}
 	for _, t := range postT {
 		tm.NPost = append(tm.NPost, postN[t])
 	}
-	// possible ordered pairs minus self-pairs (neurons in both sets)
 	inPost := map[int64]bool{}
 	for _, id := range postIDs {
 		inPost[id] = true
 	}
 	for a, ta := range preT {
 		for b, tb := range postT {
-			tm.Possible[a*len(postT)+b] = float64(preN[ta] * postN[tb])
+			tm.Possible[a*nc+b] = float64(preN[ta] * postN[tb])
 		}
 	}
 	for _, id := range preIDs {
 		if inPost[id] {
-			tm.Possible[pi[preOf[id]]*len(postT)+qi[postOf[id]]]--
+			tm.Possible[pi[preOf[id]]*nc+qi[postOf[id]]]--
 		}
 	}
-	ix := d.Index
-	for _, pr := range ix.PairCounts(rows) {
-		a, b := ix.Roots[pr.Pre], ix.Roots[pr.Post]
-		k := pi[preOf[a]]*len(postT) + qi[postOf[b]]
-		tm.Synapses[k] += float64(pr.Count)
+	add := func(pre, post int64, count int) {
+		k := pi[preOf[pre]]*nc + qi[postOf[post]]
+		tm.Synapses[k] += float64(count)
 		tm.Connected[k]++
 	}
-	return tm, nil
+	return tm, add
 }
 
 // WriteMatrix writes a neuron matrix wide: a pre_pt_root_id column, then

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -59,6 +58,9 @@ func (s *Session) Synapses(sn *store.Snapshot, dataset string) (*Synapses, error
 	y.hasProof = err == nil
 	return y, nil
 }
+
+// Dataset returns the name of the dataset the questions are about.
+func (y *Synapses) Dataset() string { return y.dataset }
 
 const sizeExpr = "coalesce(nanvl(CAST(size AS DOUBLE), 0D), 0D)"
 
@@ -331,49 +333,7 @@ func (y *Synapses) ByCellType(ctx context.Context, r *synapse.Request, preIDs, p
 		}
 	}
 	rows.Close()
-	typesOf := func(ids []int64) ([]string, map[string]int) {
-		count := map[string]int{}
-		for _, id := range ids {
-			count[typeOf[id]]++
-		}
-		names := make([]string, 0, len(count))
-		for t := range count {
-			names = append(names, t)
-		}
-		sort.Strings(names)
-		return names, count
-	}
-	preT, preN := typesOf(preIDs)
-	postT, postN := typesOf(postIDs)
-	pi, qi := map[string]int{}, map[string]int{}
-	for k, t := range preT {
-		pi[t] = k
-	}
-	for k, t := range postT {
-		qi[t] = k
-	}
-	nc := len(postT)
-	tm := &synapse.TypeMatrix{PreTypes: preT, PostTypes: postT, Synapses: make([]float64, len(preT)*nc), Connected: make([]float64, len(preT)*nc), Possible: make([]float64, len(preT)*nc)}
-	for _, t := range preT {
-		tm.NPre = append(tm.NPre, preN[t])
-	}
-	for _, t := range postT {
-		tm.NPost = append(tm.NPost, postN[t])
-	}
-	for a, ta := range preT {
-		for b, tb := range postT {
-			tm.Possible[a*nc+b] = float64(preN[ta] * postN[tb])
-		}
-	}
-	inPost := map[int64]bool{}
-	for _, id := range postIDs {
-		inPost[id] = true
-	}
-	for _, id := range preIDs {
-		if inPost[id] {
-			tm.Possible[pi[typeOf[id]]*nc+qi[typeOf[id]]]--
-		}
-	}
+	tm, add := synapse.NewTypeMatrix(preIDs, postIDs, func(root int64) string { return typeOf[root] })
 	t, err = y.s.Query(ctx, "SELECT pre_pt_root_id, post_pt_root_id, count(*) FROM Synapse WHERE "+w+" GROUP BY pre_pt_root_id, post_pt_root_id")
 	if err != nil {
 		return nil, err
@@ -382,9 +342,7 @@ func (y *Synapses) ByCellType(ctx context.Context, r *synapse.Request, preIDs, p
 	defer rows.Close()
 	for rows.Next() {
 		v := rows.Values()
-		k := pi[typeOf[toInt(v[0])]]*nc + qi[typeOf[toInt(v[1])]]
-		tm.Synapses[k] += float64(toInt(v[2]))
-		tm.Connected[k]++
+		add(toInt(v[0]), toInt(v[1]), int(toInt(v[2])))
 	}
 	return tm, rows.Err()
 }

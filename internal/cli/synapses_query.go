@@ -387,13 +387,14 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 		return usageErr("--by %s runs on the embedded engine only (taxonomies and mappings are read locally); drop --engine spark", opts.By)
 	}
 	var q matrixQuestions
+	var dsName string
 	if onSpark {
 		y, _, done, err := opts.Sel.openSparkSynapses(ctx, opts.IO, opts.Global)
 		if err != nil {
 			return err
 		}
 		defer done()
-		q = y
+		q, dsName = y, y.Dataset()
 	} else {
 		st, ds, err := openSynapseDataset(opts.IO, opts.Global, opts.Sel.ref, opts.Sel.Dataset)
 		if err != nil {
@@ -401,7 +402,7 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 		}
 		defer st.Close()
 		defer ds.Close()
-		q = ds
+		q, dsName = ds, ds.Name
 	}
 	rowIDs, colIDs := req.Pre, req.Post
 	if opts.Neurons != "" {
@@ -426,8 +427,8 @@ func runSynapsesMatrix(ctx context.Context, opts *synapsesMatrixOptions) error {
 		}
 		if !cells.HasProof {
 			return &ccc.Error{Op: "synapses matrix", Row: -1, Field: "--proofread", Value: req.Proofread, Kind: ccc.ErrNotFound,
-				Msg:  "dataset " + ds.Name + " has no proofreading table",
-				Hint: "ingest one with 'ccc synapses cells ingest --dataset " + ds.Name + " --kind proofreading FILE', or give --neurons"}
+				Msg:  "dataset " + dsName + " has no proofreading table",
+				Hint: "ingest one with 'ccc synapses cells ingest --dataset " + dsName + " --kind proofreading FILE', or give --neurons"}
 		}
 		which := map[string][2]string{"axon": {"axon", ""}, "dendrite": {"", "dendrite"}, "both": {"axon", "dendrite"}, "subgraph": {"axon", "axon"}}[req.Proofread]
 		fill := func(ids *[]int64, w string) error {
