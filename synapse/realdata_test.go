@@ -124,9 +124,12 @@ func TestMicronsRealData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	// the files carry a pandas index, synapse_id and cell_type_pre: not Synapse slots
-	if _, err := Ingest(ctx, st, StoreIngestOptions{Dataset: "minnie", Files: []string{f5, f50}, Resolution: Resolution{1000, 1000, 1000}}); err == nil {
-		t.Fatal("ingest with unknown columns should fail without DropUnknown")
+	// the files carry a pandas index (blank header: ignored), synapse_id
+	// and cell_type_pre: not Synapse slots, named and not stored
+	var unmapped []string
+	if _, err := Ingest(ctx, st, StoreIngestOptions{Dataset: "minnie", Files: []string{f5}, Resolution: Resolution{1000, 1000, 1000},
+		Unmapped: func(_ string, cols []string) { unmapped = append(unmapped, cols...) }}); err != nil || strings.Join(unmapped, ",") != "synapse_id,cell_type_pre" {
+		t.Fatalf("unmapped %v, %v", unmapped, err)
 	}
 	res, err := Ingest(ctx, st, StoreIngestOptions{Dataset: "minnie", Files: []string{f5, f50}, Resolution: Resolution{1000, 1000, 1000}, DropUnknown: true})
 	if err != nil {
