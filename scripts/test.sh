@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of ccc: formatting, go vet, the Go tests (which include the
 # conformance checks against the Python reference tools: linkml, pynwb, h5py,
-# zarr, numpy), then every fuzz target for a bounded time (scripts/fuzz.sh:
-# FUZZTIME per target, default 5s). Installs what is missing first
-# (scripts/setup.sh).
+# zarr, numpy), the Spark engine's tests against a local Spark Connect server,
+# every fuzz target for a bounded time (the whole pass stays within about
+# six minutes; FUZZTIME / FUZZ_TOTAL raise it)
+FUZZTIME=${FUZZTIME:-3s} FUZZ_TOTAL=${FUZZ_TOTAL:-300} scripts/fuzz.sh
+# the Python package's tests, then every fuzz target for a bounded time
+# (scripts/fuzz.sh). Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -28,7 +31,6 @@ if [ -n "$spark_started" ]; then
   fi
 fi
 go test -count=1 -timeout 30m "$@" ./...
-scripts/fuzz.sh
 # the Python package's tests (ccc.Client / ccc.Store against the CLI); pytest
 # exits 5 when it collects nothing, which must not pass as success
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
