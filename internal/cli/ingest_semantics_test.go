@@ -53,7 +53,7 @@ func TestIngestLenientAllDropped(t *testing.T) {
 		t.Fatalf("store changed: %q", out)
 	}
 	header := writeText(t, filepath.Join(dir, "header.csv"), "id,acronym\n")
-	if code, _, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "d", header); code != 1 || !strings.Contains(errOut, "the input has no rows") {
+	if code, _, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "d", header); code != 1 || !strings.Contains(errOut, "header only or empty list): no records") {
 		t.Fatalf("header only: exit %d %s", code, errOut)
 	}
 	if code, _, errOut := runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "d", "--lenient", "--allow-empty", bad); code != 0 {

@@ -30,6 +30,25 @@ var readmeSkips = map[string]string{
 	"ccc projections matrix axons mouselight cells/*.swc":                                                                        "the user's SWC files (projection tests cover them)",
 	"ccc projections matrix export density --format parquet --heatmap m.png":                                                     "needs the 'matrix build density' above (network)",
 	"ccc nwb ingest new_session.nwb --dataset ecephys --append":                                                                  "needs a second session file (nwb tests cover --append)",
+	// cells and cell types: the user's ABC / CAS / feature / AnnData files (the cells, taxonomy, mapping,
+	// features and anndata tests cover each on synthetic and fixture files)
+	"ccc taxonomy load --name wmb --membership cluster_to_cluster_annotation_membership.csv cluster_annotation_term.csv": "the user's Allen Brain Cell Atlas CSVs (taxonomy tests cover the format)",
+	"ccc taxonomy load --name mini cas.json": "the user's CAS JSON (taxonomy tests cover the format)",
+	"ccc cells ingest --dataset merfish --modality TRANSCRIPTOMICS --taxonomy wmb --score-col score cells/spatial_cells.csv":             "needs the wmb taxonomy loaded from the user's ABC files above",
+	"ccc mappings ingest --kind cluster-cluster --set em-to-wmb --source-taxonomy em-types --target-taxonomy wmb cells/em_crosswalk.csv": "needs the wmb and em-types taxonomies above (TestMappingsCompose covers it)",
+	"ccc mappings compose --cells em --via em-to-wmb --save em-wmb":                                                                      "needs the mapping set above (TestMappingsCompose covers it)",
+	"ccc synapses matrix --neurons @roots.txt --by taxonomy:wmb:subclass":                                                                "the user's roots.txt and the wmb mappings (TestSynapsesMatrixByTaxonomy covers it)",
+	"ccc cells projections --matrix barseq --matrix-dataset barseq_demo --by subclass":                                                   "a BARseq matrix of the user's (TestCellsProjectionsByType covers it)",
+	"ccc cells region VISp --by class --tracer-matrix density":                                                                           "the density matrix built above from the Allen API (network; TestCellsRegion covers it)",
+	"ccc features ingest --set ephys --cells patchseq --definitions defs.csv features.csv":                                               "the user's feature files (TestFeaturesIngest covers them)",
+	"ccc cells genes cells.h5ad --genes Gad1,Slc17a7 --obs subclass --out g.parquet":                                                     "the user's .h5ad (TestCellsGenes covers it on anndata-made fixtures)",
+	"ccc cells ingest-h5ad cells.h5ad --dataset abc":                                                                                     "the user's .h5ad (TestCellsIngestH5AD covers it)",
+	"ccc serve --store ccc-quickstart/store --addr 127.0.0.1:8080 [--auth tokens.yaml] [--allow-sql]":                                    "starts a long-running server (the server tests and TestExplorer cover it)",
+	"ccc query --engine spark --sql \"SELECT cell_type, count(*) FROM CellTypeAnnotation GROUP BY cell_type\"":                           "needs a Spark Connect server (TestSparkEngineSQLEqualsDuckDB covers it)",
+	"ccc synapses matrix --dataset minnie --proofread subgraph --by cell_type --engine spark":                                            "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
+	"ccc synapses query --dataset minnie --group-by pair --with-cell-types --engine spark":                                               "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
+	"ccc synapses degree --dataset minnie --engine spark":                                                                                "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
+	"ccc ingest --class Synapse --dataset derived spark-job-output/":                                                                     "a Spark job's output directory (TestSparkOutputBackIntoStore covers it)",
 }
 
 // readmeCommands returns the ccc commands of the README's capability

@@ -83,16 +83,18 @@ func TestTextInputsReadAlike(t *testing.T) {
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// BrainRegion ids are strings: "#1" is a valid id, and the row DuckDB's
+	// sniffer dropped as a comment is a record for both commands
 	code, out, errOut := runCLI(t, env, "validate", "--class", "BrainRegion", p)
-	if code != 1 || !strings.Contains(out, `record 0: rows[0].id: expected integer, got string "#1"`) || !strings.Contains(errOut, "3 records, 1 errors") {
+	if code != 0 || !strings.Contains(errOut, "3 records, 0 errors") {
 		t.Fatalf("validate: %d\n%s\n%s", code, out, errOut)
 	}
-	code, out, errOut = runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "d", "--lenient", p)
-	if code != 0 || !strings.Contains(out, "rows 3, instances 2, errors 0, warnings 1") || !strings.Contains(out, `row 0 (line 2): field id: cannot convert to integer; row dropped (value "#1")`) {
+	code, out, errOut = runCLI(t, env, "ingest", "--class", "BrainRegion", "--dataset", "d", p)
+	if code != 0 || !strings.Contains(out, "rows 3, instances 3, errors 0") {
 		t.Fatalf("ingest: %d\n%s\n%s", code, out, errOut)
 	}
 	code, out, errOut = runCLI(t, env, "query", "--format", "csv", "--sql", "SELECT id, name FROM BrainRegion ORDER BY id")
-	if code != 0 || out != "id,name\n2,\"say \"\"hi\"\"\"\n3,\"two\nlines\"\n" {
+	if code != 0 || out != "id,name\n#1,x\n2,\"say \"\"hi\"\"\"\n3,\"two\nlines\"\n" {
 		t.Fatalf("stored: %d\n%q\n%s", code, out, errOut)
 	}
 }
