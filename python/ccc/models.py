@@ -256,6 +256,20 @@ class ProjectionMeasurementType(str, Enum):
     """
 
 
+class RegionSource(str, Enum):
+    """
+    How the brain_region of a recording site was resolved.
+    """
+    ccf = "ccf"
+    """
+    From the site's CCF position (x, y, z) through an annotation volume of the atlas.
+    """
+    location = "location"
+    """
+    From the site's location label in the recording file (an acronym or id) through the atlas ontology, when no CCF position resolved.
+    """
+
+
 class AnnotationSource(str, Enum):
     """
     How a cell-type annotation was made.
@@ -288,20 +302,6 @@ class ProofreadingLevel(str, Enum):
     """
 
 
-class RegionSource(str, Enum):
-    """
-    How the brain_region of a recording site was resolved.
-    """
-    ccf = "ccf"
-    """
-    From the site's CCF position (x, y, z) through an annotation volume of the atlas.
-    """
-    location = "location"
-    """
-    From the site's location label in the recording file (an acronym or id) through the atlas ontology, when no CCF position resolved.
-    """
-
-
 
 class DataSet(ConfiguredBaseModel):
     """
@@ -327,6 +327,10 @@ class DataSet(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -336,11 +340,7 @@ class DataSet(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
@@ -379,6 +379,10 @@ class DataItem(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -388,11 +392,7 @@ class DataItem(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
@@ -402,7 +402,7 @@ class DataItem(ConfiguredBaseModel):
                        'MappingSet',
                        'ConnectivityExperiment']} })
     neuroglancer_link: Optional[str] = Field(default=None, description="""Neuroglancer URL showing the item.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataItem']} })
-    dataset: str = Field(default=..., description="""The data set the item belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataItem']} })
+    dataset: str = Field(default=..., description="""The data set the item belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataItem', 'CellMetadata']} })
 
 
 class ParquetDataset(ConfiguredBaseModel):
@@ -428,6 +428,10 @@ class ParquetDataset(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -437,11 +441,7 @@ class ParquetDataset(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     path: Optional[str] = Field(default=None, description="""Path or URI of the stored object (local path, s3:// or https:// URL).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
 
 
@@ -468,6 +468,10 @@ class ZarrDataset(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -477,11 +481,7 @@ class ZarrDataset(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     path: Optional[str] = Field(default=None, description="""Path or URI of the stored object (local path, s3:// or https:// URL).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
 
 
@@ -508,6 +508,10 @@ class ZarrArray(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -517,11 +521,7 @@ class ZarrArray(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     path: Optional[str] = Field(default=None, description="""Path or URI of the stored object (local path, s3:// or https:// URL).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
     shape: Optional[list[int]] = Field(default=None, description="""Extent of each array dimension.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
     chunks: Optional[list[int]] = Field(default=None, description="""Chunk extent of each array dimension.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
@@ -531,23 +531,22 @@ class ZarrArray(ConfiguredBaseModel):
 
 class BrainRegion(ConfiguredBaseModel):
     """
-    A region of a reference brain atlas, node of the region hierarchy. Its id is the atlas structure id, an integer (e.g. 385 for VISp in the Allen CCF); ontologies with CURIE ids (MBA:385) store the local number and name the ontology in term_set_name.
+    A region of a reference brain atlas, node of the region hierarchy. Its id is a string as the source writes it: a CURIE kept whole (MBA:385, UBERON:0002436), a local name (BR1) or the Allen CSV's integer id as text (\"385\"). structure_id holds the integer structure id that tables of other classes use to refer to regions.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'class_uri': 'UBERON:0002616',
          'from_schema': 'https://w3id.org/ccc/brain_region_schema',
-         'slot_usage': {'id': {'aliases': ['structure_id'],
-                               'description': 'Atlas structure id of the region, an '
-                                              'integer (e.g. 385); references to '
-                                              'regions (parent_identifier, '
-                                              'brain_region, ...) take this type.',
-                               'name': 'id',
-                               'range': 'integer'},
+         'slot_usage': {'id': {'aliases': ['identifier'],
+                               'description': 'Identifier of the region as the source '
+                                              'writes it (MBA:385, 385, BR1); '
+                                              'parent_identifier, child_identifiers '
+                                              'and descendants hold such ids.',
+                               'name': 'id'},
                         'name': {'aliases': ['structure_name', 'safe_name'],
                                  'description': 'Full name of the region (e.g. Primary '
                                                 'visual area).',
                                  'name': 'name'}}})
 
-    id: int = Field(default=..., description="""Atlas structure id of the region, an integer (e.g. 385); references to regions (parent_identifier, brain_region, ...) take this type.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure_id'],
+    id: str = Field(default=..., description="""Identifier of the region as the source writes it (MBA:385, 385, BR1); parent_identifier, child_identifiers and descendants hold such ids.""", json_schema_extra = { "linkml_meta": {'aliases': ['identifier'],
          'domain_of': ['DataSet',
                        'DataItem',
                        'ParquetDataset',
@@ -565,6 +564,10 @@ class BrainRegion(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -574,11 +577,7 @@ class BrainRegion(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Full name of the region (e.g. Primary visual area).""", json_schema_extra = { "linkml_meta": {'aliases': ['structure_name', 'safe_name'],
          'domain_of': ['DataSet',
                        'DataItem',
@@ -592,11 +591,14 @@ class BrainRegion(ConfiguredBaseModel):
          'domain_of': ['BrainRegion']} })
     color_hex_triplet: Optional[str] = Field(default=None, description="""Display colour of the region as six hex digits (e.g. 08858C).""", json_schema_extra = { "linkml_meta": {'aliases': ['rgb_hex', 'color_hex', 'hex_color'], 'domain_of': ['BrainRegion']} })
     term_set_name: Optional[str] = Field(default=None, description="""Name of the terminology or ontology release the region belongs to.""", json_schema_extra = { "linkml_meta": {'aliases': ['ontology', 'terminology'], 'domain_of': ['BrainRegion']} })
+    term_order: Optional[int] = Field(default=None, description="""Position of the region in its term set (the terminology's term_order; Allen's graph_order); children are listed in this order.""", json_schema_extra = { "linkml_meta": {'aliases': ['graph_order'], 'domain_of': ['BrainRegion']} })
+    structure_id: Optional[int] = Field(default=None, description="""The region's integer structure id (Allen: 385 for VISp): the local number of a CURIE id (MBA:385 gives 385) or the Allen CSV's integer id. Tables of other classes refer to regions by this number (ConnectivityExperiment structure_id, RecordingSite brain_region, ProjectionMeasurementMatrix region_index, ...), and joins use it (BrainRegion.structure_id = ConnectivityExperiment.structure_id).""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-id'],
+         'domain_of': ['BrainRegion', 'ConnectivityExperiment', 'InjectionSummary']} })
     annotation_value: Optional[int] = Field(default=None, description="""Label of the region in the atlas annotation volume. In the CCF 2017 volumes it equals the structure id.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegion']} })
     descendant_annotation_values: Optional[list[int]] = Field(default=None, description="""Annotation-volume labels of the region and all its descendants.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegion']} })
-    parent_identifier: Optional[int] = Field(default=None, description="""The parent region in the hierarchy; absent for the root.""", json_schema_extra = { "linkml_meta": {'aliases': ['parent_structure_id', 'parent_id'], 'domain_of': ['BrainRegion']} })
-    child_identifiers: Optional[list[int]] = Field(default=None, description="""The direct children of the region.""", json_schema_extra = { "linkml_meta": {'aliases': ['children_ids'], 'domain_of': ['BrainRegion']} })
-    descendants: Optional[list[int]] = Field(default=None, description="""All regions below this one in the hierarchy.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegion']} })
+    parent_identifier: Optional[str] = Field(default=None, description="""The parent region in the hierarchy; absent for the root.""", json_schema_extra = { "linkml_meta": {'aliases': ['parent_structure_id', 'parent_id'], 'domain_of': ['BrainRegion']} })
+    child_identifiers: Optional[list[str]] = Field(default=None, description="""The direct children of the region.""", json_schema_extra = { "linkml_meta": {'aliases': ['children_ids'], 'domain_of': ['BrainRegion']} })
+    descendants: Optional[list[str]] = Field(default=None, description="""All regions below this one in the hierarchy.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegion']} })
     depth: Optional[int] = Field(default=None, description="""Depth of the region in the hierarchy; 0 for the root.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegion']} })
     structure_id_path: Optional[str] = Field(default=None, description="""Slash-separated ids from the root to the region, as in the Allen ontology (e.g. /997/8/567/).""", json_schema_extra = { "linkml_meta": {'aliases': ['id_path'], 'domain_of': ['BrainRegion']} })
 
@@ -637,6 +639,10 @@ class AlgorithmRun(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -646,11 +652,7 @@ class AlgorithmRun(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     algorithm_name: Optional[str] = Field(default=None, description="""Name of the clustering algorithm (e.g. leiden, scrattch.hicat).""", json_schema_extra = { "linkml_meta": {'domain_of': ['AlgorithmRun']} })
     algorithm_version: Optional[str] = Field(default=None, description="""Version of the algorithm or its implementation.""", json_schema_extra = { "linkml_meta": {'domain_of': ['AlgorithmRun']} })
     parameters_json: Optional[str] = Field(default=None, description="""Parameters of the method or algorithm as a JSON object.""", json_schema_extra = { "linkml_meta": {'domain_of': ['AlgorithmRun', 'MappingSet']} })
@@ -684,6 +686,10 @@ class ClusterHierarchy(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -693,11 +699,7 @@ class ClusterHierarchy(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
@@ -734,6 +736,10 @@ class Cluster(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -743,11 +749,7 @@ class Cluster(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
@@ -820,6 +822,10 @@ class SingleCellReconstruction(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -829,19 +835,15 @@ class SingleCellReconstruction(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     data_item: str = Field(default=..., description="""The data item (neuron) the reconstruction belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
-                       'CellGeneData',
                        'RecordingSite',
                        'SortedUnit',
                        'RecordingSession',
-                       'NWBArray']} })
+                       'NWBArray',
+                       'CellGeneData']} })
     soma_location: Optional[SpatialLocation] = Field(default=None, description="""Position of the cell body.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction']} })
     ccf_registered_file: Optional[str] = Field(default=None, description="""The reconstruction registered to the CCF, stored as an array.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction']} })
 
@@ -869,6 +871,10 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -878,11 +884,7 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
@@ -901,7 +903,7 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
                        'CellFeatureDefinition',
                        'CellFeatureMatrix']} })
     values: Optional[str] = Field(default=None, description="""The matrix values, one row per data item and one column per region.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix']} })
-    region_index: Optional[list[int]] = Field(default=None, description="""The brain regions giving the order of the matrix columns.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix']} })
+    region_index: Optional[list[int]] = Field(default=None, description="""The brain regions giving the order of the matrix columns, as structure ids (BrainRegion.structure_id).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix']} })
     data_item_index: Optional[list[str]] = Field(default=None, description="""The data items giving the order of the matrix rows.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix']} })
 
 
@@ -931,6 +933,10 @@ class ProjectionMeasurement(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -940,20 +946,19 @@ class ProjectionMeasurement(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     data_item: str = Field(default=..., description="""The data item (cell, reconstruction, experiment) the record is about.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
-                       'CellGeneData',
                        'RecordingSite',
                        'SortedUnit',
                        'RecordingSession',
-                       'NWBArray']} })
-    brain_region: int = Field(default=..., description="""The brain region a record lies in or refers to (resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement', 'RecordingSite', 'SortedUnit']} })
+                       'NWBArray',
+                       'CellGeneData']} })
+    brain_region: int = Field(default=..., description="""The brain region a record lies in or refers to, as its integer structure id (BrainRegion.structure_id; resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'CellMetadata']} })
     measurement_type: Optional[ProjectionMeasurementType] = Field(default=None, description="""What the values quantify.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata']} })
@@ -990,6 +995,10 @@ class ProjectionMeasurementTypeMetadata(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -999,11 +1008,7 @@ class ProjectionMeasurementTypeMetadata(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     measurement_type: ProjectionMeasurementType = Field(default=..., description="""What the values quantify.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata']} })
@@ -1051,6 +1056,10 @@ class CellFeatureDefinition(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1060,11 +1069,7 @@ class CellFeatureDefinition(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     feature_name: Optional[str] = Field(default=None, description="""Name of the feature (e.g. total_axon_length).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureDefinition']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
@@ -1105,6 +1110,10 @@ class CellFeatureSet(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1114,11 +1123,7 @@ class CellFeatureSet(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
@@ -1166,6 +1171,10 @@ class CellFeatureMeasurement(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1175,11 +1184,7 @@ class CellFeatureMeasurement(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     dtype: Optional[str] = Field(default=None, description="""Which value_* slot holds the value (float, int, bool, string, bytes, datetime).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'CellFeatureMeasurement', 'NWBArray']} })
     value_float: Optional[float] = Field(default=None, description="""The value when the feature is a floating-point number.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMeasurement']} })
     value_int: Optional[int] = Field(default=None, description="""The value when the feature is an integer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMeasurement']} })
@@ -1192,11 +1197,11 @@ class CellFeatureMeasurement(ConfiguredBaseModel):
     data_item: str = Field(default=..., description="""The data item (cell, reconstruction, experiment) the record is about.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
-                       'CellGeneData',
                        'RecordingSite',
                        'SortedUnit',
                        'RecordingSession',
-                       'NWBArray']} })
+                       'NWBArray',
+                       'CellGeneData']} })
 
 
 class CellFeatureMatrix(ConfiguredBaseModel):
@@ -1223,6 +1228,10 @@ class CellFeatureMatrix(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1232,11 +1241,7 @@ class CellFeatureMatrix(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
@@ -1253,6 +1258,306 @@ class CellFeatureMatrix(ConfiguredBaseModel):
     feature_set: str = Field(default=..., description="""The feature set the values belong to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMeasurement', 'CellFeatureMatrix']} })
     feature_index: Optional[list[str]] = Field(default=None, description="""The features giving the order of the matrix columns.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMatrix']} })
     cell_index: Optional[list[str]] = Field(default=None, description="""Data items (cells) giving the order of the matrix rows.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMatrix', 'CellGeneData']} })
+
+
+class RecordingSite(ConfiguredBaseModel):
+    """
+    One recording site (electrode) of an extracellular probe with its CCF position (x anterior-posterior, y dorsal-ventral, z medial-lateral, um).
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
+         'slot_usage': {'data_item': {'description': 'The recording session the site '
+                                                     'belongs to.',
+                                      'name': 'data_item'},
+                        'hdf5_path': {'description': 'Path of the electrodes table in '
+                                                     'the NWB file.',
+                                      'name': 'hdf5_path'},
+                        'id': {'description': 'The session and the electrode id, as '
+                                              '<data_item>:<electrode_id> (electrode '
+                                              'ids restart at 0 in every file written '
+                                              'by pynwb, so the electrode id alone '
+                                              'does not identify a site among '
+                                              'sessions).',
+                               'name': 'id'}}})
+
+    id: str = Field(default=..., description="""The session and the electrode id, as <data_item>:<electrode_id> (electrode ids restart at 0 in every file written by pynwb, so the electrode id alone does not identify a site among sessions).""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'ParquetDataset',
+                       'ZarrDataset',
+                       'ZarrArray',
+                       'BrainRegion',
+                       'AlgorithmRun',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'SingleCellReconstruction',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurement',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMeasurement',
+                       'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData',
+                       'MappingSet',
+                       'CellToCellMapping',
+                       'CellToClusterMapping',
+                       'ClusterToClusterMapping',
+                       'Synapse',
+                       'CellTypeAnnotation',
+                       'ProofreadingStatus',
+                       'ConnectivityExperiment',
+                       'InjectionSummary']} })
+    data_item: Optional[str] = Field(default=None, description="""The recording session the site belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
+                       'ProjectionMeasurement',
+                       'CellFeatureMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData']} })
+    electrode_id: Optional[int] = Field(default=None, description="""Id of the electrode in its recording file (the electrodes table's id column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    x: Optional[float] = Field(default=None, description="""First coordinate (anterior-posterior in CCF, or the data's x axis).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SpatialLocation', 'RecordingSite']} })
+    y: Optional[float] = Field(default=None, description="""Second coordinate (dorsal-ventral in CCF, or the data's y axis).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SpatialLocation', 'RecordingSite']} })
+    z: Optional[float] = Field(default=None, description="""Third coordinate (medial-lateral in CCF, or the data's z axis).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SpatialLocation', 'RecordingSite']} })
+    location: Optional[str] = Field(default=None, description="""Brain-region acronym of the site as written in the recording file (e.g. VISp).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    brain_region: Optional[int] = Field(default=None, description="""The brain region a record lies in or refers to, as its integer structure id (BrainRegion.structure_id; resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'CellMetadata']} })
+    probe: Optional[str] = Field(default=None, description="""Probe (electrode group) the site belongs to.""", json_schema_extra = { "linkml_meta": {'aliases': ['probe_id', 'group_name'], 'domain_of': ['RecordingSite']} })
+    channel: Optional[int] = Field(default=None, description="""Channel index of the site on its probe.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['local_index'], 'domain_of': ['RecordingSite']} })
+    probe_horizontal_position: Optional[float] = Field(default=None, description="""Horizontal position of the site on the probe shank, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    probe_vertical_position: Optional[float] = Field(default=None, description="""Vertical position of the site on the probe shank, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    imp: Optional[float] = Field(default=None, description="""Impedance of the electrode, ohms.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    filtering: Optional[str] = Field(default=None, description="""Hardware filtering applied to the channel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    valid_data: Optional[bool] = Field(default=None, description="""Whether the channel recorded usable data.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    region_source: Optional[RegionSource] = Field(default=None, description="""How brain_region was resolved (from the CCF position or the location label); empty when unresolved.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_region: Optional[int] = Field(default=None, description="""Region (structure id, BrainRegion.structure_id) of the site's CCF position in the atlas annotation volume, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    location_region: Optional[int] = Field(default=None, description="""Region (structure id, BrainRegion.structure_id) the site's location label names in the atlas ontology, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    nwb_file: Optional[str] = Field(default=None, description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
+    hdf5_path: Optional[str] = Field(default=None, description="""Path of the electrodes table in the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'NWBArray']} })
+
+
+class SortedUnit(ConfiguredBaseModel):
+    """
+    A spike-sorted unit with its peak channel, brain region and quality metrics.
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
+         'slot_usage': {'data_item': {'description': 'The recording session the unit '
+                                                     'belongs to.',
+                                      'name': 'data_item'},
+                        'id': {'description': 'The session and the unit id, as '
+                                              '<data_item>:<unit_id>.',
+                               'name': 'id'}}})
+
+    id: str = Field(default=..., description="""The session and the unit id, as <data_item>:<unit_id>.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'ParquetDataset',
+                       'ZarrDataset',
+                       'ZarrArray',
+                       'BrainRegion',
+                       'AlgorithmRun',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'SingleCellReconstruction',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurement',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMeasurement',
+                       'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData',
+                       'MappingSet',
+                       'CellToCellMapping',
+                       'CellToClusterMapping',
+                       'ClusterToClusterMapping',
+                       'Synapse',
+                       'CellTypeAnnotation',
+                       'ProofreadingStatus',
+                       'ConnectivityExperiment',
+                       'InjectionSummary']} })
+    data_item: Optional[str] = Field(default=None, description="""The recording session the unit belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
+                       'ProjectionMeasurement',
+                       'CellFeatureMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData']} })
+    unit_id: Optional[int] = Field(default=None, description="""Id of the unit in its recording file (the units table's id column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    peak_channel: Optional[str] = Field(default=None, description="""The recording site (<data_item>:<electrode_id>) where the unit's waveform is largest.""", json_schema_extra = { "linkml_meta": {'aliases': ['peak_channel_id'], 'domain_of': ['SortedUnit']} })
+    cluster_id: Optional[int] = Field(default=None, description="""Cluster id of the unit in the spike sorter's output.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    quality: Optional[str] = Field(default=None, description="""Curation label of the unit (e.g. good, noise).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    firing_rate: Optional[float] = Field(default=None, description="""Mean firing rate, Hz.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    amplitude: Optional[float] = Field(default=None, description="""Peak-to-trough amplitude of the mean waveform, uV.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    amplitude_cutoff: Optional[float] = Field(default=None, description="""Estimated fraction of spikes missed below the detection threshold.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    isi_violations: Optional[float] = Field(default=None, description="""Rate of refractory-period violations.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    presence_ratio: Optional[float] = Field(default=None, description="""Fraction of the recording in which the unit fired.""", ge=0, le=1, json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    snr: Optional[float] = Field(default=None, description="""Signal-to-noise ratio of the waveform.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    isolation_distance: Optional[float] = Field(default=None, description="""Mahalanobis isolation distance of the cluster.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    l_ratio: Optional[float] = Field(default=None, description="""L-ratio cluster quality metric.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    d_prime: Optional[float] = Field(default=None, description="""LDA-based d-prime cluster separation.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    nn_hit_rate: Optional[float] = Field(default=None, description="""Nearest-neighbour hit rate.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    nn_miss_rate: Optional[float] = Field(default=None, description="""Nearest-neighbour miss rate.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    silhouette_score: Optional[float] = Field(default=None, description="""Silhouette score of the cluster.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    max_drift: Optional[float] = Field(default=None, description="""Largest drift of the unit's position, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    cumulative_drift: Optional[float] = Field(default=None, description="""Cumulative drift of the unit's position, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    waveform_duration: Optional[float] = Field(default=None, description="""Trough-to-peak duration of the waveform, ms.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    waveform_halfwidth: Optional[float] = Field(default=None, description="""Width of the waveform at half amplitude, ms.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    spread: Optional[float] = Field(default=None, description="""Spatial extent of the waveform along the probe, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    pt_ratio: Optional[float] = Field(default=None, description="""Ratio of peak to trough amplitude.""", json_schema_extra = { "linkml_meta": {'aliases': ['PT_ratio'], 'domain_of': ['SortedUnit']} })
+    recovery_slope: Optional[float] = Field(default=None, description="""Slope of the waveform's recovery after the peak.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    repolarization_slope: Optional[float] = Field(default=None, description="""Slope of the waveform's repolarisation after the trough.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    brain_region: Optional[int] = Field(default=None, description="""The brain region a record lies in or refers to, as its integer structure id (BrainRegion.structure_id; resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'CellMetadata']} })
+    nwb_file: Optional[str] = Field(default=None, description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
+    units_row: Optional[int] = Field(default=None, description="""Row of the unit in the NWB units table (0-based): the index into its ragged columns (spike_times with spike_times_index).""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+    spike_times_path: Optional[str] = Field(default=None, description="""HDF5 path of the units table's spike_times column in the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
+
+
+class RecordingSession(ConfiguredBaseModel):
+    """
+    The session-level metadata of one recording (an NWB file): file, NWB version, start time, description and subject. It extends the session's DataItem (same id) without adding NWB-only slots to DataItem.
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
+         'slot_usage': {'data_item': {'description': 'The DataItem of the session (the '
+                                                     'same id).',
+                                      'name': 'data_item',
+                                      'required': True},
+                        'id': {'description': 'Session identifier (NWB identifier), '
+                                              "the id of the session's DataItem.",
+                               'name': 'id'},
+                        'nwb_file': {'name': 'nwb_file', 'required': True}}})
+
+    id: str = Field(default=..., description="""Session identifier (NWB identifier), the id of the session's DataItem.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'ParquetDataset',
+                       'ZarrDataset',
+                       'ZarrArray',
+                       'BrainRegion',
+                       'AlgorithmRun',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'SingleCellReconstruction',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurement',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMeasurement',
+                       'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData',
+                       'MappingSet',
+                       'CellToCellMapping',
+                       'CellToClusterMapping',
+                       'ClusterToClusterMapping',
+                       'Synapse',
+                       'CellTypeAnnotation',
+                       'ProofreadingStatus',
+                       'ConnectivityExperiment',
+                       'InjectionSummary']} })
+    data_item: str = Field(default=..., description="""The DataItem of the session (the same id).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
+                       'ProjectionMeasurement',
+                       'CellFeatureMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData']} })
+    nwb_file: str = Field(default=..., description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
+    nwb_version: Optional[str] = Field(default=None, description="""NWB schema version of the file (its nwb_version attribute, e.g. 2.2.2).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
+    session_start_time: Optional[datetime ] = Field(default=None, description="""Start of the recording session (NWB session_start_time, ISO 8601 with a time zone; stored as an instant in UTC).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
+    session_description: Optional[str] = Field(default=None, description="""Free-text description of the session (NWB session_description).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
+    subject_id: Optional[str] = Field(default=None, description="""Identifier of the recorded animal (NWB /general/subject/subject_id).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
+
+
+class NWBArray(ConfiguredBaseModel):
+    """
+    An array (HDF5 dataset) of an NWB file, registered but not copied: which file and HDF5 path hold it, with its type, shape and chunking, so that readers slice it in place (e.g. an ElectricalSeries' data).
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
+         'slot_usage': {'chunks': {'description': 'Chunk extent of each dimension; '
+                                                  'absent for a contiguous dataset.',
+                                   'name': 'chunks'},
+                        'data_item': {'description': 'The recording session whose file '
+                                                     'holds the array.',
+                                      'name': 'data_item',
+                                      'required': True},
+                        'dtype': {'description': 'Element type of the HDF5 dataset '
+                                                 '(e.g. int16, float32, string).',
+                                  'name': 'dtype'},
+                        'hdf5_path': {'description': 'HDF5 path of the dataset inside '
+                                                     'the NWB file.',
+                                      'name': 'hdf5_path',
+                                      'required': True},
+                        'id': {'description': "The session id and the array's HDF5 "
+                                              'path, as <data_item>:<hdf5_path>.',
+                               'name': 'id'},
+                        'path': {'description': 'Path of the NWB file holding the '
+                                                'array (absolute local path at '
+                                                'ingest).',
+                                 'name': 'path',
+                                 'required': True}}})
+
+    id: str = Field(default=..., description="""The session id and the array's HDF5 path, as <data_item>:<hdf5_path>.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'ParquetDataset',
+                       'ZarrDataset',
+                       'ZarrArray',
+                       'BrainRegion',
+                       'AlgorithmRun',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'SingleCellReconstruction',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurement',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMeasurement',
+                       'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData',
+                       'MappingSet',
+                       'CellToCellMapping',
+                       'CellToClusterMapping',
+                       'ClusterToClusterMapping',
+                       'Synapse',
+                       'CellTypeAnnotation',
+                       'ProofreadingStatus',
+                       'ConnectivityExperiment',
+                       'InjectionSummary']} })
+    data_item: str = Field(default=..., description="""The recording session whose file holds the array.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
+                       'ProjectionMeasurement',
+                       'CellFeatureMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData']} })
+    path: str = Field(default=..., description="""Path of the NWB file holding the array (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
+    hdf5_path: str = Field(default=..., description="""HDF5 path of the dataset inside the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'NWBArray']} })
+    neurodata_type: Optional[str] = Field(default=None, description="""NWB neurodata_type of the group holding the array (e.g. ElectricalSeries); absent for untyped groups.""", json_schema_extra = { "linkml_meta": {'domain_of': ['NWBArray']} })
+    dtype: Optional[str] = Field(default=None, description="""Element type of the HDF5 dataset (e.g. int16, float32, string).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'CellFeatureMeasurement', 'NWBArray']} })
+    shape: Optional[list[int]] = Field(default=None, description="""Extent of each array dimension.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
+    chunks: Optional[list[int]] = Field(default=None, description="""Chunk extent of each dimension; absent for a contiguous dataset.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
 
 
 class BarcodingExperimentMetadata(ConfiguredBaseModel):
@@ -1293,6 +1598,10 @@ class CellGeneData(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1302,21 +1611,17 @@ class CellGeneData(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     experiment_metadata: Optional[BarcodingExperimentMetadata] = Field(default=None, description="""Metadata of the barcoding experiment that produced the data.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellGeneData']} })
     gene_metadata: Optional[str] = Field(default=None, description="""Array of per-gene metadata (one entry per matrix column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellGeneData']} })
     data_item: str = Field(default=..., description="""The data item (cell, reconstruction, experiment) the record is about.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
-                       'CellGeneData',
                        'RecordingSite',
                        'SortedUnit',
                        'RecordingSession',
-                       'NWBArray']} })
+                       'NWBArray',
+                       'CellGeneData']} })
     cell_gene_matrix: str = Field(default=..., description="""The cells x genes expression matrix.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellGeneData']} })
     cell_index: Optional[list[str]] = Field(default=None, description="""Data items (cells) giving the order of the matrix rows.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMatrix', 'CellGeneData']} })
 
@@ -1325,13 +1630,29 @@ class CellMetadata(ConfiguredBaseModel):
     """
     Per-cell quality metadata and position of a gene-expression measurement.
     """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/gene_schema'})
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/gene_schema',
+         'slot_usage': {'brain_region': {'description': 'Region of the cell: from its '
+                                                        'CCF position through an '
+                                                        'annotation volume '
+                                                        '(ccf_region), else from the '
+                                                        'parcellation label its table '
+                                                        'gives (location_region); both '
+                                                        'kept when they disagree.',
+                                         'name': 'brain_region'}}})
 
     cell_id: str = Field(default=..., description="""Identifier of the cell the metadata describes.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellMetadata']} })
     quality_score: Optional[float] = Field(default=None, description="""Quality score of the cell's measurement.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellMetadata']} })
     total_counts: Optional[int] = Field(default=None, description="""Total number of reads or UMIs counted for the cell.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['CellMetadata']} })
     n_genes_detected: Optional[int] = Field(default=None, description="""Number of genes detected in the cell.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['CellMetadata']} })
     spatial_location: Optional[SpatialLocation] = Field(default=None, description="""Position of the cell.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellMetadata']} })
+    dataset: Optional[str] = Field(default=None, description="""The data set the item belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataItem', 'CellMetadata']} })
+    brain_region: Optional[int] = Field(default=None, description="""Region of the cell: from its CCF position through an annotation volume (ccf_region), else from the parcellation label its table gives (location_region); both kept when they disagree.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'CellMetadata']} })
+    region_source: Optional[RegionSource] = Field(default=None, description="""How brain_region was resolved (from the CCF position or the location label); empty when unresolved.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_region: Optional[int] = Field(default=None, description="""Region (structure id, BrainRegion.structure_id) of the site's CCF position in the atlas annotation volume, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    location_region: Optional[int] = Field(default=None, description="""Region (structure id, BrainRegion.structure_id) the site's location label names in the atlas ontology, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
 
 
 class GeneMetadata(ConfiguredBaseModel):
@@ -1367,6 +1688,10 @@ class MappingSet(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1376,11 +1701,7 @@ class MappingSet(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
@@ -1427,6 +1748,10 @@ class CellToCellMapping(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1436,11 +1761,7 @@ class CellToCellMapping(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     score: Optional[float] = Field(default=None, description="""A score produced by an algorithm; its meaning is described by the producer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster',
                        'CellToCellMapping',
                        'CellToClusterMapping',
@@ -1481,6 +1802,10 @@ class CellToClusterMapping(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1490,11 +1815,7 @@ class CellToClusterMapping(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     score: Optional[float] = Field(default=None, description="""A score produced by an algorithm; its meaning is described by the producer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster',
                        'CellToCellMapping',
                        'CellToClusterMapping',
@@ -1535,6 +1856,10 @@ class ClusterToClusterMapping(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1544,11 +1869,7 @@ class ClusterToClusterMapping(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     score: Optional[float] = Field(default=None, description="""A score produced by an algorithm; its meaning is described by the producer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster',
                        'CellToCellMapping',
                        'CellToClusterMapping',
@@ -1596,6 +1917,10 @@ class Synapse(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1605,11 +1930,7 @@ class Synapse(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     pre_pt_root_id: int = Field(default=..., description="""Segmentation root id of the presynaptic neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Synapse']} })
     post_pt_root_id: int = Field(default=..., description="""Segmentation root id of the postsynaptic neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Synapse']} })
     size: Optional[int] = Field(default=None, description="""Size of the synaptic cleft in voxels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster', 'Synapse']} })
@@ -1668,6 +1989,10 @@ class CellTypeAnnotation(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1677,11 +2002,7 @@ class CellTypeAnnotation(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     pt_root_id: Optional[int] = Field(default=None, description="""Segmentation root id of the annotated neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
     cell_type: Optional[str] = Field(default=None, description="""Cell type label (e.g. 23P, BC, MC).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation']} })
     classification_system: Optional[str] = Field(default=None, description="""Taxonomy the cell type belongs to (e.g. aibs_coarse_excitatory).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation']} })
@@ -1719,6 +2040,10 @@ class ProofreadingStatus(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1728,11 +2053,7 @@ class ProofreadingStatus(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     pt_root_id: Optional[int] = Field(default=None, description="""Segmentation root id of the annotated neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
     pt_position: Optional[SpatialLocation] = Field(default=None, description="""Point of the annotated object (e.g. the nucleus centre).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
     pt_supervoxel_id: Optional[int] = Field(default=None, description="""Supervoxel id at the annotated point.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
@@ -1775,6 +2096,10 @@ class ConnectivityExperiment(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1784,11 +2109,7 @@ class ConnectivityExperiment(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     name: Optional[str] = Field(default=None, description="""Specimen name of the injected mouse (e.g. 378-1827).""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
@@ -1800,11 +2121,11 @@ class ConnectivityExperiment(ConfiguredBaseModel):
     transgenic_line: Optional[str] = Field(default=None, description="""Cre driver line of the injected mouse; empty for wild type.""", json_schema_extra = { "linkml_meta": {'aliases': ['transgenic-line'], 'domain_of': ['ConnectivityExperiment']} })
     product_id: Optional[int] = Field(default=None, description="""Allen product (tracer) id.""", json_schema_extra = { "linkml_meta": {'aliases': ['product-id'], 'domain_of': ['ConnectivityExperiment']} })
     structure_id: Optional[int] = Field(default=None, description="""The primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-id'],
-         'domain_of': ['ConnectivityExperiment', 'InjectionSummary']} })
+         'domain_of': ['BrainRegion', 'ConnectivityExperiment', 'InjectionSummary']} })
     structure_abbrev: Optional[str] = Field(default=None, description="""Acronym of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-abbrev'], 'domain_of': ['ConnectivityExperiment']} })
     structure_name: Optional[str] = Field(default=None, description="""Name of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-name'], 'domain_of': ['ConnectivityExperiment']} })
     injection_volume: Optional[float] = Field(default=None, description="""Volume of the injection site in mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['injection-volume'], 'domain_of': ['ConnectivityExperiment']} })
-    injection_structures: Optional[list[int]] = Field(default=None, description="""All brain regions the injection site covers.""", json_schema_extra = { "linkml_meta": {'aliases': ['injection-structures'], 'domain_of': ['ConnectivityExperiment']} })
+    injection_structures: Optional[list[int]] = Field(default=None, description="""All brain regions the injection site covers, as structure ids (BrainRegion.structure_id).""", json_schema_extra = { "linkml_meta": {'aliases': ['injection-structures'], 'domain_of': ['ConnectivityExperiment']} })
     injection_x: Optional[float] = Field(default=None, description="""Injection centre, anterior-posterior CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
     injection_y: Optional[float] = Field(default=None, description="""Injection centre, dorsal-ventral CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
     injection_z: Optional[float] = Field(default=None, description="""Injection centre, medial-lateral CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
@@ -1847,6 +2168,10 @@ class InjectionSummary(ConfiguredBaseModel):
                        'CellFeatureSet',
                        'CellFeatureMeasurement',
                        'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
                        'CellGeneData',
                        'MappingSet',
                        'CellToCellMapping',
@@ -1856,15 +2181,11 @@ class InjectionSummary(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus',
                        'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
+                       'InjectionSummary']} })
     experiment_id: int = Field(default=..., description="""The experiment the record belongs to.""", json_schema_extra = { "linkml_meta": {'aliases': ['section_data_set_id', 'experimentID'],
          'domain_of': ['InjectionSummary']} })
     structure_id: int = Field(default=..., description="""The brain region the record measures.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-id'],
-         'domain_of': ['ConnectivityExperiment', 'InjectionSummary']} })
+         'domain_of': ['BrainRegion', 'ConnectivityExperiment', 'InjectionSummary']} })
     hemisphere_id: Optional[int] = Field(default=None, description="""Hemisphere of the record, 1 left, 2 right, 3 both.""", ge=1, le=3, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
     is_injection: Optional[bool] = Field(default=None, description="""Whether the record measures the injection site (true) or projections (false).""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
     volume: Optional[float] = Field(default=None, description="""Volume of the structure in mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
@@ -1881,300 +2202,6 @@ class InjectionSummary(ConfiguredBaseModel):
     max_voxel_x: Optional[int] = Field(default=None, description="""Anterior-posterior position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
     max_voxel_y: Optional[int] = Field(default=None, description="""Dorsal-ventral position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
     max_voxel_z: Optional[int] = Field(default=None, description="""Medial-lateral position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-
-
-class RecordingSite(ConfiguredBaseModel):
-    """
-    One recording site (electrode) of an extracellular probe with its CCF position (x anterior-posterior, y dorsal-ventral, z medial-lateral, um).
-    """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
-         'slot_usage': {'data_item': {'description': 'The recording session the site '
-                                                     'belongs to.',
-                                      'name': 'data_item'},
-                        'hdf5_path': {'description': 'Path of the electrodes table in '
-                                                     'the NWB file.',
-                                      'name': 'hdf5_path'},
-                        'id': {'description': 'The session and the electrode id, as '
-                                              '<data_item>:<electrode_id> (electrode '
-                                              'ids restart at 0 in every file written '
-                                              'by pynwb, so the electrode id alone '
-                                              'does not identify a site among '
-                                              'sessions).',
-                               'name': 'id'}}})
-
-    id: str = Field(default=..., description="""The session and the electrode id, as <data_item>:<electrode_id> (electrode ids restart at 0 in every file written by pynwb, so the electrode id alone does not identify a site among sessions).""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
-                       'DataItem',
-                       'ParquetDataset',
-                       'ZarrDataset',
-                       'ZarrArray',
-                       'BrainRegion',
-                       'AlgorithmRun',
-                       'ClusterHierarchy',
-                       'Cluster',
-                       'SingleCellReconstruction',
-                       'ProjectionMeasurementMatrix',
-                       'ProjectionMeasurement',
-                       'ProjectionMeasurementTypeMetadata',
-                       'CellFeatureDefinition',
-                       'CellFeatureSet',
-                       'CellFeatureMeasurement',
-                       'CellFeatureMatrix',
-                       'CellGeneData',
-                       'MappingSet',
-                       'CellToCellMapping',
-                       'CellToClusterMapping',
-                       'ClusterToClusterMapping',
-                       'Synapse',
-                       'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    data_item: Optional[str] = Field(default=None, description="""The recording session the site belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
-                       'ProjectionMeasurement',
-                       'CellFeatureMeasurement',
-                       'CellGeneData',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    electrode_id: Optional[int] = Field(default=None, description="""Id of the electrode in its recording file (the electrodes table's id column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    x: Optional[float] = Field(default=None, description="""First coordinate (anterior-posterior in CCF, or the data's x axis).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SpatialLocation', 'RecordingSite']} })
-    y: Optional[float] = Field(default=None, description="""Second coordinate (dorsal-ventral in CCF, or the data's y axis).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SpatialLocation', 'RecordingSite']} })
-    z: Optional[float] = Field(default=None, description="""Third coordinate (medial-lateral in CCF, or the data's z axis).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SpatialLocation', 'RecordingSite']} })
-    location: Optional[str] = Field(default=None, description="""Brain-region acronym of the site as written in the recording file (e.g. VISp).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    brain_region: Optional[int] = Field(default=None, description="""The brain region a record lies in or refers to (resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement', 'RecordingSite', 'SortedUnit']} })
-    probe: Optional[str] = Field(default=None, description="""Probe (electrode group) the site belongs to.""", json_schema_extra = { "linkml_meta": {'aliases': ['probe_id', 'group_name'], 'domain_of': ['RecordingSite']} })
-    channel: Optional[int] = Field(default=None, description="""Channel index of the site on its probe.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['local_index'], 'domain_of': ['RecordingSite']} })
-    probe_horizontal_position: Optional[float] = Field(default=None, description="""Horizontal position of the site on the probe shank, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    probe_vertical_position: Optional[float] = Field(default=None, description="""Vertical position of the site on the probe shank, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    imp: Optional[float] = Field(default=None, description="""Impedance of the electrode, ohms.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    filtering: Optional[str] = Field(default=None, description="""Hardware filtering applied to the channel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    valid_data: Optional[bool] = Field(default=None, description="""Whether the channel recorded usable data.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    region_source: Optional[RegionSource] = Field(default=None, description="""How brain_region was resolved (from the CCF position or the location label); empty when unresolved.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    ccf_region: Optional[int] = Field(default=None, description="""Region of the site's CCF position in the atlas annotation volume, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    location_region: Optional[int] = Field(default=None, description="""Region the site's location label names in the atlas ontology, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
-    nwb_file: Optional[str] = Field(default=None, description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
-    hdf5_path: Optional[str] = Field(default=None, description="""Path of the electrodes table in the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'NWBArray']} })
-
-
-class SortedUnit(ConfiguredBaseModel):
-    """
-    A spike-sorted unit with its peak channel, brain region and quality metrics.
-    """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
-         'slot_usage': {'data_item': {'description': 'The recording session the unit '
-                                                     'belongs to.',
-                                      'name': 'data_item'},
-                        'id': {'description': 'The session and the unit id, as '
-                                              '<data_item>:<unit_id>.',
-                               'name': 'id'}}})
-
-    id: str = Field(default=..., description="""The session and the unit id, as <data_item>:<unit_id>.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
-                       'DataItem',
-                       'ParquetDataset',
-                       'ZarrDataset',
-                       'ZarrArray',
-                       'BrainRegion',
-                       'AlgorithmRun',
-                       'ClusterHierarchy',
-                       'Cluster',
-                       'SingleCellReconstruction',
-                       'ProjectionMeasurementMatrix',
-                       'ProjectionMeasurement',
-                       'ProjectionMeasurementTypeMetadata',
-                       'CellFeatureDefinition',
-                       'CellFeatureSet',
-                       'CellFeatureMeasurement',
-                       'CellFeatureMatrix',
-                       'CellGeneData',
-                       'MappingSet',
-                       'CellToCellMapping',
-                       'CellToClusterMapping',
-                       'ClusterToClusterMapping',
-                       'Synapse',
-                       'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    data_item: Optional[str] = Field(default=None, description="""The recording session the unit belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
-                       'ProjectionMeasurement',
-                       'CellFeatureMeasurement',
-                       'CellGeneData',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    unit_id: Optional[int] = Field(default=None, description="""Id of the unit in its recording file (the units table's id column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    peak_channel: Optional[str] = Field(default=None, description="""The recording site (<data_item>:<electrode_id>) where the unit's waveform is largest.""", json_schema_extra = { "linkml_meta": {'aliases': ['peak_channel_id'], 'domain_of': ['SortedUnit']} })
-    cluster_id: Optional[int] = Field(default=None, description="""Cluster id of the unit in the spike sorter's output.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    quality: Optional[str] = Field(default=None, description="""Curation label of the unit (e.g. good, noise).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    firing_rate: Optional[float] = Field(default=None, description="""Mean firing rate, Hz.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    amplitude: Optional[float] = Field(default=None, description="""Peak-to-trough amplitude of the mean waveform, uV.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    amplitude_cutoff: Optional[float] = Field(default=None, description="""Estimated fraction of spikes missed below the detection threshold.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    isi_violations: Optional[float] = Field(default=None, description="""Rate of refractory-period violations.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    presence_ratio: Optional[float] = Field(default=None, description="""Fraction of the recording in which the unit fired.""", ge=0, le=1, json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    snr: Optional[float] = Field(default=None, description="""Signal-to-noise ratio of the waveform.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    isolation_distance: Optional[float] = Field(default=None, description="""Mahalanobis isolation distance of the cluster.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    l_ratio: Optional[float] = Field(default=None, description="""L-ratio cluster quality metric.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    d_prime: Optional[float] = Field(default=None, description="""LDA-based d-prime cluster separation.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    nn_hit_rate: Optional[float] = Field(default=None, description="""Nearest-neighbour hit rate.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    nn_miss_rate: Optional[float] = Field(default=None, description="""Nearest-neighbour miss rate.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    silhouette_score: Optional[float] = Field(default=None, description="""Silhouette score of the cluster.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    max_drift: Optional[float] = Field(default=None, description="""Largest drift of the unit's position, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    cumulative_drift: Optional[float] = Field(default=None, description="""Cumulative drift of the unit's position, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    waveform_duration: Optional[float] = Field(default=None, description="""Trough-to-peak duration of the waveform, ms.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    waveform_halfwidth: Optional[float] = Field(default=None, description="""Width of the waveform at half amplitude, ms.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    spread: Optional[float] = Field(default=None, description="""Spatial extent of the waveform along the probe, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    pt_ratio: Optional[float] = Field(default=None, description="""Ratio of peak to trough amplitude.""", json_schema_extra = { "linkml_meta": {'aliases': ['PT_ratio'], 'domain_of': ['SortedUnit']} })
-    recovery_slope: Optional[float] = Field(default=None, description="""Slope of the waveform's recovery after the peak.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    repolarization_slope: Optional[float] = Field(default=None, description="""Slope of the waveform's repolarisation after the trough.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    brain_region: Optional[int] = Field(default=None, description="""The brain region a record lies in or refers to (resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement', 'RecordingSite', 'SortedUnit']} })
-    nwb_file: Optional[str] = Field(default=None, description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
-    units_row: Optional[int] = Field(default=None, description="""Row of the unit in the NWB units table (0-based): the index into its ragged columns (spike_times with spike_times_index).""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-    spike_times_path: Optional[str] = Field(default=None, description="""HDF5 path of the units table's spike_times column in the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
-
-
-class RecordingSession(ConfiguredBaseModel):
-    """
-    The session-level metadata of one recording (an NWB file): file, NWB version, start time, description and subject. It extends the session's DataItem (same id) without adding NWB-only slots to DataItem.
-    """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
-         'slot_usage': {'data_item': {'description': 'The DataItem of the session (the '
-                                                     'same id).',
-                                      'name': 'data_item',
-                                      'required': True},
-                        'id': {'description': 'Session identifier (NWB identifier), '
-                                              "the id of the session's DataItem.",
-                               'name': 'id'},
-                        'nwb_file': {'name': 'nwb_file', 'required': True}}})
-
-    id: str = Field(default=..., description="""Session identifier (NWB identifier), the id of the session's DataItem.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
-                       'DataItem',
-                       'ParquetDataset',
-                       'ZarrDataset',
-                       'ZarrArray',
-                       'BrainRegion',
-                       'AlgorithmRun',
-                       'ClusterHierarchy',
-                       'Cluster',
-                       'SingleCellReconstruction',
-                       'ProjectionMeasurementMatrix',
-                       'ProjectionMeasurement',
-                       'ProjectionMeasurementTypeMetadata',
-                       'CellFeatureDefinition',
-                       'CellFeatureSet',
-                       'CellFeatureMeasurement',
-                       'CellFeatureMatrix',
-                       'CellGeneData',
-                       'MappingSet',
-                       'CellToCellMapping',
-                       'CellToClusterMapping',
-                       'ClusterToClusterMapping',
-                       'Synapse',
-                       'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    data_item: str = Field(default=..., description="""The DataItem of the session (the same id).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
-                       'ProjectionMeasurement',
-                       'CellFeatureMeasurement',
-                       'CellGeneData',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    nwb_file: str = Field(default=..., description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
-    nwb_version: Optional[str] = Field(default=None, description="""NWB schema version of the file (its nwb_version attribute, e.g. 2.2.2).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
-    session_start_time: Optional[datetime ] = Field(default=None, description="""Start of the recording session (NWB session_start_time, ISO 8601 with a time zone; stored as an instant in UTC).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
-    session_description: Optional[str] = Field(default=None, description="""Free-text description of the session (NWB session_description).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
-    subject_id: Optional[str] = Field(default=None, description="""Identifier of the recorded animal (NWB /general/subject/subject_id).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSession']} })
-
-
-class NWBArray(ConfiguredBaseModel):
-    """
-    An array (HDF5 dataset) of an NWB file, registered but not copied: which file and HDF5 path hold it, with its type, shape and chunking, so that readers slice it in place (e.g. an ElectricalSeries' data).
-    """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/ephys_schema',
-         'slot_usage': {'chunks': {'description': 'Chunk extent of each dimension; '
-                                                  'absent for a contiguous dataset.',
-                                   'name': 'chunks'},
-                        'data_item': {'description': 'The recording session whose file '
-                                                     'holds the array.',
-                                      'name': 'data_item',
-                                      'required': True},
-                        'dtype': {'description': 'Element type of the HDF5 dataset '
-                                                 '(e.g. int16, float32, string).',
-                                  'name': 'dtype'},
-                        'hdf5_path': {'description': 'HDF5 path of the dataset inside '
-                                                     'the NWB file.',
-                                      'name': 'hdf5_path',
-                                      'required': True},
-                        'id': {'description': "The session id and the array's HDF5 "
-                                              'path, as <data_item>:<hdf5_path>.',
-                               'name': 'id'},
-                        'path': {'description': 'Path of the NWB file holding the '
-                                                'array (absolute local path at '
-                                                'ingest).',
-                                 'name': 'path',
-                                 'required': True}}})
-
-    id: str = Field(default=..., description="""The session id and the array's HDF5 path, as <data_item>:<hdf5_path>.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
-                       'DataItem',
-                       'ParquetDataset',
-                       'ZarrDataset',
-                       'ZarrArray',
-                       'BrainRegion',
-                       'AlgorithmRun',
-                       'ClusterHierarchy',
-                       'Cluster',
-                       'SingleCellReconstruction',
-                       'ProjectionMeasurementMatrix',
-                       'ProjectionMeasurement',
-                       'ProjectionMeasurementTypeMetadata',
-                       'CellFeatureDefinition',
-                       'CellFeatureSet',
-                       'CellFeatureMeasurement',
-                       'CellFeatureMatrix',
-                       'CellGeneData',
-                       'MappingSet',
-                       'CellToCellMapping',
-                       'CellToClusterMapping',
-                       'ClusterToClusterMapping',
-                       'Synapse',
-                       'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    data_item: str = Field(default=..., description="""The recording session whose file holds the array.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
-                       'ProjectionMeasurement',
-                       'CellFeatureMeasurement',
-                       'CellGeneData',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray']} })
-    path: str = Field(default=..., description="""Path of the NWB file holding the array (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
-    hdf5_path: str = Field(default=..., description="""HDF5 path of the dataset inside the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'NWBArray']} })
-    neurodata_type: Optional[str] = Field(default=None, description="""NWB neurodata_type of the group holding the array (e.g. ElectricalSeries); absent for untyped groups.""", json_schema_extra = { "linkml_meta": {'domain_of': ['NWBArray']} })
-    dtype: Optional[str] = Field(default=None, description="""Element type of the HDF5 dataset (e.g. int16, float32, string).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'CellFeatureMeasurement', 'NWBArray']} })
-    shape: Optional[list[int]] = Field(default=None, description="""Extent of each array dimension.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
-    chunks: Optional[list[int]] = Field(default=None, description="""Chunk extent of each dimension; absent for a contiguous dataset.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
 
 
 # Model rebuild
@@ -2198,6 +2225,10 @@ CellFeatureDefinition.model_rebuild()
 CellFeatureSet.model_rebuild()
 CellFeatureMeasurement.model_rebuild()
 CellFeatureMatrix.model_rebuild()
+RecordingSite.model_rebuild()
+SortedUnit.model_rebuild()
+RecordingSession.model_rebuild()
+NWBArray.model_rebuild()
 BarcodingExperimentMetadata.model_rebuild()
 CellGeneData.model_rebuild()
 CellMetadata.model_rebuild()
@@ -2211,7 +2242,3 @@ CellTypeAnnotation.model_rebuild()
 ProofreadingStatus.model_rebuild()
 ConnectivityExperiment.model_rebuild()
 InjectionSummary.model_rebuild()
-RecordingSite.model_rebuild()
-SortedUnit.model_rebuild()
-RecordingSession.model_rebuild()
-NWBArray.model_rebuild()

@@ -26,7 +26,7 @@ def test_version_matches_go():
 def test_get_versions(api, cli):
     got = api.get_versions()
     want = json.loads(cli("versions", "--format", "json"))
-    assert len(got) == len(want) == 13
+    assert len(got) == len(want) >= 13  # the quickstart grows a step per capability
     assert got["version"].tolist() == [v["version"] for v in want]
     assert got["dataset"].tolist() == [v["dataset"] for v in want]
     assert got["message"].tolist() == [v.get("message", "") for v in want]
@@ -37,7 +37,7 @@ def test_get_versions(api, cli):
 def test_get_tables(api, cli):
     got = api.get_tables().sort_values(["dataset", "class"]).reset_index(drop=True)
     want = csv(cli("query", "--format", "csv", "--sql", "SELECT dataset, class, rows FROM ccc_tables ORDER BY dataset, class"))
-    assert len(got) == 19
+    assert len(got) == len(want) >= 19
     pd.testing.assert_frame_equal(got[["dataset", "class", "rows"]], want, check_dtype=False)
     # time travel by version and by timestamp
     v2 = api.get_tables(version=2)
@@ -51,13 +51,14 @@ def test_query_table(api, cli):
                           select_columns=["id", "acronym", "parent_identifier"], order_by="id")
     want = csv(cli("query", "--format", "csv", "--sql",
                    "SELECT id, acronym, parent_identifier FROM BrainRegion WHERE acronym IN ('VISp','VIS','VISp1') ORDER BY id"))
+    want = want.astype({"id": str, "parent_identifier": str})  # string ids, which read_csv takes for numbers
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
-    eq = api.query_table("BrainRegion", filter_equal_dict={"parent_identifier": 385}, select_columns=["acronym"],
+    eq = api.query_table("BrainRegion", filter_equal_dict={"parent_identifier": "385"}, select_columns=["acronym"],
                          order_by=["acronym"])
     want = csv(cli("query", "--format", "csv", "--sql",
-                   "SELECT acronym FROM BrainRegion WHERE parent_identifier = 385 ORDER BY acronym"))
+                   "SELECT acronym FROM BrainRegion WHERE parent_identifier = '385' ORDER BY acronym"))
     assert eq["acronym"].tolist() == want["acronym"].tolist() == ["VISp1", "VISp2/3", "VISp4", "VISp5", "VISp6a", "VISp6b"]
-    out = api.query_table("BrainRegion", filter_equal_dict={"parent_identifier": 385},
+    out = api.query_table("BrainRegion", filter_equal_dict={"parent_identifier": "385"},
                           filter_out_dict={"acronym": ["VISp1", "VISp4"]}, select_columns=["acronym"], order_by="acronym")
     assert out["acronym"].tolist() == ["VISp2/3", "VISp5", "VISp6a", "VISp6b"]
     # SQL in a value is data
@@ -146,7 +147,7 @@ def test_sql_and_cave_alias(api):
     assert len(api.materialize.query_table("BrainRegion", limit=3)) == 3
 
 
-def test_local_reader_and_shim(qs_store):
+def test_local_reader_and_shim(qs_store, cli):
     import sys
 
     sys.path.insert(0, os.path.join(REPO, "python"))
@@ -154,7 +155,7 @@ def test_local_reader_and_shim(qs_store):
 
     s = ccc_store.Store(qs_store)
     assert len(s.table("BrainRegion")) == 38
-    assert ccc.Store(qs_store).latest() == 13
+    assert ccc.Store(qs_store).latest() == len(json.loads(cli("versions", "--format", "json")))
 
 
 def test_client_errors():
