@@ -8,6 +8,7 @@
 #                      remaining targets run only their seed corpus (go test)
 #   FUZZ_PARALLEL=2    fuzzing workers per target
 #   FUZZ_PKGS=./...    packages to search
+#   FUZZ_SKIP=REGEX    targets (by name) to leave out of this run
 #
 # A failing input is written by Go under <package>/testdata/fuzz/FuzzX/;
 # fix the bug and keep the file: 'go test' replays it from then on.
@@ -17,6 +18,7 @@ FUZZTIME=${FUZZTIME:-5s}
 FUZZ_TOTAL=${FUZZ_TOTAL:-900}
 FUZZ_PARALLEL=${FUZZ_PARALLEL:-2}
 FUZZ_PKGS=${FUZZ_PKGS:-./...}
+FUZZ_SKIP=${FUZZ_SKIP:-}
 
 # go test -list prints a package's matching names, then "ok  <pkg> <time>".
 list=$(go test -count=1 -run '^$' -list '^Fuzz' $FUZZ_PKGS)
@@ -24,7 +26,13 @@ targets=()
 names=()
 while IFS= read -r line; do
   case "$line" in
-    Fuzz*) names+=("$line") ;;
+    Fuzz*)
+      if [ -n "$FUZZ_SKIP" ] && [[ "$line" =~ $FUZZ_SKIP ]]; then
+        echo "fuzz: skipped (FUZZ_SKIP): $line" >&2
+      else
+        names+=("$line")
+      fi
+      ;;
     ok*)
       pkg=$(awk '{print $2}' <<<"$line")
       for n in "${names[@]+"${names[@]}"}"; do targets+=("$pkg $n"); done
