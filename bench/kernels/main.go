@@ -3,7 +3,7 @@
 // and assert equal output), and measures the machine's ceilings in the same
 // run. Each subcommand prints one JSON object on stdout.
 //
-//	kernels limits   -mb 256 [-file F]... [-exec "ccc version"]
+//	kernels limits   -mb 256 [-file F]... [-exec "ccc version"]   (-mb 0: no memory figures)
 //	kernels locate   -res 25 -points 2000000 -dir D
 //	kernels aggregate -n 40 -dir D
 //
