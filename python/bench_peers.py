@@ -71,31 +71,35 @@ def locate_take(vol, dims, spacing, x, y, z, chunk=1 << 16):
     ok = np.empty(chunk, dtype=bool)
     m = np.empty(chunk, dtype=bool)
     for lo in range(0, n, chunk):
-        hi = min(lo + chunk, n)
+        locate_chunk(vol, d0, d1, d2, inv, x, y, z, lo, min(lo + chunk, n), f, i, flat, ok, m, labels, inside)
+    return labels, inside
+
+
+def locate_chunk(vol, d0, d1, d2, inv, x, y, z, lo, hi, f, i, flat, ok, m, labels, inside):
+    with np.errstate(invalid="ignore"):  # NaN coordinates: masked out
         k = hi - lo
         ff, ii, fl, okk, mm = f[:k], i[:k], flat[:k], ok[:k], m[:k]
         # ML (slowest axis) first: flat = i + d0 * (j + d1 * k)
         np.multiply(z[lo:hi], inv[2], out=ff)
         np.greater_equal(ff, 0, out=okk)
+        np.less(ff, d2, out=mm); okk &= mm  # on the float: no integer overflow for huge values
         np.copyto(ii, ff, casting="unsafe")
-        np.less(ii, d2, out=mm); okk &= mm
         np.multiply(ii, d1, out=fl)
         np.multiply(y[lo:hi], inv[1], out=ff)
         np.greater_equal(ff, 0, out=mm); okk &= mm
+        np.less(ff, d1, out=mm); okk &= mm
         np.copyto(ii, ff, casting="unsafe")
-        np.less(ii, d1, out=mm); okk &= mm
         fl += ii
         fl *= d0
         np.multiply(x[lo:hi], inv[0], out=ff)
         np.greater_equal(ff, 0, out=mm); okk &= mm
+        np.less(ff, d0, out=mm); okk &= mm
         np.copyto(ii, ff, casting="unsafe")
-        np.less(ii, d0, out=mm); okk &= mm
         fl += ii
         fl *= okk  # outside -> voxel 0, masked below
         np.take(vol, fl, out=labels[lo:hi])
         labels[lo:hi] *= okk
         inside[lo:hi] = okk
-    return labels, inside
 
 
 def locate_naive(vol3, spacing, x, y, z):
@@ -103,8 +107,9 @@ def locate_naive(vol3, spacing, x, y, z):
     fancy indexing vol[i, j, k] (brainglobe's way, multiplication by the
     inverse so the voxel boundaries match ccc's exactly)."""
     pts = np.stack([x, y, z], axis=1)
-    idx = (pts * (1.0 / np.asarray(spacing))).astype(np.int64)
-    inside = (pts >= 0).all(axis=1) & (idx < np.array(vol3.shape)).all(axis=1)
+    f = pts * (1.0 / np.asarray(spacing))
+    inside = (pts >= 0).all(axis=1) & (f < np.array(vol3.shape)).all(axis=1)
+    idx = np.where(inside[:, None], f, 0).astype(np.int64)
     labels = np.zeros(len(pts), dtype=np.uint32)
     ii = idx[inside]
     labels[inside] = vol3[ii[:, 0], ii[:, 1], ii[:, 2]]
