@@ -13,6 +13,7 @@ Environment:
   BENCH_DIR    work directory (default /tmp/ccc-bench; data reused between runs)
   BENCH_OUT    the table (default bench/results.md)
 """
+import glob
 import json
 import os
 import re
@@ -35,12 +36,13 @@ SIZES = {
     "small": dict(mem_mb=256, locate_res=25, locate_points=2_000_000, agg_n=20, linkml_ref=2_000, linkml_big=200_000,
                   ingest_rows=1_000_000, syn_neurons=10_000, syn_synapses=2_000_000, nwb_units=20_000, nwb_samples=20_000,
                   h5ad_cells=50_000, cells=20_000, serve=(3000, 300_000, "3s")),
-    "full": dict(mem_mb=1024, locate_res=25, locate_points=10_000_000, agg_n=200, linkml_ref=1_000_000, linkml_big=1_000_000,
+    "full": dict(mem_mb=1024, locate_res=25, locate_points=10_000_000, agg_n=200, linkml_ref=100_000, linkml_big=1_000_000,
                  ingest_rows=10_000_000, syn_neurons=100_000, syn_synapses=100_000_000, nwb_units=1_000_000, nwb_samples=200_000,
                  h5ad_cells=1_000_000, cells=5_000_000, serve=(100_000, 100_000_000, "10s")),
 }[SIZE]
 
 ROWS = []      # result rows
+TARGETS = []   # (target of issue 18 item 5, measured, met) from this run
 LIMITS = {}    # measured ceilings
 NOTES = []
 
@@ -110,6 +112,10 @@ def start_time(argv, n=10):
 def jrun(argv, **kw):
     r = run(argv, **kw)
     return json.loads(r["stdout"].strip().splitlines()[-1]), r
+
+
+def target(what, measured, met, size):
+    TARGETS.append((what, measured, "reached here (indication only)" if met else "missed here", size))
 
 
 def row(bench, size, peer, peer_fig, ccc_fig, ratio, limit="", frac="", whole="", equal="yes"):
@@ -184,6 +190,11 @@ def bench_atlas():
         rate(p["take_points_per_s"], "points/s"), rate(k["ccc_points_per_s"], "points/s") + f" ({t} threads)",
         x(k["ccc_points_per_s"] / p["take_points_per_s"]), f"random gather, {t} threads: " + rate(gN, "points/s"),
         pct(k["ccc_points_per_s"] / gN))
+    r1 = k["ccc_1t_points_per_s"] / p["take_points_per_s"]
+    rN = k["ccc_points_per_s"] / p["take_points_per_s"]
+    target("point -> region: >= 2x the flat-index NumPy peer, or >= 70% of the random-gather ceiling",
+           f"{r1:.2f}x (1 thread), {rN:.2f}x ({t} threads); {pct(k['ccc_1t_points_per_s'] / g1)} / {pct(k['ccc_points_per_s'] / gN)} of gather",
+           max(r1, rN) >= 2 or max(k["ccc_1t_points_per_s"] / g1, k["ccc_points_per_s"] / gN) >= 0.7, size)
     row("point -> region (atlas locate)", size, "naive: (N,3) array, fancy indexing vol[i, j, k]",
         rate(p["naive_points_per_s"], "points/s"), rate(k["ccc_1t_points_per_s"], "points/s") + " (1 thread)",
         x(k["ccc_1t_points_per_s"] / p["naive_points_per_s"]))
@@ -218,19 +229,48 @@ def bench_atlas():
 def bench_projection():
     nexp = SIZES["agg_n"]
     d = os.path.join(DIR, f"aggregate-{nexp}")
-    k, _ = jrun([KERNELS, "aggregate", "-n", str(nexp), "-dir", d])
+    subprocess.run(["rm", "-rf", d], check=True)
+    k, _ = jrun([KERNELS, "aggregate", "-n", str(nexp), "-dir", d, "-store", os.path.join(d, "store")])
     p, pr = jrun([PY, "python/bench_peers.py", "aggregate", d])
     size = f"{nexp} experiments, 100 um grids ({k['bytes'] / 1e6:.0f} MB), injectionVolume, subtraction, 5 AP bins"
     bw = LIMITS.get("mem_read_GBps")
     lim = f"memory read {bw:.2f} GB/s ({LIMITS['threads']} threads)" if bw else ""
     frac = pct(k["ccc_GBps"] / bw) if bw else ""
     eq = f"yes ({p['bit_identical_voxels']:,}/{p['voxels']:,} voxels bit-identical)"
+    bw1 = LIMITS.get("mem_read_1t_GBps")
     row("grid aggregation (projections)", size, "NumPy float32, Fortran order, in place (1 thread)",
-        f"{p['fair_GBps']:.2f} GB/s", f"{k['ccc_GBps']:.2f} GB/s ({k['workers']} workers)", x(k["ccc_GBps"] / p["fair_GBps"]), lim, frac, equal=eq)
+        f"{p['fair_GBps']:.2f} GB/s", f"{k['ccc_1t_GBps']:.2f} GB/s (1 worker)", x(k["ccc_1t_GBps"] / p["fair_GBps"]),
+        f"memory read {bw1:.2f} GB/s (1 thread)" if bw1 else "", pct(k["ccc_1t_GBps"] / bw1) if bw1 else "", equal=eq)
+    row("grid aggregation (projections)", size, "same peer (NumPy element-wise is one thread)",
+        f"{p['fair_GBps']:.2f} GB/s", f"{k['ccc_GBps']:.2f} GB/s ({k['threads']} workers)", x(k["ccc_GBps"] / p["fair_GBps"]), lim, frac, equal=eq)
+    if bw:
+        target("grid aggregation: >= 70% of the measured memory bandwidth, or >= 2x the fair NumPy",
+               f"{pct(k['ccc_GBps'] / bw)} of {bw:.2f} GB/s; {k['ccc_GBps'] / p['fair_GBps']:.2f}x the fair NumPy "
+               f"({k['ccc_1t_GBps'] / p['fair_GBps']:.2f}x with one worker)",
+               k["ccc_GBps"] / bw >= 0.7 or k["ccc_GBps"] / p["fair_GBps"] >= 2, size)
     row("grid aggregation (projections)", size, "naive: NumPy port of the seed (float64, a volume per experiment)",
         f"{p['naive_GBps']:.2f} GB/s", f"{k['ccc_GBps']:.2f} GB/s", x(k["ccc_GBps"] / p["naive_GBps"]), equal="yes (rtol 1e-5)")
-    NOTES.append("Grid aggregation has no whole-process figure: `ccc projections aggregate` needs fetched experiments "
-                 "(the synthetic set is not a store); the kernel is the same function.")
+    # whole process: 'ccc projections aggregate' on the same cache (result into the store as Zarr)
+    import numpy as np
+    import zarr
+    spec = json.load(open(os.path.join(d, "spec.json")))
+    ids = [str(e["id"]) for e in spec["experiments"]]
+    argv = [CCC, "--store", os.path.join(d, "store"), "-q", "projections", "aggregate", "--cache", os.path.join(d, "cache"),
+            "--normalization", "injectionVolume", "--subtract", "--group-by", "AP", "--bins", "5"]
+    wc = timed_rusage(argv + ["--name", "bench"] + ids, repeat=3)
+    wp = timed_rusage([PY, "python/bench_peers.py", "aggregate-file", os.path.join(d, "spec.json"), os.path.join(d, "peer.npy")], repeat=3)
+    zs = sorted(glob.glob(os.path.join(d, "store", "artifacts", "*", "aggregate", "bench", "*", "mean.zarr")))
+    got = zarr.open_array(zs[-1], mode="r")[:]
+    dims = spec["dims"]
+    want = np.fromfile(os.path.join(d, "ccc.f32"), dtype="<f4").reshape(-1, dims[2], dims[1], dims[0]).transpose(0, 3, 2, 1)
+    peer = np.load(os.path.join(d, "peer.npy")).transpose(0, 3, 2, 1)
+    if not (np.array_equal(got, want) and np.array_equal(peer, want)):
+        raise PeerDiffers("projections aggregate whole process: the stored mean.zarr or the peer's output differs")
+    row("grid aggregation, whole process", size, "Python script: the fair NumPy aggregation + np.save",
+        proc("", wp), proc("ccc projections aggregate", wc) + " (writes a Zarr artifact and a store version)",
+        x(wp["wall"] / wc["wall"]) + f" wall, {x(wp['cpu'] / wc['cpu'])} CPU",
+        f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}, python + numpy {ms(LIMITS['python_numpy_start_s'])}",
+        pct(LIMITS["ccc_version_s"] / wc["wall"]) + " of ccc's time is start", equal="yes (mean.zarr = kernel = peer, bit for bit)")
 
 
 # ------------------------------------------------------------------ linkml
@@ -296,6 +336,8 @@ def bench_linkml():
         x(wl["wall"] / wc["wall"]) + f" wall, {x(wl['cpu'] / wc['cpu'])} CPU", f"bare start: ccc version {ms(start)}",
         pct(start / wc["wall"]) + " of ccc's time is start", whole="both whole processes",
         equal="yes (same invalid records)")
+    target("ccc validate >= 100x linkml-validate, whole process, same file", f"{wl['wall'] / wc['wall']:.1f}x wall, "
+           f"{wl['cpu'] / wc['cpu']:.1f}x CPU ({nref:,} records; the issue's size is 1M)", wl["wall"] / wc["wall"] >= 100, f"{nref:,} records")
     # ccc alone on the big file, every format
     paths, bad = write_linkml(nbig, d)
     for fmt in ("csv", "parquet", "jsonl", "json"):
@@ -305,6 +347,9 @@ def bench_linkml():
         size_mb = os.path.getsize(paths[fmt]) / 1e6
         fr = run([KERNELS, "limits", "-mb", "0", "-file", paths[fmt]])
         rd = list(json.loads(fr["stdout"])["file_read_GBps"].values())[0]
+        need = 0.5e6 if fmt == "json" else 1e6
+        target(f"ccc validate {fmt}: >= {need / 1e6:g}M records/s, whole process", rate(nbig / w["wall"], "rec/s") +
+               f" wall ({rate(nbig / w['cpu'], 'rec/s')} per CPU second)", nbig / w["wall"] >= need, f"{nbig:,} records")
         row("LinkML validate, ccc alone", f"{nbig:,} records, {fmt} ({size_mb:.0f} MB)", "- (linkml-validate on this size: BENCH_SIZE=full)",
             "", proc("ccc validate", w) + f" = {rate(nbig / w['wall'], 'rec/s')}, peak RSS {w['rss_mb']:.0f} MB", "",
             f"file read {rd:.2f} GB/s", pct(size_mb / 1e3 / w["wall"] / rd) + " of read rate", equal="yes (invalid records found)")
@@ -323,6 +368,8 @@ def bench_ingest():
     fr = run([KERNELS, "limits", "-mb", "0", "-file", f["input"]])
     rd = list(json.loads(fr["stdout"])["file_read_GBps"].values())[0]
     mb = f["input_bytes"] / 1e6
+    target("generic ingest: <= 1.2x a plain DuckDB COPY of the same file", f"{f['ingest_s'] / f['copy_s']:.2f}x",
+           f["ingest_s"] / f["copy_s"] <= 1.2, f"{rows:,} rows")
     row("generic ingest (Parquet)", f"{rows:,} synapse rows, {mb:.0f} MB zstd Parquet", "plain DuckDB COPY of the same file (in process, same threads)",
         f"{ms(f['copy_s'])} = {rate(rows / f['copy_s'], 'rows/s')}",
         f"{ms(f['ingest_s'])} = {rate(rows / f['ingest_s'], 'rows/s')} (whole process, peak RSS {f['ingest_rss_mb']:.0f} MB)",
@@ -379,6 +426,14 @@ def bench_synapses():
             whole=proc("ccc synapses query", w) + f", peak RSS {w['rss_mb']:.0f} MB")
         row(f"synapses {names[q]}", size, "pandas on the whole table (CAVE tutorial: isin + groupby)",
             ms(p[f"pandas_{q}_s"]), ms(ci) if ci else "-", x(p[f"pandas_{q}_s"] / ci) if ci else "")
+    for q in "ad":
+        if inproc.get(q):
+            r_ = p[f"duckdb_{q}_s"] / inproc[q]
+            target(f"synapses {names[q]}: >= 20x a warm in-memory DuckDB table", f"{r_:.0f}x", r_ >= 20, size)
+    target("whole `ccc synapses query` for one neuron < 20 ms", f"{ms(whole['b']['wall'])} wall (outputs), "
+           f"{ms(whole['c']['wall'])} (inputs)", max(whole["b"]["wall"], whole["c"]["wall"]) < 0.020, size)
+    target("whole `ccc synapses query` for the proofread subgraph < 50 ms", f"{ms(whole['a']['wall'])} wall",
+           whole["a"]["wall"] < 0.050, size)
     row("synapses, loading for the peers", size, "DuckDB CREATE TABLE from Parquet / pandas read_parquet (not in the ratios)",
         f"{ms(p['duckdb_load_s'])} / {ms(p['pandas_load_s'])}", "- (ccc opens its index per process)", "",
         whole=f"peer script (load + 4 queries x 2 engines x 4 runs): {ms(pr['wall'])}")
@@ -493,6 +548,17 @@ def write(load0, t0, failed):
     L.append("|---|---|---|---|---|---|---|---|---|---|")
     for r in ROWS:
         L.append("| " + " | ".join(str(r[k]).replace("|", "/") for k in ("bench", "size", "peer", "peer_fig", "ccc_fig", "ratio", "limit", "frac", "whole", "equal")) + " |")
+    if TARGETS:
+        L.append("")
+        L.append("## Targets of issue 18 (item 5), as measured in this run")
+        L.append("")
+        L.append("At this run's size and load; the issue's targets are stated at its sizes on a quiet machine, so "
+                 "'met' here is an indication, not a claim.")
+        L.append("")
+        L.append("| target | measured | verdict at this size | size |")
+        L.append("|---|---|---|---|")
+        for t in TARGETS:
+            L.append("| " + " | ".join(str(v).replace("|", "/") for v in t) + " |")
     if NOTES:
         L.append("")
         for n in NOTES:

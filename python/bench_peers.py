@@ -13,6 +13,7 @@ object. A peer whose output differs exits non-zero: the harness then fails.
   aggregate DIR       grid aggregation: float32, Fortran order (ML planes
                       contiguous), in place, one scratch buffer; naive: the
                       float64 NumPy port of the seed (python/projection_peer.py).
+  aggregate-file ...  the whole user script for the whole-process figure.
   synapses ...        the CAVE tutorial queries on a warm in-memory DuckDB table
                       (same thread count as ccc) and pandas on the whole table.
 """
@@ -240,6 +241,17 @@ def cmd_aggregate(a):
     print(json.dumps(res))
 
 
+def cmd_aggregate_file(a):
+    """The whole user script: the fair aggregation, the group means saved
+    with np.save (groups x ML x DV x AP, the grids' own order)."""
+    sys.path.insert(0, HERE)
+    import projection_peer as pp
+    spec = json.load(open(a.spec))
+    acc, _, _ = aggregate_fair(spec, pp)
+    d0, d1, d2 = spec["dims"]
+    np.save(a.out, acc.reshape(acc.shape[0], d2, d1, d0))
+
+
 # ---------------------------------------------------------------- synapses
 
 def read_ccc_csv(path):
@@ -330,6 +342,9 @@ def main():
     p.add_argument("dir")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--no-naive", action="store_true")
+    p = sub.add_parser("aggregate-file")
+    p.add_argument("spec")
+    p.add_argument("out")
     p = sub.add_parser("synapses")
     p.add_argument("--parquet", required=True)
     p.add_argument("--ids", required=True)
@@ -338,7 +353,7 @@ def main():
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
-    {"locate": cmd_locate, "locate-file": cmd_locate_file, "aggregate": cmd_aggregate, "synapses": cmd_synapses}[a.cmd](a)
+    {"locate": cmd_locate, "locate-file": cmd_locate_file, "aggregate": cmd_aggregate, "aggregate-file": cmd_aggregate_file, "synapses": cmd_synapses}[a.cmd](a)
 
 
 if __name__ == "__main__":
