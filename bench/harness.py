@@ -455,8 +455,27 @@ def bench_nwb():
                 f"aibs.nwb; synthetic series ({SIZES['nwb_samples']:,} samples) and units table ({SIZES['nwb_units']:,} units)",
                 "pynwb (in process, python/nwb_bench.py)", ms(ns / 1e9 * xp), ms(ns / 1e9) + " (in process)",
                 x(xp) + " wall" + (f", {x(xc)} CPU" if xc else ""), equal="yes (checked by the Go benchmark)")
-    NOTES.append("NWB: pynwb is timed inside the Go benchmark (python/nwb_bench.py), in process on both sides; an h5py "
-                 "peer (the fairer one for slices) and whole-process figures are not measured yet (NOT DONE).")
+    # whole process: 'ccc nwb info' against the user's scripts (pynwb, bare h5py), same answers asserted
+    f = os.path.join(REPO, "..", "shared", "data", "nwb", "aibs.nwb")
+    info = os.path.join(DIR, "nwb-info.json")
+    wc = timed_rusage([CCC, "nwb", "info", f, "--json"], out=info, repeat=3)
+    d = json.load(open(info))
+    want = {"identifier": d["identifier"], "session_description": d["session_description"],
+            "subject_id": d["subject"]["subject_id"], "devices": len(d["devices"]), "electrode_groups": len(d["electrode_groups"])}
+    for label, extra in [("pynwb", []), ("bare h5py", ["--h5py"])]:
+        out = os.path.join(DIR, "nwb-peer.json")
+        wp = timed_rusage([PY, "python/bench_peers.py", "nwb-info", f] + extra, out=out, repeat=3)
+        got = json.load(open(out))
+        if got != want:
+            raise PeerDiffers(f"nwb info: {label} {got} != ccc {want}")
+        row("NWB open + metadata, whole process", "aibs.nwb (../shared/data)", f"Python script: {label} open + session, subject, devices",
+            proc("", wp), proc("ccc nwb info --json", wc) + " (also tables, namespaces, type checks)",
+            x(wp["wall"] / wc["wall"]) + f" wall, {x(wp['cpu'] / wc['cpu'])} CPU",
+            f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}, python {ms(LIMITS['python_start_s'])}",
+            pct(LIMITS["ccc_version_s"] / wc["wall"]) + " of ccc's time is start",
+            equal="yes (identifier, session, subject, device and electrode group counts)")
+    NOTES.append("NWB in-process rows: pynwb is timed inside the Go benchmark (python/nwb_bench.py); its slices are "
+                 "h5py reads of the dataset pynwb hands back, so pynwb there is the h5py peer.")
 
 
 def bench_h5ad():

@@ -14,6 +14,7 @@ object. A peer whose output differs exits non-zero: the harness then fails.
                       contiguous), in place, one scratch buffer; naive: the
                       float64 NumPy port of the seed (python/projection_peer.py).
   aggregate-file ...  the whole user script for the whole-process figure.
+  nwb-info FILE       the whole user script for 'ccc nwb info' (pynwb, or --h5py).
   synapses ...        the CAVE tutorial queries on a warm in-memory DuckDB table
                       (same thread count as ccc) and pandas on the whole table.
 """
@@ -153,6 +154,32 @@ def cmd_locate_file(a):
     labels, inside = locate_take(vol, meta["dims"], meta["spacing"], x, y, z)
     status = np.where(~inside, "outside", np.where(labels == 0, "unlabelled", "ok"))
     pq.write_table(pa.table({"x": x, "y": y, "z": z, "label": labels.astype(np.int64), "status": status}), a.out)
+
+
+# ---------------------------------------------------------------- nwb
+
+def cmd_nwb_info(a):
+    """The whole user script for 'ccc nwb info': open the file, read the
+    session, subject and devices; pynwb (the user's tool) or bare h5py (the
+    lean peer: no schema, no object mapping)."""
+    if a.h5py:
+        import h5py
+        with h5py.File(a.file, "r") as f:
+            s = lambda k: f[k][()].decode() if isinstance(f[k][()], bytes) else str(f[k][()])
+            g = f["general"]
+            egroups = [k for k in g["extracellular_ephys"] if "electrodes" != k] if "extracellular_ephys" in g else []
+            out = {"identifier": s("identifier"), "session_description": s("session_description"),
+                   "subject_id": g["subject/subject_id"][()].decode(), "devices": len(g["devices"]),
+                   "electrode_groups": len(egroups)}
+    else:
+        import warnings
+        warnings.filterwarnings("ignore")
+        from pynwb import NWBHDF5IO
+        with NWBHDF5IO(a.file, "r", load_namespaces=True) as io:
+            f = io.read()
+            out = {"identifier": f.identifier, "session_description": f.session_description,
+                   "subject_id": f.subject.subject_id, "devices": len(f.devices), "electrode_groups": len(f.electrode_groups)}
+    print(json.dumps(out))
 
 
 # ---------------------------------------------------------------- aggregate
@@ -342,6 +369,9 @@ def main():
     p.add_argument("dir")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--no-naive", action="store_true")
+    p = sub.add_parser("nwb-info")
+    p.add_argument("file")
+    p.add_argument("--h5py", action="store_true")
     p = sub.add_parser("aggregate-file")
     p.add_argument("spec")
     p.add_argument("out")
@@ -353,7 +383,7 @@ def main():
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
-    {"locate": cmd_locate, "locate-file": cmd_locate_file, "aggregate": cmd_aggregate, "aggregate-file": cmd_aggregate_file, "synapses": cmd_synapses}[a.cmd](a)
+    {"locate": cmd_locate, "locate-file": cmd_locate_file, "aggregate": cmd_aggregate, "aggregate-file": cmd_aggregate_file, "nwb-info": cmd_nwb_info, "synapses": cmd_synapses}[a.cmd](a)
 
 
 if __name__ == "__main__":
