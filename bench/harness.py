@@ -510,7 +510,7 @@ def bench_h5ad():
     peer = re.search(r"^seconds ([\d.]+) ([\d.]+)", o, re.M)
     row("genes from .h5ad", fl.group(1) if fl else "", "anndata read_h5ad(backed='r') + subset (in process, no start-up)",
         f"{float(peer.group(1)):.2f} s wall, {float(peer.group(2)):.2f} s CPU" if peer else "",
-        f"{cw.group(1)} s wall, {cw.group(2)} s CPU, {cw.group(3)} MB (whole process)" if cw else "",
+        f"{float(cw.group(1)):.2f} s wall, {float(cw.group(2)):.2f} s CPU, {cw.group(3)} MB (whole process)" if cw else "",
         f"{sp.group(1)}x wall, {sp.group(2)}x CPU" if sp else "", whole="ccc: whole process")
 
 
