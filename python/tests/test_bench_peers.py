@@ -73,3 +73,22 @@ def test_aggregate_fair_peer_is_bit_identical(kernels, tmp_path):
     ccc.tofile(os.path.join(d, "ccc.f32"))
     r = peer("aggregate", d, "--repeat", "1", "--no-naive")
     assert r.returncode == 3 and "aggregate fair: values differ" in r.stderr
+
+
+def test_all_sh_tiny_writes_the_table(tmp_path):
+    """bench/all.sh end to end at the smoke-test size on two benchmarks: the
+    table has the machine line, the ceilings and rows whose outputs were
+    asserted equal."""
+    out = tmp_path / "results.md"
+    env = dict(os.environ, BENCH_SIZE="tiny", BENCH_ONLY="atlas,projection", BENCH_DIR=str(tmp_path / "work"),
+               BENCH_OUT=str(out))
+    r = subprocess.run(["bash", os.path.join(REPO, "bench", "all.sh")], env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-3000:]
+    text = out.read_text()
+    assert "- machine: " in text and "load average at start" in text
+    assert "memory read" in text and "ccc version" in text
+    table, targets = text.split("## Targets of issue 18")
+    rows = [ln for ln in table.splitlines() if ln.startswith("| point -> region") or ln.startswith("| grid aggregation")]
+    assert len(rows) == 8, rows  # atlas: 3 + whole process; projection: 3 + whole process
+    assert all("| yes" in ln for ln in rows), rows
+    assert "| point -> region: >= 2x" in targets and "| grid aggregation: >= 70%" in targets
