@@ -563,13 +563,18 @@ def machine(load0, load1, t0, t1):
 def write(load0, t0, failed):
     load1, t1 = os.getloadavg(), time.time()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results.md"],
+                           cwd=REPO, capture_output=True, text=True).stdout.strip()
+    if dirty:
+        commit += " with uncommitted changes"
     L = []
     L.append("# Benchmark results\n")
     L.append("Written by `bench/all.sh` (bench/harness.py); do not edit by hand. Every figure below comes from one run.\n")
     L.append(f"- size: **BENCH_SIZE={SIZE}**; commit {commit}")
     L.append(f"- machine: {machine(load0, load1, t0, t1)}")
-    if load0[0] > 1.5 * (os.cpu_count() or 1):
-        L.append(f"- **WARNING: the machine was loaded (load average {load0[0]:.0f} on {os.cpu_count()} cores): these timings "
+    peak = max(*load0, *load1)
+    if peak > 0.5 * (os.cpu_count() or 1):  # other work was running: the figures are not quiet-machine figures
+        L.append(f"- **WARNING: the machine was loaded (load average up to {peak:.1f} on {os.cpu_count()} cores): these timings "
                  "are NOT quiet-machine figures; wall times are mostly waiting for a core. Compare CPU times and ratios "
                  "within a row, never the absolute rates with another run.**")
     if LIMITS:
