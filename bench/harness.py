@@ -337,7 +337,8 @@ def bench_linkml():
         pct(start / wc["wall"]) + " of ccc's time is start", whole="both whole processes",
         equal="yes (same invalid records)")
     target("ccc validate >= 100x linkml-validate, whole process, same file", f"{wl['wall'] / wc['wall']:.1f}x wall, "
-           f"{wl['cpu'] / wc['cpu']:.1f}x CPU ({nref:,} records; the issue's size is 1M)", wl["wall"] / wc["wall"] >= 100, f"{nref:,} records")
+           f"{wl['cpu'] / wc['cpu']:.1f}x CPU ({nref:,} records; the issue's size is 1M)",
+           min(wl["wall"] / wc["wall"], wl["cpu"] / wc["cpu"]) >= 100, f"{nref:,} records")  # both: wall alone is noisy under load
     # ccc alone on the big file, every format
     paths, bad = write_linkml(nbig, d)
     for fmt in ("csv", "parquet", "jsonl", "json"):
