@@ -34,7 +34,8 @@ def main(store, ccc_csv, ccc_ms):
     for _ in range(3):
         t0 = time.perf_counter()
         visp = int(regions.loc[regions["acronym"] == "VISp", "id"].iloc[0])
-        sub_ids = set(regions.loc[regions["structure_id_path"].str.contains(f"/{visp}/"), "id"])
+        # BrainRegion.id is a string column, CellMetadata.brain_region an integer one
+        sub_ids = set(regions.loc[regions["structure_id_path"].str.contains(f"/{visp}/"), "id"].astype(str))
         parent = dict(zip(clusters["id"], clusters["parent"]))
         level = dict(zip(clusters["id"], clusters["level"]))
 
@@ -44,7 +45,7 @@ def main(store, ccc_csv, ccc_ms):
             return c if level.get(c) == 2 else None
 
         sub = {c: subclass(c) for c in clusters["id"]}
-        df = cells[cells["brain_region"].isin(sub_ids)].merge(maps, left_on="cell_id", right_on="source_cell")
+        df = cells[cells["brain_region"].astype(str).isin(sub_ids)].merge(maps, left_on="cell_id", right_on="source_cell")
         df["subclass"] = df["target_cluster"].map(sub)
         counts = df.groupby("subclass").size()
         dt = time.perf_counter() - t0

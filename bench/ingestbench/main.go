@@ -6,8 +6,10 @@ package main
 
 import (
 	"database/sql"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +24,7 @@ func main() {
 	rows := flag.Int("rows", 1000000, "synthetic synapse rows")
 	bin := flag.String("ccc", "", "ccc binary (built by bench/ingest.sh)")
 	work := flag.String("dir", "", "work directory (default a temporary one)")
+	jsonOut := flag.String("json", "", "also write the figures to this JSON file (bench/harness.py)")
 	flag.Parse()
 	if *bin == "" {
 		fmt.Fprintln(os.Stderr, "ingestbench: -ccc BINARY is required")
@@ -81,6 +84,46 @@ func main() {
 	fmt.Printf("%-34s %10.2f %14.0f\n", "ccc ingest (validate + commit)", took.Seconds(), float64(*rows)/took.Seconds())
 	fmt.Printf("ratio ingest/COPY: %.2fx   ingest peak RSS: %.0f MB\n", took.Seconds()/floor.Seconds(), float64(rss)/1024)
 	fmt.Printf("targets (issue 3, 10M rows): >= 2,000,000 rows/s, <= 3x COPY, < 1024 MB\n")
+	checkStored(in, store)
+	if *jsonOut != "" {
+		b, _ := json.Marshal(map[string]any{"rows": *rows, "input": in, "input_bytes": st.Size(), "copy_s": floor.Seconds(),
+			"ingest_s": took.Seconds(), "ingest_rss_mb": float64(rss) / 1024})
+		if err := os.WriteFile(*jsonOut, b, 0o644); err != nil {
+			fail(err)
+		}
+	}
+}
+
+// checkStored asserts that the stored Synapse table holds the input: same
+// row count and same sums of the id, root id and size columns.
+func checkStored(in, store string) {
+	var files []string
+	filepath.WalkDir(store, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".parquet") {
+			files = append(files, "'"+p+"'")
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		fail(fmt.Errorf("no Parquet file in the store %s", store))
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		fail(err)
+	}
+	defer db.Close()
+	const q = `SELECT count(*)::VARCHAR || ' ' || sum(id)::VARCHAR || ' ' || sum(pre_pt_root_id)::VARCHAR || ' ' || sum(post_pt_root_id)::VARCHAR || ' ' || sum(size)::VARCHAR FROM read_parquet([%s])`
+	var want, got string
+	if err := db.QueryRow(fmt.Sprintf(q, "'"+in+"'")).Scan(&want); err != nil {
+		fail(err)
+	}
+	if err := db.QueryRow(fmt.Sprintf(q, strings.Join(files, ","))).Scan(&got); err != nil {
+		fail(err)
+	}
+	if got != want {
+		fail(fmt.Errorf("stored table differs from the input: count and sums %s, input %s", got, want))
+	}
+	fmt.Printf("stored table equals the input (count, sums of id, pre, post, size: %s)\n", got)
 }
 
 func run(cmd *exec.Cmd) string {

@@ -1,0 +1,643 @@
+#!/usr/bin/env python3
+"""The benchmark harness of issue 18, run by bench/all.sh: every benchmark,
+its fairest peer (and, labelled, the naive idiom), the output of every peer
+asserted equal to ccc's in the same run, whole-process figures, the
+machine's ceilings measured in the same run and the fraction reached; one
+table, bench/results.md.
+
+Environment:
+  BENCH_SIZE   tiny (a smoke test of the harness), small (default, a few minutes on a quiet 2-core machine) or full
+               (the issues' sizes: about an hour and 10 GB of disk)
+  BENCH_ONLY   comma-separated subset of: limits,linkml,ingest,synapses,atlas,
+               projection,nwb,h5ad,cells,serve (default: all)
+  BENCH_DIR    work directory (default /tmp/ccc-bench; data reused between runs)
+  BENCH_OUT    the table (default bench/results.md)
+"""
+import glob
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SIZE = os.environ.get("BENCH_SIZE", "small")
+DIR = os.environ.get("BENCH_DIR", "/tmp/ccc-bench")
+OUT = os.environ.get("BENCH_OUT", os.path.join(REPO, "bench", "results.md"))
+ONLY = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
+PY = sys.executable
+
+SIZES = {
+    "tiny": dict(mem_mb=64, locate_res=100, locate_points=200_000, agg_n=6, linkml_ref=300, linkml_big=20_000,
+                 ingest_rows=100_000, syn_neurons=2_000, syn_synapses=200_000, nwb_units=2_000, nwb_samples=5_000,
+                 h5ad_cells=5_000, cells=5_000, serve=(1000, 50_000, "1s")),
+    "small": dict(mem_mb=256, locate_res=25, locate_points=2_000_000, agg_n=20, linkml_ref=2_000, linkml_big=200_000,
+                  ingest_rows=1_000_000, syn_neurons=10_000, syn_synapses=2_000_000, nwb_units=20_000, nwb_samples=20_000,
+                  h5ad_cells=50_000, cells=20_000, serve=(3000, 300_000, "3s")),
+    "full": dict(mem_mb=1024, locate_res=25, locate_points=10_000_000, agg_n=200, linkml_ref=100_000, linkml_big=1_000_000,
+                 ingest_rows=10_000_000, syn_neurons=100_000, syn_synapses=100_000_000, nwb_units=1_000_000, nwb_samples=200_000,
+                 h5ad_cells=1_000_000, cells=5_000_000, serve=(100_000, 100_000_000, "10s")),
+}[SIZE]
+
+ROWS = []      # result rows
+TARGETS = []   # (target of issue 18 item 5, measured, met) from this run
+LIMITS = {}    # measured ceilings
+NOTES = []
+
+
+class PeerDiffers(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def run(argv, repeat=1, out=None, env=None, cwd=REPO, check=True):
+    """Runs a whole process `repeat` times; returns the best wall time, its
+    CPU time (user + sys), its peak RSS (MB) and its stdout."""
+    best = None
+    for _ in range(repeat):
+        f = open(out, "wb") if out else subprocess.PIPE
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=f, stderr=subprocess.PIPE, env=env, cwd=cwd)
+        stdout, stderr = p.communicate() if not out else (b"", p.communicate()[1])
+        wall = time.perf_counter() - t0
+        if out:
+            f.close()
+        if check and p.returncode != 0:
+            msg = f"{' '.join(shlex.quote(a) for a in argv)}: exit {p.returncode}\n{stderr.decode(errors='replace')[-3000:]}"
+            if p.returncode == 3:
+                raise PeerDiffers(msg)
+            raise RuntimeError(msg)
+        rec = {"wall": wall, "stdout": stdout.decode(errors="replace"), "stderr": stderr.decode(errors="replace"), "rc": p.returncode}
+        if best is None or wall < best["wall"]:
+            best = rec
+    return best
+
+
+def timed_rusage(argv, repeat=1, out=None, cwd=REPO, ok=(0,)):
+    """Like run, with CPU time and peak RSS of the best run (os.wait4)."""
+    best = None
+    for _ in range(repeat):
+        f = open(out, "wb") if out else open(os.devnull, "wb")
+        err = open(os.path.join(DIR, "stderr.txt"), "wb")
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=f, stderr=err, cwd=cwd)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        f.close()
+        err.close()
+        if p.returncode not in ok:
+            raise RuntimeError(f"{' '.join(argv)}: exit {p.returncode}\n{open(os.path.join(DIR, 'stderr.txt')).read()[-3000:]}")
+        rec = {"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024, "rc": p.returncode}
+        if best is None or wall < best["wall"]:
+            best = rec
+    return best
+
+
+def start_time(argv, n=10):
+    """Best of n start-to-exit times (whole-process figures are best of 3)."""
+    ts = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        ts.append(time.perf_counter() - t0)
+    return min(ts)
+
+
+def jrun(argv, **kw):
+    r = run(argv, **kw)
+    return json.loads(r["stdout"].strip().splitlines()[-1]), r
+
+
+def target(what, measured, met, size):
+    TARGETS.append((what, measured, "reached here (indication only)" if met else "missed here", size))
+
+
+def row(bench, size, peer, peer_fig, ccc_fig, ratio, limit="", frac="", whole="", equal="yes"):
+    ROWS.append(dict(bench=bench, size=size, peer=peer, peer_fig=peer_fig, ccc_fig=ccc_fig, ratio=ratio,
+                     limit=limit, frac=frac, whole=whole, equal=equal))
+
+
+def ms(s):
+    if s < 1e-3:
+        return f"{s * 1e6:.1f} us"
+    return f"{s * 1000:.1f} ms" if s < 10 else f"{s:.1f} s"
+
+
+def rate(v, unit):
+    if v >= 1e9:
+        return f"{v / 1e9:.2f}G {unit}"
+    if v >= 1e6:
+        return f"{v / 1e6:.1f}M {unit}"
+    if v >= 1e3:
+        return f"{v / 1e3:.1f}k {unit}"
+    return f"{v:.0f} {unit}"
+
+
+def x(r):
+    return f"{r:.2f}x"
+
+
+def pct(f):
+    return f"{100 * f:.0f}%" if f >= 0.01 else f"{100 * f:.2f}%"
+
+
+def proc(label, r):
+    return f"{label} {ms(r['wall'])} wall, {ms(r['cpu'])} CPU".strip()
+
+
+# ------------------------------------------------------------------ build
+
+def build():
+    os.makedirs(DIR, exist_ok=True)
+    for name, pkg in [("ccc", "./cmd/ccc"), ("kernels", "./bench/kernels")]:
+        subprocess.run(["go", "build", "-o", os.path.join(DIR, name), pkg], cwd=REPO, check=True)
+
+
+CCC = os.path.join(DIR, "ccc")
+KERNELS = os.path.join(DIR, "kernels")
+
+
+def bench_limits():
+    lim, _ = jrun([KERNELS, "limits", "-mb", str(SIZES["mem_mb"])])
+    LIMITS.update(lim)
+    LIMITS["ccc_version_s"] = start_time([CCC, "version"])
+    LIMITS["python_start_s"] = start_time([PY, "-c", "pass"])
+    LIMITS["python_numpy_start_s"] = start_time([PY, "-c", "import numpy"], n=5)
+    LIMITS["python_data_start_s"] = start_time([PY, "-c", "import numpy, pandas, pyarrow.parquet, duckdb"], n=3)
+
+
+# ------------------------------------------------------------------ atlas
+
+def bench_atlas():
+    n, res = SIZES["locate_points"], SIZES["locate_res"]
+    d = os.path.join(DIR, f"locate-{res}-{n}")
+    k, _ = jrun([KERNELS, "locate", "-res", str(res), "-points", str(n), "-dir", d])
+    p, pr = jrun([PY, "python/bench_peers.py", "locate", d])
+    size = f"{n:,} points, {res} um volume ({k['volume_MB']:.0f} MB)"
+    t = k["threads"]
+    g1, gN = k["gather_1t_points_per_s"], k["gather_points_per_s"]
+    row("point -> region (atlas locate)", size, "NumPy flat-index take on x/y/z columns, chunked, in place (1 thread)",
+        rate(p["take_points_per_s"], "points/s"), rate(k["ccc_1t_points_per_s"], "points/s") + " (1 thread)",
+        x(k["ccc_1t_points_per_s"] / p["take_points_per_s"]), "random gather, 1 thread: " + rate(g1, "points/s"),
+        pct(k["ccc_1t_points_per_s"] / g1))
+    row("point -> region (atlas locate)", size, "same peer (NumPy has one thread)",
+        rate(p["take_points_per_s"], "points/s"), rate(k["ccc_points_per_s"], "points/s") + f" ({t} threads)",
+        x(k["ccc_points_per_s"] / p["take_points_per_s"]), f"random gather, {t} threads: " + rate(gN, "points/s"),
+        pct(k["ccc_points_per_s"] / gN))
+    r1 = k["ccc_1t_points_per_s"] / p["take_points_per_s"]
+    rN = k["ccc_points_per_s"] / p["take_points_per_s"]
+    target("point -> region: >= 2x the flat-index NumPy peer, or >= 70% of the random-gather ceiling",
+           f"{r1:.2f}x (1 thread), {rN:.2f}x ({t} threads); {pct(k['ccc_1t_points_per_s'] / g1)} / {pct(k['ccc_points_per_s'] / gN)} of gather",
+           max(r1, rN) >= 2 or max(k["ccc_1t_points_per_s"] / g1, k["ccc_points_per_s"] / gN) >= 0.7, size)
+    row("point -> region (atlas locate)", size, "naive: (N,3) array, fancy indexing vol[i, j, k]",
+        rate(p["naive_points_per_s"], "points/s"), rate(k["ccc_1t_points_per_s"], "points/s") + " (1 thread)",
+        x(k["ccc_1t_points_per_s"] / p["naive_points_per_s"]))
+    # whole process: the quickstart store's 100 um volume, the same points from Parquet
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    d100 = os.path.join(DIR, f"locate-100-{n}")
+    jrun([KERNELS, "locate", "-res", "100", "-points", str(n), "-dir", d100])
+    qs = os.path.join(DIR, "qs-atlas")
+    if not os.path.exists(os.path.join(qs, "store")):
+        run([CCC, "quickstart", "--only", "atlas", "--out", qs, "--data", "/nonexistent"])
+    pts = os.path.join(DIR, f"points-{n}.parquet")
+    xyz = {c: np.fromfile(os.path.join(d100, f"{c}.f64"), dtype="<f8") for c in "xyz"}
+    pq.write_table(pa.table(xyz), pts)
+    cout, pout = os.path.join(DIR, "locate-ccc.parquet"), os.path.join(DIR, "locate-peer.parquet")
+    wc = timed_rusage([CCC, "--store", os.path.join(qs, "store"), "-q", "atlas", "locate", "--resolution", "100", "--points", pts, "--out", cout], repeat=3)
+    wp = timed_rusage([PY, "python/bench_peers.py", "locate-file", pts, os.path.join(d100, "volume.u32"), os.path.join(d100, "meta.json"), pout], repeat=3)
+    want = np.fromfile(os.path.join(d100, "labels.u32"), dtype="<u4")
+    got_c = pq.read_table(cout, columns=["label"]).column(0).to_numpy()
+    got_p = pq.read_table(pout, columns=["label"]).column(0).to_numpy()
+    if not (np.array_equal(got_c, want) and np.array_equal(got_p, want)):
+        raise PeerDiffers("atlas locate whole process: labels differ")
+    row("point -> region, whole process", f"{n:,} points from Parquet, 100 um store volume",
+        "Python script: pyarrow read, flat-index take, Parquet write", proc("", wp), proc("ccc atlas locate", wc) + " (also region ids, acronyms)",
+        x(wp["wall"] / wc["wall"]), f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}, python {ms(LIMITS['python_start_s'])}",
+        pct(LIMITS["ccc_version_s"] / wc["wall"]) + " of ccc's time is start")
+
+
+# ------------------------------------------------------------------ projection
+
+def bench_projection():
+    nexp = SIZES["agg_n"]
+    d = os.path.join(DIR, f"aggregate-{nexp}")
+    subprocess.run(["rm", "-rf", d], check=True)
+    k, _ = jrun([KERNELS, "aggregate", "-n", str(nexp), "-dir", d, "-store", os.path.join(d, "store")])
+    p, pr = jrun([PY, "python/bench_peers.py", "aggregate", d])
+    size = f"{nexp} experiments, 100 um grids ({k['bytes'] / 1e6:.0f} MB), injectionVolume, subtraction, 5 AP bins"
+    bw = LIMITS.get("mem_read_GBps")
+    lim = f"memory read {bw:.2f} GB/s ({LIMITS['threads']} threads)" if bw else ""
+    frac = pct(k["ccc_GBps"] / bw) if bw else ""
+    eq = f"yes ({p['bit_identical_voxels']:,}/{p['voxels']:,} voxels bit-identical)"
+    bw1 = LIMITS.get("mem_read_1t_GBps")
+    row("grid aggregation (projections)", size, "NumPy float32, Fortran order, in place (1 thread)",
+        f"{p['fair_GBps']:.2f} GB/s", f"{k['ccc_1t_GBps']:.2f} GB/s (1 worker)", x(k["ccc_1t_GBps"] / p["fair_GBps"]),
+        f"memory read {bw1:.2f} GB/s (1 thread)" if bw1 else "", pct(k["ccc_1t_GBps"] / bw1) if bw1 else "", equal=eq)
+    row("grid aggregation (projections)", size, "same peer (NumPy element-wise is one thread)",
+        f"{p['fair_GBps']:.2f} GB/s", f"{k['ccc_GBps']:.2f} GB/s ({k['threads']} workers)", x(k["ccc_GBps"] / p["fair_GBps"]), lim, frac, equal=eq)
+    if bw:
+        target("grid aggregation: >= 70% of the measured memory bandwidth, or >= 2x the fair NumPy",
+               f"{pct(k['ccc_GBps'] / bw)} of {bw:.2f} GB/s; {k['ccc_GBps'] / p['fair_GBps']:.2f}x the fair NumPy "
+               f"({k['ccc_1t_GBps'] / p['fair_GBps']:.2f}x with one worker)",
+               k["ccc_GBps"] / bw >= 0.7 or k["ccc_GBps"] / p["fair_GBps"] >= 2, size)
+    row("grid aggregation (projections)", size, "naive: NumPy port of the seed (float64, a volume per experiment)",
+        f"{p['naive_GBps']:.2f} GB/s", f"{k['ccc_GBps']:.2f} GB/s", x(k["ccc_GBps"] / p["naive_GBps"]), equal="yes (rtol 1e-5)")
+    # whole process: 'ccc projections aggregate' on the same cache (result into the store as Zarr)
+    import numpy as np
+    import zarr
+    spec = json.load(open(os.path.join(d, "spec.json")))
+    ids = [str(e["id"]) for e in spec["experiments"]]
+    argv = [CCC, "--store", os.path.join(d, "store"), "-q", "projections", "aggregate", "--cache", os.path.join(d, "cache"),
+            "--normalization", "injectionVolume", "--subtract", "--group-by", "AP", "--bins", "5"]
+    wc = timed_rusage(argv + ["--name", "bench"] + ids, repeat=3)
+    wp = timed_rusage([PY, "python/bench_peers.py", "aggregate-file", os.path.join(d, "spec.json"), os.path.join(d, "peer.npy")], repeat=3)
+    zs = sorted(glob.glob(os.path.join(d, "store", "artifacts", "*", "aggregate", "bench", "*", "mean.zarr")))
+    got = zarr.open_array(zs[-1], mode="r")[:]
+    dims = spec["dims"]
+    want = np.fromfile(os.path.join(d, "ccc.f32"), dtype="<f4").reshape(-1, dims[2], dims[1], dims[0]).transpose(0, 3, 2, 1)
+    peer = np.load(os.path.join(d, "peer.npy")).transpose(0, 3, 2, 1)
+    if not (np.array_equal(got, want) and np.array_equal(peer, want)):
+        raise PeerDiffers("projections aggregate whole process: the stored mean.zarr or the peer's output differs")
+    row("grid aggregation, whole process", size, "Python script: the fair NumPy aggregation + np.save",
+        proc("", wp), proc("ccc projections aggregate", wc) + " (writes a Zarr artifact and a store version)",
+        x(wp["wall"] / wc["wall"]) + f" wall, {x(wp['cpu'] / wc['cpu'])} CPU",
+        f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}, python + numpy {ms(LIMITS['python_numpy_start_s'])}",
+        pct(LIMITS["ccc_version_s"] / wc["wall"]) + " of ccc's time is start", equal="yes (mean.zarr = kernel = peer, bit for bit)")
+
+
+# ------------------------------------------------------------------ linkml
+
+def linkml_records(n, bad_every=997):
+    acr = ["VISp", "VISl", "MOp", "SSp-bfd", "CA1", "DG-mo"]
+    recs = []
+    for i in range(n):
+        recs.append({"id": i + 1, "name": f"Region {i}", "acronym": acr[i % len(acr)], "color_hex_triplet": "08858C",
+                     "term_set_name": "Mouse Brain Atlas", "annotation_value": i + 1,
+                     "depth": 25 if i % bad_every == 3 else i % 12, "parent_identifier": i // 2 + 1})
+    return recs
+
+
+def write_linkml(n, d):
+    import csv as csvm
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    os.makedirs(d, exist_ok=True)
+    recs = linkml_records(n)
+    paths = {f: os.path.join(d, f"regions-{n}.{f}") for f in ("json", "jsonl", "csv", "parquet")}
+    if not os.path.exists(paths["parquet"]):
+        with open(paths["json"], "w") as f:
+            json.dump(recs, f)
+        with open(paths["jsonl"], "w") as f:
+            for r in recs:
+                f.write(json.dumps(r) + "\n")
+        with open(paths["csv"], "w", newline="") as f:
+            w = csvm.DictWriter(f, fieldnames=list(recs[0]))
+            w.writeheader()
+            w.writerows(recs)
+        pq.write_table(pa.Table.from_pylist(recs), paths["parquet"])
+    bad = {i for i in range(n) if i % 997 == 3}
+    return paths, bad
+
+
+def ccc_invalid(path, schema):
+    r = run([CCC, "validate", "--class", "Region", "--schema", schema, "--format", "json", path], check=False)
+    if r["rc"] not in (0, 1):
+        raise RuntimeError(r["stderr"])
+    rep = json.loads(r["stdout"])
+    return {e["record"] for f in rep["files"] for e in f["errors"]}
+
+
+def bench_linkml():
+    schema = os.path.join(REPO, "linkml", "testdata", "flat", "schema.yaml")
+    d = os.path.join(DIR, "linkml")
+    nref, nbig = SIZES["linkml_ref"], SIZES["linkml_big"]
+    # the same file through both validators
+    paths, bad = write_linkml(nref, d)
+    tool = "linkml-validate"
+    out = os.path.join(DIR, "linkml-validate.txt")
+    wl = timed_rusage([tool, "-s", schema, "-C", "Region", paths["json"]], out=out, ok=(1,))
+    got = {int(m.group(1)) for m in re.finditer(r"^\[ERROR\] \[.*/(\d+)\]", open(out).read(), re.M)}
+    if got != bad:
+        raise PeerDiffers(f"linkml-validate flagged records {sorted(got)[:10]}..., expected {sorted(bad)[:10]}...")
+    wc = timed_rusage([CCC, "validate", "--class", "Region", "--schema", schema, paths["json"]], repeat=3, ok=(1,))
+    if ccc_invalid(paths["json"], schema) != bad:
+        raise PeerDiffers("ccc validate flagged other records than linkml-validate")
+    start = LIMITS["ccc_version_s"]
+    row("LinkML validate, same file", f"{nref:,} records, JSON array ({len(bad)} invalid)", "linkml-validate (whole process)",
+        proc("", wl) + f" = {rate(nref / wl['wall'], 'rec/s')}", proc("ccc validate", wc) + f" = {rate(nref / wc['wall'], 'rec/s')}",
+        x(wl["wall"] / wc["wall"]) + f" wall, {x(wl['cpu'] / wc['cpu'])} CPU", f"bare start: ccc version {ms(start)}",
+        pct(start / wc["wall"]) + " of ccc's time is start", whole="both whole processes",
+        equal="yes (same invalid records)")
+    target("ccc validate >= 100x linkml-validate, whole process, same file", f"{wl['wall'] / wc['wall']:.1f}x wall, "
+           f"{wl['cpu'] / wc['cpu']:.1f}x CPU ({nref:,} records; the issue's size is 1M)",
+           min(wl["wall"] / wc["wall"], wl["cpu"] / wc["cpu"]) >= 100, f"{nref:,} records")  # both: wall alone is noisy under load
+    # ccc alone on the big file, every format
+    paths, bad = write_linkml(nbig, d)
+    for fmt in ("csv", "parquet", "jsonl", "json"):
+        w = timed_rusage([CCC, "validate", "--class", "Region", "--schema", schema, paths[fmt]], repeat=2, ok=(1,))
+        if ccc_invalid(paths[fmt], schema) != bad:
+            raise PeerDiffers(f"ccc validate {fmt}: wrong invalid records")
+        size_mb = os.path.getsize(paths[fmt]) / 1e6
+        fr = run([KERNELS, "limits", "-mb", "0", "-file", paths[fmt]])
+        rd = list(json.loads(fr["stdout"])["file_read_GBps"].values())[0]
+        need = 0.5e6 if fmt == "json" else 1e6
+        target(f"ccc validate {fmt}: >= {need / 1e6:g}M records/s, whole process", rate(nbig / w["wall"], "rec/s") +
+               f" wall ({rate(nbig / w['cpu'], 'rec/s')} per CPU second)", nbig / w["wall"] >= need, f"{nbig:,} records")
+        row("LinkML validate, ccc alone", f"{nbig:,} records, {fmt} ({size_mb:.0f} MB)", "- (linkml-validate on this size: BENCH_SIZE=full)",
+            "", proc("ccc validate", w) + f" = {rate(nbig / w['wall'], 'rec/s')}, peak RSS {w['rss_mb']:.0f} MB", "",
+            f"file read {rd:.2f} GB/s", pct(size_mb / 1e3 / w["wall"] / rd) + " of read rate", equal="yes (invalid records found)")
+
+
+# ------------------------------------------------------------------ ingest
+
+def bench_ingest():
+    rows = SIZES["ingest_rows"]
+    d = os.path.join(DIR, f"ingest-{rows}")
+    subprocess.run(["rm", "-rf", d], check=True)
+    os.makedirs(d)
+    subprocess.run(["go", "build", "-o", os.path.join(DIR, "ingestbench"), "./bench/ingestbench"], cwd=REPO, check=True)
+    r = run([os.path.join(DIR, "ingestbench"), "-rows", str(rows), "-ccc", CCC, "-dir", d, "-json", os.path.join(d, "figures.json")])
+    f = json.load(open(os.path.join(d, "figures.json")))
+    fr = run([KERNELS, "limits", "-mb", "0", "-file", f["input"]])
+    rd = list(json.loads(fr["stdout"])["file_read_GBps"].values())[0]
+    mb = f["input_bytes"] / 1e6
+    target("generic ingest: <= 1.2x a plain DuckDB COPY of the same file", f"{f['ingest_s'] / f['copy_s']:.2f}x",
+           f["ingest_s"] / f["copy_s"] <= 1.2, f"{rows:,} rows")
+    row("generic ingest (Parquet)", f"{rows:,} synapse rows, {mb:.0f} MB zstd Parquet", "plain DuckDB COPY of the same file (in process, same threads)",
+        f"{ms(f['copy_s'])} = {rate(rows / f['copy_s'], 'rows/s')}",
+        f"{ms(f['ingest_s'])} = {rate(rows / f['ingest_s'], 'rows/s')} (whole process, peak RSS {f['ingest_rss_mb']:.0f} MB)",
+        f"{f['ingest_s'] / f['copy_s']:.2f}x the COPY's time", f"file read {rd:.2f} GB/s",
+        pct(mb / 1e3 / f["ingest_s"] / rd) + " of read rate", whole="ccc: whole process; COPY: in process",
+        equal="yes (row count and column sums of the stored table = input)")
+
+
+# ------------------------------------------------------------------ synapses
+
+def bench_synapses():
+    n, m = SIZES["syn_neurons"], SIZES["syn_synapses"]
+    d = os.path.join(DIR, f"synapses-{n}-{m}")
+    data, store = os.path.join(d, "synth"), os.path.join(d, "store")
+    os.makedirs(d, exist_ok=True)
+    if not os.path.exists(os.path.join(store, ".ingested")):
+        subprocess.run(["rm", "-rf", store, data], check=True)
+        run([CCC, "synth", "synapses", "--minimal", "--neurons", str(n), "--synapses", str(m), "--seed", "1", "--out", data, "-q"])
+        run([CCC, "--store", store, "synapses", "ingest", "--dataset", "bench", "--memory-limit", "6GB", os.path.join(data, "synapses.parquet")])
+        run([CCC, "--store", store, "synapses", "cells", "ingest", "--dataset", "bench", "--kind", "proofreading", os.path.join(data, "proofreading_status.csv")])
+        open(os.path.join(store, ".ingested"), "w").close()
+    setf = os.path.join(d, "set.txt")
+    r = run([CCC, "--store", store, "synapses", "cells", "show", "--proofread", "axon", "-q"])
+    with open(setf, "w") as f:
+        f.write("\n".join(line.split(",")[0] for line in r["stdout"].splitlines()[1:]) + "\n")
+    b = run([CCC, "--store", store, "synapses", "bench", "--no-sql", "--set", "@" + setf])["stdout"]
+    neuron = int(re.search(r"neuron for \(b\)/\(c\): (\d+)", b).group(1))
+    table = re.search(r"^table: (.*)$", b, re.M).group(1)
+    inproc = {}
+    for line in b.splitlines():
+        mm = re.match(r"\(([abcd])\).*?\s([\d.]+) (us|ms|s)\s", line)
+        if mm:
+            inproc[mm.group(1)] = float(mm.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[mm.group(3)]
+    cols = ["--columns", "id,pre_pt_root_id,post_pt_root_id,size", "--format", "csv"]
+    qargs = {"a": ["--pre", "@" + setf, "--post", "@" + setf, "--remove-autapses"] + cols,
+             "b": ["--pre", str(neuron)] + cols, "c": ["--post", str(neuron)] + cols,
+             "d": ["--pre", "@" + setf, "--post", "@" + setf, "--remove-autapses", "--group-by", "pair", "--format", "csv"]}
+    whole = {}
+    for q, args in qargs.items():
+        whole[q] = timed_rusage([CCC, "--store", store, "-q", "synapses", "query"] + args, out=os.path.join(d, f"{q}.csv"), repeat=3)
+    threads = LIMITS.get("threads", os.cpu_count())
+    p, pr = jrun([PY, "python/bench_peers.py", "synapses", "--parquet", table, "--ids", setf, "--neuron", str(neuron),
+                  "--ccc-dir", d, "--threads", str(threads)])
+    # a fresh user script per question: Python + DuckDB straight on the Parquet file (what a new
+    # process does; the warm table above is what a long session does)
+    fresh = {}
+    sel = "SELECT count(*), sum(id) FROM read_parquet('%s') WHERE " % table
+    conds = {"a": f"pre_pt_root_id IN (SELECT * FROM read_csv('{setf}', header=false)) AND post_pt_root_id IN "
+                  f"(SELECT * FROM read_csv('{setf}', header=false)) AND pre_pt_root_id <> post_pt_root_id",
+             "b": f"pre_pt_root_id = {neuron}", "c": f"post_pt_root_id = {neuron}"}
+    for q, cond in conds.items():
+        script = f"import duckdb; print(*duckdb.execute({sel + cond!r}).fetchone())"
+        out = os.path.join(d, f"fresh-{q}.txt")
+        fresh[q] = timed_rusage([PY, "-c", script], out=out, repeat=3)
+        cnt, sid = open(out).read().split()
+        ids_ccc = [int(r.split(",")[0]) for r in open(os.path.join(d, f"{q}.csv")).read().split()[1:]]
+        if int(cnt) != len(ids_ccc) or (ids_ccc and int(sid) != sum(ids_ccc)):
+            raise PeerDiffers(f"synapses ({q}): fresh DuckDB script {cnt} rows / {sid}, ccc {len(ids_ccc)} / {sum(ids_ccc)}")
+    names = {"a": "(a) proofread subgraph", "b": "(b) one neuron's outputs", "c": "(c) its inputs", "d": "(d) pair counts of (a)"}
+    size = f"{m:,} synapses, {n:,} neurons"
+    start = LIMITS["ccc_version_s"]
+    for q in "abcd":
+        ci = inproc.get(q)
+        w = whole[q]
+        row(f"synapses {names[q]}", size + f", {p['rows_' + q]:,} rows out", f"DuckDB, warm in-memory table, {threads} threads",
+            ms(p[f"duckdb_{q}_s"]), f"{ms(ci)} (in process, warm index)" if ci else "-",
+            x(p[f"duckdb_{q}_s"] / ci) if ci else "", f"bare start: ccc version {ms(start)}",
+            pct(start / w["wall"]) + " of the whole process is start",
+            whole=proc("ccc synapses query", w) + f", peak RSS {w['rss_mb']:.0f} MB")
+        if q in fresh:
+            fw = fresh[q]
+            row(f"synapses {names[q]}, whole process", size, "fresh Python script: import duckdb, query the Parquet file",
+                proc("", fw), proc("ccc synapses query", w), x(fw["wall"] / w["wall"]) + f" wall, {x(fw['cpu'] / w['cpu'])} CPU",
+                f"bare start: ccc version {ms(start)}, python {ms(LIMITS['python_start_s'])}",
+                pct(start / w["wall"]) + " of ccc's time is start", whole="both whole processes",
+                equal="yes (row count, sum of ids)")
+        row(f"synapses {names[q]}", size, "pandas on the whole table (CAVE tutorial: isin + groupby)",
+            ms(p[f"pandas_{q}_s"]), ms(ci) if ci else "-", x(p[f"pandas_{q}_s"] / ci) if ci else "")
+    for q in "ad":
+        if inproc.get(q):
+            r_ = p[f"duckdb_{q}_s"] / inproc[q]
+            target(f"synapses {names[q]}: >= 20x a warm in-memory DuckDB table", f"{r_:.0f}x", r_ >= 20, size)
+    target("whole `ccc synapses query` for one neuron < 20 ms", f"{ms(whole['b']['wall'])} wall (outputs), "
+           f"{ms(whole['c']['wall'])} (inputs)", max(whole["b"]["wall"], whole["c"]["wall"]) < 0.020, size)
+    target("whole `ccc synapses query` for the proofread subgraph < 50 ms", f"{ms(whole['a']['wall'])} wall",
+           whole["a"]["wall"] < 0.050, size)
+    row("synapses, loading for the peers", size, "DuckDB CREATE TABLE from Parquet / pandas read_parquet (not in the ratios)",
+        f"{ms(p['duckdb_load_s'])} / {ms(p['pandas_load_s'])}", "- (ccc opens its index per process)", "",
+        whole=f"peer script (load + 4 queries x 2 engines x 4 runs): {ms(pr['wall'])}")
+
+
+# ------------------------------------------------------------------ nwb, h5ad, cells, serve (existing scripts)
+
+def bench_nwb():
+    env = dict(os.environ, CCC_NWB_BENCH_UNITS=str(SIZES["nwb_units"]), CCC_NWB_BENCH_SAMPLES=str(SIZES["nwb_samples"]))
+    r = run(["go", "test", "./nwb", "-run", "^$", "-bench", ".", "-benchtime", "1x"], env=env)
+    for line in r["stdout"].splitlines():
+        mm = re.match(r"^(Benchmark\S+)\s+\d+\s+(.*)$", line)
+        if mm:
+            f = dict((u, float(v)) for v, u in re.findall(r"([\d.e+-]+) (\S+)", mm.group(2)))
+            xp, xc, ns = f.get("x-pynwb"), f.get("x-pynwb-cpu"), f.get("ns/op")
+            if not (xp and ns):
+                continue
+            row("NWB " + mm.group(1).replace("Benchmark", "").rsplit("-", 1)[0],
+                f"aibs.nwb; synthetic series ({SIZES['nwb_samples']:,} samples) and units table ({SIZES['nwb_units']:,} units)",
+                "pynwb (in process, python/nwb_bench.py)", ms(ns / 1e9 * xp), ms(ns / 1e9) + " (in process)",
+                x(xp) + " wall" + (f", {x(xc)} CPU" if xc else ""), equal="yes (checked by the Go benchmark)")
+    # whole process: 'ccc nwb info' against the user's scripts (pynwb, bare h5py), same answers asserted
+    f = os.path.join(REPO, "..", "shared", "data", "nwb", "aibs.nwb")
+    info = os.path.join(DIR, "nwb-info.json")
+    wc = timed_rusage([CCC, "nwb", "info", f, "--json"], out=info, repeat=3)
+    d = json.load(open(info))
+    want = {"identifier": d["identifier"], "session_description": d["session_description"],
+            "subject_id": d["subject"]["subject_id"], "devices": len(d["devices"]), "electrode_groups": len(d["electrode_groups"])}
+    for label, extra in [("pynwb", []), ("bare h5py", ["--h5py"])]:
+        out = os.path.join(DIR, "nwb-peer.json")
+        wp = timed_rusage([PY, "python/bench_peers.py", "nwb-info", f] + extra, out=out, repeat=3)
+        got = json.load(open(out))
+        if got != want:
+            raise PeerDiffers(f"nwb info: {label} {got} != ccc {want}")
+        row("NWB open + metadata, whole process", "aibs.nwb (../shared/data)", f"Python script: {label} open + session, subject, devices",
+            proc("", wp), proc("ccc nwb info --json", wc) + " (also tables, namespaces, type checks)",
+            x(wp["wall"] / wc["wall"]) + f" wall, {x(wp['cpu'] / wc['cpu'])} CPU",
+            f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}, python {ms(LIMITS['python_start_s'])}",
+            pct(LIMITS["ccc_version_s"] / wc["wall"]) + " of ccc's time is start",
+            equal="yes (identifier, session, subject, device and electrode group counts)")
+    NOTES.append("NWB in-process rows: pynwb is timed inside the Go benchmark (python/nwb_bench.py); its slices are "
+                 "h5py reads of the dataset pynwb hands back, so pynwb there is the h5py peer.")
+
+
+def bench_h5ad():
+    env = dict(os.environ, CELLS=str(SIZES["h5ad_cells"]), DIR=os.path.join(DIR, "h5ad"))
+    r = run(["bash", "bench/h5ad.sh"], env=env)
+    o = r["stdout"]
+    cw = re.search(r"ccc cells genes .*?: ([\d.]+) s wall, ([\d.]+) s CPU, peak RSS (\d+) MB", o)
+    sp = re.search(r"speed-up anndata/ccc: ([\d.]+)x wall, ([\d.]+)x CPU", o)
+    fl = re.search(r"^file: (.*)$", o, re.M)
+    peer = re.search(r"^seconds ([\d.]+) ([\d.]+)", o, re.M)
+    row("genes from .h5ad", fl.group(1) if fl else "", "anndata read_h5ad(backed='r') + subset (in process, no start-up)",
+        f"{float(peer.group(1)):.2f} s wall, {float(peer.group(2)):.2f} s CPU" if peer else "",
+        f"{float(cw.group(1)):.2f} s wall, {float(cw.group(2)):.2f} s CPU, {cw.group(3)} MB (whole process)" if cw else "",
+        f"{sp.group(1)}x wall, {sp.group(2)}x CPU" if sp else "", whole="ccc: whole process")
+
+
+def bench_cells():
+    env = dict(os.environ, CELLS=str(SIZES["cells"]), CELLS_BENCH_DIR=os.path.join(DIR, "cells"))
+    o = run(["bash", "bench/cells.sh"], env=env)["stdout"]
+    g = lambda k: float(re.search(rf"^{k} ([\d.]+)", o, re.M).group(1))
+    c, pb, pl = g("ccc_best_ms"), g("pandas_groupby_merge_best_ms"), g("pandas_load_s") * 1000
+    row("cells per subclass in VISp (roll-up)", f"{SIZES['cells']:,} cells", "pandas merge + groupby on the whole table (tables in memory)",
+        f"{pb:.1f} ms (+ {pl:.0f} ms Parquet load)", f"{c:.0f} ms (whole process)", f"{pb / c:.2f}x ({(pb + pl) / c:.2f}x with load)",
+        f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}", pct(LIMITS["ccc_version_s"] * 1000 / c) + " of ccc's time is start",
+        whole="ccc: whole process")
+
+
+def bench_serve():
+    n, m, dur = SIZES["serve"]
+    env = dict(os.environ, SERVE_NEURONS=str(n), SERVE_SYNAPSES=str(m), SERVE_DURATION=dur, SERVE_BENCH_DIR=os.path.join(DIR, "serve"))
+    o = run(["bash", "bench/serve.sh"], env=env)["stdout"]
+    open(os.path.join(DIR, "serve.txt"), "w").write(o)
+    g = lambda pat: (re.search(pat, o, re.M) or [None, "?"])[1]
+    idx = g(r"^64 clients, single-neuron synapse queries \(id,.*= (\d+) req/s")
+    p99 = g(r"^64 clients, single-neuron synapse queries \(id,.*p99 ([\d.]+ms)")
+    allc = g(r"^64 clients, single-neuron synapse queries \(all columns.*= (\d+) req/s")
+    mbs = g(r"^stream .*= ([\d.]+ MB/s)")
+    rss = g(r"server peak RSS (\d+ MB)")
+    cli = g(r"^ccc synapses query processes.*= (\d+) req/s")
+    row("ccc serve under load", f"{m:,} synapses, {n:,} neurons, 64 clients, {dur}",
+        "the same queries as sequential `ccc synapses query` processes", f"{cli} req/s",
+        f"{idx} req/s, p99 {p99} (index columns); {allc} req/s (all columns); Arrow table stream {mbs}; server peak RSS {rss}",
+        x(float(idx) / float(cli)) if idx != "?" and cli not in ("?", "0") else "", equal="- (load test: 0 errors checked)")
+
+
+BENCHES = [("limits", bench_limits), ("linkml", bench_linkml), ("ingest", bench_ingest), ("synapses", bench_synapses),
+           ("atlas", bench_atlas), ("projection", bench_projection), ("nwb", bench_nwb), ("h5ad", bench_h5ad),
+           ("cells", bench_cells), ("serve", bench_serve)]
+
+
+def machine(load0, load1, t0, t1):
+    cpu = ""
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = int(open("/proc/meminfo").readline().split()[1]) / 1048576
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB memory; load average at start {load0[0]:.1f} {load0[1]:.1f} {load0[2]:.1f}, "
+            f"at end {load1[0]:.1f} {load1[1]:.1f} {load1[2]:.1f}; {time.strftime('%Y-%m-%d %H:%M', time.gmtime(t0))}-"
+            f"{time.strftime('%H:%M UTC', time.gmtime(t1))}")
+
+
+def write(load0, t0, failed):
+    load1, t1 = os.getloadavg(), time.time()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results.md"],
+                           cwd=REPO, capture_output=True, text=True).stdout.strip()
+    if dirty:
+        commit += " with uncommitted changes"
+    L = []
+    L.append("# Benchmark results\n")
+    L.append("Written by `bench/all.sh` (bench/harness.py); do not edit by hand. Every figure below comes from one run.\n")
+    L.append(f"- size: **BENCH_SIZE={SIZE}**; commit {commit}")
+    L.append(f"- machine: {machine(load0, load1, t0, t1)}")
+    peak = max(*load0, *load1)
+    if peak > 0.5 * (os.cpu_count() or 1):  # other work was running: the figures are not quiet-machine figures
+        L.append(f"- **WARNING: the machine was loaded (load average up to {peak:.1f} on {os.cpu_count()} cores): these timings "
+                 "are NOT quiet-machine figures; wall times are mostly waiting for a core. Compare CPU times and ratios "
+                 "within a row, never the absolute rates with another run.**")
+    if LIMITS:
+        L.append("- ceilings measured in this run: " + ", ".join(filter(None, [
+            f"memory read {LIMITS['mem_read_GBps']:.2f} GB/s ({LIMITS['threads']} threads), {LIMITS['mem_read_1t_GBps']:.2f} GB/s (1 thread)" if "mem_read_GBps" in LIMITS else "",
+            f"copy {LIMITS['mem_copy_GBps']:.2f} GB/s" if "mem_copy_GBps" in LIMITS else "",
+            f"process start /bin/true {ms(LIMITS['process_start_true_s'])}, ccc version {ms(LIMITS['ccc_version_s'])}",
+            f"python start {ms(LIMITS['python_start_s'])}, python + numpy {ms(LIMITS['python_numpy_start_s'])}, "
+            f"python + numpy/pandas/pyarrow/duckdb {ms(LIMITS['python_data_start_s'])}"])))
+    if failed:
+        L.append(f"- **FAILED sections: {', '.join(failed)}** (see the log of bench/all.sh)")
+    L.append("")
+    L.append("Ratio: how many times faster ccc is than the peer (peer time / ccc time), unless stated. Fraction: ccc's "
+             "rate over the ceiling named in the row, measured in the same run. Equal: the peer's output was "
+             "asserted equal to ccc's in this run (the run fails otherwise).\n")
+    L.append("| benchmark | size | peer | peer | ccc | ratio | ceiling | fraction | whole process | equal |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|")
+    for r in ROWS:
+        L.append("| " + " | ".join(str(r[k]).replace("|", "/") for k in ("bench", "size", "peer", "peer_fig", "ccc_fig", "ratio", "limit", "frac", "whole", "equal")) + " |")
+    if TARGETS:
+        L.append("")
+        L.append("## Targets of issue 18 (item 5), as measured in this run")
+        L.append("")
+        L.append("At this run's size and load; the issue's targets are stated at its sizes on a quiet machine, so "
+                 "'met' here is an indication, not a claim.")
+        L.append("")
+        L.append("| target | measured | verdict at this size | size |")
+        L.append("|---|---|---|---|")
+        for t in TARGETS:
+            L.append("| " + " | ".join(str(v).replace("|", "/") for v in t) + " |")
+    if NOTES:
+        L.append("")
+        for n in NOTES:
+            L.append(f"- {n}")
+    L.append("")
+    L.append("Reproduce: `bench/all.sh` (BENCH_SIZE=small) or `BENCH_SIZE=full bench/all.sh` (the issues' sizes; about an "
+             "hour and 10 GB of disk). `BENCH_ONLY=atlas,projection bench/all.sh` runs a subset (and rewrites this file "
+             "with that subset only).")
+    with open(OUT, "w") as f:
+        f.write("\n".join(L) + "\n")
+    log(f"wrote {OUT}")
+
+
+def main():
+    os.chdir(REPO)
+    load0, t0 = os.getloadavg(), time.time()
+    build()
+    failed = []
+    sel = [(k, f) for k, f in BENCHES if not ONLY or k in ONLY or k == "limits"]
+    for name, fn in sel:
+        log(f"== {name}")
+        try:
+            fn()
+        except PeerDiffers as e:
+            log(f"{name}: PEER OUTPUT DIFFERS FROM CCC: {e}")
+            failed.append(name + " (output differs)")
+        except Exception as e:  # noqa: BLE001 - reported in the table and the exit status
+            log(f"{name}: FAILED: {e}")
+            failed.append(name)
+    write(load0, t0, failed)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
