@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Embedded DuckDB engine (graph index) vs Apache Spark local[2] through Spark
 # Connect, on the same store files: whole ccc processes, as a user runs them.
-#   (p) per-pair counts by cell type:  ccc synapses query --group-by pair --with-cell-types
-#   (s) proofread subgraph, by cell type: ccc synapses matrix --proofread subgraph --by cell_type
+#   (p) per-pair counts with cell types in the proofread subgraph:
+#       ccc synapses query --proofread subgraph --remove-autapses --group-by pair --with-cell-types
+#   (s) the proofread subgraph by cell type: ccc synapses matrix --proofread subgraph --by cell_type
 # Both engines' outputs are asserted equal (sorted CSV) in the run. Peak RSS:
 # the ccc process (both engines) and the Spark server JVM (VmHWM).
 #
@@ -53,7 +54,7 @@ for M in $SIZES; do
   fi
   for q in p s; do
     case $q in
-      p) args=(synapses query --group-by pair --with-cell-types --format csv) ;;
+      p) args=(synapses query --proofread subgraph --remove-autapses --group-by pair --with-cell-types --format csv) ;;
       s) args=(synapses matrix --proofread subgraph --by cell_type --format csv) ;;
     esac
     "$CCC" --store "$STORE" "${args[@]}" >/dev/null # warm the page cache for both
