@@ -137,4 +137,3 @@ func appendMeasurements(ctx context.Context, app *duckdb.Appender, m *Matrix) er
 	}
 	return nil
 }
-
