@@ -152,9 +152,20 @@ SELECT count(*) FROM (SELECT DISTINCT data_item FROM ProjectionMeasurement JOIN 
 		return nil, noSites(st, err)
 	}
 	if qq.SourceRows == 0 {
+		var known int
+		if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(DISTINCT p.data_item) FROM ProjectionMeasurement p
+			JOIN ConnectivityExperiment e ON p.data_item = 'allen:' || e.id WHERE p.dataset = %s AND p."matrix" = %s`,
+			store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&known); err != nil {
+			return nil, noSites(st, err)
+		}
+		if known == 0 {
+			return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: qq.Matrix,
+				Msg:  fmt.Sprintf("none of the %d experiments of matrix %s is in the ConnectivityExperiment table, so their injection sites are unknown", qq.MatrixRowCount, qq.Matrix),
+				Hint: "ingest the experiments' metadata (ccc projections ingest) or choose another --matrix", Kind: ccc.ErrNotFound}
+		}
 		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "source", Value: r.Acronym,
 			Msg:  fmt.Sprintf("none of the %d experiments of matrix %s was injected in %s or below", qq.MatrixRowCount, qq.Matrix, r.Acronym),
-			Hint: "choose another --source, or a matrix with such experiments (ccc projections matrix build --injection " + r.Acronym + ")", Kind: ccc.ErrNotFound}
+			Hint: "choose another --source, or build a matrix of such experiments: ccc projections find --region " + r.Acronym + " --include-descendants, then ccc projections matrix build NAME IDS...", Kind: ccc.ErrNotFound}
 	}
 	return qq, nil
 }

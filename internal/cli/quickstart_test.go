@@ -20,7 +20,10 @@ func TestQuickstartOffline(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "qs")
 	quickstartAll(t, out, filepath.Join(out, "no-data"), []string{
-		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== cells", "== store",
+		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== cells", "== crossmodal", "== store",
+		"regions in VISp or below (BrainRegion x BrainRegionClosure, one equality join)\n     7 regions",
+		"312 rows of 2 matrices",
+		"32 recording sites, 32 matched to a column of allen_connectivity/quickstart-density; source VISp: 6 experiments",
 		"atlas ccf2017: 38 regions, store version 1",
 		"ingested 300000 synthetic synapses among 3000 neurons (version 3)",
 		"12 experiments x 6 regions",
@@ -39,7 +42,7 @@ func TestQuickstartOffline(t *testing.T) {
 		"GET /api/v1/synapses/degree: 3000 neurons",
 	})
 	for _, f := range []string{"atlas_depths.png", "openapi.json", "synapse_matrix_binary.png", "synapse_celltype_probability.png",
-		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet"} {
+		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet", "site_projections.csv", "site_projections.png"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -76,6 +79,8 @@ func TestQuickstartReal(t *testing.T) {
 		"DataItem 1, DataSet 1, NWBArray 2, RecordingSession 1, RecordingSite 10, SortedUnit 0: 0 errors",
 		"regions: 5000 from CCF, 0 from labels, 0 unlocated (0 points outside the volume), 92 CCF/label disagreements kept",
 		"13 versions of 8 datasets",
+		"regions in VISp or below (BrainRegion x BrainRegionClosure, one equality join)\n     7 regions",
+		"none of the 12 experiments of matrix quickstart-density is in the ConnectivityExperiment table",
 		"31 table files and 5 artifacts verified by checksum, 93927 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     283 (33 wild type)",
 		"5051 rows -> synapse.parquet",
