@@ -210,3 +210,31 @@ func TestAskSiteProjectionsErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestQueryDocExamples runs every SQL statement of docs/query.md on the
+// quickstart store: each runs and returns rows.
+func TestQueryDocExamples(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "docs", "query.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := askStore(t)
+	var stmts []string
+	for _, block := range strings.Split(string(doc), "```sql\n")[1:] {
+		block = block[:strings.Index(block, "```")]
+		for _, s := range strings.Split(block, ";\n") {
+			if strings.TrimSpace(s) != "" {
+				stmts = append(stmts, s)
+			}
+		}
+	}
+	if len(stmts) != 6 {
+		t.Errorf("%d statements in docs/query.md, want 6", len(stmts))
+	}
+	for _, s := range stmts {
+		out, e, code := runProj(t, "--store", dir, "query", "--format", "csv", "--sql", s)
+		if code != 0 || strings.Count(out, "\n") < 2 {
+			t.Errorf("exit %d, %d lines: %s\n%s", code, strings.Count(out, "\n"), e, s)
+		}
+	}
+}
