@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
@@ -15,7 +14,7 @@ import (
 
 // Stats are the accepted SiteProjections statistics over the source
 // experiments, with their DuckDB aggregates.
-var Stats = map[string]string{"mean": "avg", "median": "median", "max": "max"}
+var Stats = map[string]string{"mean": `fsum(p."value") / count(*)`, "median": `median(p."value")`, "max": `max(p."value")`}
 
 // SiteProjectionsOptions is one "recording sites x projection strength from
 // a source region" question.
@@ -72,7 +71,7 @@ func SiteProjectionsSQL(atlasName string, source int64, matrixDataset, matrix, s
 	agg := Stats[stat]
 	sessionFilter := ""
 	if session != "" {
-		sessionFilter = "\n  WHERE s.data_item = " + q(session)
+		sessionFilter = "\nWHERE s.data_item = " + q(session)
 	}
 	return fmt.Sprintf(`WITH src AS (  -- experiments injected in the source region or below
   SELECT DISTINCT 'allen:' || e.id AS data_item
@@ -80,20 +79,23 @@ func SiteProjectionsSQL(atlasName string, source int64, matrixDataset, matrix, s
   JOIN BrainRegionClosure c ON c.descendant_structure_id = e.structure_id
   WHERE c.dataset = %[1]s AND c.ancestor_structure_id = %[2]d),
 strength AS (  -- their projection into each matrix column (ordered: the same sum every run)
-  SELECT p.brain_region, %[6]s(p."value" ORDER BY p.data_item) AS strength, count(*) AS experiments
+  SELECT p.brain_region, %[6]s AS strength, count(*) AS experiments
   FROM ProjectionMeasurement p JOIN src USING (data_item)
   WHERE p.dataset = %[3]s AND p."matrix" = %[4]s
   GROUP BY p.brain_region),
-ranked AS (  -- each site's region matched to the nearest column at or above it
-  SELECT s.data_item AS session, s.id AS site, s.electrode_id, s.brain_region AS site_region,
-    b.acronym AS site_acronym, c.ancestor_structure_id AS matched_region, c.ancestor_acronym AS matched_acronym,
-    c.closure_distance AS levels_up, t.strength, t.experiments,
-    row_number() OVER (PARTITION BY s.dataset, s.id ORDER BY c.closure_distance NULLS LAST) AS k
-  FROM RecordingSite s
-  LEFT JOIN BrainRegion b ON b.structure_id = s.brain_region AND b.dataset = %[1]s
-  LEFT JOIN (BrainRegionClosure c JOIN strength t ON t.brain_region = c.ancestor_structure_id)
-    ON c.descendant_structure_id = s.brain_region AND c.dataset = %[1]s%[5]s)
-SELECT * EXCLUDE (k) FROM ranked WHERE k = 1
+nearest AS (  -- per region: the nearest matrix column at or above it
+  SELECT c.descendant_structure_id AS region, min(c.closure_distance) AS levels_up,
+    arg_min(c.ancestor_structure_id, c.closure_distance) AS matched_region
+  FROM BrainRegionClosure c JOIN strength t ON t.brain_region = c.ancestor_structure_id
+  WHERE c.dataset = %[1]s
+  GROUP BY 1)
+SELECT s.data_item AS session, s.id AS site, s.electrode_id, s.brain_region AS site_region,
+  b.acronym AS site_acronym, n.matched_region, m.acronym AS matched_acronym, n.levels_up, t.strength, t.experiments
+FROM RecordingSite s
+LEFT JOIN BrainRegion b ON b.structure_id = s.brain_region AND b.dataset = %[1]s
+LEFT JOIN nearest n ON n.region = s.brain_region
+LEFT JOIN strength t ON t.brain_region = n.matched_region
+LEFT JOIN BrainRegion m ON m.structure_id = n.matched_region AND m.dataset = %[1]s%[5]s
 ORDER BY session, electrode_id, site`, q(atlasName), source, q(matrixDataset), q(matrix), sessionFilter, agg)
 }
 
@@ -123,7 +125,7 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 		return nil, err
 	}
 	qq := &SiteProjectionsQuery{Atlas: a.Name, SourceID: r.ID, SourceAcronym: r.Acronym, Session: o.Session, Stat: o.Stat}
-	if qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, err = experimentMatrix(st, sn, o.Matrix); err != nil {
+	if qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, err = experimentMatrix(ctx, st, db, o.Matrix); err != nil {
 		return nil, err
 	}
 	if _, err := sn.Table(qq.MatrixDataset, projection.MeasurementClass); err != nil {
@@ -143,11 +145,11 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 		}
 	}
 	qq.SQL = SiteProjectionsSQL(qq.Atlas, qq.SourceID, qq.MatrixDataset, qq.Matrix, qq.Session, qq.Stat)
-	// the source must hold experiments of the matrix
-	cte := qq.SQL[:strings.Index(qq.SQL, "\nstrength AS")]
-	cte = strings.TrimSuffix(cte, ",")
+	// the source must hold experiments of the matrix (its row index, not
+	// the long form, is searched)
+	cte := strings.TrimSuffix(qq.SQL[:strings.Index(qq.SQL, "\nstrength AS")], ",")
 	if err := db.QueryRowContext(ctx, cte+fmt.Sprintf(`
-SELECT count(*) FROM (SELECT DISTINCT data_item FROM ProjectionMeasurement JOIN src USING (data_item) WHERE dataset = %s AND "matrix" = %s)`,
+SELECT count(*) FROM src WHERE list_contains((SELECT data_item_index FROM ProjectionMeasurementMatrix WHERE dataset = %s AND id = %s), data_item)`,
 		store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&qq.SourceRows); err != nil {
 		return nil, noSites(st, err)
 	}
@@ -187,82 +189,67 @@ func noSites(st *store.Store, err error) error {
 
 // experimentMatrix finds the matrix: by id (in any dataset; an id in
 // several datasets is ambiguous) or, for "", the only matrix whose rows are
-// Allen experiments ("allen:<id>").
-func experimentMatrix(st *store.Store, sn *store.Snapshot, id string) (dataset, matrix string, rows int, err error) {
-	type cand struct{ ds, id string }
-	var all, exp []cand
-	var listed []string
-	for _, ti := range sn.Tables(projection.MatrixClass) {
-		for _, name := range projection.MatrixNames(sn, ti.Dataset) {
-			all = append(all, cand{ti.Dataset, name})
-			listed = append(listed, ti.Dataset+"/"+name)
-		}
+// Allen experiments ("allen:<id>"). It reads the ProjectionMeasurementMatrix
+// rows only, never the values.
+func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id string) (dataset, matrix string, rows int, err error) {
+	type cand struct {
+		ds, id string
+		rows   int
+		exp    bool
 	}
-	slices.Sort(listed)
+	var all []cand
+	var listed []string
+	rs, err := db.QueryContext(ctx, `SELECT dataset, id, len(data_item_index),
+		coalesce(list_bool_and(list_transform(data_item_index, x -> starts_with(x, 'allen:'))), false)
+		FROM ProjectionMeasurementMatrix ORDER BY dataset, id`)
+	if err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no projection matrix",
+				Hint: "build one: ccc projections matrix build NAME", Kind: ccc.ErrNotFound}
+		}
+		return "", "", 0, err
+	}
+	for rs.Next() {
+		var c cand
+		if err := rs.Scan(&c.ds, &c.id, &c.rows, &c.exp); err != nil {
+			rs.Close()
+			return "", "", 0, err
+		}
+		c.exp = c.exp && c.rows > 0
+		all = append(all, c)
+		listed = append(listed, c.ds+"/"+c.id)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return "", "", 0, err
+	}
 	hint := "matrices in the store: " + strings.Join(listed, ", ")
 	if len(listed) == 0 {
 		hint = "build one: ccc projections matrix build NAME"
 	}
-	load := func(c cand) (*projection.Matrix, error) {
-		return projection.LoadMatrix(st, store.Ref{Version: sn.Number()}, c.ds, c.id)
-	}
-	if id != "" {
-		var hits []cand
-		for _, c := range all {
-			if c.id == id {
-				hits = append(hits, c)
-			}
-		}
-		switch len(hits) {
-		case 0:
-			return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "no such projection matrix", Hint: hint, Kind: ccc.ErrNotFound}
-		case 1:
-		default:
-			return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "several datasets hold a matrix of this name", Hint: hint, Kind: ccc.ErrUsage}
-		}
-		m, err := load(hits[0])
-		if err != nil {
-			return "", "", 0, err
-		}
-		if !experimentRows(m) {
-			return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id,
-				Msg:  "its rows are not tracer experiments (allen:<id>), so they have no injection site to match the source region",
-				Hint: "choose an experiments x regions matrix; " + hint, Kind: ccc.ErrUsage}
-		}
-		return hits[0].ds, hits[0].id, len(m.Rows), nil
-	}
-	var rowsOf []int
+	var hits []cand
 	for _, c := range all {
-		m, err := load(c)
-		if err != nil {
-			return "", "", 0, err
-		}
-		if experimentRows(m) {
-			exp = append(exp, c)
-			rowsOf = append(rowsOf, len(m.Rows))
+		if id != "" && c.id == id || id == "" && c.exp {
+			hits = append(hits, c)
 		}
 	}
-	switch len(exp) {
-	case 0:
+	switch {
+	case len(hits) == 0 && id != "":
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "no such projection matrix", Hint: hint, Kind: ccc.ErrNotFound}
+	case len(hits) == 0:
 		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no experiments x regions projection matrix",
 			Hint: "build one: ccc projections matrix build NAME; " + hint, Kind: ccc.ErrNotFound}
-	case 1:
-		return exp[0].ds, exp[0].id, rowsOf[0], nil
+	case len(hits) > 1 && id != "":
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "several datasets hold a matrix of this name", Hint: hint, Kind: ccc.ErrUsage}
+	case len(hits) > 1:
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "several experiments x regions matrices", Hint: "choose one with --matrix; " + hint, Kind: ccc.ErrUsage}
 	}
-	return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "several experiments x regions matrices", Hint: "choose one with --matrix; " + hint, Kind: ccc.ErrUsage}
-}
-
-// experimentRows reports whether every row of m is an Allen experiment.
-func experimentRows(m *projection.Matrix) bool {
-	if len(m.Rows) == 0 {
-		return false
+	if !hits[0].exp {
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id,
+			Msg:  "its rows are not tracer experiments (allen:<id>), so they have no injection site to match the source region",
+			Hint: "choose an experiments x regions matrix; " + hint, Kind: ccc.ErrUsage}
 	}
-	for _, r := range m.Rows {
-		if !strings.HasPrefix(r, "allen:") {
-			return false
-		}
-	}
-	return true
+	return hits[0].ds, hits[0].id, hits[0].rows, nil
 }
 
 // SiteProjections runs a prepared question.

@@ -20,17 +20,19 @@ import zarr
 
 
 def answer(a, br, exps, sites, z):
+    from functools import lru_cache
     by_id = dict(zip(br["id"], zip(br["structure_id"], br["parent_identifier"])))
     id_of = dict(zip(br["structure_id"], br["id"]))
     acr = dict(zip(br["structure_id"], br["acronym"]))
 
-    def chain(s):  # structure ids from s up to the root
+    @lru_cache(maxsize=None)
+    def chain(s):  # structure ids from s up to the root (once per region)
         out, i = [], id_of.get(s)
         while isinstance(i, str):
             sid, parent = by_id[i]
             out.append(int(sid))
             i = parent
-        return out
+        return tuple(out)
 
     src = int(br.loc[br["acronym"] == a["source"], "structure_id"].iloc[0])
     inj = exps[[src in chain(s) for s in exps["structure_id"]]]
@@ -66,7 +68,9 @@ def main():
     if not a.get("quiet"):
         for r in out:
             print(json.dumps(r))
-    print(json.dumps({"seconds": dt, "rows": len(out)}))
+    matched = [r for r in out if r["strength"] is not None]
+    print(json.dumps({"seconds": dt, "rows": len(out), "matched": len(matched),
+                      "strength_sum": sum(r["strength"] for r in matched)}))
 
 
 if __name__ == "__main__":

@@ -138,7 +138,7 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		return err
 	}
 	if opts.Format == "parquet" {
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd)", q.SQL, store.QuoteString(out))); err != nil {
+		if _, err := db.ExecContext(ctx, fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", q.SQL, store.QuoteString(out))); err != nil {
 			return fmt.Errorf("ask site-projections: %w", err)
 		}
 	} else {
