@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
@@ -78,7 +79,7 @@ func SiteProjectionsSQL(atlasName string, source int64, matrixDataset, matrix, s
   FROM ConnectivityExperiment e
   JOIN BrainRegionClosure c ON c.descendant_structure_id = e.structure_id
   WHERE c.dataset = %[1]s AND c.ancestor_structure_id = %[2]d),
-strength AS (  -- their projection into each matrix column (ordered: the same sum every run)
+strength AS (  -- their projection into each matrix column (fsum: compensated, order-robust)
   SELECT p.brain_region, %[6]s AS strength, count(*) AS experiments
   FROM ProjectionMeasurement p JOIN src USING (data_item)
   WHERE p.dataset = %[3]s AND p."matrix" = %[4]s
@@ -112,19 +113,15 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 	if _, ok := Stats[o.Stat]; !ok {
 		return nil, &ccc.Error{Op: op, Row: -1, Field: "stat", Value: o.Stat, Msg: "unknown statistic", Hint: "use mean, median or max", Kind: ccc.ErrUsage}
 	}
-	a, err := atlas.Open(st, store.Ref{Version: sn.Number()}, o.Atlas)
+	atlasName, srcID, srcAcronym, err := resolveSource(ctx, st, sn, db, o.Atlas, o.Source)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := sn.Table(a.Name, atlas.ClosureClass); err != nil {
-		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Value: a.Name, Msg: "the atlas has no " + atlas.ClosureClass + " table (written by an older ccc)",
-			Hint: "load it again: ccc atlas load --atlas " + a.Name + " FILE", Kind: ccc.ErrNotFound}
+	if _, err := sn.Table(atlasName, atlas.ClosureClass); err != nil {
+		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Value: atlasName, Msg: "the atlas has no " + atlas.ClosureClass + " table (written by an older ccc)",
+			Hint: "load it again: ccc atlas load --atlas " + atlasName + " FILE", Kind: ccc.ErrNotFound}
 	}
-	r, err := a.Ontology.Lookup(o.Source)
-	if err != nil {
-		return nil, err
-	}
-	qq := &SiteProjectionsQuery{Atlas: a.Name, SourceID: r.ID, SourceAcronym: r.Acronym, Session: o.Session, Stat: o.Stat}
+	qq := &SiteProjectionsQuery{Atlas: atlasName, SourceID: srcID, SourceAcronym: srcAcronym, Session: o.Session, Stat: o.Stat}
 	if qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, err = experimentMatrix(ctx, st, db, o.Matrix); err != nil {
 		return nil, err
 	}
@@ -165,11 +162,40 @@ SELECT count(*) FROM src WHERE list_contains((SELECT data_item_index FROM Projec
 				Msg:  fmt.Sprintf("none of the %d experiments of matrix %s is in the ConnectivityExperiment table, so their injection sites are unknown", qq.MatrixRowCount, qq.Matrix),
 				Hint: "ingest the experiments' metadata (ccc projections ingest) or choose another --matrix", Kind: ccc.ErrNotFound}
 		}
-		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "source", Value: r.Acronym,
-			Msg:  fmt.Sprintf("none of the %d experiments of matrix %s was injected in %s or below", qq.MatrixRowCount, qq.Matrix, r.Acronym),
-			Hint: "choose another --source, or build a matrix of such experiments: ccc projections find --region " + r.Acronym + " --include-descendants, then ccc projections matrix build NAME IDS...", Kind: ccc.ErrNotFound}
+		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "source", Value: srcAcronym,
+			Msg:  fmt.Sprintf("none of the %d experiments of matrix %s was injected in %s or below", qq.MatrixRowCount, qq.Matrix, srcAcronym),
+			Hint: "choose another --source, or build a matrix of such experiments: ccc projections find --region " + srcAcronym + " --include-descendants, then ccc projections matrix build NAME IDS...", Kind: ccc.ErrNotFound}
 	}
 	return qq, nil
+}
+
+// resolveSource finds the atlas and the source region: one SQL lookup of
+// an exact acronym, id or structure id, else the ontology's Lookup (case,
+// suggestions, the errors that name what the store holds).
+func resolveSource(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, name, source string) (string, int64, string, error) {
+	names := atlas.Names(sn)
+	if name == "" && len(names) == 1 {
+		name = names[0]
+	}
+	if slices.Contains(names, name) {
+		var n int
+		var id sql.NullInt64
+		var acr sql.NullString
+		err := db.QueryRowContext(ctx, `SELECT count(*), any_value(structure_id), any_value(acronym) FROM BrainRegion
+			WHERE dataset = ? AND (acronym = ? OR id = ? OR CAST(structure_id AS VARCHAR) = ?)`, name, source, source, source).Scan(&n, &id, &acr)
+		if err == nil && n == 1 && id.Valid {
+			return name, id.Int64, acr.String, nil
+		}
+	}
+	a, err := atlas.Open(st, store.Ref{Version: sn.Number()}, name)
+	if err != nil {
+		return "", 0, "", err
+	}
+	r, err := a.Ontology.Lookup(source)
+	if err != nil {
+		return "", 0, "", err
+	}
+	return a.Name, r.ID, r.Acronym, nil
 }
 
 // noSites turns a failed query over the class views into an error saying
