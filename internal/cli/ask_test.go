@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
@@ -268,4 +269,85 @@ func sameAnswer(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// TestAskCoverage: per region, the records of each modality in it or
+// below equal a count made with the ontology's IsDescendant over the raw
+// region columns; tables without a region are named, never zeros.
+func TestAskCoverage(t *testing.T) {
+	dir := askStore(t)
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := atlas.Open(st, store.Ref{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	raw := map[string][]int64{}
+	for col, q := range map[string]string{"experiments": "SELECT structure_id FROM ConnectivityExperiment",
+		"recording_sites": "SELECT brain_region FROM RecordingSite", "units": "SELECT brain_region FROM SortedUnit"} {
+		out, e, code := runProj(t, "--store", dir, "query", "--format", "csv", "--sql", q)
+		if code != 0 {
+			t.Fatal(e)
+		}
+		for _, v := range csvColumn(t, out, strings.Fields(strings.TrimPrefix(q, "SELECT "))[0]) {
+			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+				raw[col] = append(raw[col], id)
+			}
+		}
+	}
+	if len(raw["experiments"]) != 12 || len(raw["recording_sites"]) != 32 || len(raw["units"]) != 12 {
+		t.Fatalf("raw counts %d %d %d", len(raw["experiments"]), len(raw["recording_sites"]), len(raw["units"]))
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string // acronyms, in order
+	}{
+		{"listed", []string{"--regions", "VISp,VIS,Isocortex,grey,TH,CA1"}, []string{"grey", "Isocortex", "VIS", "VISp", "TH", "CA1"}},
+		{"default", nil, []string{"grey", "Isocortex", "VISp", "VISp1", "TH", "VISpm", "MOp", "MOs"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			png := filepath.Join(t.TempDir(), "coverage.png")
+			out, e, code := runProj(t, append([]string{"--store", dir, "ask", "coverage", "--format", "csv", "--png", png}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, e)
+			}
+			if !strings.Contains(e, "counted: experiments, recording_sites, units (atlas ccf2017") || !strings.Contains(e, "not in the store: cells") {
+				t.Errorf("stderr %q", e)
+			}
+			recs, _ := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if strings.Join(recs[0], ",") != "region,acronym,depth,experiments,recording_sites,units" {
+				t.Fatalf("header %v", recs[0])
+			}
+			var acr []string
+			for _, r := range recs[1:] {
+				acr = append(acr, r[1])
+				region, _ := strconv.ParseInt(r[0], 10, 64)
+				for k, col := range []string{"experiments", "recording_sites", "units"} {
+					n := 0
+					for _, id := range raw[col] {
+						if a.Ontology.IsDescendant(id, region) {
+							n++
+						}
+					}
+					if r[3+k] != strconv.Itoa(n) {
+						t.Errorf("%s %s: %s, IsDescendant count %d", r[1], col, r[3+k], n)
+					}
+				}
+			}
+			if strings.Join(acr, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("regions %v, want %v", acr, tc.want)
+			}
+			if fi, err := os.Stat(png); err != nil || fi.Size() < 1000 {
+				t.Errorf("png: %v", err)
+			}
+		})
+	}
+	// an unknown region is refused, naming it
+	if _, e, code := runProj(t, "--store", dir, "ask", "coverage", "--regions", "NOPE"); code == 0 || !strings.Contains(e, "NOPE") {
+		t.Errorf("unknown region: exit %d %q", code, e)
+	}
 }
