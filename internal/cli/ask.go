@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 
@@ -81,51 +83,101 @@ Columns: ` + strings.Join(crossmodal.Columns, ", ") + `.`,
 	return cmd
 }
 
-func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions) error {
-	switch opts.Format {
+// askEnv is what a named question runs in: the store version, its
+// read-only database and the checked output paths.
+type askEnv struct {
+	st       *store.Store
+	sn       *store.Snapshot
+	db       *sql.DB
+	out, png string
+}
+
+// openAsk checks the output flags and opens the store version read-only
+// (the --out file is the only path DuckDB may write).
+func openAsk(ctx context.Context, io *IO, g *globalOptions, rf refFlags, format, out, png string, printSQL bool) (*askEnv, error) {
+	switch format {
 	case "table", "csv", "json":
 	case "parquet":
-		if opts.Out == "" {
-			return usageErr("--format parquet needs --out FILE")
+		if out == "" {
+			return nil, usageErr("--format parquet needs --out FILE")
 		}
 	default:
-		return usageErr("unknown --format %q (table, csv, json, parquet)", opts.Format)
+		return nil, usageErr("unknown --format %q (table, csv, json, parquet)", format)
 	}
-	if opts.PrintSQL && (opts.Out != "" || opts.PNG != "") {
-		return usageErr("--print-sql prints the statement only: drop --out and --png")
+	if printSQL && (out != "" || png != "") {
+		return nil, usageErr("--print-sql prints the statement only: drop --out and --png")
 	}
-	ref, err := opts.Ref.ref()
+	ref, err := rf.ref()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	st, err := openStoreCLI(opts.IO, opts.Global)
+	st, err := openStoreCLI(io, g)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer st.Close()
+	e := &askEnv{st: st}
 	var writable []string
-	out, png := "", ""
-	if opts.Out != "" {
-		if out, err = st.CheckOutput(opts.Out); err != nil {
+	if out != "" {
+		if e.out, err = st.CheckOutput(out); err != nil {
+			st.Close()
+			return nil, err
+		}
+		writable = append(writable, e.out)
+	}
+	if png != "" {
+		if e.png, err = st.CheckOutput(png); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	if e.sn, err = st.Snapshot(ref); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if e.db, err = st.ReadOnlyDB(ctx, store.Ref{Version: e.sn.Number()}, writable...); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *askEnv) Close() {
+	e.db.Close()
+	e.st.Close()
+}
+
+// write runs the statement into --out (Parquet through DuckDB) or prints
+// it as a table, CSV or JSON, as 'ccc query' does.
+func (e *askEnv) write(ctx context.Context, w io.Writer, what, stmt, format string) error {
+	if format == "parquet" {
+		if _, err := e.db.ExecContext(ctx, fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", stmt, store.QuoteString(e.out))); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	rows, err := e.db.QueryContext(ctx, stmt)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	if e.out != "" {
+		f, err := exportCreateFile(e.out)
+		if err != nil {
 			return err
 		}
-		writable = append(writable, out)
+		defer f.Close()
+		w = f
 	}
-	if opts.PNG != "" {
-		if png, err = st.CheckOutput(opts.PNG); err != nil {
-			return err
-		}
-	}
-	sn, err := st.Snapshot(ref)
+	return queryWriteRows(w, rows, format)
+}
+
+func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions) error {
+	e, err := openAsk(ctx, opts.IO, opts.Global, opts.Ref, opts.Format, opts.Out, opts.PNG, opts.PrintSQL)
 	if err != nil {
 		return err
 	}
-	db, err := st.ReadOnlyDB(ctx, store.Ref{Version: sn.Number()}, writable...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	q, err := crossmodal.PrepareSiteProjections(ctx, st, sn, db, opts.Q)
+	defer e.Close()
+	q, err := crossmodal.PrepareSiteProjections(ctx, e.st, e.sn, e.db, opts.Q)
 	if err != nil {
 		return err
 	}
@@ -133,32 +185,12 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	answers, err := crossmodal.SiteProjections(ctx, db, q)
+	answers, err := crossmodal.SiteProjections(ctx, e.db, q)
 	if err != nil {
 		return err
 	}
-	if opts.Format == "parquet" {
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", q.SQL, store.QuoteString(out))); err != nil {
-			return fmt.Errorf("ask site-projections: %w", err)
-		}
-	} else {
-		rows, err := db.QueryContext(ctx, q.SQL)
-		if err != nil {
-			return fmt.Errorf("ask site-projections: %w", err)
-		}
-		defer rows.Close()
-		w := opts.IO.Out
-		if out != "" {
-			f, err := exportCreateFile(out)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
-		}
-		if err := queryWriteRows(w, rows, opts.Format); err != nil {
-			return err
-		}
+	if err := e.write(ctx, opts.IO.Out, "ask site-projections", q.SQL, opts.Format); err != nil {
+		return err
 	}
 	matched := 0
 	for _, a := range answers {
@@ -166,19 +198,19 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 			matched++
 		}
 	}
-	if png != "" {
+	if e.png != "" {
 		labels, values := siteRegionBars(answers)
 		if len(labels) == 0 {
 			return usageErr("--png: no site was matched to a matrix column, nothing to draw")
 		}
 		title := fmt.Sprintf("%s of %d %s experiments into the site regions (%s)", q.Stat, q.SourceRows, q.SourceAcronym, q.Matrix)
-		if err := plot.Bar(png, title, labels, values); err != nil {
+		if err := plot.Bar(e.png, title, labels, values); err != nil {
 			return err
 		}
 	}
 	if !opts.Global.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "%d recording sites, %d matched to a column of %s/%s; source %s: %d experiments (store version %d)\n",
-			len(answers), matched, q.MatrixDataset, q.Matrix, q.SourceAcronym, q.SourceRows, sn.Number())
+			len(answers), matched, q.MatrixDataset, q.Matrix, q.SourceAcronym, q.SourceRows, e.sn.Number())
 	}
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ccc-connectivity/ccc/crossmodal"
 	"github.com/ccc-connectivity/ccc/internal/plot"
-	"github.com/ccc-connectivity/ccc/store"
 )
 
 func init() { askSubcommands = append(askSubcommands, newCmdAskCoverage) }
@@ -56,56 +55,18 @@ modalities the store does not hold are left out and named too.`,
 }
 
 func runAskCoverage(ctx context.Context, opts *askCoverageOptions) error {
-	switch opts.Format {
-	case "table", "csv", "json":
-	case "parquet":
-		if opts.Out == "" {
-			return usageErr("--format parquet needs --out FILE")
-		}
-	default:
-		return usageErr("unknown --format %q (table, csv, json, parquet)", opts.Format)
-	}
-	if opts.PrintSQL && (opts.Out != "" || opts.PNG != "") {
-		return usageErr("--print-sql prints the statement only: drop --out and --png")
-	}
 	var regions []string
 	for _, r := range strings.Split(opts.Regions, ",") {
 		if r = strings.TrimSpace(r); r != "" {
 			regions = append(regions, r)
 		}
 	}
-	ref, err := opts.Ref.ref()
+	e, err := openAsk(ctx, opts.IO, opts.Global, opts.Ref, opts.Format, opts.Out, opts.PNG, opts.PrintSQL)
 	if err != nil {
 		return err
 	}
-	st, err := openStoreCLI(opts.IO, opts.Global)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	var writable []string
-	out, png := "", ""
-	if opts.Out != "" {
-		if out, err = st.CheckOutput(opts.Out); err != nil {
-			return err
-		}
-		writable = append(writable, out)
-	}
-	if opts.PNG != "" {
-		if png, err = st.CheckOutput(opts.PNG); err != nil {
-			return err
-		}
-	}
-	sn, err := st.Snapshot(ref)
-	if err != nil {
-		return err
-	}
-	db, err := st.ReadOnlyDB(ctx, store.Ref{Version: sn.Number()}, writable...)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	q, err := crossmodal.PrepareCoverage(ctx, st, sn, db, opts.Atlas, regions)
+	defer e.Close()
+	q, err := crossmodal.PrepareCoverage(ctx, e.st, e.sn, e.db, opts.Atlas, regions)
 	if err != nil {
 		return err
 	}
@@ -113,31 +74,10 @@ func runAskCoverage(ctx context.Context, opts *askCoverageOptions) error {
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	if opts.Format == "parquet" {
-		if _, err := db.ExecContext(ctx, fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", q.SQL, store.QuoteString(out))); err != nil {
-			return fmt.Errorf("ask coverage: %w", err)
-		}
-	} else {
-		rows, err := db.QueryContext(ctx, q.SQL)
-		if err != nil {
-			return fmt.Errorf("ask coverage: %w", err)
-		}
-		w := opts.IO.Out
-		if out != "" {
-			f, err := exportCreateFile(out)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			defer f.Close()
-			w = f
-		}
-		err = queryWriteRows(w, rows, opts.Format)
-		rows.Close()
-		if err != nil {
-			return err
-		}
+	if err := e.write(ctx, opts.IO.Out, "ask coverage", q.SQL, opts.Format); err != nil {
+		return err
 	}
+	db, png, sn := e.db, e.png, e.sn
 	if png != "" {
 		var labels []string
 		var values []float64
