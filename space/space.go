@@ -196,6 +196,10 @@ type Space struct {
 	ToCCF      Affine
 }
 
+// TransformVersion versions the built-in transforms: located rows record
+// it, so a later change of a landmark is visible in old results.
+const TransformVersion = "1"
+
 // Bregma is bregma's position in the CCF (AP, DV, ML) in um, from iblatlas.
 var Bregma = [3]float64{5400, 332, 5739}
 

@@ -61,3 +61,39 @@ func FuzzReadLandmarks(f *testing.F) {
 		}
 	})
 }
+
+// TestLocateSpace: 'ccc atlas locate --space' maps the points to the CCF
+// first, keeps the source coordinates and records the space, the CCF
+// coordinates and the transform version; it finds the region the CCF point
+// has.
+func TestLocateSpace(t *testing.T) {
+	out := t.TempDir()
+	if _, e, code := runProj(t, "quickstart", "--only", "atlas", "--out", out, "--data", filepath.Join(out, "no-data")); code != 0 {
+		t.Fatal(e)
+	}
+	dir := filepath.Join(out, "store")
+	got, e, code := runProj(t, "--store", dir, "atlas", "locate", "--format", "csv", "--space", "stereotaxic_bregma_mm", "--", "-3.8,2.5,-0.5", "0,0,-1")
+	if code != 0 {
+		t.Fatal(e)
+	}
+	ccfOut, e, code := runProj(t, "--store", dir, "atlas", "locate", "--format", "csv", "9200,832,8239", "5400,1332,5739")
+	if code != 0 {
+		t.Fatal(e)
+	}
+	a, b := strings.Split(strings.TrimSpace(got), "\n"), strings.Split(strings.TrimSpace(ccfOut), "\n")
+	if a[0] != "x,y,z,space,ccf_ap_um,ccf_dv_um,ccf_ml_um,transform,label,region_id,acronym,status" || len(a) != 3 || len(b) != 3 {
+		t.Fatalf("got\n%s\nccf\n%s", got, ccfOut)
+	}
+	if !strings.HasPrefix(a[1], "-3.8,2.5,-0.5,stereotaxic_bregma_mm,9200,832,8239,stereotaxic_bregma_mm->ccf_um@1,") ||
+		!strings.HasPrefix(a[2], "0,0,-1,stereotaxic_bregma_mm,5400,1332,5739,") {
+		t.Errorf("rows %q", a[1:])
+	}
+	for i := 1; i < 3; i++ { // same label, region, status as the CCF point
+		if x, y := a[i][strings.LastIndex(a[i], "@1,")+3:], b[i][len(strings.Join(strings.Split(b[i], ",")[:3], ","))+1:]; x != y {
+			t.Errorf("row %d: %q vs CCF %q", i, x, y)
+		}
+	}
+	if _, e, code := runProj(t, "--store", dir, "atlas", "locate", "--space", "paxinos", "1,2,3"); code == 0 || !strings.Contains(e, "no such coordinate space") {
+		t.Errorf("unknown space: %d %q", code, e)
+	}
+}
