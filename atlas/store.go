@@ -39,7 +39,8 @@ type SaveOptions struct {
 
 // Save writes the ontology as the BrainRegion table of dataset name, with
 // the hierarchy denormalized (parent, children, all descendants, their
-// annotation values, depth, structure_id_path), in one store version.
+// annotation values, depth, structure_id_path), and its closure as the
+// BrainRegionClosure table, in one store version.
 func Save(ctx context.Context, st *store.Store, name string, o *Ontology, so SaveOptions) (store.Version, error) {
 	if err := store.ValidDataset(name); err != nil {
 		return store.Version{}, err
@@ -59,6 +60,9 @@ func Save(ctx context.Context, st *store.Store, name string, o *Ontology, so Sav
 	}
 	defer tx.Rollback()
 	if err := writeRegionTable(ctx, o, name, so.TermSetName, tx.StagingDir(), tx.TablePath(RegionClass)); err != nil {
+		return store.Version{}, err
+	}
+	if err := writeClosureTable(ctx, o, tx.StagingDir(), tx.TablePath(ClosureClass)); err != nil {
 		return store.Version{}, err
 	}
 	tx.SetMeta("kind", "atlas")

@@ -68,9 +68,10 @@ func asList(v any) []any {
 	return l
 }
 
-// SaveMatrix stores the matrix: values in artifact matrix/<id>/values.zarr
-// and one row in the dataset's ProjectionMeasurementMatrix table (other
-// matrices' rows are kept; a matrix with the same id is replaced). The
+// SaveMatrix stores the matrix: values in artifact matrix/<id>/values.zarr,
+// one row in the dataset's ProjectionMeasurementMatrix table and its long
+// form (one row per entry) in the dataset's ProjectionMeasurement table
+// (other matrices' rows are kept; a matrix with the same id is replaced). The
 // metadata is normalized to the schema's enums first (Matrix.Normalize).
 func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string, params map[string]any, inputs []string, wait time.Duration) (store.Version, error) {
 	if dataset == "" {
@@ -101,9 +102,12 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	if err != nil {
 		return store.Version{}, err
 	}
-	old := ""
+	old, oldLong := "", ""
 	if ti, err := sn.Table(dataset, MatrixClass); err == nil {
 		old = ti.Path
+	}
+	if ti, err := sn.Table(dataset, MeasurementClass); err == nil {
+		oldLong = ti.Path
 	}
 	dir, err := tx.ArtifactDir(MatrixArtifact(m.ID))
 	if err != nil {
@@ -138,6 +142,10 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 	}
 	if _, err := db.ExecContext(ctx, fmt.Sprintf(`COPY (%s ORDER BY id) TO %s (FORMAT parquet, COMPRESSION zstd)`, sel, store.QuoteString(tx.TablePath(MatrixClass)))); err != nil {
 		return store.Version{}, fmt.Errorf("write %s table: %w", MatrixClass, err)
+	}
+	// the long form, so that SQL sees the values
+	if err := writeMeasurements(ctx, sn, dataset, oldLong, tx.TablePath(MeasurementClass), m); err != nil {
+		return store.Version{}, err
 	}
 	// the rows are DataItems of the dataset (existing ones, e.g. ingested
 	// experiments, are kept as they are)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/space"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -35,6 +36,14 @@ type atlasLocateOptions struct {
 	Cols       []string
 	IDCol      string
 	Out        string
+	Space      string // --space: the points' coordinate space
+}
+
+// locateSpace is what a located row keeps when its points came in another
+// space than ccf_um: the space, the CCF coordinates used and the transform.
+type locateSpace struct {
+	Name, Transform string
+	X, Y, Z         []float64 // CCF um
 }
 
 func newCmdAtlasLocate(io *IO, g *globalOptions) *cobra.Command {
@@ -63,6 +72,7 @@ the ontology lacks); such points never get a region.`,
 	f.StringSliceVar(&opts.Cols, "cols", nil, "coordinate columns AP,DV,ML (default x,y,z or ap,dv,ml)")
 	f.StringVar(&opts.IDCol, "id-col", "", "column copied to the output to identify points (default: id when present)")
 	f.StringVar(&opts.Out, "out", "", "write the result to this .csv or .parquet file instead of stdout")
+	f.StringVar(&opts.Space, "space", "ccf_um", "coordinate space of the points (ccc space list); rows keep the source coordinates and add the CCF ones")
 	return cmd
 }
 
@@ -146,27 +156,64 @@ func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
 	if err != nil {
 		return err
 	}
-	res := atlas.Locate(a.Ontology, v, pts.X, pts.Y, pts.Z)
+	var sx *locateSpace
+	if opts.Space != "" && opts.Space != "ccf_um" {
+		if sx, err = toCCF(opts.Space, pts); err != nil {
+			return err
+		}
+	}
+	res := locatePoints(a.Ontology, v, pts, sx)
 	c := res.Counts()
 	if !opts.Global.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "%d points at %g um: %d ok, %d outside, %d unlabelled, %d unknown_label\n",
 			len(pts.X), v.Resolution(), c[0], c[1], c[2], c[3])
 	}
 	if opts.Out != "" {
-		return writeLocatedFile(ctx, opts.Out, a.Ontology, pts, res)
+		return writeLocatedFile(ctx, opts.Out, a.Ontology, pts, res, sx)
 	}
-	return writeLocated(opts.IO.Out, opts.Format, a.Ontology, pts, res)
+	return writeLocated(opts.IO.Out, opts.Format, a.Ontology, pts, res, sx)
 }
 
-func locatedHeader(pts *atlas.Points) []string {
+// toCCF maps the points from space name to the CCF in um.
+func toCCF(name string, pts *atlas.Points) (*locateSpace, error) {
+	from, err := space.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	ccf, _ := space.Lookup("ccf_um")
+	tr, err := space.Transform(from, ccf)
+	if err != nil {
+		return nil, err
+	}
+	sx := &locateSpace{Name: name, Transform: name + "->ccf_um@" + space.TransformVersion,
+		X: make([]float64, len(pts.X)), Y: make([]float64, len(pts.X)), Z: make([]float64, len(pts.X))}
+	for i := range pts.X {
+		q := tr.Apply([3]float64{pts.X[i], pts.Y[i], pts.Z[i]})
+		sx.X[i], sx.Y[i], sx.Z[i] = q[0], q[1], q[2]
+	}
+	return sx, nil
+}
+
+func locatePoints(o *atlas.Ontology, v *atlas.Volume, pts *atlas.Points, sx *locateSpace) *atlas.Located {
+	if sx != nil {
+		return atlas.Locate(o, v, sx.X, sx.Y, sx.Z)
+	}
+	return atlas.Locate(o, v, pts.X, pts.Y, pts.Z)
+}
+
+func locatedHeader(pts *atlas.Points, sx *locateSpace) []string {
 	var h []string
 	if pts.IDCol != "" {
 		h = append(h, pts.IDCol)
 	}
-	return append(h, pts.Cols[0], pts.Cols[1], pts.Cols[2], "label", "region_id", "acronym", "status")
+	h = append(h, pts.Cols[0], pts.Cols[1], pts.Cols[2])
+	if sx != nil {
+		h = append(h, "space", "ccf_ap_um", "ccf_dv_um", "ccf_ml_um", "transform")
+	}
+	return append(h, "label", "region_id", "acronym", "status")
 }
 
-func locatedRow(o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, i int) []string {
+func locatedRow(o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, sx *locateSpace, i int) []string {
 	var row []string
 	if pts.IDCol != "" {
 		row = append(row, pts.IDs[i])
@@ -176,27 +223,30 @@ func locatedRow(o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, i int)
 		r, _ := o.ByID(id)
 		acr, rid = r.Acronym, strconv.FormatInt(id, 10)
 	}
-	return append(row, ftoa(pts.X[i]), ftoa(pts.Y[i]), ftoa(pts.Z[i]), strconv.FormatUint(uint64(res.Labels[i]), 10),
-		rid, acr, atlas.StatusNames[res.Status[i]])
+	row = append(row, ftoa(pts.X[i]), ftoa(pts.Y[i]), ftoa(pts.Z[i]))
+	if sx != nil {
+		row = append(row, sx.Name, ftoa(sx.X[i]), ftoa(sx.Y[i]), ftoa(sx.Z[i]), sx.Transform)
+	}
+	return append(row, strconv.FormatUint(uint64(res.Labels[i]), 10), rid, acr, atlas.StatusNames[res.Status[i]])
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
-func writeLocated(w io.Writer, format string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located) error {
-	head := locatedHeader(pts)
+func writeLocated(w io.Writer, format string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, sx *locateSpace) error {
+	head := locatedHeader(pts, sx)
 	switch format {
 	case atlas.FormatCSV:
 		cw := csv.NewWriter(w)
 		cw.Write(head)
 		for i := range pts.X {
-			cw.Write(locatedRow(o, pts, res, i))
+			cw.Write(locatedRow(o, pts, res, sx, i))
 		}
 		cw.Flush()
 		return cw.Error()
 	case atlas.FormatJSON:
 		out := make([]map[string]any, len(pts.X))
 		for i := range pts.X {
-			row := locatedRow(o, pts, res, i)
+			row := locatedRow(o, pts, res, sx, i)
 			m := map[string]any{}
 			for j, h := range head {
 				m[h] = row[j]
@@ -215,20 +265,20 @@ func writeLocated(w io.Writer, format string, o *atlas.Ontology, pts *atlas.Poin
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for i := range pts.X {
-		fmt.Fprintln(tw, strings.Join(locatedRow(o, pts, res, i), "\t"))
+		fmt.Fprintln(tw, strings.Join(locatedRow(o, pts, res, sx, i), "\t"))
 	}
 	return tw.Flush()
 }
 
 // writeLocatedFile writes CSV, or Parquet through DuckDB, atomically.
-func writeLocatedFile(ctx context.Context, path string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located) error {
+func writeLocatedFile(ctx context.Context, path string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, sx *locateSpace) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".locate-*.csv")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if err := writeLocated(tmp, atlas.FormatCSV, o, pts, res); err != nil {
+	if err := writeLocated(tmp, atlas.FormatCSV, o, pts, res, sx); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -112,7 +112,7 @@ func runQuery(c *cobra.Command, opts *queryOptions) error {
 	if opts.Format == "parquet" {
 		// q is one valid SELECT, so it cannot close the parentheses; the
 		// newline ends a trailing -- comment.
-		if _, err := db.ExecContext(c.Context(), fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd)", q, store.QuoteString(out))); err != nil {
+		if _, err := db.ExecContext(c.Context(), fmt.Sprintf("COPY (%s\n) TO %s (FORMAT parquet, COMPRESSION zstd, USE_TMP_FILE false)", q, store.QuoteString(out))); err != nil {
 			return usageErr("query: %v", err)
 		}
 		return nil

@@ -44,6 +44,9 @@ func TestQuickstartProjections(t *testing.T) {
 			t.Errorf("%s: %d valid records, want %d", table, got[table], want)
 		}
 	}
+	if n := assertLongFormEqualsZarr(t, filepath.Join(out, "store")); n != 2 {
+		t.Errorf("long form checked for %d matrices, want 2", n)
+	}
 	for _, f := range []string{"visp_experiments.csv", "projection_metadata.csv", "projection_horizontal_max.png", "projection_coronal.png", "projection_matrix.png"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)

@@ -20,7 +20,10 @@ func TestQuickstartOffline(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "qs")
 	quickstartAll(t, out, filepath.Join(out, "no-data"), []string{
-		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== cells", "== store",
+		"== schema", "== atlas", "== synapses", "== projections", "== nwb", "== cells", "== crossmodal", "== store",
+		"regions in VISp or below (BrainRegion x BrainRegionClosure, one equality join)\n     7 regions",
+		"312 rows of 2 matrices",
+		"32 recording sites, 32 matched to a column of allen_connectivity/quickstart-density; source VISp: 6 experiments",
 		"atlas ccf2017: 38 regions, store version 1",
 		"ingested 300000 synthetic synapses among 3000 neurons (version 3)",
 		"12 experiments x 6 regions",
@@ -32,21 +35,21 @@ func TestQuickstartOffline(t *testing.T) {
 		"store unchanged at version 14",
 		"version 15: 4 instances, 0 errors",
 		"15 versions of 8 datasets",
-		"30 table files and 5 artifacts verified by checksum, 319132 rows in the latest version, 0 problems",
+		"33 table files and 5 artifacts verified by checksum, 319690 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     6 (3 wild type)",
 		"300000 rows -> synapse.parquet",
 		"GET /api/v1/atlas/regions/VISp/ancestors: root > grey > CH > CTX > CTXpl > Isocortex > VIS > VISp",
 		"GET /api/v1/synapses/degree: 3000 neurons",
 	})
 	for _, f := range []string{"atlas_depths.png", "openapi.json", "synapse_matrix_binary.png", "synapse_celltype_probability.png",
-		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet"} {
+		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet", "site_projections.csv", "site_projections.png"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
-		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion",
-		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurementMatrix",
+		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurement", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion", "ccf2017/BrainRegionClosure",
+		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurement", "mapseq_demo/ProjectionMeasurementMatrix",
 		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
 		"nwb_demo/SortedUnit", "synth-minnie/CellTypeAnnotation", "synth-minnie/ProofreadingStatus", "synth-minnie/Synapse", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }
@@ -76,13 +79,15 @@ func TestQuickstartReal(t *testing.T) {
 		"DataItem 1, DataSet 1, NWBArray 2, RecordingSession 1, RecordingSite 10, SortedUnit 0: 0 errors",
 		"regions: 5000 from CCF, 0 from labels, 0 unlocated (0 points outside the volume), 92 CCF/label disagreements kept",
 		"13 versions of 8 datasets",
-		"28 table files and 5 artifacts verified by checksum, 83651 rows in the latest version, 0 problems",
+		"regions in VISp or below (BrainRegion x BrainRegionClosure, one equality join)\n     7 regions",
+		"none of the 12 experiments of matrix quickstart-density is in the ConnectivityExperiment table",
+		"31 table files and 5 artifacts verified by checksum, 93927 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     283 (33 wild type)",
 		"5051 rows -> synapse.parquet",
 	})
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
-		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion",
-		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurementMatrix",
+		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurement", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion", "ccf2017/BrainRegionClosure",
+		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurement", "mapseq_demo/ProjectionMeasurementMatrix",
 		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
 		"nwb_demo/RecordingSession", "nwb_demo/RecordingSite", "nwb_demo/SortedUnit", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }

@@ -1,0 +1,304 @@
+package crossmodal
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/projection"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+// Stats are the accepted SiteProjections statistics over the source
+// experiments, with their DuckDB aggregates.
+var Stats = map[string]string{"mean": `fsum(p."value") / count(*)`, "median": `median(p."value")`, "max": `max(p."value")`}
+
+// SiteProjectionsOptions is one "recording sites x projection strength from
+// a source region" question.
+type SiteProjectionsOptions struct {
+	Source  string // source region: acronym, id or structure id (required)
+	Session string // RecordingSite.data_item of one session ("": every session)
+	Matrix  string // ProjectionMeasurementMatrix id ("": the only experiments x regions matrix)
+	Atlas   string // atlas dataset ("": the only atlas)
+	Stat    string // mean (default), median or max over the source experiments
+}
+
+// SiteProjectionsQuery is a checked question: the names resolved against
+// the store and its SQL statement.
+type SiteProjectionsQuery struct {
+	Atlas          string
+	SourceID       int64  // structure id of the source region
+	SourceAcronym  string // its acronym
+	MatrixDataset  string
+	Matrix         string
+	Session        string
+	Stat           string
+	SQL            string // one SELECT over the class views
+	SourceRows     int    // experiments of the matrix injected in the source or below
+	MatrixRowCount int    // rows of the matrix
+}
+
+// SiteProjection is one answer row: a recording site, its region, the
+// matrix column it was matched to (its region or the nearest ancestor
+// among the matrix columns, LevelsUp steps above) and the statistic of the
+// source experiments' values in that column. Matched is false (and the
+// matched fields zero) when the site has no region or no column at or
+// above it.
+type SiteProjection struct {
+	Session        string
+	Site           string
+	ElectrodeID    int64
+	SiteRegion     int64 // structure id (0: none)
+	SiteAcronym    string
+	Matched        bool
+	MatchedRegion  int64
+	MatchedAcronym string
+	LevelsUp       int
+	Strength       float64
+	Experiments    int
+}
+
+// Columns are the answer's column names, in order.
+var Columns = []string{"session", "site", "electrode_id", "site_region", "site_acronym", "matched_region", "matched_acronym", "levels_up", "strength", "experiments"}
+
+// SiteProjectionsSQL is the one SQL statement of the question; docs/query.md
+// shows it with the quickstart's names.
+func SiteProjectionsSQL(atlasName string, source int64, matrixDataset, matrix, session, stat string) string {
+	q := store.QuoteString
+	agg := Stats[stat]
+	sessionFilter := ""
+	if session != "" {
+		sessionFilter = "\nWHERE s.data_item = " + q(session)
+	}
+	return fmt.Sprintf(`WITH src AS (  -- experiments injected in the source region or below
+  SELECT DISTINCT 'allen:' || e.id AS data_item
+  FROM ConnectivityExperiment e
+  JOIN BrainRegionClosure c ON c.descendant_structure_id = e.structure_id
+  WHERE c.dataset = %[1]s AND c.ancestor_structure_id = %[2]d),
+strength AS (  -- their projection into each matrix column (fsum: compensated, order-robust)
+  SELECT p.brain_region, %[6]s AS strength, count(*) AS experiments
+  FROM ProjectionMeasurement p JOIN src USING (data_item)
+  WHERE p.dataset = %[3]s AND p."matrix" = %[4]s
+  GROUP BY p.brain_region),
+nearest AS (  -- per region: the nearest matrix column at or above it
+  SELECT c.descendant_structure_id AS region, min(c.closure_distance) AS levels_up,
+    arg_min(c.ancestor_structure_id, c.closure_distance) AS matched_region
+  FROM BrainRegionClosure c JOIN strength t ON t.brain_region = c.ancestor_structure_id
+  WHERE c.dataset = %[1]s
+  GROUP BY 1)
+SELECT s.data_item AS session, s.id AS site, s.electrode_id, s.brain_region AS site_region,
+  b.acronym AS site_acronym, n.matched_region, m.acronym AS matched_acronym, n.levels_up, t.strength, t.experiments
+FROM RecordingSite s
+LEFT JOIN BrainRegion b ON b.structure_id = s.brain_region AND b.dataset = %[1]s
+LEFT JOIN nearest n ON n.region = s.brain_region
+LEFT JOIN strength t ON t.brain_region = n.matched_region
+LEFT JOIN BrainRegion m ON m.structure_id = n.matched_region AND m.dataset = %[1]s%[5]s
+ORDER BY session, electrode_id, site`, q(atlasName), source, q(matrixDataset), q(matrix), sessionFilter, agg)
+}
+
+// PrepareSiteProjections checks the question's names against the store
+// version sn (db: a read-only DuckDB over it) and builds its SQL.
+func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions) (*SiteProjectionsQuery, error) {
+	const op = "ask site-projections"
+	if strings.TrimSpace(o.Source) == "" {
+		return nil, &ccc.Error{Op: op, Row: -1, Field: "source", Msg: "no source region", Hint: "give --source REGION (acronym or structure id, e.g. VISp)", Kind: ccc.ErrUsage}
+	}
+	if o.Stat == "" {
+		o.Stat = "mean"
+	}
+	if _, ok := Stats[o.Stat]; !ok {
+		return nil, &ccc.Error{Op: op, Row: -1, Field: "stat", Value: o.Stat, Msg: "unknown statistic", Hint: "use mean, median or max", Kind: ccc.ErrUsage}
+	}
+	atlasName, srcID, srcAcronym, err := resolveSource(ctx, st, sn, db, o.Atlas, o.Source)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := sn.Table(atlasName, atlas.ClosureClass); err != nil {
+		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Value: atlasName, Msg: "the atlas has no " + atlas.ClosureClass + " table (written by an older ccc)",
+			Hint: "load it again: ccc atlas load --atlas " + atlasName + " FILE", Kind: ccc.ErrNotFound}
+	}
+	qq := &SiteProjectionsQuery{Atlas: atlasName, SourceID: srcID, SourceAcronym: srcAcronym, Session: o.Session, Stat: o.Stat}
+	if qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, err = experimentMatrix(ctx, st, db, o.Matrix); err != nil {
+		return nil, err
+	}
+	if _, err := sn.Table(qq.MatrixDataset, projection.MeasurementClass); err != nil {
+		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Value: qq.Matrix, Msg: "the matrix's dataset has no long form (" + projection.MeasurementClass + ")",
+			Hint: "save the matrix again (ccc projections matrix build/ingest) to write it", Kind: ccc.ErrNotFound}
+	}
+	if o.Session != "" {
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM RecordingSite WHERE data_item = ?", o.Session).Scan(&n); err != nil {
+			return nil, noSites(st, err)
+		}
+		if n == 0 {
+			var list string
+			db.QueryRowContext(ctx, "SELECT coalesce(string_agg(DISTINCT data_item, ', '), '') FROM RecordingSite").Scan(&list)
+			return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "session", Value: o.Session, Msg: "no recording sites of this session",
+				Hint: "sessions with sites: " + list, Kind: ccc.ErrNotFound}
+		}
+	}
+	qq.SQL = SiteProjectionsSQL(qq.Atlas, qq.SourceID, qq.MatrixDataset, qq.Matrix, qq.Session, qq.Stat)
+	// the source must hold experiments of the matrix (its row index, not
+	// the long form, is searched)
+	cte := strings.TrimSuffix(qq.SQL[:strings.Index(qq.SQL, "\nstrength AS")], ",")
+	if err := db.QueryRowContext(ctx, cte+fmt.Sprintf(`
+SELECT count(*) FROM src WHERE list_contains((SELECT data_item_index FROM ProjectionMeasurementMatrix WHERE dataset = %s AND id = %s), data_item)`,
+		store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&qq.SourceRows); err != nil {
+		return nil, noSites(st, err)
+	}
+	if qq.SourceRows == 0 {
+		var known int
+		if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(DISTINCT p.data_item) FROM ProjectionMeasurement p
+			JOIN ConnectivityExperiment e ON p.data_item = 'allen:' || e.id WHERE p.dataset = %s AND p."matrix" = %s`,
+			store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&known); err != nil {
+			return nil, noSites(st, err)
+		}
+		if known == 0 {
+			return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: qq.Matrix,
+				Msg:  fmt.Sprintf("none of the %d experiments of matrix %s is in the ConnectivityExperiment table, so their injection sites are unknown", qq.MatrixRowCount, qq.Matrix),
+				Hint: "ingest the experiments' metadata (ccc projections ingest) or choose another --matrix", Kind: ccc.ErrNotFound}
+		}
+		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "source", Value: srcAcronym,
+			Msg:  fmt.Sprintf("none of the %d experiments of matrix %s was injected in %s or below", qq.MatrixRowCount, qq.Matrix, srcAcronym),
+			Hint: "choose another --source, or build a matrix of such experiments: ccc projections find --region " + srcAcronym + " --include-descendants, then ccc projections matrix build NAME IDS...", Kind: ccc.ErrNotFound}
+	}
+	return qq, nil
+}
+
+// resolveSource finds the atlas and the source region: one SQL lookup of
+// an exact acronym, id or structure id, else the ontology's Lookup (case,
+// suggestions, the errors that name what the store holds).
+func resolveSource(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, name, source string) (string, int64, string, error) {
+	names := atlas.Names(sn)
+	if name == "" && len(names) == 1 {
+		name = names[0]
+	}
+	if slices.Contains(names, name) {
+		var n int
+		var id sql.NullInt64
+		var acr sql.NullString
+		err := db.QueryRowContext(ctx, `SELECT count(*), any_value(structure_id), any_value(acronym) FROM BrainRegion
+			WHERE dataset = ? AND (acronym = ? OR id = ? OR CAST(structure_id AS VARCHAR) = ?)`, name, source, source, source).Scan(&n, &id, &acr)
+		if err == nil && n == 1 && id.Valid {
+			return name, id.Int64, acr.String, nil
+		}
+	}
+	a, err := atlas.Open(st, store.Ref{Version: sn.Number()}, name)
+	if err != nil {
+		return "", 0, "", err
+	}
+	r, err := a.Ontology.Lookup(source)
+	if err != nil {
+		return "", 0, "", err
+	}
+	return a.Name, r.ID, r.Acronym, nil
+}
+
+// noSites turns a failed query over the class views into an error saying
+// which table is missing.
+func noSites(st *store.Store, err error) error {
+	msg := err.Error()
+	for _, class := range []string{"RecordingSite", "ConnectivityExperiment", "ProjectionMeasurement"} {
+		if strings.Contains(msg, class) && strings.Contains(msg, "does not exist") {
+			return &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no " + class + " table",
+				Hint: map[string]string{"RecordingSite": "ingest a session: ccc nwb ingest FILE.nwb",
+					"ConnectivityExperiment": "ingest experiments: ccc projections ingest", "ProjectionMeasurement": "save a matrix: ccc projections matrix build"}[class],
+				Kind: ccc.ErrNotFound}
+		}
+	}
+	return err
+}
+
+// experimentMatrix finds the matrix: by id (in any dataset; an id in
+// several datasets is ambiguous) or, for "", the only matrix whose rows are
+// Allen experiments ("allen:<id>"). It reads the ProjectionMeasurementMatrix
+// rows only, never the values.
+func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id string) (dataset, matrix string, rows int, err error) {
+	type cand struct {
+		ds, id string
+		rows   int
+		exp    bool
+	}
+	var all []cand
+	var listed []string
+	rs, err := db.QueryContext(ctx, `SELECT dataset, id, len(data_item_index),
+		coalesce(list_bool_and(list_transform(data_item_index, x -> starts_with(x, 'allen:'))), false)
+		FROM ProjectionMeasurementMatrix ORDER BY dataset, id`)
+	if err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no projection matrix",
+				Hint: "build one: ccc projections matrix build NAME", Kind: ccc.ErrNotFound}
+		}
+		return "", "", 0, err
+	}
+	for rs.Next() {
+		var c cand
+		if err := rs.Scan(&c.ds, &c.id, &c.rows, &c.exp); err != nil {
+			rs.Close()
+			return "", "", 0, err
+		}
+		c.exp = c.exp && c.rows > 0
+		all = append(all, c)
+		listed = append(listed, c.ds+"/"+c.id)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return "", "", 0, err
+	}
+	hint := "matrices in the store: " + strings.Join(listed, ", ")
+	if len(listed) == 0 {
+		hint = "build one: ccc projections matrix build NAME"
+	}
+	var hits []cand
+	for _, c := range all {
+		if id != "" && c.id == id || id == "" && c.exp {
+			hits = append(hits, c)
+		}
+	}
+	switch {
+	case len(hits) == 0 && id != "":
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "no such projection matrix", Hint: hint, Kind: ccc.ErrNotFound}
+	case len(hits) == 0:
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no experiments x regions projection matrix",
+			Hint: "build one: ccc projections matrix build NAME; " + hint, Kind: ccc.ErrNotFound}
+	case len(hits) > 1 && id != "":
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "several datasets hold a matrix of this name", Hint: hint, Kind: ccc.ErrUsage}
+	case len(hits) > 1:
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "several experiments x regions matrices", Hint: "choose one with --matrix; " + hint, Kind: ccc.ErrUsage}
+	}
+	if !hits[0].exp {
+		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id,
+			Msg:  "its rows are not tracer experiments (allen:<id>), so they have no injection site to match the source region",
+			Hint: "choose an experiments x regions matrix; " + hint, Kind: ccc.ErrUsage}
+	}
+	return hits[0].ds, hits[0].id, hits[0].rows, nil
+}
+
+// SiteProjections runs a prepared question.
+func SiteProjections(ctx context.Context, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, error) {
+	rows, err := db.QueryContext(ctx, q.SQL)
+	if err != nil {
+		return nil, fmt.Errorf("ask site-projections: %w", err)
+	}
+	defer rows.Close()
+	var out []SiteProjection
+	for rows.Next() {
+		var p SiteProjection
+		var eid, region, matched, levels, n sql.NullInt64
+		var acr, macr sql.NullString
+		var strength sql.NullFloat64
+		if err := rows.Scan(&p.Session, &p.Site, &eid, &region, &acr, &matched, &macr, &levels, &strength, &n); err != nil {
+			return nil, err
+		}
+		p.ElectrodeID, p.SiteRegion, p.SiteAcronym = eid.Int64, region.Int64, acr.String
+		if matched.Valid {
+			p.Matched, p.MatchedRegion, p.MatchedAcronym, p.LevelsUp, p.Strength, p.Experiments = true, matched.Int64, macr.String, int(levels.Int64), strength.Float64, int(n.Int64)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
