@@ -2,14 +2,8 @@
 # Runs every test of ccc: formatting, go vet, the Go tests (which include the
 # conformance checks against the Python reference tools: linkml, pynwb, h5py,
 # zarr, numpy), the Spark engine's tests against a local Spark Connect server,
-# every fuzz target for a bounded time (about seven minutes; FUZZTIME /
-# FUZZ_TOTAL raise it). FuzzNWBInfo (ccc nwb info as a subprocess on fuzzed
-# files) needs a fuzz-instrumented build of the whole binary (minutes): CI
-# leaves it to TestDamagedNWB (160 damaged NWB files through ccc, every go
-# test run) and to FuzzOpen of formats/hdf5.
-FUZZTIME=${FUZZTIME:-3s} FUZZ_TOTAL=${FUZZ_TOTAL:-420} FUZZ_SKIP=${FUZZ_SKIP-'^FuzzNWBInfo$'} scripts/fuzz.sh
-# the Python package's tests, then every fuzz target for a bounded time
-# (scripts/fuzz.sh). Installs what is missing first (scripts/setup.sh).
+# every fuzz target for a bounded time (scripts/fuzz.sh), then the Python
+# package's tests. Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -34,6 +28,12 @@ if [ -n "$spark_started" ]; then
   fi
 fi
 go test -count=1 -timeout 30m "$@" ./...
+# every fuzz target for a bounded time (about seven minutes; FUZZTIME /
+# FUZZ_TOTAL raise it). FuzzNWBInfo (ccc nwb info as a subprocess on fuzzed
+# files) needs a fuzz-instrumented build of the whole binary (minutes): CI
+# leaves it to TestDamagedNWB (160 damaged NWB files through ccc, every go
+# test run) and to FuzzOpen of formats/hdf5.
+FUZZTIME=${FUZZTIME:-3s} FUZZ_TOTAL=${FUZZ_TOTAL:-420} FUZZ_SKIP=${FUZZ_SKIP-'^FuzzNWBInfo$'} scripts/fuzz.sh
 # the Python package's tests (ccc.Client / ccc.Store against the CLI); pytest
 # exits 5 when it collects nothing, which must not pass as success
 if [ "${CCC_SKIP_PYTHON:-}" != 1 ]; then
