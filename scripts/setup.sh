@@ -11,10 +11,14 @@ need_apt=()
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 [ -f /usr/include/hdf5/serial/hdf5.h ] || need_apt+=(libhdf5-dev)
 command -v h5dump >/dev/null 2>&1 || need_apt+=(hdf5-tools)
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)   # browser tests of the web explorer (chromedp)
-# Java 17 runs the local Spark Connect server of the Spark engine's tests
-# (scripts/spark.sh, from the pyspark package).
-if ! java -version 2>&1 | grep -q 'version "17'; then need_apt+=(openjdk-17-jre-headless); fi
+# Test-only tools (CCC_SKIP_TEST_TOOLS=1 leaves them out, as the quickstart
+# does): chromium for the web explorer's browser tests (chromedp), Java 17 for
+# the local Spark Connect server of the Spark engine's tests (scripts/spark.sh,
+# from the pyspark package).
+if [ "${CCC_SKIP_TEST_TOOLS:-}" != 1 ]; then
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  if ! java -version 2>&1 | grep -q 'version "17'; then need_apt+=(openjdk-17-jre-headless); fi
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]}" >&2
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
