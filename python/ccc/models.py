@@ -320,6 +320,8 @@ class DataSet(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -338,17 +340,15 @@ class DataSet(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
                        'ClusterHierarchy',
                        'Cluster',
+                       'ConnectivityExperiment',
                        'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
+                       'MappingSet']} })
     publication: Optional[str] = Field(default=None, description="""Citation, DOI or URL of the publication describing the data set.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet']} })
     modality: Optional[Modality] = Field(default=None, description="""Measurement modality.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'ProjectionMeasurementMatrix',
@@ -372,6 +372,8 @@ class DataItem(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -390,17 +392,15 @@ class DataItem(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
                        'ClusterHierarchy',
                        'Cluster',
+                       'ConnectivityExperiment',
                        'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
+                       'MappingSet']} })
     neuroglancer_link: Optional[str] = Field(default=None, description="""Neuroglancer URL showing the item.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataItem']} })
     dataset: str = Field(default=..., description="""The data set the item belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataItem', 'CellMetadata']} })
 
@@ -421,6 +421,8 @@ class ParquetDataset(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -439,9 +441,7 @@ class ParquetDataset(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     path: Optional[str] = Field(default=None, description="""Path or URI of the stored object (local path, s3:// or https:// URL).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
 
 
@@ -461,6 +461,8 @@ class ZarrDataset(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -479,9 +481,7 @@ class ZarrDataset(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     path: Optional[str] = Field(default=None, description="""Path or URI of the stored object (local path, s3:// or https:// URL).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
 
 
@@ -501,6 +501,8 @@ class ZarrArray(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -519,9 +521,7 @@ class ZarrArray(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     path: Optional[str] = Field(default=None, description="""Path or URI of the stored object (local path, s3:// or https:// URL).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ParquetDataset', 'ZarrDataset', 'ZarrArray', 'NWBArray']} })
     shape: Optional[list[int]] = Field(default=None, description="""Extent of each array dimension.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
     chunks: Optional[list[int]] = Field(default=None, description="""Chunk extent of each array dimension.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'NWBArray']} })
@@ -557,6 +557,8 @@ class BrainRegion(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -575,18 +577,16 @@ class BrainRegion(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     name: Optional[str] = Field(default=None, description="""Full name of the region (e.g. Primary visual area).""", json_schema_extra = { "linkml_meta": {'aliases': ['structure_name', 'safe_name'],
          'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
                        'ClusterHierarchy',
                        'Cluster',
+                       'ConnectivityExperiment',
                        'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
+                       'MappingSet']} })
     acronym: Optional[str] = Field(default=None, description="""Short unique abbreviation of the region (e.g. VISp).""", json_schema_extra = { "linkml_meta": {'aliases': ['abbreviation', 'structure_abbrev', 'structure_acronym'],
          'domain_of': ['BrainRegion']} })
     color_hex_triplet: Optional[str] = Field(default=None, description="""Display colour of the region as six hex digits (e.g. 08858C).""", json_schema_extra = { "linkml_meta": {'aliases': ['rgb_hex', 'color_hex', 'hex_color'], 'domain_of': ['BrainRegion']} })
@@ -616,6 +616,25 @@ class BrainRegion(ConfiguredBaseModel):
         return v
 
 
+class BrainRegionClosure(ConfiguredBaseModel):
+    """
+    The transitive closure of the region hierarchy of one atlas: one row per (ancestor, descendant) pair, each region being its own ancestor at distance 0. A table with a region column joins \"in X or below\" with one equality join (descendant_structure_id = brain_region, then ancestor_acronym = 'VISp'). Written with every atlas (ccc atlas load) in the same store version as its BrainRegion table.
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/brain_region_schema',
+         'slot_usage': {'ancestor_id': {'name': 'ancestor_id', 'required': True},
+                        'closure_distance': {'name': 'closure_distance',
+                                             'required': True},
+                        'descendant_id': {'name': 'descendant_id', 'required': True}}})
+
+    ancestor_id: str = Field(default=..., description="""The ancestor region of a closure pair (the region itself at distance 0), as its BrainRegion id.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegionClosure']} })
+    descendant_id: str = Field(default=..., description="""The descendant region of a closure pair (the ancestor itself at distance 0), as its BrainRegion id.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegionClosure']} })
+    closure_distance: int = Field(default=..., description="""Number of parent steps from the descendant up to the ancestor (0: the same region, 1: parent and child).""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegionClosure']} })
+    ancestor_structure_id: Optional[int] = Field(default=None, description="""The ancestor's integer structure id (BrainRegion.structure_id), for joins with tables that refer to regions by number.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegionClosure']} })
+    descendant_structure_id: Optional[int] = Field(default=None, description="""The descendant's integer structure id (BrainRegion.structure_id), for joins with tables that refer to regions by number.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegionClosure']} })
+    ancestor_acronym: Optional[str] = Field(default=None, description="""The ancestor's acronym (e.g. VISp), so that a filter names the region as users do.""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegionClosure']} })
+    descendant_acronym: Optional[str] = Field(default=None, description="""The descendant's acronym (e.g. VISp4).""", json_schema_extra = { "linkml_meta": {'domain_of': ['BrainRegionClosure']} })
+
+
 class AlgorithmRun(ConfiguredBaseModel):
     """
     One run of a clustering algorithm with its parameters.
@@ -632,6 +651,8 @@ class AlgorithmRun(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -650,9 +671,7 @@ class AlgorithmRun(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     algorithm_name: Optional[str] = Field(default=None, description="""Name of the clustering algorithm (e.g. leiden, scrattch.hicat).""", json_schema_extra = { "linkml_meta": {'domain_of': ['AlgorithmRun']} })
     algorithm_version: Optional[str] = Field(default=None, description="""Version of the algorithm or its implementation.""", json_schema_extra = { "linkml_meta": {'domain_of': ['AlgorithmRun']} })
     parameters_json: Optional[str] = Field(default=None, description="""Parameters of the method or algorithm as a JSON object.""", json_schema_extra = { "linkml_meta": {'domain_of': ['AlgorithmRun', 'MappingSet']} })
@@ -679,6 +698,8 @@ class ClusterHierarchy(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -697,17 +718,15 @@ class ClusterHierarchy(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
                        'ClusterHierarchy',
                        'Cluster',
+                       'ConnectivityExperiment',
                        'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
+                       'MappingSet']} })
     run: Optional[str] = Field(default=None, description="""The algorithm run that produced the hierarchy.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterHierarchy']} })
     root: Optional[str] = Field(default=None, description="""The top cluster of the hierarchy.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterHierarchy']} })
     clusters: Optional[list[str]] = Field(default=None, description="""All clusters of the hierarchy.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterHierarchy']} })
@@ -729,6 +748,8 @@ class Cluster(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -747,17 +768,15 @@ class Cluster(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
                        'ClusterHierarchy',
                        'Cluster',
+                       'ConnectivityExperiment',
                        'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
+                       'MappingSet']} })
     level: Optional[int] = Field(default=None, description="""Level of the cluster in its hierarchy; 0 for the root.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster']} })
     size: Optional[int] = Field(default=None, description="""Size of the object (number of members, or voxels for a synapse).""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster', 'Synapse']} })
     score: Optional[float] = Field(default=None, description="""A score produced by an algorithm; its meaning is described by the producer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster',
@@ -815,6 +834,8 @@ class SingleCellReconstruction(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -833,9 +854,7 @@ class SingleCellReconstruction(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     data_item: str = Field(default=..., description="""The data item (neuron) the reconstruction belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
@@ -846,6 +865,146 @@ class SingleCellReconstruction(ConfiguredBaseModel):
                        'CellGeneData']} })
     soma_location: Optional[SpatialLocation] = Field(default=None, description="""Position of the cell body.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction']} })
     ccf_registered_file: Optional[str] = Field(default=None, description="""The reconstruction registered to the CCF, stored as an array.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction']} })
+
+
+class ConnectivityExperiment(ConfiguredBaseModel):
+    """
+    One tracer injection experiment of the Allen Mouse Connectivity Atlas.
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/mesoscale_schema',
+         'slot_usage': {'id': {'description': 'Allen experiment (section data set) id.',
+                               'name': 'id',
+                               'range': 'integer'},
+                        'name': {'description': 'Specimen name of the injected mouse '
+                                                '(e.g. 378-1827).',
+                                 'name': 'name'},
+                        'structure_id': {'description': 'The primary injection '
+                                                        'structure.',
+                                         'name': 'structure_id'}}})
+
+    id: int = Field(default=..., description="""Allen experiment (section data set) id.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'ParquetDataset',
+                       'ZarrDataset',
+                       'ZarrArray',
+                       'BrainRegion',
+                       'AlgorithmRun',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurement',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMeasurement',
+                       'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData',
+                       'MappingSet',
+                       'CellToCellMapping',
+                       'CellToClusterMapping',
+                       'ClusterToClusterMapping',
+                       'Synapse',
+                       'CellTypeAnnotation',
+                       'ProofreadingStatus']} })
+    name: Optional[str] = Field(default=None, description="""Specimen name of the injected mouse (e.g. 378-1827).""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'BrainRegion',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'ConnectivityExperiment',
+                       'CellFeatureSet',
+                       'MappingSet']} })
+    transgenic_line: Optional[str] = Field(default=None, description="""Cre driver line of the injected mouse; empty for wild type.""", json_schema_extra = { "linkml_meta": {'aliases': ['transgenic-line'], 'domain_of': ['ConnectivityExperiment']} })
+    product_id: Optional[int] = Field(default=None, description="""Allen product (tracer) id.""", json_schema_extra = { "linkml_meta": {'aliases': ['product-id'], 'domain_of': ['ConnectivityExperiment']} })
+    structure_id: Optional[int] = Field(default=None, description="""The primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-id'],
+         'domain_of': ['BrainRegion', 'ConnectivityExperiment', 'InjectionSummary']} })
+    structure_abbrev: Optional[str] = Field(default=None, description="""Acronym of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-abbrev'], 'domain_of': ['ConnectivityExperiment']} })
+    structure_name: Optional[str] = Field(default=None, description="""Name of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-name'], 'domain_of': ['ConnectivityExperiment']} })
+    injection_volume: Optional[float] = Field(default=None, description="""Volume of the injection site in mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['injection-volume'], 'domain_of': ['ConnectivityExperiment']} })
+    injection_structures: Optional[list[int]] = Field(default=None, description="""All brain regions the injection site covers, as structure ids (BrainRegion.structure_id).""", json_schema_extra = { "linkml_meta": {'aliases': ['injection-structures'], 'domain_of': ['ConnectivityExperiment']} })
+    injection_x: Optional[float] = Field(default=None, description="""Injection centre, anterior-posterior CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+    injection_y: Optional[float] = Field(default=None, description="""Injection centre, dorsal-ventral CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+    injection_z: Optional[float] = Field(default=None, description="""Injection centre, medial-lateral CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+    gender: Optional[str] = Field(default=None, description="""Sex of the mouse (M or F).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+    strain: Optional[str] = Field(default=None, description="""Mouse strain (e.g. C57BL/6J).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+    sum: Optional[float] = Field(default=None, description="""Total projection signal of the experiment (Allen's sum column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+    structure_color: Optional[str] = Field(default=None, description="""Display colour of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-color'], 'domain_of': ['ConnectivityExperiment']} })
+    num_voxels: Optional[int] = Field(default=None, description="""Number of voxels of the injection site.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['num-voxels'], 'domain_of': ['ConnectivityExperiment']} })
+    selected: Optional[bool] = Field(default=None, description="""Whether the experiment was selected in the source listing.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+    experiment_page_url: Optional[str] = Field(default=None, description="""Web page of the experiment in the Allen connectivity portal.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
+
+
+class InjectionSummary(ConfiguredBaseModel):
+    """
+    One structure-unionize record: the signal of one experiment in one brain region and hemisphere.
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/mesoscale_schema',
+         'slot_usage': {'id': {'description': 'Allen structure-unionize record id.',
+                               'name': 'id',
+                               'range': 'integer'},
+                        'structure_id': {'description': 'The brain region the record '
+                                                        'measures.',
+                                         'name': 'structure_id',
+                                         'required': True}}})
+
+    id: int = Field(default=..., description="""Allen structure-unionize record id.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'ParquetDataset',
+                       'ZarrDataset',
+                       'ZarrArray',
+                       'BrainRegion',
+                       'AlgorithmRun',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurement',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMeasurement',
+                       'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData',
+                       'MappingSet',
+                       'CellToCellMapping',
+                       'CellToClusterMapping',
+                       'ClusterToClusterMapping',
+                       'Synapse',
+                       'CellTypeAnnotation',
+                       'ProofreadingStatus']} })
+    experiment_id: int = Field(default=..., description="""The experiment the record belongs to.""", json_schema_extra = { "linkml_meta": {'aliases': ['section_data_set_id', 'experimentID'],
+         'domain_of': ['InjectionSummary']} })
+    structure_id: int = Field(default=..., description="""The brain region the record measures.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-id'],
+         'domain_of': ['BrainRegion', 'ConnectivityExperiment', 'InjectionSummary']} })
+    hemisphere_id: Optional[int] = Field(default=None, description="""Hemisphere of the record, 1 left, 2 right, 3 both.""", ge=1, le=3, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary', 'ProjectionMeasurement']} })
+    is_injection: Optional[bool] = Field(default=None, description="""Whether the record measures the injection site (true) or projections (false).""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    volume: Optional[float] = Field(default=None, description="""Volume of the structure in mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    projection_volume: Optional[float] = Field(default=None, description="""Volume of labelled axons in the structure, mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    normalized_projection_volume: Optional[float] = Field(default=None, description="""Projection volume divided by the injection volume.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    projection_density: Optional[float] = Field(default=None, description="""Fraction of the structure's pixels that are labelled.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    projection_energy: Optional[float] = Field(default=None, description="""Projection intensity times projection density.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    projection_intensity: Optional[float] = Field(default=None, description="""Mean intensity of the labelled pixels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    sum_pixel_intensity: Optional[float] = Field(default=None, description="""Sum of the intensity of all pixels of the structure.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    sum_pixels: Optional[float] = Field(default=None, description="""Number of pixels of the structure.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    sum_projection_pixel_intensity: Optional[float] = Field(default=None, description="""Sum of the intensity of the labelled pixels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    sum_projection_pixels: Optional[float] = Field(default=None, description="""Number of labelled pixels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    max_voxel_density: Optional[float] = Field(default=None, description="""Highest voxel projection density in the structure.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    max_voxel_x: Optional[int] = Field(default=None, description="""Anterior-posterior position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    max_voxel_y: Optional[int] = Field(default=None, description="""Dorsal-ventral position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
+    max_voxel_z: Optional[int] = Field(default=None, description="""Medial-lateral position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
 
 
 class ProjectionMeasurementMatrix(ConfiguredBaseModel):
@@ -864,6 +1023,8 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -882,9 +1043,7 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
@@ -909,7 +1068,7 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
 
 class ProjectionMeasurement(ConfiguredBaseModel):
     """
-    One projection value: how strongly one data item (cell, injection) projects to one brain region; the long form of a matrix entry.
+    One projection value: how strongly one data item (cell, injection) projects to one brain region; the long form of a matrix entry. Every matrix the store holds is also written in this form (one row per entry, id <matrix>/<data item>/<structure id>) in the same version as its Zarr array.
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/projection_schema',
          'slot_usage': {'brain_region': {'name': 'brain_region', 'required': True},
@@ -926,6 +1085,8 @@ class ProjectionMeasurement(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -944,9 +1105,8 @@ class ProjectionMeasurement(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
+    matrix: Optional[str] = Field(default=None, description="""The matrix a long-form measurement is an entry of.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement']} })
     data_item: str = Field(default=..., description="""The data item (cell, reconstruction, experiment) the record is about.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
@@ -968,6 +1128,7 @@ class ProjectionMeasurement(ConfiguredBaseModel):
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
                        'CellFeatureMatrix']} })
+    hemisphere_id: Optional[int] = Field(default=None, description="""Hemisphere of the record, 1 left, 2 right, 3 both.""", ge=1, le=3, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary', 'ProjectionMeasurement']} })
 
 
 class ProjectionMeasurementTypeMetadata(ConfiguredBaseModel):
@@ -988,6 +1149,8 @@ class ProjectionMeasurementTypeMetadata(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1006,9 +1169,7 @@ class ProjectionMeasurementTypeMetadata(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     measurement_type: ProjectionMeasurementType = Field(default=..., description="""What the values quantify.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata']} })
@@ -1049,6 +1210,8 @@ class CellFeatureDefinition(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1067,9 +1230,7 @@ class CellFeatureDefinition(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     feature_name: Optional[str] = Field(default=None, description="""Name of the feature (e.g. total_axon_length).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureDefinition']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
@@ -1103,6 +1264,8 @@ class CellFeatureSet(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1121,17 +1284,15 @@ class CellFeatureSet(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
                        'ClusterHierarchy',
                        'Cluster',
+                       'ConnectivityExperiment',
                        'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
+                       'MappingSet']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
@@ -1164,6 +1325,8 @@ class CellFeatureMeasurement(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1182,9 +1345,7 @@ class CellFeatureMeasurement(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     dtype: Optional[str] = Field(default=None, description="""Which value_* slot holds the value (float, int, bool, string, bytes, datetime).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ZarrArray', 'CellFeatureMeasurement', 'NWBArray']} })
     value_float: Optional[float] = Field(default=None, description="""The value when the feature is a floating-point number.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMeasurement']} })
     value_int: Optional[int] = Field(default=None, description="""The value when the feature is an integer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureMeasurement']} })
@@ -1221,6 +1382,8 @@ class CellFeatureMatrix(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1239,9 +1402,7 @@ class CellFeatureMatrix(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
@@ -1289,6 +1450,8 @@ class RecordingSite(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1307,9 +1470,7 @@ class RecordingSite(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     data_item: Optional[str] = Field(default=None, description="""The recording session the site belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
@@ -1363,6 +1524,8 @@ class SortedUnit(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1381,9 +1544,7 @@ class SortedUnit(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     data_item: Optional[str] = Field(default=None, description="""The recording session the unit belongs to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
@@ -1449,6 +1610,8 @@ class RecordingSession(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1467,9 +1630,7 @@ class RecordingSession(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     data_item: str = Field(default=..., description="""The DataItem of the session (the same id).""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
@@ -1523,6 +1684,8 @@ class NWBArray(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1541,9 +1704,7 @@ class NWBArray(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     data_item: str = Field(default=..., description="""The recording session whose file holds the array.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
                        'ProjectionMeasurement',
                        'CellFeatureMeasurement',
@@ -1591,6 +1752,8 @@ class CellGeneData(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1609,9 +1772,7 @@ class CellGeneData(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     experiment_metadata: Optional[BarcodingExperimentMetadata] = Field(default=None, description="""Metadata of the barcoding experiment that produced the data.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellGeneData']} })
     gene_metadata: Optional[str] = Field(default=None, description="""Array of per-gene metadata (one entry per matrix column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellGeneData']} })
     data_item: str = Field(default=..., description="""The data item (cell, reconstruction, experiment) the record is about.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction',
@@ -1681,6 +1842,8 @@ class MappingSet(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1699,17 +1862,15 @@ class MappingSet(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     name: Optional[str] = Field(default=None, description="""Human-readable name.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
                        'DataItem',
                        'BrainRegion',
                        'ClusterHierarchy',
                        'Cluster',
+                       'ConnectivityExperiment',
                        'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
+                       'MappingSet']} })
     description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
@@ -1741,6 +1902,8 @@ class CellToCellMapping(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1759,9 +1922,7 @@ class CellToCellMapping(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     score: Optional[float] = Field(default=None, description="""A score produced by an algorithm; its meaning is described by the producer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster',
                        'CellToCellMapping',
                        'CellToClusterMapping',
@@ -1795,6 +1956,8 @@ class CellToClusterMapping(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1813,9 +1976,7 @@ class CellToClusterMapping(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     score: Optional[float] = Field(default=None, description="""A score produced by an algorithm; its meaning is described by the producer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster',
                        'CellToCellMapping',
                        'CellToClusterMapping',
@@ -1849,6 +2010,8 @@ class ClusterToClusterMapping(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1867,9 +2030,7 @@ class ClusterToClusterMapping(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     score: Optional[float] = Field(default=None, description="""A score produced by an algorithm; its meaning is described by the producer.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster',
                        'CellToCellMapping',
                        'CellToClusterMapping',
@@ -1910,6 +2071,8 @@ class Synapse(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -1928,9 +2091,7 @@ class Synapse(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     pre_pt_root_id: int = Field(default=..., description="""Segmentation root id of the presynaptic neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Synapse']} })
     post_pt_root_id: int = Field(default=..., description="""Segmentation root id of the postsynaptic neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['Synapse']} })
     size: Optional[int] = Field(default=None, description="""Size of the synaptic cleft in voxels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['Cluster', 'Synapse']} })
@@ -1982,6 +2143,8 @@ class CellTypeAnnotation(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -2000,9 +2163,7 @@ class CellTypeAnnotation(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     pt_root_id: Optional[int] = Field(default=None, description="""Segmentation root id of the annotated neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
     cell_type: Optional[str] = Field(default=None, description="""Cell type label (e.g. 23P, BC, MC).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation']} })
     classification_system: Optional[str] = Field(default=None, description="""Taxonomy the cell type belongs to (e.g. aibs_coarse_excitatory).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation']} })
@@ -2033,6 +2194,8 @@ class ProofreadingStatus(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
                        'ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata',
@@ -2051,9 +2214,7 @@ class ProofreadingStatus(ConfiguredBaseModel):
                        'ClusterToClusterMapping',
                        'Synapse',
                        'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
+                       'ProofreadingStatus']} })
     pt_root_id: Optional[int] = Field(default=None, description="""Segmentation root id of the annotated neuron.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
     pt_position: Optional[SpatialLocation] = Field(default=None, description="""Point of the annotated object (e.g. the nucleus centre).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
     pt_supervoxel_id: Optional[int] = Field(default=None, description="""Supervoxel id at the annotated point.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellTypeAnnotation', 'ProofreadingStatus']} })
@@ -2064,146 +2225,6 @@ class ProofreadingStatus(ConfiguredBaseModel):
     valid: Optional[bool] = Field(default=None, description="""Whether the annotation is valid (CAVE's valid column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['Synapse', 'CellTypeAnnotation', 'ProofreadingStatus']} })
 
 
-class ConnectivityExperiment(ConfiguredBaseModel):
-    """
-    One tracer injection experiment of the Allen Mouse Connectivity Atlas.
-    """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/mesoscale_schema',
-         'slot_usage': {'id': {'description': 'Allen experiment (section data set) id.',
-                               'name': 'id',
-                               'range': 'integer'},
-                        'name': {'description': 'Specimen name of the injected mouse '
-                                                '(e.g. 378-1827).',
-                                 'name': 'name'},
-                        'structure_id': {'description': 'The primary injection '
-                                                        'structure.',
-                                         'name': 'structure_id'}}})
-
-    id: int = Field(default=..., description="""Allen experiment (section data set) id.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
-                       'DataItem',
-                       'ParquetDataset',
-                       'ZarrDataset',
-                       'ZarrArray',
-                       'BrainRegion',
-                       'AlgorithmRun',
-                       'ClusterHierarchy',
-                       'Cluster',
-                       'SingleCellReconstruction',
-                       'ProjectionMeasurementMatrix',
-                       'ProjectionMeasurement',
-                       'ProjectionMeasurementTypeMetadata',
-                       'CellFeatureDefinition',
-                       'CellFeatureSet',
-                       'CellFeatureMeasurement',
-                       'CellFeatureMatrix',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray',
-                       'CellGeneData',
-                       'MappingSet',
-                       'CellToCellMapping',
-                       'CellToClusterMapping',
-                       'ClusterToClusterMapping',
-                       'Synapse',
-                       'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
-    name: Optional[str] = Field(default=None, description="""Specimen name of the injected mouse (e.g. 378-1827).""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
-                       'DataItem',
-                       'BrainRegion',
-                       'ClusterHierarchy',
-                       'Cluster',
-                       'CellFeatureSet',
-                       'MappingSet',
-                       'ConnectivityExperiment']} })
-    transgenic_line: Optional[str] = Field(default=None, description="""Cre driver line of the injected mouse; empty for wild type.""", json_schema_extra = { "linkml_meta": {'aliases': ['transgenic-line'], 'domain_of': ['ConnectivityExperiment']} })
-    product_id: Optional[int] = Field(default=None, description="""Allen product (tracer) id.""", json_schema_extra = { "linkml_meta": {'aliases': ['product-id'], 'domain_of': ['ConnectivityExperiment']} })
-    structure_id: Optional[int] = Field(default=None, description="""The primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-id'],
-         'domain_of': ['BrainRegion', 'ConnectivityExperiment', 'InjectionSummary']} })
-    structure_abbrev: Optional[str] = Field(default=None, description="""Acronym of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-abbrev'], 'domain_of': ['ConnectivityExperiment']} })
-    structure_name: Optional[str] = Field(default=None, description="""Name of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-name'], 'domain_of': ['ConnectivityExperiment']} })
-    injection_volume: Optional[float] = Field(default=None, description="""Volume of the injection site in mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['injection-volume'], 'domain_of': ['ConnectivityExperiment']} })
-    injection_structures: Optional[list[int]] = Field(default=None, description="""All brain regions the injection site covers, as structure ids (BrainRegion.structure_id).""", json_schema_extra = { "linkml_meta": {'aliases': ['injection-structures'], 'domain_of': ['ConnectivityExperiment']} })
-    injection_x: Optional[float] = Field(default=None, description="""Injection centre, anterior-posterior CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-    injection_y: Optional[float] = Field(default=None, description="""Injection centre, dorsal-ventral CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-    injection_z: Optional[float] = Field(default=None, description="""Injection centre, medial-lateral CCF coordinate in um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-    gender: Optional[str] = Field(default=None, description="""Sex of the mouse (M or F).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-    strain: Optional[str] = Field(default=None, description="""Mouse strain (e.g. C57BL/6J).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-    sum: Optional[float] = Field(default=None, description="""Total projection signal of the experiment (Allen's sum column).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-    structure_color: Optional[str] = Field(default=None, description="""Display colour of the primary injection structure.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-color'], 'domain_of': ['ConnectivityExperiment']} })
-    num_voxels: Optional[int] = Field(default=None, description="""Number of voxels of the injection site.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['num-voxels'], 'domain_of': ['ConnectivityExperiment']} })
-    selected: Optional[bool] = Field(default=None, description="""Whether the experiment was selected in the source listing.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-    experiment_page_url: Optional[str] = Field(default=None, description="""Web page of the experiment in the Allen connectivity portal.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ConnectivityExperiment']} })
-
-
-class InjectionSummary(ConfiguredBaseModel):
-    """
-    One structure-unionize record: the signal of one experiment in one brain region and hemisphere.
-    """
-    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/mesoscale_schema',
-         'slot_usage': {'id': {'description': 'Allen structure-unionize record id.',
-                               'name': 'id',
-                               'range': 'integer'},
-                        'structure_id': {'description': 'The brain region the record '
-                                                        'measures.',
-                                         'name': 'structure_id',
-                                         'required': True}}})
-
-    id: int = Field(default=..., description="""Allen structure-unionize record id.""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
-                       'DataItem',
-                       'ParquetDataset',
-                       'ZarrDataset',
-                       'ZarrArray',
-                       'BrainRegion',
-                       'AlgorithmRun',
-                       'ClusterHierarchy',
-                       'Cluster',
-                       'SingleCellReconstruction',
-                       'ProjectionMeasurementMatrix',
-                       'ProjectionMeasurement',
-                       'ProjectionMeasurementTypeMetadata',
-                       'CellFeatureDefinition',
-                       'CellFeatureSet',
-                       'CellFeatureMeasurement',
-                       'CellFeatureMatrix',
-                       'RecordingSite',
-                       'SortedUnit',
-                       'RecordingSession',
-                       'NWBArray',
-                       'CellGeneData',
-                       'MappingSet',
-                       'CellToCellMapping',
-                       'CellToClusterMapping',
-                       'ClusterToClusterMapping',
-                       'Synapse',
-                       'CellTypeAnnotation',
-                       'ProofreadingStatus',
-                       'ConnectivityExperiment',
-                       'InjectionSummary']} })
-    experiment_id: int = Field(default=..., description="""The experiment the record belongs to.""", json_schema_extra = { "linkml_meta": {'aliases': ['section_data_set_id', 'experimentID'],
-         'domain_of': ['InjectionSummary']} })
-    structure_id: int = Field(default=..., description="""The brain region the record measures.""", json_schema_extra = { "linkml_meta": {'aliases': ['structure-id'],
-         'domain_of': ['BrainRegion', 'ConnectivityExperiment', 'InjectionSummary']} })
-    hemisphere_id: Optional[int] = Field(default=None, description="""Hemisphere of the record, 1 left, 2 right, 3 both.""", ge=1, le=3, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    is_injection: Optional[bool] = Field(default=None, description="""Whether the record measures the injection site (true) or projections (false).""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    volume: Optional[float] = Field(default=None, description="""Volume of the structure in mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    projection_volume: Optional[float] = Field(default=None, description="""Volume of labelled axons in the structure, mm3.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    normalized_projection_volume: Optional[float] = Field(default=None, description="""Projection volume divided by the injection volume.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    projection_density: Optional[float] = Field(default=None, description="""Fraction of the structure's pixels that are labelled.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    projection_energy: Optional[float] = Field(default=None, description="""Projection intensity times projection density.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    projection_intensity: Optional[float] = Field(default=None, description="""Mean intensity of the labelled pixels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    sum_pixel_intensity: Optional[float] = Field(default=None, description="""Sum of the intensity of all pixels of the structure.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    sum_pixels: Optional[float] = Field(default=None, description="""Number of pixels of the structure.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    sum_projection_pixel_intensity: Optional[float] = Field(default=None, description="""Sum of the intensity of the labelled pixels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    sum_projection_pixels: Optional[float] = Field(default=None, description="""Number of labelled pixels.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    max_voxel_density: Optional[float] = Field(default=None, description="""Highest voxel projection density in the structure.""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    max_voxel_x: Optional[int] = Field(default=None, description="""Anterior-posterior position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    max_voxel_y: Optional[int] = Field(default=None, description="""Dorsal-ventral position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-    max_voxel_z: Optional[int] = Field(default=None, description="""Medial-lateral position (um) of the densest voxel.""", json_schema_extra = { "linkml_meta": {'domain_of': ['InjectionSummary']} })
-
-
 # Model rebuild
 # see https://pydantic-docs.helpmanual.io/usage/models/#rebuilding-a-model
 DataSet.model_rebuild()
@@ -2212,12 +2233,15 @@ ParquetDataset.model_rebuild()
 ZarrDataset.model_rebuild()
 ZarrArray.model_rebuild()
 BrainRegion.model_rebuild()
+BrainRegionClosure.model_rebuild()
 AlgorithmRun.model_rebuild()
 ClusterHierarchy.model_rebuild()
 Cluster.model_rebuild()
 ClusterMembership.model_rebuild()
 SpatialLocation.model_rebuild()
 SingleCellReconstruction.model_rebuild()
+ConnectivityExperiment.model_rebuild()
+InjectionSummary.model_rebuild()
 ProjectionMeasurementMatrix.model_rebuild()
 ProjectionMeasurement.model_rebuild()
 ProjectionMeasurementTypeMetadata.model_rebuild()
@@ -2240,5 +2264,3 @@ ClusterToClusterMapping.model_rebuild()
 Synapse.model_rebuild()
 CellTypeAnnotation.model_rebuild()
 ProofreadingStatus.model_rebuild()
-ConnectivityExperiment.model_rebuild()
-InjectionSummary.model_rebuild()

@@ -41,9 +41,9 @@ def test_get_tables(api, cli):
     pd.testing.assert_frame_equal(got[["dataset", "class", "rows"]], want, check_dtype=False)
     # time travel by version and by timestamp
     v2 = api.get_tables(version=2)
-    assert v2["class"].tolist() == ["BrainRegion"]
+    assert v2["class"].tolist() == ["BrainRegion", "BrainRegionClosure"]  # the atlas and its closure
     t3 = api.get_versions()["time"].iloc[2]
-    assert sorted(api.get_tables(timestamp=t3.to_pydatetime())["class"]) == ["BrainRegion", "Synapse"]
+    assert sorted(api.get_tables(timestamp=t3.to_pydatetime())["class"]) == ["BrainRegion", "BrainRegionClosure", "Synapse"]
 
 
 def test_query_table(api, cli):
