@@ -41,6 +41,10 @@ case "${1:-}" in
     [ -x "$home/sbin/start-connect-server.sh" ] || chmod +x "$home"/sbin/*.sh "$home"/bin/* 2>/dev/null || true
     jh=$(java_home) || { echo "spark: Java 17 not found (apt-get install openjdk-17-jre-headless)" >&2; exit 2; }
     mkdir -p "$state"
+    # nothing answers on the port: a pid file left by a server that was
+    # killed (a finished CI run, a reboot) is stale; spark-daemon.sh would
+    # refuse to start if its number now belonged to another java process
+    rm -f "$state"/*.pid
     export SPARK_HOME="$home" JAVA_HOME="$jh" SPARK_LOG_DIR="$state/logs" SPARK_PID_DIR="$state" \
       SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$state/tmp" SPARK_IDENT_STRING=ccc
     "$home/sbin/start-connect-server.sh" --master "local[$cores]" \
