@@ -64,7 +64,6 @@ type IngestOptions struct {
 	AllowUnresolved  bool // count assignments to unknown clusters instead of failing
 
 	SourceURI string
-	Wait      bool
 }
 
 // Report says what Ingest did.
@@ -413,9 +412,6 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	// write the version
 	txo := store.TxOptions{Dataset: o.Dataset, Message: fmt.Sprintf("cells ingest: %d cells", n), SourceURI: o.SourceURI, Inputs: []string{path},
 		Params: map[string]any{"command": "cells ingest", "modality": o.Modality, "id_col": rep.IDCol, "region_col": rep.RegionCol, "cluster_col": rep.ClusterCol}}
-	if o.Wait {
-		txo.Wait = 1 << 62
-	}
 	tx, err := st.Begin(ctx, txo)
 	if err != nil {
 		return nil, err

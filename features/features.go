@@ -18,7 +18,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
@@ -43,7 +42,6 @@ type IngestOptions struct {
 	Description string
 	IDCol       string // default cell_id
 	SourceURI   string
-	Wait        bool
 }
 
 // Report says what Ingest stored.
@@ -240,7 +238,7 @@ func Ingest(ctx context.Context, st *store.Store, matrixPath string, defs []Defi
 		}
 	}
 	tx, err := st.Begin(ctx, store.TxOptions{Dataset: o.Set, Message: fmt.Sprintf("features ingest: %d cells x %d features", nc, nf), SourceURI: o.SourceURI,
-		Inputs: []string{matrixPath}, Params: map[string]any{"command": "features ingest", "cells": o.Cells}, Wait: waitFor(o.Wait)})
+		Inputs: []string{matrixPath}, Params: map[string]any{"command": "features ingest", "cells": o.Cells}})
 	if err != nil {
 		return nil, err
 	}
@@ -296,13 +294,6 @@ func Ingest(ctx context.Context, st *store.Store, matrixPath string, defs []Defi
 	}
 	rep.Version = v.Number
 	return rep, nil
-}
-
-func waitFor(w bool) time.Duration {
-	if w {
-		return 1 << 62
-	}
-	return 0
 }
 
 func bound(f float64, open string) string {

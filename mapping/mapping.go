@@ -67,7 +67,6 @@ type IngestOptions struct {
 	Author           string
 	AllowUnresolved  bool
 	SourceURI        string
-	Wait             bool
 }
 
 // Report says what Ingest stored and what it could not resolve.
@@ -271,9 +270,6 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	// write
 	txo := store.TxOptions{Dataset: o.Set, Message: fmt.Sprintf("mappings ingest: %d %s mappings", rep.Stored, o.Kind), SourceURI: o.SourceURI, Inputs: []string{path},
 		Params: map[string]any{"command": "mappings ingest", "kind": o.Kind}}
-	if o.Wait {
-		txo.Wait = 1 << 62
-	}
 	tx, err := st.Begin(ctx, txo)
 	if err != nil {
 		return nil, err

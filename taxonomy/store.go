@@ -27,7 +27,6 @@ const (
 type SaveOptions struct {
 	SourceURI string
 	Params    map[string]any
-	Wait      bool
 }
 
 // Save writes t as dataset t.Name: one ClusterHierarchy row, one Cluster
@@ -43,9 +42,6 @@ func Save(ctx context.Context, st *store.Store, t *Taxonomy, so SaveOptions) (st
 		inputs = []string{t.Source}
 	}
 	txo := store.TxOptions{Dataset: t.Name, Message: fmt.Sprintf("taxonomy load: %d clusters", t.Len()), SourceURI: so.SourceURI, Inputs: inputs, Params: so.Params}
-	if so.Wait {
-		txo.Wait = 1 << 62
-	}
 	tx, err := st.Begin(ctx, txo)
 	if err != nil {
 		return store.Version{}, err

@@ -75,7 +75,6 @@ type taxonomyLoadOptions struct {
 	File   string
 	Load   taxonomy.LoadOptions
 	Levels string
-	Wait   bool
 }
 
 func newCmdTaxonomyLoad(io *IO, g *globalOptions) *cobra.Command {
@@ -137,7 +136,7 @@ func runTaxonomyLoad(ctx context.Context, opts *taxonomyLoadOptions) error {
 	}
 	defer st.Close()
 	abs, _ := filepath.Abs(opts.File)
-	v, err := taxonomy.Save(ctx, st, t, taxonomy.SaveOptions{SourceURI: abs, Wait: opts.Wait,
+	v, err := taxonomy.Save(ctx, st, t, taxonomy.SaveOptions{SourceURI: abs,
 		Params: map[string]any{"command": "taxonomy load", "file": opts.File, "membership": opts.Load.Membership}})
 	if err != nil {
 		return err
