@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
@@ -18,17 +18,16 @@ func init() { registerQuickstartStep(97, "spark", quickstartSpark) }
 func quickstartSpark(q *quickstartEnv) error {
 	out := q.IO.Out
 	remote := spark.RemoteFromEnv("")
-	hp := strings.TrimPrefix(remote, "sc://")
-	if i := strings.IndexAny(hp, "/;"); i >= 0 {
-		hp = hp[:i]
-	}
-	conn, err := net.DialTimeout("tcp", hp, time.Second)
-	if err != nil {
+	s, err := spark.Connect(q.Ctx, spark.Options{Remote: remote, DialTimeout: time.Second})
+	if errors.Is(err, spark.ErrUnreachable) {
 		fmt.Fprintf(out, "   no Spark Connect server at %s: start one with 'scripts/spark.sh start' to run this step\n", remote)
 		fmt.Fprintf(out, "   (then e.g. ccc query --engine spark --sql \"SELECT dataset, count(*) FROM Synapse GROUP BY dataset\")\n")
 		return nil
 	}
-	conn.Close()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
 	st, err := store.Open(q.StoreDir)
 	if err != nil {
 		return err
@@ -59,11 +58,6 @@ func quickstartSpark(q *quickstartEnv) error {
 		local = append(local, fmt.Sprintf("%s %d", ds, n))
 	}
 	rows.Close()
-	s, err := spark.Connect(q.Ctx, spark.Options{Remote: remote})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	t0 := time.Now()
 	if err := s.Register(q.Ctx, st, sn); err != nil {
 		return err
