@@ -76,6 +76,26 @@ func idList(ids []int64) string {
 	return "(" + strings.Join(b, ", ") + ")"
 }
 
+// idRelation renders root ids as a one-column relation (id BIGINT), one
+// row per id (no row for no ids).
+func idRelation(ids []int64) string {
+	if len(ids) == 0 {
+		return "(SELECT CAST(NULL AS BIGINT) AS id WHERE false)"
+	}
+	rows := make([]string, len(ids))
+	for i, id := range ids {
+		rows[i] = "(" + strconv.FormatInt(id, 10) + ")"
+	}
+	return "(SELECT CAST(col1 AS BIGINT) AS id FROM VALUES " + strings.Join(rows, ", ") + ")"
+}
+
+// rootsSQL is the relation (id) of the root ids of the dataset's synapse
+// table, pre or post (the embedded index's Roots).
+func (y *Synapses) rootsSQL() string {
+	ds := quoteIdent(y.dsCol) + " = " + quoteString(y.dataset)
+	return "(SELECT pre_pt_root_id AS id FROM Synapse WHERE " + ds + " UNION SELECT post_pt_root_id FROM Synapse WHERE " + ds + ")"
+}
+
 // cellTypesSQL is the unified cell-type view (pt_root_id, cell_type) of
 // the dataset as a subquery.
 func (y *Synapses) cellTypesSQL() string {
@@ -238,14 +258,9 @@ func (y *Synapses) DegreesSQL(neurons []int64, r *synapse.Request) (string, erro
 	if err != nil {
 		return "", err
 	}
-	ids := "(SELECT DISTINCT pre_pt_root_id AS id FROM Synapse WHERE " + quoteIdent(y.dsCol) + " = " + quoteString(y.dataset) +
-		" UNION SELECT DISTINCT post_pt_root_id FROM Synapse WHERE " + quoteIdent(y.dsCol) + " = " + quoteString(y.dataset) + ")"
+	ids := y.rootsSQL()
 	if neurons != nil {
-		var vals []string
-		for _, n := range neurons {
-			vals = append(vals, "("+strconv.FormatInt(n, 10)+")")
-		}
-		ids = "(SELECT CAST(col1 AS BIGINT) AS id FROM VALUES " + strings.Join(vals, ", ") + ")"
+		ids = idRelation(neurons)
 	}
 	return `SELECT n.id AS pt_root_id, coalesce(o.d, 0) AS out_degree, coalesce(i.d, 0) AS in_degree,
   coalesce(o.p, 0) AS out_partners, coalesce(i.p, 0) AS in_partners, coalesce(o.s, 0D) AS out_size, coalesce(i.s, 0D) AS in_size
@@ -313,14 +328,7 @@ func (y *Synapses) ByCellType(ctx context.Context, r *synapse.Request, preIDs, p
 	}
 	// types of every neuron of both sets, then the connected pairs
 	all := sortedUnique(append(slices.Clone(preIDs), postIDs...))
-	var vals []string
-	for _, n := range all {
-		vals = append(vals, "("+strconv.FormatInt(n, 10)+")")
-	}
-	if len(vals) == 0 {
-		vals = []string{"(CAST(NULL AS BIGINT))"}
-	}
-	t, err := y.s.Query(ctx, "SELECT n.id, coalesce(c.cell_type, 'unsure') FROM (SELECT CAST(col1 AS BIGINT) AS id FROM VALUES "+strings.Join(vals, ", ")+") n LEFT JOIN "+y.cellTypesSQL()+" c ON c.pt_root_id = n.id")
+	t, err := y.s.Query(ctx, "SELECT n.id, coalesce(c.cell_type, 'unsure') FROM "+idRelation(all)+" n LEFT JOIN "+y.cellTypesSQL()+" c ON c.pt_root_id = n.id")
 	if err != nil {
 		return nil, err
 	}
@@ -417,14 +425,7 @@ func (y *Synapses) Missing(ctx context.Context, lists ...[]int64) (int, error) {
 	if len(all) == 0 {
 		return 0, nil
 	}
-	uniq := sortedUnique(all)
-	vals := make([]string, len(uniq))
-	for i, id := range uniq {
-		vals[i] = "(" + strconv.FormatInt(id, 10) + ")"
-	}
-	ds := quoteIdent(y.dsCol) + " = " + quoteString(y.dataset)
-	t, err := y.s.Query(ctx, "SELECT n.id FROM (SELECT CAST(col1 AS BIGINT) AS id FROM VALUES "+strings.Join(vals, ", ")+") n WHERE n.id IN (SELECT pre_pt_root_id FROM Synapse WHERE "+ds+
-		" UNION SELECT post_pt_root_id FROM Synapse WHERE "+ds+")")
+	t, err := y.s.Query(ctx, "SELECT n.id FROM "+idRelation(sortedUnique(all))+" n WHERE n.id IN "+y.rootsSQL())
 	if err != nil {
 		return 0, err
 	}
