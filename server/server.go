@@ -264,6 +264,20 @@ func (s *Server) snapshot(r *http.Request) (*store.Snapshot, error) {
 	return s.st.Snapshot(rf)
 }
 
+// snapshotDB resolves the request's version and opens its locked-down
+// query database (queryDB); the caller closes the database.
+func (s *Server) snapshotDB(r *http.Request) (*store.Snapshot, *sql.DB, error) {
+	sn, err := s.snapshot(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := s.queryDB(r.Context(), sn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sn, db, nil
+}
+
 // queryDB opens a DuckDB database over sn for one request: the class
 // views, the request's memory and thread limits, and no file access beyond
 // the snapshot's tables (enable_external_access = false, configuration

@@ -49,11 +49,7 @@ func handleSQL(s *Server, w http.ResponseWriter, r *http.Request) error {
 	if text == "" {
 		return usagef("empty SQL: POST the statement as the body")
 	}
-	sn, err := s.snapshot(r)
-	if err != nil {
-		return err
-	}
-	db, err := s.queryDB(r.Context(), sn)
+	_, db, err := s.snapshotDB(r)
 	if err != nil {
 		return err
 	}

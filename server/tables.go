@@ -138,11 +138,7 @@ func handleColumns(s *Server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshot(r)
-	if err != nil {
-		return err
-	}
-	db, err := s.queryDB(r.Context(), sn)
+	sn, db, err := s.snapshotDB(r)
 	if err != nil {
 		return err
 	}
@@ -316,11 +312,7 @@ func handleQueryTable(s *Server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sn, err := s.snapshot(r)
-	if err != nil {
-		return err
-	}
-	db, err := s.queryDB(r.Context(), sn)
+	sn, db, err := s.snapshotDB(r)
 	if err != nil {
 		return err
 	}
