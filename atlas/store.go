@@ -1,18 +1,15 @@
 package atlas
 
 import (
-	"bufio"
 	"context"
-	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/tablewrite"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -72,17 +69,16 @@ func Save(ctx context.Context, st *store.Store, name string, o *Ontology, so Sav
 	return tx.Commit()
 }
 
+// regionColumns are the BrainRegion table's columns and types.
+const regionColumns = `id: 'VARCHAR', name: 'VARCHAR', acronym: 'VARCHAR', color_hex_triplet: 'VARCHAR', term_set_name: 'VARCHAR',
+		term_order: 'BIGINT', structure_id: 'BIGINT',
+		annotation_value: 'BIGINT', descendant_annotation_values: 'BIGINT[]', parent_identifier: 'VARCHAR',
+		child_identifiers: 'VARCHAR[]', descendants: 'VARCHAR[]', depth: 'INTEGER', structure_id_path: 'VARCHAR'`
+
 func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, out string) error {
 	if termSet == "" {
 		termSet = name
 	}
-	tmp := filepath.Join(scratch, "brain_region.ndjson")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
 	idents := func(ids []int64) []string {
 		out := make([]string, len(ids))
 		for i, id := range ids {
@@ -90,51 +86,35 @@ func writeRegionTable(ctx context.Context, o *Ontology, name, termSet, scratch, 
 		}
 		return out
 	}
-	for _, r := range o.regions {
-		var parent any
-		if p := o.Parent(r.ID); p != nil {
-			parent = p.Identifier
+	err := tablewrite.NDJSON(ctx, scratch, out, regionColumns, func(emit func(map[string]any) error) error {
+		for _, r := range o.regions {
+			var parent any
+			if p := o.Parent(r.ID); p != nil {
+				parent = p.Identifier
+			}
+			var path strings.Builder
+			path.WriteByte('/')
+			for _, a := range o.Ancestors(r.ID) {
+				fmt.Fprintf(&path, "%d/", a)
+			}
+			var label any // 0 is the volumes' background: no label of its own
+			if r.AnnotationValue != 0 {
+				label = r.AnnotationValue
+			}
+			rec := map[string]any{
+				"id": r.Identifier, "structure_id": r.ID, "name": nullString(r.Name), "acronym": nullString(r.Acronym), "color_hex_triplet": nullString(r.Color),
+				"term_set_name": nullString(termSet), "term_order": r.Order, "annotation_value": label,
+				"descendant_annotation_values": o.DescendantAnnotationValues(r.ID),
+				"parent_identifier":            parent, "child_identifiers": idents(o.Children(r.ID)),
+				"descendants": idents(o.Descendants(r.ID)[1:]), "depth": r.Depth, "structure_id_path": path.String(),
+			}
+			if err := emit(rec); err != nil {
+				return err
+			}
 		}
-		var path strings.Builder
-		path.WriteByte('/')
-		for _, a := range o.Ancestors(r.ID) {
-			fmt.Fprintf(&path, "%d/", a)
-		}
-		var label any // 0 is the volumes' background: no label of its own
-		if r.AnnotationValue != 0 {
-			label = r.AnnotationValue
-		}
-		rec := map[string]any{
-			"id": r.Identifier, "structure_id": r.ID, "name": nullString(r.Name), "acronym": nullString(r.Acronym), "color_hex_triplet": nullString(r.Color),
-			"term_set_name": nullString(termSet), "term_order": r.Order, "annotation_value": label,
-			"descendant_annotation_values": o.DescendantAnnotationValues(r.ID),
-			"parent_identifier":            parent, "child_identifiers": idents(o.Children(r.ID)),
-			"descendants": idents(o.Descendants(r.ID)[1:]), "depth": r.Depth, "structure_id_path": path.String(),
-		}
-		if err := enc.Encode(rec); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	db, err := sql.Open("duckdb", "")
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	defer db.Close()
-	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
-		id: 'VARCHAR', name: 'VARCHAR', acronym: 'VARCHAR', color_hex_triplet: 'VARCHAR', term_set_name: 'VARCHAR',
-		term_order: 'BIGINT', structure_id: 'BIGINT',
-		annotation_value: 'BIGINT', descendant_annotation_values: 'BIGINT[]', parent_identifier: 'VARCHAR',
-		child_identifiers: 'VARCHAR[]', descendants: 'VARCHAR[]', depth: 'INTEGER', structure_id_path: 'VARCHAR'}))
-		TO %s (FORMAT parquet, COMPRESSION zstd)`, store.QuoteString(tmp), store.QuoteString(out))
-	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("write %s table: %w", RegionClass, err)
 	}
 	return nil

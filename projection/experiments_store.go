@@ -1,19 +1,18 @@
 package projection
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB driver for Parquet I/O
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/tablewrite"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -103,64 +102,47 @@ func nullable(v float64) any {
 	return v
 }
 
-func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out string) error {
-	tmp := filepath.Join(scratch, "experiments.ndjson")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	for i := range exps {
-		e := &exps[i]
-		// regions are integer structure ids (the schema's integer
-		// structure_id and injection_structures slots, which join
-		// BrainRegion.structure_id); absent values are null, never "" (which would fail the HexColor pattern
-		// and the uri type)
-		var ids []int64
-		for _, s := range e.Structures {
-			ids = append(ids, s.ID)
-		}
-		var nvox any
-		if !math.IsNaN(e.NumVoxels) && !math.IsInf(e.NumVoxels, 0) {
-			nvox = int64(e.NumVoxels)
-		}
-		var product any
-		if e.ProductID != 0 {
-			product = e.ProductID
-		}
-		rec := map[string]any{
-			"id": e.ID, "name": nullString(e.Name), "transgenic_line": e.TransgenicLine, "product_id": product,
-			"structure_id": e.StructureID, "structure_abbrev": nullString(e.StructureAbbrev), "structure_name": nullString(e.StructureName),
-			"injection_volume": nullable(e.InjectionVolume), "injection_structures": ids,
-			"gender": nullString(e.Gender), "strain": nullString(e.Strain), "sum": nullable(e.Sum), "structure_color": nullString(e.StructureColor),
-			"num_voxels": nvox, "injection_x": nullable(e.InjectionAP), "injection_y": nullable(e.InjectionDV),
-			"injection_z": nullable(e.InjectionML), "selected": e.Selected, "experiment_page_url": nullString(e.URL),
-		}
-		if err := enc.Encode(rec); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	q := fmt.Sprintf(`COPY (SELECT * FROM read_json(%s, format='newline_delimited', columns={
-		id: 'BIGINT', name: 'VARCHAR', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'BIGINT',
+// experimentTableColumns are the ConnectivityExperiment table's columns and types.
+const experimentTableColumns = `id: 'BIGINT', name: 'VARCHAR', transgenic_line: 'VARCHAR', product_id: 'BIGINT', structure_id: 'BIGINT',
 		structure_abbrev: 'VARCHAR', structure_name: 'VARCHAR', injection_volume: 'DOUBLE', injection_structures: 'BIGINT[]',
 		gender: 'VARCHAR', strain: 'VARCHAR', sum: 'DOUBLE', structure_color: 'VARCHAR', num_voxels: 'BIGINT',
-		injection_x: 'DOUBLE', injection_y: 'DOUBLE', injection_z: 'DOUBLE', selected: 'BOOLEAN', experiment_page_url: 'VARCHAR'}))
-		TO %s (FORMAT parquet, COMPRESSION zstd)`, store.QuoteString(tmp), store.QuoteString(out))
-	if _, err := db.ExecContext(ctx, q); err != nil {
+		injection_x: 'DOUBLE', injection_y: 'DOUBLE', injection_z: 'DOUBLE', selected: 'BOOLEAN', experiment_page_url: 'VARCHAR'`
+
+func writeExperimentTable(ctx context.Context, exps []Experiment, scratch, out string) error {
+	err := tablewrite.NDJSON(ctx, scratch, out, experimentTableColumns, func(emit func(map[string]any) error) error {
+		for i := range exps {
+			e := &exps[i]
+			// regions are integer structure ids (the schema's integer
+			// structure_id and injection_structures slots, which join
+			// BrainRegion.structure_id); absent values are null, never "" (which would fail the HexColor pattern
+			// and the uri type)
+			var ids []int64
+			for _, s := range e.Structures {
+				ids = append(ids, s.ID)
+			}
+			var nvox any
+			if !math.IsNaN(e.NumVoxels) && !math.IsInf(e.NumVoxels, 0) {
+				nvox = int64(e.NumVoxels)
+			}
+			var product any
+			if e.ProductID != 0 {
+				product = e.ProductID
+			}
+			rec := map[string]any{
+				"id": e.ID, "name": nullString(e.Name), "transgenic_line": e.TransgenicLine, "product_id": product,
+				"structure_id": e.StructureID, "structure_abbrev": nullString(e.StructureAbbrev), "structure_name": nullString(e.StructureName),
+				"injection_volume": nullable(e.InjectionVolume), "injection_structures": ids,
+				"gender": nullString(e.Gender), "strain": nullString(e.Strain), "sum": nullable(e.Sum), "structure_color": nullString(e.StructureColor),
+				"num_voxels": nvox, "injection_x": nullable(e.InjectionAP), "injection_y": nullable(e.InjectionDV),
+				"injection_z": nullable(e.InjectionML), "selected": e.Selected, "experiment_page_url": nullString(e.URL),
+			}
+			if err := emit(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("write %s table: %w", ExperimentClass, err)
 	}
 	return nil
