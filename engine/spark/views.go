@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -123,20 +124,26 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // Register makes the snapshot's classes visible to Spark SQL as temporary
-// views of this session (see ViewStatements). A file the cluster cannot
-// read fails here with ErrPathNotVisible.
-func (s *Session) Register(ctx context.Context, st *store.Store, sn *store.Snapshot) error {
+// views of this session (see ViewStatements). With classes given, only
+// those classes get a view (each view makes Spark read its files'
+// footers); the ccc_tables, ccc_datasets and ccc_version listings are
+// always registered. A file the cluster cannot read fails here with
+// ErrPathNotVisible.
+func (s *Session) Register(ctx context.Context, st *store.Store, sn *store.Snapshot, classes ...string) error {
 	stmts, names, err := ViewStatements(sn.Version(), sn.AllTables(), func(t store.TableInfo) (string, error) {
 		return FileURI(st.Dir(), s.storeURI, t.File)
 	})
 	if err != nil {
 		return err
 	}
-	for _, q := range stmts {
+	for i, q := range stmts {
+		if len(classes) > 0 && !strings.HasPrefix(names[i], "ccc_") && !slices.Contains(classes, names[i]) {
+			continue
+		}
 		if err := s.exec(ctx, "register store version on spark", q); err != nil {
 			return err
 		}
+		s.views = append(s.views, names[i])
 	}
-	s.views = append(s.views, names...)
 	return nil
 }

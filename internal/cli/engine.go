@@ -40,8 +40,9 @@ func (e *engineFlags) spark() (bool, error) {
 }
 
 // openSpark opens the store version ref selects, connects to Spark and
-// registers the version's tables as views. The caller closes both.
-func (e *engineFlags) openSpark(ctx context.Context, io *IO, g *globalOptions, r refFlags) (*store.Store, *store.Snapshot, *spark.Session, error) {
+// registers the version's tables as views (only classes, when given). The
+// caller closes both.
+func (e *engineFlags) openSpark(ctx context.Context, io *IO, g *globalOptions, r refFlags, classes ...string) (*store.Store, *store.Snapshot, *spark.Session, error) {
 	ref, err := r.ref()
 	if err != nil {
 		return nil, nil, nil, err
@@ -60,7 +61,7 @@ func (e *engineFlags) openSpark(ctx context.Context, io *IO, g *globalOptions, r
 		st.Close()
 		return nil, nil, nil, err
 	}
-	if err := s.Register(ctx, st, sn); err != nil {
+	if err := s.Register(ctx, st, sn, classes...); err != nil {
 		s.Close()
 		st.Close()
 		return nil, nil, nil, err

@@ -88,7 +88,8 @@ func runSynapsesDegreeSpark(ctx context.Context, opts *synapsesDegreeOptions, ne
 // openSparkSynapses connects to Spark, registers the store version and
 // returns the synapse questions of the selected dataset; done closes all.
 func (sel *synapseSelect) openSparkSynapses(ctx context.Context, io *IO, g *globalOptions) (*spark.Synapses, *spark.Session, func(), error) {
-	st, sn, s, err := sel.eng.openSpark(ctx, io, g, sel.ref)
+	// the synapse questions read these classes only
+	st, sn, s, err := sel.eng.openSpark(ctx, io, g, sel.ref, synapse.ClassSynapse, synapse.ClassCellType, synapse.ClassProofreading)
 	if err != nil {
 		return nil, nil, nil, err
 	}
