@@ -171,12 +171,12 @@ func (d *Dataset) sliceDirect(start, count []int) (a *Array, ok bool, err error)
 	chunks := make([]rawChunk, len(origins))
 	lock()
 	if err := f.check(); err != nil {
-		mu.Unlock()
+		unlock()
 		return nil, false, err
 	}
 	did, cache := f.dataset(d.path), &f.chunks
 	if did < 0 {
-		mu.Unlock()
+		unlock()
 		return nil, false, newErr("read hdf5", f.path, d.path, ErrCorrupt, "cannot open dataset", nil)
 	}
 	off := make([]C.hsize_t, rank)
@@ -195,18 +195,18 @@ func (d *Dataset) sliceDirect(start, count []int) (a *Array, ok bool, err error)
 		}
 		var size C.hsize_t
 		if C.H5Dget_chunk_storage_size(did, &off[0], &size) < 0 || size == 0 {
-			mu.Unlock()
+			unlock()
 			return nil, false, nil
 		}
 		buf := make([]byte, int(size))
 		var mask C.uint32_t
 		if C.H5Dread_chunk(did, C.H5P_DEFAULT, &off[0], &mask, unsafe.Pointer(&buf[0])) < 0 {
-			mu.Unlock()
+			unlock()
 			return nil, false, nil
 		}
 		chunks[ci] = rawChunk{origin: o, data: buf, mask: uint32(mask), need: need}
 	}
-	mu.Unlock()
+	unlock()
 
 	esize := d.Type.Size
 	chunkElems := 1

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 	"unsafe"
@@ -21,19 +22,28 @@ import (
 // expect it to be held.
 var mu sync.Mutex
 
-// lock takes mu and switches off libhdf5's automatic error printing for
-// the calling OS thread: in thread-safe builds the error-stack settings
-// are per thread, and goroutines move between threads.
+// lock takes mu, pins the goroutine to its OS thread and switches off
+// libhdf5's automatic error printing for that thread: in thread-safe builds
+// the error-stack settings are per thread, and a goroutine that is not
+// pinned may make its next libhdf5 call from another thread, whose errors
+// libhdf5 would print to stderr. unlock undoes both.
 func lock() {
 	mu.Lock()
+	runtime.LockOSThread()
 	C.ccc_silence()
+}
+
+// unlock releases what lock took.
+func unlock() {
+	runtime.UnlockOSThread()
+	mu.Unlock()
 }
 
 func init() {
 	lock()
 	C.H5open()
 	C.ccc_silence()
-	mu.Unlock()
+	unlock()
 }
 
 // File is an HDF5 file opened read-only (Open) or for writing (Create).
@@ -99,7 +109,7 @@ func Open(p string) (*File, error) {
 	cp := C.CString(p)
 	defer C.free(unsafe.Pointer(cp))
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	is := C.H5Fis_hdf5(cp)
 	if is <= 0 {
 		return nil, newErr("open hdf5", p, "", ErrNotHDF5, fmt.Sprintf("not an HDF5 file (no HDF5 signature in %d bytes)", st.Size()), nil)
@@ -121,7 +131,7 @@ func (f *File) Path() string { return f.path }
 // Close releases the file. Using the File afterwards returns ErrClosed.
 func (f *File) Close() error {
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if f.id <= 0 {
 		return nil
 	}
@@ -189,7 +199,7 @@ func (f *File) Exists(p string) bool {
 func (f *File) TypeOf(p string) (ObjectType, error) {
 	p = clean(p)
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.check(); err != nil {
 		return 0, err
 	}
@@ -264,7 +274,7 @@ func (f *File) Root() *Group { return &Group{object{f, "/"}} }
 func (f *File) Dataset(p string) (*Dataset, error) {
 	p = clean(p)
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.check(); err != nil {
 		return nil, err
 	}
@@ -313,7 +323,7 @@ type Member struct {
 func (g *Group) Members() ([]Member, error) {
 	f := g.f
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.check(); err != nil {
 		return nil, err
 	}

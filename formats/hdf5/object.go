@@ -40,7 +40,7 @@ type Group struct{ object }
 func (o *object) AttrNames() ([]string, error) {
 	f := o.f
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.check(); err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func (o *object) AttrNames() ([]string, error) {
 // HasAttr reports whether the object has the attribute.
 func (o *object) HasAttr(name string) bool {
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if o.f.check() != nil {
 		return false
 	}
@@ -84,7 +84,7 @@ func (o *object) HasAttr(name string) bool {
 func (o *object) Attr(name string) (*Array, error) {
 	f := o.f
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.check(); err != nil {
 		return nil, err
 	}
@@ -304,7 +304,7 @@ func (d *Dataset) Slice(start, count []int) (*Array, error) {
 		}
 	}
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.check(); err != nil {
 		return nil, err
 	}

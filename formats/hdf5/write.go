@@ -24,7 +24,7 @@ func Create(p string) (*File, error) {
 	cp := C.CString(p)
 	defer C.free(unsafe.Pointer(cp))
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	fapl := C.H5Pcreate(C.ccc_fapl())
 	defer C.H5Pclose(fapl)
 	C.H5Pset_fclose_degree(fapl, C.H5F_CLOSE_STRONG)
@@ -47,7 +47,7 @@ func OpenRW(p string) (*File, error) {
 	cp := C.CString(p)
 	defer C.free(unsafe.Pointer(cp))
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if C.H5Fis_hdf5(cp) <= 0 {
 		return nil, newErr("open hdf5", p, "", ErrNotHDF5, "", nil)
 	}
@@ -79,7 +79,7 @@ func (f *File) werr(p, msg string) error {
 func (f *File) CreateGroup(p string) error {
 	p = clean(p)
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.wcheck(p); err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (f *File) WriteDataset(p string, data any, shape []int, o *WriteOptions) er
 		return err
 	}
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.wcheck(p); err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (f *File) SetAttr(objPath, name string, value any) error {
 		data, scalar = value, false
 	}
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	where := objPath + "@" + name
 	if err := f.wcheck(where); err != nil {
 		return err
@@ -326,7 +326,7 @@ func (f *File) SoftLink(linkPath, target string) error {
 		return err
 	}
 	lock()
-	defer mu.Unlock()
+	defer unlock()
 	if err := f.wcheck(linkPath); err != nil {
 		return err
 	}
