@@ -149,7 +149,9 @@ func JSONSyntax(path string, lines bool) error {
 		for n := 1; ; n++ {
 			b, rerr := br.ReadBytes('\n')
 			if t := bytes.TrimSpace(b); len(t) > 0 {
-				var v any
+				// RawMessage: a syntax check, which must not refuse a
+				// valid number that float64 cannot hold (1E700)
+				var v json.RawMessage
 				if err := json.Unmarshal(t, &v); err != nil {
 					return bad(n, err)
 				}
@@ -163,6 +165,7 @@ func JSONSyntax(path string, lines bool) error {
 		}
 	}
 	dec := json.NewDecoder(r)
+	dec.UseNumber() // numbers stay text: 1E700 is valid JSON, not an error
 	depth := 0
 	for {
 		tok, err := dec.Token()
