@@ -132,7 +132,7 @@ Institute download server (` + atlas.AllenAnnotationBase + `),
 validate it against the atlas's ontology and store it. The SHA-256 of the
 download and the final URL (after redirects) are recorded in the store version.
 The download is checked against --sha256, or else against the checksum ccc knows
-for the official file (none yet: see atlas.KnownSHA256). Downloads use https, time
+for the official file (10 and 25 um: atlas.KnownSHA256). Downloads use https, time
 out when the server stalls, are capped in size (--max-bytes) and follow redirects
 only to the same host (--allow-host adds others); a partial file is removed.`,
 		Args: cobra.NoArgs,
