@@ -202,7 +202,17 @@ func runAtlasDownload(ctx context.Context, opts *atlasDownloadOptions) error {
 	if !opts.Global.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "downloaded %s: %s bytes, sha256 %s\n", got.FinalURL, progress.Human(got.Bytes), got.SHA256)
 	}
-	prov := map[string]any{"url": got.FinalURL, "sha256": got.SHA256, "bytes": got.Bytes, "resolution_um": opts.Resolution}
+	// how the bytes were checked, kept in the version next to the hash
+	verified := "none"
+	switch {
+	case opts.SHA256 != "":
+		verified = "--sha256"
+	case atlas.KnownSHA256[url] != "":
+		verified = "built-in"
+	default:
+		fmt.Fprintf(opts.IO.ErrOut, "warning: no known SHA-256 for %s: the download was not checked against one; verify sha256 %s and pass it with --sha256 next time\n", url, got.SHA256)
+	}
+	prov := map[string]any{"url": got.FinalURL, "sha256": got.SHA256, "sha256_checked": verified, "bytes": got.Bytes, "resolution_um": opts.Resolution}
 	if got.FinalURL != url {
 		prov["requested_url"] = url
 	}
