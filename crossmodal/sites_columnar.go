@@ -286,7 +286,7 @@ func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j 
 }
 
 // medianNaNLast is DuckDB's median of doubles: NaN sorts above every
-// number, and an even count interpolates lo + (hi-lo)/2.
+// number, and an even count interpolates lo*(1-d) + hi*d, d = 1/2.
 func medianNaNLast(v []float64) float64 {
 	k := 0
 	for _, x := range v {
@@ -309,8 +309,8 @@ func medianNaNLast(v []float64) float64 {
 	if lo == hi {
 		return at(lo)
 	}
-	l, h := at(lo), at(hi)
-	return l + (h-l)*(pos-float64(lo))
+	d := pos - float64(lo)
+	return at(lo)*(1-d) + at(hi)*d
 }
 
 // regionTable is the atlas's regions with each one's nearest matrix column
