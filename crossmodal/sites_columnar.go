@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ccc-connectivity/ccc/formats/zarr"
 	"github.com/ccc-connectivity/ccc/projection"
@@ -35,11 +36,29 @@ var errNotColumnar = errors.New("crossmodal: inputs not in columnar shape")
 // tables are not in the shape it reads it runs the statement instead
 // (SiteProjections); the answers are the same (tests compare both).
 func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, error) {
-	out, err := siteProjectionsColumnar(ctx, sn, db, q)
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
 	if errors.Is(err, errNotColumnar) {
 		return SiteProjections(ctx, db, q)
 	}
 	return out, err
+}
+
+// Timings are the phases of the columnar answer (benchmarks print them).
+type Timings struct {
+	Source  time.Duration // the source experiments (the statement's src part, DuckDB)
+	Matrix  time.Duration // the matrix's Zarr chunks read and reduced per column
+	Nearest time.Duration // the nearest matrix column per region (closure, DuckDB)
+	Sites   time.Duration // the RecordingSite columns read from Parquet
+	Gather  time.Duration // sort and gather over the sites
+}
+
+// AnswerSiteProjectionsTimed is AnswerSiteProjections' columnar path with
+// the time of each phase; it never falls back to the statement (an error
+// says why it cannot answer).
+func AnswerSiteProjectionsTimed(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, Timings, error) {
+	var t Timings
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, &t)
+	return out, t, err
 }
 
 // srcCTE is the statement's first part: the WITH clause of the source
@@ -48,11 +67,20 @@ func srcCTE(stmt string) string {
 	return strings.TrimSuffix(stmt[:strings.Index(stmt, "\nstrength AS")], ",")
 }
 
-func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, error) {
+func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings) ([]SiteProjection, error) {
+	if tm == nil {
+		tm = &Timings{}
+	}
+	t0 := time.Now()
+	lap := func(d *time.Duration) {
+		t := time.Now()
+		*d, t0 = t.Sub(t0), t
+	}
 	src, err := sourceItems(ctx, db, q.SQL)
 	if err != nil {
 		return nil, err
 	}
+	lap(&tm.Source)
 	art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
 	if err != nil {
 		return nil, err
@@ -76,14 +104,18 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 	if err != nil {
 		return nil, err
 	}
+	lap(&tm.Matrix)
 	reg, err := nearestColumns(ctx, db, q.Atlas, cols)
 	if err != nil {
 		return nil, err
 	}
+	lap(&tm.Nearest)
 	s, err := readSites(ctx, sn, q.Session)
 	if err != nil {
 		return nil, err
 	}
+	lap(&tm.Sites)
+	defer lap(&tm.Gather)
 	order := s.order()
 	out := make([]SiteProjection, len(order))
 	for k, i := range order {

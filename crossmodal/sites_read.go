@@ -45,7 +45,7 @@ func (s *siteRows) readTable(ctx context.Context, path, session string) error {
 		return &ccc.Error{Op: "ask site-projections", Path: path, Row: -1, Msg: "cannot open the RecordingSite table", Kind: ccc.ErrFormat, Err: err}
 	}
 	defer rd.Close()
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 17}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 17, Parallel: true}, memory.DefaultAllocator)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := siteProjectionsColumnar(ctx, sn, db, q)
+			got, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", stat, err)
 			}
