@@ -10,11 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
@@ -30,8 +33,8 @@ var errNotColumnar = errors.New("crossmodal: inputs not in columnar shape")
 // experiments (the statement's src part, in DuckDB: a few thousand rows),
 // the statistic of their rows of the matrix read from its Zarr array (the
 // values its long form holds) reduced once into one value per matrix
-// column, each atlas region's nearest matrix column at or above it (the
-// closure, one row per region), then a gather over the recording sites read
+// column, each atlas region's nearest matrix column at or above it (from
+// the atlas's closure table), then a gather over the recording sites read
 // from their Parquet columns and sorted as the statement sorts. When the
 // tables are not in the shape it reads it runs the statement instead
 // (SiteProjections); the answers are the same (tests compare both).
@@ -47,7 +50,7 @@ func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, 
 type Timings struct {
 	Source  time.Duration // the source experiments (the statement's src part, DuckDB)
 	Matrix  time.Duration // the matrix's Zarr chunks read and reduced per column
-	Nearest time.Duration // the nearest matrix column per region (closure, DuckDB)
+	Nearest time.Duration // the nearest matrix column per region (closure and regions from Parquet)
 	Sites   time.Duration // the RecordingSite columns read from Parquet
 	Gather  time.Duration // sort and gather over the sites
 }
@@ -105,7 +108,7 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 		return nil, err
 	}
 	lap(&tm.Matrix)
-	reg, err := nearestColumns(ctx, db, q.Atlas, cols)
+	reg, err := nearestColumns(ctx, sn, q.Atlas, cols)
 	if err != nil {
 		return nil, err
 	}
@@ -354,51 +357,80 @@ type regionTable struct {
 	up      []int32 // levels up to it
 }
 
-// nearestColumns asks the closure, once per region, for the nearest
-// matrix column at or above each region of the atlas.
-func nearestColumns(ctx context.Context, db *sql.DB, atlasName string, cols []int64) (*regionTable, error) {
-	ids := make([]string, len(cols))
+// nearestColumns reads the atlas's closure and regions (their Parquet
+// columns) and finds, once per region, the nearest matrix column at or
+// above it: the statement's nearest part.
+func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, cols []int64) (*regionTable, error) {
 	colOf := make(map[int64]int32, len(cols))
 	for i, c := range cols {
-		ids[i] = strconv.FormatInt(c, 10)
 		colOf[c] = int32(i)
 	}
-	qa := store.QuoteString(atlasName)
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(`WITH cols AS (SELECT unnest([%s]::BIGINT[]) AS region),
-nearest AS (
-  SELECT c.descendant_structure_id AS region, min(c.closure_distance) AS levels_up,
-    arg_min(c.ancestor_structure_id, c.closure_distance) AS matched_region
-  FROM BrainRegionClosure c JOIN cols ON cols.region = c.ancestor_structure_id
-  WHERE c.dataset = %s
-  GROUP BY 1)
-SELECT b.structure_id, b.acronym, n.matched_region, n.levels_up
-FROM BrainRegion b LEFT JOIN nearest n ON n.region = b.structure_id
-WHERE b.dataset = %s AND b.structure_id IS NOT NULL`, strings.Join(ids, ", "), qa, qa))
+	type near struct{ col, up int32 }
+	best := map[int64]near{}
+	ct, err := sn.Table(atlasName, atlas.ClosureClass)
 	if err != nil {
-		return nil, fmt.Errorf("ask site-projections: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
+	err = readColumns(ctx, ct.Path, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, func(c []arrow.Array) error {
+		if !isInt(c[0]) || !isInt(c[1]) || !isInt(c[2]) {
+			return errNotColumnar
+		}
+		for i := range c[0].Len() {
+			anc, ok1 := intAt(c[0], i)
+			desc, ok2 := intAt(c[1], i)
+			d, ok3 := intAt(c[2], i)
+			if !ok1 || !ok2 || !ok3 {
+				continue // NULLs join nothing
+			}
+			col, ok := colOf[anc]
+			if !ok {
+				continue
+			}
+			if b, seen := best[desc]; !seen || int32(d) < b.up {
+				best[desc] = near{col, int32(d)}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rt, err := sn.Table(atlasName, atlas.RegionClass)
+	if err != nil {
+		return nil, err
+	}
 	t := &regionTable{index: map[int64]int32{}}
-	for rows.Next() {
-		var id int64
-		var acr sql.NullString
-		var matched, up sql.NullInt64
-		if err := rows.Scan(&id, &acr, &matched, &up); err != nil {
-			return nil, err
+	err = readColumns(ctx, rt.Path, []string{"structure_id", "acronym"}, func(c []arrow.Array) error {
+		if !isInt(c[0]) {
+			return errNotColumnar
 		}
-		if _, dup := t.index[id]; dup {
-			return nil, errNotColumnar // the statement's join repeats such sites
+		acr, ok := c[1].(*array.String)
+		if !ok {
+			return errNotColumnar
 		}
-		t.index[id] = int32(len(t.acronym))
-		t.acronym = append(t.acronym, acr.String)
-		c := int32(-1)
-		if matched.Valid {
-			c = colOf[matched.Int64]
+		for i := range c[0].Len() {
+			id, ok := intAt(c[0], i)
+			if !ok {
+				continue
+			}
+			if _, dup := t.index[id]; dup {
+				return errNotColumnar // the statement's join repeats such sites
+			}
+			t.index[id] = int32(len(t.acronym))
+			a := ""
+			if acr.IsValid(i) {
+				a = strings.Clone(acr.Value(i))
+			}
+			t.acronym = append(t.acronym, a)
+			n, ok := best[id]
+			if !ok {
+				n.col = -1
+			}
+			t.column, t.up = append(t.column, n.col), append(t.up, n.up)
 		}
-		t.column = append(t.column, c)
-		t.up = append(t.up, int32(up.Int64))
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	// a matched column is a region of the atlas (closure ancestor)

@@ -40,38 +40,11 @@ func readSites(ctx context.Context, sn *store.Snapshot, session string) (*siteRo
 }
 
 func (s *siteRows) readTable(ctx context.Context, path, session string) error {
-	rd, err := file.OpenParquetFile(path, true)
-	if err != nil {
-		return &ccc.Error{Op: "ask site-projections", Path: path, Row: -1, Msg: "cannot open the RecordingSite table", Kind: ccc.ErrFormat, Err: err}
-	}
-	defer rd.Close()
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 17, Parallel: true}, memory.DefaultAllocator)
-	if err != nil {
-		return err
-	}
-	sc := rd.MetaData().Schema
-	idx := make([]int, len(siteColumns))
-	for i, n := range siteColumns {
-		if idx[i] = sc.ColumnIndexByName(n); idx[i] < 0 {
-			return errNotColumnar // the class view gives NULLs: the statement answers
-		}
-	}
-	rr, err := fr.GetRecordReader(ctx, idx, nil)
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	pos := make([]int, len(siteColumns))
-	for i, n := range siteColumns {
-		pos[i] = rr.Schema().FieldIndices(n)[0]
-	}
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		sess, ok1 := stringsOf(rec.Column(pos[0]))
-		ids, ok2 := stringsOf(rec.Column(pos[1]))
-		el, okE := rec.Column(pos[2]), isInt(rec.Column(pos[2]))
-		reg, okR := rec.Column(pos[3]), isInt(rec.Column(pos[3]))
-		if !ok1 || !ok2 || !okE || !okR {
+	return readColumns(ctx, path, siteColumns, func(c []arrow.Array) error {
+		sess, ok1 := stringsOf(c[0])
+		ids, ok2 := stringsOf(c[1])
+		el, reg := c[2], c[3]
+		if !ok1 || !ok2 || !isInt(el) || !isInt(reg) {
 			return errNotColumnar
 		}
 		for i := range sess {
@@ -84,6 +57,48 @@ func (s *siteRows) readTable(ctx context.Context, path, session string) error {
 			r, hr := intAt(reg, i)
 			s.electrode, s.hasElectrode = append(s.electrode, e), append(s.hasElectrode, he)
 			s.region, s.hasRegion = append(s.region, r), append(s.hasRegion, hr)
+		}
+		return nil
+	})
+}
+
+// readColumns streams the named columns of a Parquet table in batches; fn
+// gets one array per name (same order). A missing column is
+// errNotColumnar (the class view would give NULLs).
+func readColumns(ctx context.Context, path string, names []string, fn func([]arrow.Array) error) error {
+	rd, err := file.OpenParquetFile(path, true)
+	if err != nil {
+		return &ccc.Error{Op: "ask site-projections", Path: path, Row: -1, Msg: "cannot open the Parquet table", Kind: ccc.ErrFormat, Err: err}
+	}
+	defer rd.Close()
+	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 17, Parallel: true}, memory.DefaultAllocator)
+	if err != nil {
+		return err
+	}
+	sc := rd.MetaData().Schema
+	idx := make([]int, len(names))
+	for i, n := range names {
+		if idx[i] = sc.ColumnIndexByName(n); idx[i] < 0 {
+			return errNotColumnar
+		}
+	}
+	rr, err := fr.GetRecordReader(ctx, idx, nil)
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	pos := make([]int, len(names))
+	for i, n := range names {
+		pos[i] = rr.Schema().FieldIndices(n)[0]
+	}
+	cols := make([]arrow.Array, len(names))
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		for i := range names {
+			cols[i] = rec.Column(pos[i])
+		}
+		if err := fn(cols); err != nil {
+			return err
 		}
 	}
 	return rr.Err()
