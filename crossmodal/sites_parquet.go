@@ -69,7 +69,7 @@ func WriteSiteProjectionsParquet(w io.Writer, answers []SiteProjection) error {
 	// no dictionaries, no statistics: for an answer file of 100k rows they
 	// cost more CPU than computing the answer (measured)
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
-		parquet.WithDictionaryDefault(false), parquet.WithStats(false))
+		parquet.WithDictionaryDefault(false), parquet.WithStats(false), parquet.WithDataPageSize(64<<10))
 	pw, err := pqarrow.NewFileWriter(answerSchema, w, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err

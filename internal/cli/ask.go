@@ -63,7 +63,9 @@ BrainRegionClosure), and the mean (--stat) of their values in the matrix column
 of the site's region, or of its nearest ancestor among the matrix columns
 (a site in VISp4 against a column for VISp: levels_up 1). Sites without a
 region, or with no column at or above it, are listed with empty values.
-Columns: ` + strings.Join(crossmodal.Columns, ", ") + `.`,
+Columns: ` + strings.Join(crossmodal.Columns, ", ") + `.
+The answer is computed column by column in Go; it equals the answer of the
+statement that --print-sql prints (run it with 'ccc query').`,
 		Example: `  ccc ask site-projections --source VISp --session synthetic-0001
   ccc ask site-projections --source VISp --matrix quickstart-density --format csv --out sites.csv --png sites.png
   ccc ask site-projections --source VISp --print-sql    # the SQL, for ccc query`,
