@@ -55,7 +55,7 @@ type SiteProjection struct {
 	HasElectrode   bool   // false: electrode_id is NULL
 	SiteRegion     int64  // structure id
 	HasRegion      bool   // false: brain_region is NULL
-	SiteAcronym    string // "": the region is not in the atlas
+	SiteAcronym    string // "": the region is not in the atlas (or has no acronym)
 	Matched        bool
 	MatchedRegion  int64
 	MatchedAcronym string

@@ -45,14 +45,10 @@ func WriteSiteProjectionsParquet(w io.Writer, answers []SiteProjection) error {
 		site.Append(a.Site)
 		appendInt(electrode, a.ElectrodeID, a.HasElectrode)
 		appendInt(region, a.SiteRegion, a.HasRegion)
-		if a.SiteAcronym != "" {
-			acr.Append(a.SiteAcronym)
-		} else {
-			acr.AppendNull()
-		}
+		appendString(acr, a.SiteAcronym)
 		if a.Matched {
 			matched.Append(a.MatchedRegion)
-			macr.Append(a.MatchedAcronym)
+			appendString(macr, a.MatchedAcronym)
 			up.Append(int32(a.LevelsUp))
 			strength.Append(a.Strength)
 			n.Append(int64(a.Experiments))
@@ -84,6 +80,15 @@ func WriteSiteProjectionsParquet(w io.Writer, answers []SiteProjection) error {
 func appendInt(b *array.Int64Builder, v int64, valid bool) {
 	if valid {
 		b.Append(v)
+	} else {
+		b.AppendNull()
+	}
+}
+
+// appendString appends s, or NULL for "" (a region without an acronym).
+func appendString(b *array.StringBuilder, s string) {
+	if s != "" {
+		b.Append(s)
 	} else {
 		b.AppendNull()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -52,7 +53,8 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := st.ReadOnlyDB(ctx, store.Ref{})
+	pq := filepath.Join(t.TempDir(), "answer.parquet")
+	db, err := st.ReadOnlyDB(ctx, store.Ref{}, pq)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +90,30 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 				}
 			}
 			// 20 experiments injected in VISp or below by construction, one more at random
+			// the Parquet answer: the statement's column types and values
+			f, err := os.Create(pq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteSiteProjectionsParquet(f, got); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			var typesFile, typesSQL string
+			db.QueryRow("SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE SELECT * FROM read_parquet(" + store.QuoteString(pq) + "))").Scan(&typesFile)
+			db.QueryRow("SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE " + q.SQL + ")").Scan(&typesSQL)
+			if typesFile != typesSQL || typesFile == "" {
+				t.Errorf("Parquet columns %q, statement %q", typesFile, typesSQL)
+			}
+			var differ int
+			if err := db.QueryRow(`SELECT count(*) FROM read_parquet(` + store.QuoteString(pq) + `) a FULL JOIN (` + q.SQL + `) b USING (site)
+				WHERE a.session IS DISTINCT FROM b.session OR a.electrode_id IS DISTINCT FROM b.electrode_id
+				OR a.site_region IS DISTINCT FROM b.site_region OR a.site_acronym IS DISTINCT FROM b.site_acronym
+				OR a.matched_region IS DISTINCT FROM b.matched_region OR a.matched_acronym IS DISTINCT FROM b.matched_acronym
+				OR a.levels_up IS DISTINCT FROM b.levels_up OR a.experiments IS DISTINCT FROM b.experiments
+				OR (a.strength IS NULL) <> (b.strength IS NULL) OR abs(a.strength - b.strength) > 1e-12 * abs(b.strength)`).Scan(&differ); err != nil || differ != 0 {
+				t.Errorf("%s: %d rows of the Parquet answer differ from the statement's (%v)", stat, differ, err)
+			}
 			if up != 44 || want[0].Experiments != q.SourceRows || q.SourceRows != 21 {
 				t.Errorf("%s: %d sites matched above their region, %d experiments (source rows %d); want 44 and 21", stat, up, want[0].Experiments, q.SourceRows)
 			}

@@ -271,7 +271,10 @@ func (r *siteProjectionRows) Scan(dest ...any) error {
 		vals[4] = a.SiteAcronym
 	}
 	if a.Matched {
-		vals[5], vals[6], vals[7], vals[8], vals[9] = a.MatchedRegion, a.MatchedAcronym, int32(a.LevelsUp), a.Strength, int64(a.Experiments)
+		vals[5], vals[7], vals[8], vals[9] = a.MatchedRegion, int32(a.LevelsUp), a.Strength, int64(a.Experiments)
+		if a.MatchedAcronym != "" {
+			vals[6] = a.MatchedAcronym
+		}
 	}
 	for i, d := range dest {
 		p, ok := d.(*any)
