@@ -52,8 +52,10 @@ type SiteProjection struct {
 	Session        string
 	Site           string
 	ElectrodeID    int64
-	SiteRegion     int64 // structure id (0: none)
-	SiteAcronym    string
+	HasElectrode   bool   // false: electrode_id is NULL
+	SiteRegion     int64  // structure id
+	HasRegion      bool   // false: brain_region is NULL
+	SiteAcronym    string // "": the region is not in the atlas (or has no acronym)
 	Matched        bool
 	MatchedRegion  int64
 	MatchedAcronym string
@@ -144,8 +146,7 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 	qq.SQL = SiteProjectionsSQL(qq.Atlas, qq.SourceID, qq.MatrixDataset, qq.Matrix, qq.Session, qq.Stat)
 	// the source must hold experiments of the matrix (its row index, not
 	// the long form, is searched)
-	cte := strings.TrimSuffix(qq.SQL[:strings.Index(qq.SQL, "\nstrength AS")], ",")
-	if err := db.QueryRowContext(ctx, cte+fmt.Sprintf(`
+	if err := db.QueryRowContext(ctx, srcCTE(qq.SQL)+fmt.Sprintf(`
 SELECT count(*) FROM src WHERE list_contains((SELECT data_item_index FROM ProjectionMeasurementMatrix WHERE dataset = %s AND id = %s), data_item)`,
 		store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&qq.SourceRows); err != nil {
 		return nil, noSites(st, err)
@@ -278,7 +279,8 @@ func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id strin
 	return hits[0].ds, hits[0].id, hits[0].rows, nil
 }
 
-// SiteProjections runs a prepared question.
+// SiteProjections runs a prepared question's SQL statement
+// (AnswerSiteProjections computes the same answer faster).
 func SiteProjections(ctx context.Context, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, error) {
 	rows, err := db.QueryContext(ctx, q.SQL)
 	if err != nil {
@@ -294,7 +296,7 @@ func SiteProjections(ctx context.Context, db *sql.DB, q *SiteProjectionsQuery) (
 		if err := rows.Scan(&p.Session, &p.Site, &eid, &region, &acr, &matched, &macr, &levels, &strength, &n); err != nil {
 			return nil, err
 		}
-		p.ElectrodeID, p.SiteRegion, p.SiteAcronym = eid.Int64, region.Int64, acr.String
+		p.ElectrodeID, p.HasElectrode, p.SiteRegion, p.HasRegion, p.SiteAcronym = eid.Int64, eid.Valid, region.Int64, region.Valid, acr.String
 		if matched.Valid {
 			p.Matched, p.MatchedRegion, p.MatchedAcronym, p.LevelsUp, p.Strength, p.Experiments = true, matched.Int64, macr.String, int(levels.Int64), strength.Float64, int(n.Int64)
 		}

@@ -1,8 +1,19 @@
 package crossmodal
 
 import (
+	"context"
+	"database/sql"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/internal/testenv"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // TestSiteProjectionsSQL: the statement names the atlas, source, matrix,
@@ -22,6 +33,115 @@ func TestSiteProjectionsSQL(t *testing.T) {
 	for _, want := range []string{"[385, 549]", "FROM \"ConnectivityExperiment\"", "AS recording_sites"} {
 		if !strings.Contains(c, want) {
 			t.Errorf("coverage statement lacks %q:\n%s", want, c)
+		}
+	}
+}
+
+// TestSiteProjectionsColumnar: the columnar answer equals the SQL
+// statement's on a synthetic store (200 experiments, 2,000 sites, the
+// Allen 2017 ontology with 1,300 of its 1,327 regions as matrix columns,
+// so some sites match a column above their region), for every statistic,
+// with and without a session.
+func TestSiteProjectionsColumnar(t *testing.T) {
+	ctx := context.Background()
+	st, err := SynthSiteStore(ctx, filepath.Join(t.TempDir(), "store"), testenv.SharedData(t, atlas.DefaultOntologyFile), 200, 2000, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pq := filepath.Join(t.TempDir(), "answer.parquet")
+	db, err := st.ReadOnlyDB(ctx, store.Ref{}, pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, stat := range []string{"mean", "median", "max"} {
+		for _, session := range []string{"", "bench-0001"} {
+			q, err := PrepareSiteProjections(ctx, st, sn, db, SiteProjectionsOptions{Source: "VISp", Matrix: SynthMatrix, Stat: stat, Session: session})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", stat, err)
+			}
+			want, err := SiteProjections(ctx, db, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 2000 || len(want) != 2000 {
+				t.Fatalf("%s: %d rows, SQL %d", stat, len(got), len(want))
+			}
+			up := 0
+			for i := range want {
+				g, w := got[i], want[i]
+				if math.Abs(g.Strength-w.Strength) <= 1e-12*math.Abs(w.Strength) {
+					g.Strength = w.Strength
+				}
+				if g != w {
+					t.Fatalf("%s row %d: columnar %+v\nSQL %+v", stat, i, g, w)
+				}
+				if g.LevelsUp > 0 {
+					up++
+				}
+			}
+			// 20 experiments injected in VISp or below by construction, one more at random
+			// the Parquet answer: the statement's column types and values
+			f, err := os.Create(pq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteSiteProjectionsParquet(f, got); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			var typesFile, typesSQL string
+			db.QueryRow("SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE SELECT * FROM read_parquet(" + store.QuoteString(pq) + "))").Scan(&typesFile)
+			db.QueryRow("SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE " + q.SQL + ")").Scan(&typesSQL)
+			if typesFile != typesSQL || typesFile == "" {
+				t.Errorf("Parquet columns %q, statement %q", typesFile, typesSQL)
+			}
+			var differ int
+			if err := db.QueryRow(`SELECT count(*) FROM read_parquet(` + store.QuoteString(pq) + `) a FULL JOIN (` + q.SQL + `) b USING (site)
+				WHERE a.session IS DISTINCT FROM b.session OR a.electrode_id IS DISTINCT FROM b.electrode_id
+				OR a.site_region IS DISTINCT FROM b.site_region OR a.site_acronym IS DISTINCT FROM b.site_acronym
+				OR a.matched_region IS DISTINCT FROM b.matched_region OR a.matched_acronym IS DISTINCT FROM b.matched_acronym
+				OR a.levels_up IS DISTINCT FROM b.levels_up OR a.experiments IS DISTINCT FROM b.experiments
+				OR (a.strength IS NULL) <> (b.strength IS NULL) OR abs(a.strength - b.strength) > 1e-12 * abs(b.strength)`).Scan(&differ); err != nil || differ != 0 {
+				t.Errorf("%s: %d rows of the Parquet answer differ from the statement's (%v)", stat, differ, err)
+			}
+			if up != 44 || want[0].Experiments != q.SourceRows || q.SourceRows != 21 {
+				t.Errorf("%s: %d sites matched above their region, %d experiments (source rows %d); want 44 and 21", stat, up, want[0].Experiments, q.SourceRows)
+			}
+		}
+	}
+}
+
+// TestMedianNaNLast: the median of doubles as DuckDB computes it (NaN
+// above every number, even counts interpolated).
+func TestMedianNaNLast(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	nan := math.NaN()
+	for _, v := range [][]float64{{1}, {3, 1}, {0.1, 0.7, 0.2}, {1, nan}, {nan, 2, 1}, {nan, nan, 5, 4}, {1e300, -1e300, 3, 0.3}, {0.1, 0.2}, {-7.25, 1.0 / 3}} {
+		lits := make([]string, len(v))
+		for i, x := range v {
+			lits[i] = "('" + strconv.FormatFloat(x, 'g', -1, 64) + "'::DOUBLE)"
+		}
+		var want float64
+		if err := db.QueryRow("SELECT median(x) FROM (VALUES " + strings.Join(lits, ", ") + ") t(x)").Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		got := medianNaNLast(slices.Clone(v))
+		if got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("median %v = %v, DuckDB %v", v, got, want)
 		}
 	}
 }

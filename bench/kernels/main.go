@@ -6,6 +6,7 @@
 //	kernels limits   -mb 256 [-file F]... [-exec "ccc version"]   (-mb 0: no memory figures)
 //	kernels locate   -res 25 -points 2000000 -dir D
 //	kernels aggregate -n 40 -dir D
+//	kernels sites -sites 100000 -experiments 3000 -dir D   (see sites.go)
 //
 // limits: sequential read bandwidth (sum of a buffer of -mb MiB, one thread
 // and GOMAXPROCS threads), copy bandwidth, file read rate of each -file
@@ -53,7 +54,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fail(fmt.Errorf("usage: kernels limits|locate|aggregate [flags]"))
+		fail(fmt.Errorf("usage: kernels limits|locate|aggregate|sites [flags]"))
 	}
 	var out any
 	var err error
@@ -64,6 +65,8 @@ func main() {
 		out, err = locate(os.Args[2:])
 	case "aggregate":
 		out, err = aggregate(os.Args[2:])
+	case "sites":
+		out, err = sites(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown subcommand %q", os.Args[1])
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
@@ -62,7 +63,9 @@ BrainRegionClosure), and the mean (--stat) of their values in the matrix column
 of the site's region, or of its nearest ancestor among the matrix columns
 (a site in VISp4 against a column for VISp: levels_up 1). Sites without a
 region, or with no column at or above it, are listed with empty values.
-Columns: ` + strings.Join(crossmodal.Columns, ", ") + `.`,
+Columns: ` + strings.Join(crossmodal.Columns, ", ") + `.
+The answer is computed column by column in Go; it equals the answer of the
+statement that --print-sql prints (run it with 'ccc query').`,
 		Example: `  ccc ask site-projections --source VISp --session synthetic-0001
   ccc ask site-projections --source VISp --matrix quickstart-density --format csv --out sites.csv --png sites.png
   ccc ask site-projections --source VISp --print-sql    # the SQL, for ccc query`,
@@ -185,11 +188,11 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	answers, err := crossmodal.SiteProjections(ctx, e.db, q)
+	answers, err := crossmodal.AnswerSiteProjections(ctx, e.sn, e.db, q)
 	if err != nil {
 		return err
 	}
-	if err := e.write(ctx, opts.IO.Out, "ask site-projections", q.SQL, opts.Format); err != nil {
+	if err := writeSiteProjections(opts.IO.Out, e.out, opts.Format, answers); err != nil {
 		return err
 	}
 	matched := 0
@@ -211,6 +214,74 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 	if !opts.Global.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "%d recording sites, %d matched to a column of %s/%s; source %s: %d experiments (store version %d)\n",
 			len(answers), matched, q.MatrixDataset, q.Matrix, q.SourceAcronym, q.SourceRows, e.sn.Number())
+	}
+	return nil
+}
+
+// writeSiteProjections writes the answer as Parquet (to out) or as 'ccc
+// query' prints the statement's rows (table, CSV, JSON; to out or w).
+func writeSiteProjections(w io.Writer, out, format string, answers []crossmodal.SiteProjection) error {
+	if out != "" {
+		f, err := exportCreateFile(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		bw := bufio.NewWriterSize(f, 1<<20)
+		if format == "parquet" {
+			err = crossmodal.WriteSiteProjectionsParquet(bw, answers)
+		} else {
+			err = queryWriteRows(bw, &siteProjectionRows{rows: answers, i: -1}, format)
+		}
+		if err != nil {
+			return fmt.Errorf("ask site-projections: write %s: %w", out, err)
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("ask site-projections: write %s: %w", out, err)
+		}
+		return f.Close()
+	}
+	return queryWriteRows(w, &siteProjectionRows{rows: answers, i: -1}, format)
+}
+
+// siteProjectionRows reads an answer as the statement's result rows: the
+// same columns, values and NULLs.
+type siteProjectionRows struct {
+	rows []crossmodal.SiteProjection
+	i    int
+}
+
+func (r *siteProjectionRows) Columns() ([]string, error) { return crossmodal.Columns, nil }
+func (r *siteProjectionRows) Next() bool                 { r.i++; return r.i < len(r.rows) }
+func (r *siteProjectionRows) Err() error                 { return nil }
+
+func (r *siteProjectionRows) Scan(dest ...any) error {
+	if len(dest) != len(crossmodal.Columns) {
+		return fmt.Errorf("ask site-projections: %d columns, %d destinations", len(crossmodal.Columns), len(dest))
+	}
+	a := &r.rows[r.i]
+	vals := []any{a.Session, a.Site, nil, nil, nil, nil, nil, nil, nil, nil}
+	if a.HasElectrode {
+		vals[2] = a.ElectrodeID
+	}
+	if a.HasRegion {
+		vals[3] = a.SiteRegion
+	}
+	if a.SiteAcronym != "" {
+		vals[4] = a.SiteAcronym
+	}
+	if a.Matched {
+		vals[5], vals[7], vals[8], vals[9] = a.MatchedRegion, int32(a.LevelsUp), a.Strength, int64(a.Experiments)
+		if a.MatchedAcronym != "" {
+			vals[6] = a.MatchedAcronym
+		}
+	}
+	for i, d := range dest {
+		p, ok := d.(*any)
+		if !ok {
+			return fmt.Errorf("ask site-projections: column %s: scan into %T", crossmodal.Columns[i], d)
+		}
+		*p = vals[i]
 	}
 	return nil
 }

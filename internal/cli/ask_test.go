@@ -94,9 +94,10 @@ func peerAnswer(t *testing.T, py, dir, matrixDataset, matrix, source, session, s
 	return res
 }
 
-// TestAskSiteProjections: 'ccc ask site-projections' and its one SQL
-// statement (run through 'ccc query') give the same answer as a pandas
-// computation that walks the hierarchy itself and reads the matrix from
+// TestAskSiteProjections: 'ccc ask site-projections' (its columnar answer)
+// and its one SQL statement (printed, run through 'ccc query', and equal to
+// the statement of docs/query.md) give the same answer as a pandas
+// computation that builds the closure itself and reads the matrix from
 // Zarr, for both matrices (exact columns and columns up the hierarchy) and
 // two statistics.
 func TestAskSiteProjections(t *testing.T) {
@@ -129,6 +130,11 @@ func TestAskSiteProjections(t *testing.T) {
 			viaQuery, e, code := runProj(t, "--store", dir, "query", "--format", "csv", "--sql", sqlText)
 			if code != 0 || !sameAnswer(viaQuery, got) {
 				t.Fatalf("ccc query of the printed SQL: exit %d %s\n%s\nvs ask\n%s", code, e, viaQuery, got)
+			}
+			if tc.matrix == "quickstart-density" && tc.stat == "mean" { // the statement of docs/query.md is this one
+				if doc := docSiteProjectionsSQL(t); strings.TrimSpace(sqlText) != doc {
+					t.Errorf("docs/query.md's statement differs from --print-sql:\n%s\nvs\n%s", doc, sqlText)
+				}
 			}
 			recs, err := csv.NewReader(strings.NewReader(got)).ReadAll()
 			if err != nil {
@@ -243,6 +249,23 @@ func TestQueryDocExamples(t *testing.T) {
 			t.Errorf("exit %d, %d lines: %s\n%s", code, strings.Count(out, "\n"), e, s)
 		}
 	}
+}
+
+// docSiteProjectionsSQL is the SQL statement of docs/query.md's section on
+// recording sites x projection strength.
+func docSiteProjectionsSQL(t *testing.T) string {
+	t.Helper()
+	doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "docs", "query.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(doc), "## Recording sites x projection strength")
+	_, block, ok2 := strings.Cut(sec, "```sql\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/query.md: no SQL block in the recording sites section")
+	}
+	return strings.TrimSpace(block)
 }
 
 // sameAnswer compares two CSV answers: every field equal, except numbers

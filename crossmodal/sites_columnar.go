@@ -1,0 +1,445 @@
+package crossmodal
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/formats/zarr"
+	"github.com/ccc-connectivity/ccc/projection"
+	"github.com/ccc-connectivity/ccc/store"
+)
+
+// errNotColumnar: the store's tables are not in the shape the columnar
+// path reads (an odd column type, a duplicate region); the SQL statement
+// answers instead.
+var errNotColumnar = errors.New("crossmodal: inputs not in columnar shape")
+
+// AnswerSiteProjections answers a prepared question. It computes in Go,
+// column by column, what the SQL statement (q.SQL) computes: the source
+// experiments (the statement's src part, in DuckDB: a few thousand rows),
+// the statistic of their rows of the matrix read from its Zarr array (the
+// values its long form holds) reduced once into one value per matrix
+// column, each atlas region's nearest matrix column at or above it (from
+// the atlas's closure table), then a gather over the recording sites read
+// from their Parquet columns and sorted as the statement sorts. When the
+// tables are not in the shape it reads it runs the statement instead
+// (SiteProjections); the answers are the same (tests compare both).
+func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, error) {
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
+	if errors.Is(err, errNotColumnar) {
+		return SiteProjections(ctx, db, q)
+	}
+	return out, err
+}
+
+// Timings are the phases of the columnar answer (benchmarks print them).
+type Timings struct {
+	Source  time.Duration // the source experiments (the statement's src part, DuckDB)
+	Matrix  time.Duration // the matrix's Zarr chunks read and reduced per column
+	Nearest time.Duration // the nearest matrix column per region (closure and regions from Parquet)
+	Sites   time.Duration // the RecordingSite columns read from Parquet
+	Gather  time.Duration // sort and gather over the sites
+}
+
+// AnswerSiteProjectionsTimed is AnswerSiteProjections' columnar path with
+// the time of each phase; it never falls back to the statement (an error
+// says why it cannot answer).
+func AnswerSiteProjectionsTimed(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, Timings, error) {
+	var t Timings
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, &t)
+	return out, t, err
+}
+
+// srcCTE is the statement's first part: the WITH clause of the source
+// experiments (src), for a SELECT to follow.
+func srcCTE(stmt string) string {
+	return strings.TrimSuffix(stmt[:strings.Index(stmt, "\nstrength AS")], ",")
+}
+
+func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings) ([]SiteProjection, error) {
+	if tm == nil {
+		tm = &Timings{}
+	}
+	t0 := time.Now()
+	lap := func(d *time.Duration) {
+		t := time.Now()
+		*d, t0 = t.Sub(t0), t
+	}
+	src, err := sourceItems(ctx, db, q.SQL)
+	if err != nil {
+		return nil, err
+	}
+	lap(&tm.Source)
+	art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
+	if err != nil {
+		return nil, err
+	}
+	a, items, cols, err := openMatrix(filepath.Join(art.Dir, "values.zarr"))
+	if err != nil {
+		return nil, err
+	}
+	sel := make([]bool, len(items))
+	nSel := 0
+	for i, it := range items {
+		if _, ok := src[it]; ok {
+			sel[i] = true
+			nSel++
+		}
+	}
+	if nSel == 0 {
+		return nil, errNotColumnar // PrepareSiteProjections refuses this; keep the statement's answer
+	}
+	strength, err := reduceColumns(ctx, a, sel, q.Stat)
+	if err != nil {
+		return nil, err
+	}
+	lap(&tm.Matrix)
+	reg, err := nearestColumns(ctx, sn, q.Atlas, cols)
+	if err != nil {
+		return nil, err
+	}
+	lap(&tm.Nearest)
+	s, err := readSites(ctx, sn, q.Session)
+	if err != nil {
+		return nil, err
+	}
+	lap(&tm.Sites)
+	defer lap(&tm.Gather)
+	order := s.order()
+	out := make([]SiteProjection, len(order))
+	for k, i := range order {
+		p := &out[k]
+		p.Session, p.Site, p.ElectrodeID, p.HasElectrode = s.session[i], s.site[i], s.electrode[i], s.hasElectrode[i]
+		if !s.hasRegion[i] {
+			continue
+		}
+		p.SiteRegion, p.HasRegion = s.region[i], true
+		j, ok := reg.index[s.region[i]]
+		if !ok {
+			continue
+		}
+		p.SiteAcronym = reg.acronym[j]
+		if c := reg.column[j]; c >= 0 {
+			p.Matched, p.MatchedRegion, p.MatchedAcronym, p.LevelsUp = true, cols[c], reg.acronym[reg.index[cols[c]]], int(reg.up[j])
+			p.Strength, p.Experiments = strength[c], nSel
+		}
+	}
+	return out, nil
+}
+
+// sourceItems runs the statement's src part: the data items
+// ("allen:<id>") of the experiments injected in the source or below.
+func sourceItems(ctx context.Context, db *sql.DB, stmt string) (map[string]struct{}, error) {
+	rows, err := db.QueryContext(ctx, srcCTE(stmt)+"\nSELECT data_item FROM src")
+	if err != nil {
+		return nil, fmt.Errorf("ask site-projections: %w", err)
+	}
+	defer rows.Close()
+	src := map[string]struct{}{}
+	for rows.Next() {
+		var s sql.NullString
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		if s.Valid {
+			src[s.String] = struct{}{}
+		}
+	}
+	return src, rows.Err()
+}
+
+// openMatrix opens a matrix's Zarr array (float64, data items x regions)
+// and returns its row and column indexes.
+func openMatrix(dir string) (*zarr.Array, []string, []int64, error) {
+	a, err := zarr.Open(dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m := &a.Meta
+	if m.DataType != zarr.Float64 || len(m.Shape) != 2 || len(m.Chunks) != 2 {
+		return nil, nil, nil, errNotColumnar
+	}
+	var items []string
+	for _, v := range asList(m.Attributes["data_item_index"]) {
+		s, ok := v.(string)
+		if !ok {
+			return nil, nil, nil, errNotColumnar
+		}
+		items = append(items, s)
+	}
+	var cols []int64
+	seen := make(map[int64]bool, m.Shape[1])
+	for _, v := range asList(m.Attributes["region_index"]) {
+		f, ok := v.(float64)
+		if !ok || f != math.Trunc(f) || seen[int64(f)] {
+			return nil, nil, nil, errNotColumnar // a duplicate column: the statement groups them
+		}
+		seen[int64(f)] = true
+		cols = append(cols, int64(f))
+	}
+	if len(items) != m.Shape[0] || len(cols) != m.Shape[1] {
+		return nil, nil, nil, errNotColumnar
+	}
+	return a, items, cols, nil
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+// reduceColumns reads the chunks of a that hold selected rows (one worker
+// per column block) and returns, per column, the statistic of its selected
+// rows with the statement's semantics: mean as a compensated sum over the
+// count, median interpolated (DuckDB's quantile_cont), NaN sorting above
+// every number (max and median).
+func reduceColumns(ctx context.Context, a *zarr.Array, sel []bool, stat string) ([]float64, error) {
+	m := &a.Meta
+	nCols, cr, cc := m.Shape[1], m.Chunks[0], m.Chunks[1]
+	blocks := (nCols + cc - 1) / cc
+	out := make([]float64, nCols)
+	errs := make([]error, blocks)
+	jobs := make(chan int, blocks)
+	for j := range blocks {
+		jobs <- j
+	}
+	close(jobs)
+	var wg sync.WaitGroup
+	for range min(blocks, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				errs[j] = reduceBlock(ctx, a, sel, stat, j, out[j*cc:min(nCols, (j+1)*cc)], cr, cc)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// reduceBlock reduces the columns of column block j into out.
+func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j int, out []float64, cr, cc int) error {
+	w := len(out)
+	var sum, comp []float64
+	var vals [][]float64
+	n := 0
+	switch stat {
+	case "mean":
+		sum, comp = make([]float64, w), make([]float64, w)
+	case "max":
+		for c := range out {
+			out[c] = math.Inf(-1)
+		}
+	case "median":
+		vals = make([][]float64, w)
+	default:
+		return fmt.Errorf("ask site-projections: unknown statistic %q", stat)
+	}
+	fill := a.Meta.FillValue
+	row := make([]float64, w)
+	for i := 0; i*cr < len(sel); i++ {
+		lo, hi := i*cr, min(len(sel), (i+1)*cr)
+		if !slices.Contains(sel[lo:hi], true) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raw, ok, err := a.ReadChunk([]int{i, j})
+		if err != nil {
+			return err
+		}
+		for r := lo; r < hi; r++ {
+			if !sel[r] {
+				continue
+			}
+			n++
+			if ok {
+				b := raw[(r-lo)*cc*8:]
+				for c := range row {
+					row[c] = math.Float64frombits(binary.LittleEndian.Uint64(b[c*8:]))
+				}
+			} else {
+				for c := range row {
+					row[c] = fill
+				}
+			}
+			switch stat {
+			case "mean": // Neumaier's compensated sum
+				for c, v := range row {
+					t := sum[c] + v
+					if math.Abs(sum[c]) >= math.Abs(v) {
+						comp[c] += (sum[c] - t) + v
+					} else {
+						comp[c] += (v - t) + sum[c]
+					}
+					sum[c] = t
+				}
+			case "max":
+				for c, v := range row {
+					if math.IsNaN(v) || v > out[c] { // NaN stays: nothing is above it
+						out[c] = v
+					}
+				}
+			case "median":
+				for c, v := range row {
+					vals[c] = append(vals[c], v)
+				}
+			}
+		}
+	}
+	switch stat {
+	case "mean":
+		for c := range out {
+			s := sum[c]
+			if !math.IsInf(s, 0) && !math.IsNaN(s) {
+				s += comp[c]
+			}
+			out[c] = s / float64(n)
+		}
+	case "median":
+		for c, v := range vals {
+			out[c] = medianNaNLast(v)
+		}
+	}
+	return nil
+}
+
+// medianNaNLast is DuckDB's median of doubles: NaN sorts above every
+// number, and an even count interpolates lo*(1-d) + hi*d, d = 1/2.
+func medianNaNLast(v []float64) float64 {
+	k := 0
+	for _, x := range v {
+		if !math.IsNaN(x) {
+			v[k] = x
+			k++
+		}
+	}
+	nums := v[:k]
+	slices.Sort(nums)
+	at := func(i int) float64 {
+		if i < k {
+			return nums[i]
+		}
+		return math.NaN()
+	}
+	n := len(v)
+	pos := float64(n-1) * 0.5
+	lo, hi := int(math.Floor(pos)), int(math.Ceil(pos))
+	if lo == hi {
+		return at(lo)
+	}
+	d := pos - float64(lo)
+	return at(lo)*(1-d) + at(hi)*d
+}
+
+// regionTable is the atlas's regions with each one's nearest matrix column
+// at or above it.
+type regionTable struct {
+	index   map[int64]int32 // structure id -> position (one entry per region)
+	acronym []string
+	column  []int32 // matrix column (-1: none at or above)
+	up      []int32 // levels up to it
+}
+
+// nearestColumns reads the atlas's closure and regions (their Parquet
+// columns) and finds, once per region, the nearest matrix column at or
+// above it: the statement's nearest part.
+func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, cols []int64) (*regionTable, error) {
+	colOf := make(map[int64]int32, len(cols))
+	for i, c := range cols {
+		colOf[c] = int32(i)
+	}
+	type near struct{ col, up int32 }
+	best := map[int64]near{}
+	ct, err := sn.Table(atlasName, atlas.ClosureClass)
+	if err != nil {
+		return nil, err
+	}
+	err = readColumns(ctx, ct.Path, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, func(c []arrow.Array) error {
+		if !isInt(c[0]) || !isInt(c[1]) || !isInt(c[2]) {
+			return errNotColumnar
+		}
+		for i := range c[0].Len() {
+			anc, ok1 := intAt(c[0], i)
+			desc, ok2 := intAt(c[1], i)
+			d, ok3 := intAt(c[2], i)
+			if !ok1 || !ok2 || !ok3 {
+				continue // NULLs join nothing
+			}
+			col, ok := colOf[anc]
+			if !ok {
+				continue
+			}
+			if b, seen := best[desc]; !seen || int32(d) < b.up {
+				best[desc] = near{col, int32(d)}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rt, err := sn.Table(atlasName, atlas.RegionClass)
+	if err != nil {
+		return nil, err
+	}
+	t := &regionTable{index: map[int64]int32{}}
+	err = readColumns(ctx, rt.Path, []string{"structure_id", "acronym"}, func(c []arrow.Array) error {
+		if !isInt(c[0]) {
+			return errNotColumnar
+		}
+		acr, ok := c[1].(*array.String)
+		if !ok {
+			return errNotColumnar
+		}
+		for i := range c[0].Len() {
+			id, ok := intAt(c[0], i)
+			if !ok {
+				continue
+			}
+			if _, dup := t.index[id]; dup {
+				return errNotColumnar // the statement's join repeats such sites
+			}
+			t.index[id] = int32(len(t.acronym))
+			a := ""
+			if acr.IsValid(i) {
+				a = strings.Clone(acr.Value(i))
+			}
+			t.acronym = append(t.acronym, a)
+			n, ok := best[id]
+			if !ok {
+				n.col = -1
+			}
+			t.column, t.up = append(t.column, n.col), append(t.up, n.up)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// a matched column is a region of the atlas (closure ancestor)
+	for _, c := range t.column {
+		if c >= 0 {
+			if _, ok := t.index[cols[c]]; !ok {
+				return nil, errNotColumnar
+			}
+		}
+	}
+	return t, nil
+}
