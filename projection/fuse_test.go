@@ -37,7 +37,7 @@ func TestFuseKernels(t *testing.T) {
 	}
 	for n := 0; n <= 41; n++ {
 		for off := 0; off < 3; off++ {
-			a, b, acc := fill(n+off)[off:], fill(n+off)[off:], fill(n+off)[off:]
+			a, b, acc := fill(n + off)[off:], fill(n + off)[off:], fill(n + off)[off:]
 			s := float32(r.Float64() * 3)
 			got, want := append([]float32(nil), acc...), append([]float32(nil), acc...)
 			diffScaleAdd(got, a, b, s)
