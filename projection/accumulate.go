@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 	"unsafe"
 
@@ -17,12 +18,13 @@ import (
 // each grid whole and then adding it: the volume is cut into chunks of
 // about chunkFloats voxels (whole ML planes at 100 um, parts of one plane
 // at finer resolutions), and for each chunk every grid of a batch is read
-// with pread straight into a small per-worker buffer (and, for hemisphere
-// subtraction, the mirrored chunk into a second one) and added into the
-// group sums. The chunk of every group sum, the chunk read and its mirror
-// stay in the core's L2 cache, so each grid byte crosses memory once (the
-// page cache copy) and each sum once per batch, instead of a whole-grid
-// copy, a re-read and a sum read and written per experiment. Workers take
+// (and, for hemisphere subtraction, the mirrored chunk) and added into the
+// group sums. On Linux the data files are mapped (no copy out of the page
+// cache); otherwise chunks are read with pread into a small per-worker
+// buffer pair. The chunk of every group sum stays in the core's L2 cache,
+// so each grid byte crosses memory once and each sum once per batch,
+// instead of a whole-grid copy, a re-read and a sum read and written per
+// experiment. Workers take
 // interleaved chunks (balanced when most injections are on one side);
 // within a chunk the grids are added in input order, so the sums are
 // identical whatever the number of workers.
@@ -66,6 +68,9 @@ type source struct {
 	f    *os.File
 	off  int64
 	data []float32
+	// mapped is the data file mapped read-only (Linux), data then its
+	// samples: read without a copy
+	mapped []byte
 }
 
 // openSource opens a grid for chunked reads, checking its header and that
@@ -104,10 +109,22 @@ func openSource(in *Input, p plan, idx int, dims [3]int) (*source, error) {
 			h.dims[0], h.dims[1], h.dims[2], h.elemSize), "the header does not match the data file", ccc.ErrInvalidData)
 	}
 	s.f, s.off = f, h.offset
+	if h.offset%4 != 0 {
+		return s, nil // samples not aligned in the file: pread
+	}
+	if m := mapFile(f, h.offset+want); m != nil {
+		s.mapped = m
+		s.data = unsafe.Slice((*float32)(unsafe.Pointer(&m[h.offset])), n)[:n:n]
+	}
 	return s, nil
 }
 
 func (s *source) close() {
+	if s.mapped != nil {
+		s.data = nil
+		unmapFile(s.mapped)
+		s.mapped = nil
+	}
 	if s.f != nil {
 		s.f.Close()
 	}
@@ -230,7 +247,9 @@ func accumulate(ctx context.Context, inputs []Input, plans []plan, res *Result) 
 			continue
 		}
 		batch = append(batch, s)
-		batchMem += 4 * len(s.data)
+		if s.mapped == nil {
+			batchMem += 4 * len(s.data)
+		}
 		if o.KeepIndividual { // one grid per batch: its processed volume is complete after it
 			if indArr == nil || ind == nil {
 				ind = make([]float32, n)
@@ -277,6 +296,14 @@ func addBatch(ctx context.Context, batch []*source, acc [][]float32, ind []float
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// a mapped file cut short by another process faults (SIGBUS):
+			// an error, not a crash
+			defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+			defer func() {
+				if r := recover(); r != nil {
+					errs[w] = &ccc.Error{Op: "read grid", Row: -1, Msg: fmt.Sprintf("a grid file changed while it was read: %v", r), Kind: ccc.ErrFormat}
+				}
+			}()
 			bufA, bufB := make([]float32, chunkFloats), make([]float32, chunkFloats)
 			for c := w; c < len(cs); c += workers {
 				if ctx.Err() != nil {

@@ -178,3 +178,29 @@ func TestAccumulateBadGrids(t *testing.T) {
 		t.Fatalf("error does not name both bad grids: %v", msg)
 	}
 }
+
+// TestAccumulateFileCutWhileMapped: a grid file truncated by another
+// process after it was opened (and, on Linux, mapped) gives an error, not
+// a crash (SIGBUS on the mapped pages becomes a panic, recovered).
+func TestAccumulateFileCutWhileMapped(t *testing.T) {
+	dims := [3]int{60, 40, 15}
+	cache := Cache{Dir: t.TempDir()}
+	ins, err := Synthetic(cache, SyntheticOptions{N: 1, Dims: dims, Spacing: 100, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := openSource(&ins[0], plan{scale: 1}, 0, dims)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if err := os.Truncate(strings.TrimSuffix(ins[0].GridPath, ".mhd")+".raw", 0); err != nil {
+		t.Fatal(err)
+	}
+	n := dims[0] * dims[1] * dims[2]
+	err = addBatch(context.Background(), []*source{s}, [][]float32{make([]float32, n)}, nil, nil, chunks(dims), dims, 2)
+	if err == nil || !strings.Contains(err.Error(), "changed while it was read") && !strings.Contains(err.Error(), "became shorter") {
+		t.Fatalf("truncated while open: %v", err)
+	}
+	t.Log(err)
+}
