@@ -116,20 +116,16 @@ const locateBlock = 1024
 // then keeps many misses in flight, where one loop doing the arithmetic,
 // the read and the status per point keeps few (measured 2x slower).
 //
-//  1. index: a coordinate c maps to voxel uint(int(c*(1/s))), a huge
-//     unsigned number for c/s <= -1, NaN and beyond the int range; clamping
-//     with min and testing the sign bit of i-dim gives a 0/1 inside mask
-//     without branches, and c*(1/s) >= 0 (as in Index) excludes
-//     -1 < c/s < 0, which int() rounds into voxel 0. Outside points read
-//     voxel 0.
+//  1. index (locateIndex): a point is inside when 0 <= c*(1/s) < dim on
+//     every axis (false for NaN), as in Index; its voxel is the truncated
+//     c*(1/s), its flat index i + d0*(j + d1*k); outside points get index
+//     0 (they read voxel 0).
 //  2. gather: labels[p] = Labels[index[p]].
 //  3. status: labels of outside points zeroed; ok 0, outside 1,
 //     unlabelled 2.
 func (v *Volume) locateRange(x, y, z []float64, labels []uint32, status []uint8) {
 	n := len(x)
 	y, z, labels, status = y[:n], z[:n], labels[:n], status[:n]
-	inv0, inv1, inv2 := 1/v.Spacing[0], 1/v.Spacing[1], 1/v.Spacing[2]
-	d0, d1, d2 := uint(v.Dims[0]), uint(v.Dims[1]), uint(v.Dims[2])
 	lab := v.Labels
 	if len(lab) == 0 {
 		for p := range status {
@@ -137,6 +133,93 @@ func (v *Volume) locateRange(x, y, z []float64, labels []uint32, status []uint8)
 		}
 		return
 	}
+	if len(lab) > 1<<31 {
+		v.locateRangeWide(x, y, z, labels, status)
+		return
+	}
+	prm := v.locateParams()
+	var idxBuf [locateBlock]uint32
+	var inBuf [locateBlock]uint8
+	for lo := 0; lo < n; lo += locateBlock {
+		hi := min(lo+locateBlock, n)
+		xs := x[lo:hi]
+		ys, zs := y[lo:hi][:len(xs)], z[lo:hi][:len(xs)]
+		idx, in := idxBuf[:len(xs)], inBuf[:len(xs)]
+		locateIndex(xs, ys, zs, &prm, idx, in)
+		ls := labels[lo:hi][:len(idx)]
+		for p, q := range idx {
+			ls[p] = lab[q]
+		}
+		locateStatus(ls, in, status[lo:hi])
+	}
+}
+
+// locateParams are the constants of the index pass: 1/spacing and the
+// dimensions as float64 (exact).
+type locateParams struct {
+	inv [3]float64
+	dim [3]float64
+}
+
+func (v *Volume) locateParams() locateParams {
+	return locateParams{inv: [3]float64{1 / v.Spacing[0], 1 / v.Spacing[1], 1 / v.Spacing[2]},
+		dim: [3]float64{float64(v.Dims[0]), float64(v.Dims[1]), float64(v.Dims[2])}}
+}
+
+// locateIndex is the index pass: idx[p] the flat voxel index of point p
+// (0 when outside), in[p] 1 when inside. The volume has at most 2^31
+// voxels. (An SSE2 version measured 1.3x faster on this pass alone, under
+// 5% of a lookup: the random reads dominate, so it stays Go.)
+func locateIndex(xs, ys, zs []float64, prm *locateParams, idx []uint32, in []uint8) {
+	ys, zs, idx, in = ys[:len(xs)], zs[:len(xs)], idx[:len(xs)], in[:len(xs)]
+	inv0, inv1, inv2 := prm.inv[0], prm.inv[1], prm.inv[2]
+	e0, e1, e2 := prm.dim[0], prm.dim[1], prm.dim[2]
+	d0, d1 := uint(e0), uint(e1)
+	for p := range xs {
+		fx, fy, fz := xs[p]*inv0, ys[p]*inv1, zs[p]*inv2
+		inside := within(fx, e0) & within(fy, e1) & within(fz, e2)
+		// outside: the coordinates may be NaN or huge; int() of those is
+		// unspecified but harmless, the product below is 0
+		i, j, k := uint(int(fx)), uint(int(fy)), uint(int(fz))
+		idx[p] = uint32((i + d0*(j+d1*k)) * inside)
+		in[p] = uint8(inside)
+	}
+}
+
+// within is 1 when 0 <= f < d (false for NaN), else 0; compiled without
+// a branch.
+func within(f, d float64) uint {
+	var b uint
+	if f >= 0 && f < d {
+		b = 1
+	}
+	return b
+}
+
+// locateStatus zeroes the labels of outside points and sets the status:
+// ok 0, outside 1, unlabelled 2.
+func locateStatus(ls []uint32, in, st []uint8) {
+	in, st = in[:len(ls)], st[:len(ls)]
+	for p := range ls {
+		m := in[p]
+		l := ls[p] & -uint32(m)
+		ls[p] = l
+		var zero uint8
+		if l == 0 {
+			zero = 1
+		}
+		st[p] = (1 - m) | (m&zero)<<1
+	}
+}
+
+// locateRangeWide is locateRange for volumes of more than 2^31 voxels
+// (64-bit indices, Go only).
+func (v *Volume) locateRangeWide(x, y, z []float64, labels []uint32, status []uint8) {
+	n := len(x)
+	y, z, labels, status = y[:n], z[:n], labels[:n], status[:n]
+	prm := v.locateParams()
+	d0, d1 := uint(v.Dims[0]), uint(v.Dims[1])
+	lab := v.Labels
 	var idxBuf [locateBlock]uint
 	var inBuf [locateBlock]uint8
 	for lo := 0; lo < n; lo += locateBlock {
@@ -145,10 +228,9 @@ func (v *Volume) locateRange(x, y, z []float64, labels []uint32, status []uint8)
 		ys, zs := y[lo:hi][:len(xs)], z[lo:hi][:len(xs)]
 		idx, in := idxBuf[:len(xs)], inBuf[:len(xs)]
 		for p := range xs {
-			fx, fy, fz := xs[p]*inv0, ys[p]*inv1, zs[p]*inv2
-			i, j, k := min(uint(int(fx)), d0), min(uint(int(fy)), d1), min(uint(int(fz)), d2)
-			inside := ((i - d0) & (j - d1) & (k - d2)) >> 63 // 1 when i<d0 && j<d1 && k<d2
-			inside &= nonNeg(fx) & nonNeg(fy) & nonNeg(fz)
+			fx, fy, fz := xs[p]*prm.inv[0], ys[p]*prm.inv[1], zs[p]*prm.inv[2]
+			inside := within(fx, prm.dim[0]) & within(fy, prm.dim[1]) & within(fz, prm.dim[2])
+			i, j, k := uint(int(fx)), uint(int(fy)), uint(int(fz))
 			idx[p] = (i + d0*(j+d1*k)) * inside
 			in[p] = uint8(inside)
 		}
@@ -156,29 +238,8 @@ func (v *Volume) locateRange(x, y, z []float64, labels []uint32, status []uint8)
 		for p, q := range idx {
 			ls[p] = lab[q]
 		}
-		st := status[lo:hi][:len(ls)]
-		in = in[:len(ls)]
-		for p := range ls {
-			m := in[p]
-			l := ls[p] & -uint32(m)
-			ls[p] = l
-			var zero uint8
-			if l == 0 {
-				zero = 1
-			}
-			st[p] = (1 - m) | (m&zero)<<1
-		}
+		locateStatus(ls, in, status[lo:hi])
 	}
-}
-
-// nonNeg is 1 when f >= 0 (false for NaN), else 0; compiled without a
-// branch.
-func nonNeg(f float64) uint {
-	var b uint
-	if f >= 0 {
-		b = 1
-	}
-	return b
 }
 
 // newLabels allocates the label array of a volume, on transparent huge

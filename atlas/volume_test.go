@@ -244,7 +244,7 @@ func TestRollup(t *testing.T) {
 func TestLocateBatchBlocks(t *testing.T) {
 	v := demoVolume()
 	ext := [3]float64{13200, 8000, 11400}
-	special := []float64{-0.5, -1e-300, 0, math.NaN(), math.Inf(1), 1e300, -1e300}
+	special := []float64{-0.5, -1e-300, 0, math.Copysign(0, -1), math.NaN(), math.Inf(1), 1e300, -1e300, 13200, 7999.999999}
 	for _, n := range []int{0, 1, locateBlock - 1, locateBlock, locateBlock + 1, 3*locateBlock + 17, 1<<17 + 5} {
 		x, y, z := make([]float64, n), make([]float64, n), make([]float64, n)
 		s := uint64(n + 1)
