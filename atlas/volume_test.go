@@ -260,6 +260,13 @@ func TestLocateBatchBlocks(t *testing.T) {
 		}
 		labels, status := make([]uint32, n), make([]uint8, n)
 		v.LocateBatch(x, y, z, labels, status)
+		// the path of volumes over 2^31 voxels (64-bit indices) agrees
+		wl, ws := make([]uint32, n), make([]uint8, n)
+		prm := v.locateParams()
+		locateBlocks[uint](v.Labels, &prm, x, y, z, wl, ws)
+		if !reflect.DeepEqual(wl, labels) || !reflect.DeepEqual(ws, status) {
+			t.Fatalf("n=%d: 64-bit index path differs", n)
+		}
 		var counts [3]int
 		for p := 0; p < n; p++ {
 			l, in := v.LabelAt(x[p], y[p], z[p])

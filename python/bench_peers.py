@@ -209,13 +209,11 @@ def cmd_nwb_info(a):
 
 # ---------------------------------------------------------------- aggregate
 
-def aggregate_fair(spec, pp, threads=1):
-    """float32 throughout, Fortran order read as (ML planes, plane) so the
-    mirror is a reversed view of contiguous planes, in place with one
-    scratch buffer; the same operation order as ccc ((a - b) * s, then +=),
-    so the sums are bit-identical. threads > 1: aggregate_threaded."""
-    if threads > 1:
-        return aggregate_threaded(spec, pp, threads)
+def fair_plan(spec, pp):
+    """What both fair peers decide before touching a grid: per experiment
+    (raw file, group index, float32 scale, side: 0 no subtraction, -1 the
+    injected half is the low-ML one, +1 the high-ML one), the group counts
+    and members."""
     dims = tuple(spec["dims"])
     spacing = float(spec["spacing"])
     exps = spec["experiments"]
@@ -227,77 +225,10 @@ def aggregate_fair(spec, pp, threads=1):
         group_id, n_groups, _ = pp.assign_coordinate_groups(coords, int(spec.get("bins", 5)))
     else:
         group_id, n_groups = np.ones(len(exps), dtype=int), 1
-    nml = dims[2]
-    plane = dims[0] * dims[1]
-    half = nml // 2
-    midline = nml * spacing / 2.0
-    acc = np.zeros((n_groups, nml, plane), dtype=np.float32)
-    tmp = np.empty((half, plane), dtype=np.float32)
-    counts = np.zeros(n_groups, dtype=int)
-    nbytes = 0
-    groups = [[] for _ in range(n_groups)]
-    for e, g in zip(exps, group_id):
-        if g == 0:
-            continue
-        v = np.fromfile(e["raw"], dtype="<f4").reshape(nml, plane)  # Fortran order: ML planes
-        nbytes += v.nbytes
-        rec = pp.injection_record(e["summary"]) if (norm != "none" or subtract) else None
-        s = np.float32(1.0)
-        if norm in ("injectionVolume", "injectionIntensity"):
-            val = rec.get("projection_volume" if norm == "injectionVolume" else "sum_pixel_intensity") or 0
-            if val > 0:
-                s = np.float32(1.0 / val)
-        a = acc[g - 1]
-        if subtract:
-            ml = e.get("ml")
-            ml = float(rec["max_voxel_z"]) if ml is None else float(ml)
-            mir = v[::-1]
-            if ml < midline:
-                np.subtract(v[:half], mir[:half], out=tmp)
-                tmp *= s
-                a[:half] += tmp
-            else:
-                np.subtract(v[nml - half:], mir[nml - half:], out=tmp)
-                tmp *= s
-                a[nml - half:] += tmp
-        else:
-            v *= s
-            a += v
-        counts[g - 1] += 1
-        groups[g - 1].append(int(e["id"]))
-    for g in range(n_groups):
-        if counts[g]:
-            acc[g] = (acc[g].astype(np.float64) * (1.0 / counts[g])).astype(np.float32)
-    return acc, groups, nbytes
-
-
-def aggregate_threaded(spec, pp, threads):
-    """The fair peer on a thread pool (NumPy releases the GIL in fromfile
-    and its ufuncs): the ML planes are split among the threads; per
-    experiment each thread reads only its planes (and their mirrors) with
-    np.fromfile(offset=, count=) and adds them into its planes of the sums,
-    the same operations in the same order, so the sums are bit-identical."""
-    from concurrent.futures import ThreadPoolExecutor
-    dims = tuple(spec["dims"])
-    spacing = float(spec["spacing"])
-    exps = spec["experiments"]
-    norm = spec.get("normalization") or "none"
-    subtract = bool(spec.get("subtract"))
-    gb = spec.get("group_by", "")
-    coords = [float("nan") if e.get(gb.lower()) is None else float(e[gb.lower()]) for e in exps]
-    if gb in ("AP", "DV", "ML"):
-        group_id, n_groups, _ = pp.assign_coordinate_groups(coords, int(spec.get("bins", 5)))
-    else:
-        group_id, n_groups = np.ones(len(exps), dtype=int), 1
-    nml = dims[2]
-    plane = dims[0] * dims[1]
-    half = nml // 2
-    midline = nml * spacing / 2.0
-    acc = np.zeros((n_groups, nml, plane), dtype=np.float32)
+    midline = dims[2] * spacing / 2.0
     counts = np.zeros(n_groups, dtype=int)
     groups = [[] for _ in range(n_groups)]
-    work = []  # (raw, group index, scale, side)
-    nbytes = 0
+    work = []
     for e, g in zip(exps, group_id):
         if g == 0:
             continue
@@ -315,7 +246,56 @@ def aggregate_threaded(spec, pp, threads):
         work.append((e["raw"], g - 1, s, side))
         counts[g - 1] += 1
         groups[g - 1].append(int(e["id"]))
-        nbytes += nml * plane * 4
+    return dims, n_groups, work, counts, groups
+
+
+def to_means(acc, counts, k0, k1):
+    """Group sums to means on planes [k0, k1): float64 division, as ccc."""
+    for g in range(len(counts)):
+        if counts[g]:
+            acc[g, k0:k1] = (acc[g, k0:k1].astype(np.float64) * (1.0 / counts[g])).astype(np.float32)
+
+
+def aggregate_fair(spec, pp, threads=1):
+    """float32 throughout, Fortran order read as (ML planes, plane) so the
+    mirror is a reversed view of contiguous planes, in place with one
+    scratch buffer; the same operation order as ccc ((a - b) * s, then +=),
+    so the sums are bit-identical. threads > 1: aggregate_threaded."""
+    if threads > 1:
+        return aggregate_threaded(spec, pp, threads)
+    dims, n_groups, work, counts, groups = fair_plan(spec, pp)
+    nml, plane = dims[2], dims[0] * dims[1]
+    half = nml // 2
+    acc = np.zeros((n_groups, nml, plane), dtype=np.float32)
+    tmp = np.empty((half, plane), dtype=np.float32)
+    nbytes = 0
+    for raw, g, s, side in work:
+        v = np.fromfile(raw, dtype="<f4").reshape(nml, plane)  # Fortran order: ML planes
+        nbytes += v.nbytes
+        a = acc[g]
+        if side == 0:
+            v *= s
+            a += v
+            continue
+        lo, hi = (0, half) if side < 0 else (nml - half, nml)
+        np.subtract(v[lo:hi], v[::-1][lo:hi], out=tmp)
+        tmp *= s
+        a[lo:hi] += tmp
+    to_means(acc, counts, 0, nml)
+    return acc, groups, nbytes
+
+
+def aggregate_threaded(spec, pp, threads):
+    """The fair peer on a thread pool (NumPy releases the GIL in fromfile
+    and its ufuncs): the ML planes are split among the threads; per
+    experiment each thread reads only its planes (and their mirrors) with
+    np.fromfile(offset=, count=) and adds them into its planes of the sums,
+    the same operations in the same order, so the sums are bit-identical."""
+    from concurrent.futures import ThreadPoolExecutor
+    dims, n_groups, work, counts, groups = fair_plan(spec, pp)
+    nml, plane = dims[2], dims[0] * dims[1]
+    half = nml // 2
+    acc = np.zeros((n_groups, nml, plane), dtype=np.float32)
     bounds = [round(t * nml / threads) for t in range(threads + 1)]
 
     def part(t):
@@ -338,13 +318,11 @@ def aggregate_threaded(spec, pp, threads):
             np.subtract(v, m[::-1], out=t_)
             t_ *= s
             a += t_
-        for g in range(n_groups):
-            if counts[g]:
-                acc[g, k0:k1] = (acc[g, k0:k1].astype(np.float64) * (1.0 / counts[g])).astype(np.float32)
+        to_means(acc, counts, k0, k1)
 
     with ThreadPoolExecutor(threads) as ex:
         list(ex.map(part, range(threads)))
-    return acc, groups, nbytes
+    return acc, groups, len(work) * nml * plane * 4
 
 
 def cmd_aggregate(a):
