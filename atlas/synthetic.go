@@ -25,7 +25,7 @@ var DemoBoxes = []Box{
 // every box are 0 (unlabelled). A voxel belongs to a box when its index i
 // satisfies floor(Lo*dim) <= i < floor(Hi*dim) on every axis.
 func BoxVolume(dims [3]int, res float64, boxes []Box) *Volume {
-	v := &Volume{Dims: dims, Spacing: [3]float64{res, res, res}, Labels: make([]uint32, dims[0]*dims[1]*dims[2])}
+	v := &Volume{Dims: dims, Spacing: [3]float64{res, res, res}, Labels: newLabels(dims[0] * dims[1] * dims[2])}
 	for _, b := range boxes {
 		var lo, hi [3]int
 		for a := 0; a < 3; a++ {

@@ -235,3 +235,55 @@ func TestRollup(t *testing.T) {
 		t.Errorf("unknown region: %v", err)
 	}
 }
+
+// TestLocateBatchBlocks checks the blocked batch path (index, gather and
+// status passes per block of locateBlock points, split over goroutines)
+// against LabelAt point by point, for batch sizes around the block size and
+// the parallel threshold, with points outside, on the far faces, negative,
+// NaN and huge.
+func TestLocateBatchBlocks(t *testing.T) {
+	v := demoVolume()
+	ext := [3]float64{13200, 8000, 11400}
+	special := []float64{-0.5, -1e-300, 0, math.Copysign(0, -1), math.NaN(), math.Inf(1), 1e300, -1e300, 13200, 7999.999999}
+	for _, n := range []int{0, 1, locateBlock - 1, locateBlock, locateBlock + 1, 3*locateBlock + 17, 1<<17 + 5} {
+		x, y, z := make([]float64, n), make([]float64, n), make([]float64, n)
+		s := uint64(n + 1)
+		next := func(a int) float64 {
+			s = s*6364136223846793005 + 1442695040888963407
+			if s>>60 == 0 {
+				return special[int(s>>32)%len(special)]
+			}
+			return (float64(s>>11)/(1<<53)*1.1 - 0.05) * ext[a]
+		}
+		for p := 0; p < n; p++ {
+			x[p], y[p], z[p] = next(0), next(1), next(2)
+		}
+		labels, status := make([]uint32, n), make([]uint8, n)
+		v.LocateBatch(x, y, z, labels, status)
+		// the path of volumes over 2^31 voxels (64-bit indices) agrees
+		wl, ws := make([]uint32, n), make([]uint8, n)
+		prm := v.locateParams()
+		locateBlocks[uint](v.Labels, &prm, x, y, z, wl, ws)
+		if !reflect.DeepEqual(wl, labels) || !reflect.DeepEqual(ws, status) {
+			t.Fatalf("n=%d: 64-bit index path differs", n)
+		}
+		var counts [3]int
+		for p := 0; p < n; p++ {
+			l, in := v.LabelAt(x[p], y[p], z[p])
+			want := StatusOK
+			if !in {
+				want = StatusOutside
+			} else if l == 0 {
+				want = StatusUnlabelled
+			}
+			counts[want]++
+			if labels[p] != l || status[p] != want {
+				t.Fatalf("n=%d point %d (%g, %g, %g): batch %d %s, LabelAt %d %s", n, p, x[p], y[p], z[p],
+					labels[p], StatusNames[status[p]], l, StatusNames[want])
+			}
+		}
+		if n > 1000 && (counts[0] == 0 || counts[1] == 0 || counts[2] == 0) {
+			t.Fatalf("n=%d: statuses %v: not every case exercised", n, counts)
+		}
+	}
+}

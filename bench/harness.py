@@ -179,26 +179,44 @@ def bench_atlas():
     n, res = SIZES["locate_points"], SIZES["locate_res"]
     d = os.path.join(DIR, f"locate-{res}-{n}")
     k, _ = jrun([KERNELS, "locate", "-res", str(res), "-points", str(n), "-dir", d])
-    p, pr = jrun([PY, "python/bench_peers.py", "locate", d])
-    size = f"{n:,} points, {res} um volume ({k['volume_MB']:.0f} MB)"
     t = k["threads"]
+    p, pr = jrun([PY, "python/bench_peers.py", "locate", d, "--threads", str(t)])
+    size = f"{n:,} points, {res} um volume ({k['volume_MB']:.0f} MB)"
     g1, gN = k["gather_1t_points_per_s"], k["gather_points_per_s"]
+    c1, cN = k["ccc_1t_points_per_s"], k["ccc_points_per_s"]
+    p1, pN = p["take_points_per_s"], p["take_nt_points_per_s"]
+    hp = k.get("huge_pages_kB", -1)
+    if k["volume_MB"] < 16:
+        pages = "volume under 16 MB: 4 KB pages"
+    elif hp > 0:
+        pages = f"volume on 2 MB pages ({hp / 1024:.0f} MB of the process on huge pages), as NumPy's"
+    else:
+        pages = "huge pages NOT available here: 4 KB pages"
+    cpu1 = f"; per CPU second: NumPy {rate(n / p['take_cpu_s'], 'points/s')}, ccc {rate(n / k['ccc_1t_cpu_s'], 'points/s')} = {x(p['take_cpu_s'] / k['ccc_1t_cpu_s'])}"
     row("point -> region (atlas locate)", size, "NumPy flat-index take on x/y/z columns, chunked, in place (1 thread)",
-        rate(p["take_points_per_s"], "points/s"), rate(k["ccc_1t_points_per_s"], "points/s") + " (1 thread)",
-        x(k["ccc_1t_points_per_s"] / p["take_points_per_s"]), "random gather, 1 thread: " + rate(g1, "points/s"),
-        pct(k["ccc_1t_points_per_s"] / g1))
-    row("point -> region (atlas locate)", size, "same peer (NumPy has one thread)",
-        rate(p["take_points_per_s"], "points/s"), rate(k["ccc_points_per_s"], "points/s") + f" ({t} threads)",
-        x(k["ccc_points_per_s"] / p["take_points_per_s"]), f"random gather, {t} threads: " + rate(gN, "points/s"),
-        pct(k["ccc_points_per_s"] / gN))
-    r1 = k["ccc_1t_points_per_s"] / p["take_points_per_s"]
-    rN = k["ccc_points_per_s"] / p["take_points_per_s"]
+        rate(p1, "points/s"), rate(c1, "points/s") + " (1 thread)", x(c1 / p1) + cpu1,
+        f"random gather, 1 thread: {rate(g1, 'points/s')} ({pages}; 4 KB pages: {rate(k['gather_1t_4k_points_per_s'], 'points/s')})",
+        pct(c1 / g1))
+    row("point -> region (atlas locate)", size, f"same, chunks on a thread pool ({t} threads; take and ufuncs release the GIL)",
+        rate(pN, "points/s"), rate(cN, "points/s") + f" ({t} threads)", x(cN / pN),
+        f"random gather, {t} threads: " + rate(gN, "points/s"), pct(cN / gN))
+    # one thread: the lower of the wall and the CPU-second figures (on a loaded machine wall times
+    # mostly measure waiting for a core; on a quiet one the two agree)
+    r1c, f1c = p["take_cpu_s"] / k["ccc_1t_cpu_s"], k["gather_1t_cpu_s"] / k["ccc_1t_cpu_s"]
+    r1, rN, f1, fN = min(c1 / p1, r1c), cN / pN, min(c1 / g1, f1c), cN / gN
+    met = max(r1, rN) >= 2 or max(f1, fN) >= 0.7
     target("point -> region: >= 2x the flat-index NumPy peer, or >= 70% of the random-gather ceiling",
-           f"{r1:.2f}x (1 thread), {rN:.2f}x ({t} threads); {pct(k['ccc_1t_points_per_s'] / g1)} / {pct(k['ccc_points_per_s'] / gN)} of gather",
-           max(r1, rN) >= 2 or max(k["ccc_1t_points_per_s"] / g1, k["ccc_points_per_s"] / gN) >= 0.7, size)
+           f"1 vs 1 thread: {c1 / p1:.2f}x wall, {r1c:.2f}x CPU, {pct(c1 / g1)} / {pct(f1c)} of gather (wall / CPU); "
+           f"{t} vs {t} threads: {rN:.2f}x, {pct(fN)} of gather", met, size)
+    if not met:
+        ns_c, ns_g = k["ccc_1t_cpu_s"] / n * 1e9, k["gather_1t_cpu_s"] / n * 1e9
+        NOTES.append(f"point -> region, which ceiling: one thread, CPU time: ccc takes {ns_c:.1f} ns a point, the random gather alone "
+                     f"(precomputed indices, same volume and points) {ns_g:.1f} ns; the {ns_c - ns_g:.1f} ns gap is the index "
+                     f"arithmetic (three float64 coordinates to a voxel, bounds) and the status, which the gather does not do. "
+                     f"70% of the ceiling needs {ns_g / 0.7:.1f} ns a point ({ns_c - ns_g / 0.7:.1f} ns less); 2x NumPy needs "
+                     f"{p['take_cpu_s'] / n * 1e9 / 2:.1f} ns. NumPy's take on the same indices is bound by the same gather.")
     row("point -> region (atlas locate)", size, "naive: (N,3) array, fancy indexing vol[i, j, k]",
-        rate(p["naive_points_per_s"], "points/s"), rate(k["ccc_1t_points_per_s"], "points/s") + " (1 thread)",
-        x(k["ccc_1t_points_per_s"] / p["naive_points_per_s"]))
+        rate(p["naive_points_per_s"], "points/s"), rate(c1, "points/s") + " (1 thread)", x(c1 / p["naive_points_per_s"]))
     # whole process: the quickstart store's 100 um volume, the same points from Parquet
     import numpy as np
     import pyarrow as pa
@@ -232,25 +250,37 @@ def bench_projection():
     d = os.path.join(DIR, f"aggregate-{nexp}")
     subprocess.run(["rm", "-rf", d], check=True)
     k, _ = jrun([KERNELS, "aggregate", "-n", str(nexp), "-dir", d, "-store", os.path.join(d, "store")])
-    p, pr = jrun([PY, "python/bench_peers.py", "aggregate", d])
+    t = k["threads"]
+    p, pr = jrun([PY, "python/bench_peers.py", "aggregate", d, "--threads", str(t)])
     size = f"{nexp} experiments, 100 um grids ({k['bytes'] / 1e6:.0f} MB), injectionVolume, subtraction, 5 AP bins"
-    bw = LIMITS.get("mem_read_GBps")
-    lim = f"memory read {bw:.2f} GB/s ({LIMITS['threads']} threads)" if bw else ""
-    frac = pct(k["ccc_GBps"] / bw) if bw else ""
+    bw, bw1 = LIMITS.get("mem_read_GBps"), LIMITS.get("mem_read_1t_GBps")
     eq = f"yes ({p['bit_identical_voxels']:,}/{p['voxels']:,} voxels bit-identical)"
-    bw1 = LIMITS.get("mem_read_1t_GBps")
+    eqN = f"yes ({p['bit_identical_voxels_nt']:,}/{p['voxels']:,} voxels bit-identical)"
+    c1, cN, p1, pN = k["ccc_1t_GBps"], k["ccc_GBps"], p["fair_GBps"], p["fair_nt_GBps"]
+    cpu1 = f"; per CPU second: NumPy {k['bytes'] / p['fair_cpu_s'] / 1e9:.2f} GB/s, ccc {k['bytes'] / k['ccc_1t_cpu_s'] / 1e9:.2f} GB/s = {x(p['fair_cpu_s'] / k['ccc_1t_cpu_s'])}"
+    pc = f"; page-cache read of the grids {k['pagecache_1t_GBps']:.2f} GB/s" if "pagecache_1t_GBps" in k else ""
     row("grid aggregation (projections)", size, "NumPy float32, Fortran order, in place (1 thread)",
-        f"{p['fair_GBps']:.2f} GB/s", f"{k['ccc_1t_GBps']:.2f} GB/s (1 worker)", x(k["ccc_1t_GBps"] / p["fair_GBps"]),
-        f"memory read {bw1:.2f} GB/s (1 thread)" if bw1 else "", pct(k["ccc_1t_GBps"] / bw1) if bw1 else "", equal=eq)
-    row("grid aggregation (projections)", size, "same peer (NumPy element-wise is one thread)",
-        f"{p['fair_GBps']:.2f} GB/s", f"{k['ccc_GBps']:.2f} GB/s ({k['threads']} workers)", x(k["ccc_GBps"] / p["fair_GBps"]), lim, frac, equal=eq)
+        f"{p1:.2f} GB/s", f"{c1:.2f} GB/s (1 worker)", x(c1 / p1) + cpu1,
+        (f"memory read {bw1:.2f} GB/s (1 thread)" if bw1 else "") + pc, pct(c1 / bw1) if bw1 else "", equal=eq)
+    row("grid aggregation (projections)", size, f"same, ML planes split over a thread pool ({t} threads; fromfile and ufuncs release the GIL)",
+        f"{pN:.2f} GB/s", f"{cN:.2f} GB/s ({t} workers)", x(cN / pN),
+        (f"memory read {bw:.2f} GB/s ({t} threads)" if bw else "") + (f"; page-cache read {k['pagecache_GBps']:.2f} GB/s" if "pagecache_GBps" in k else ""),
+        pct(cN / bw) if bw else "", equal=eqN)
     if bw:
+        # one thread: the lower of the wall and the CPU-second figures, as for point -> region
+        r1c, c1c = p["fair_cpu_s"] / k["ccc_1t_cpu_s"], k["bytes"] / k["ccc_1t_cpu_s"] / 1e9
+        r1, rN = min(c1 / p1, r1c), cN / pN
+        met = max(cN / bw, min(c1, c1c) / bw1) >= 0.7 or max(r1, rN) >= 2
         target("grid aggregation: >= 70% of the measured memory bandwidth, or >= 2x the fair NumPy",
-               f"{pct(k['ccc_GBps'] / bw)} of {bw:.2f} GB/s; {k['ccc_GBps'] / p['fair_GBps']:.2f}x the fair NumPy "
-               f"({k['ccc_1t_GBps'] / p['fair_GBps']:.2f}x with one worker)",
-               k["ccc_GBps"] / bw >= 0.7 or k["ccc_GBps"] / p["fair_GBps"] >= 2, size)
+               f"{pct(cN / bw)} of {bw:.2f} GB/s ({t} threads), {pct(c1 / bw1)} wall / {pct(c1c / bw1)} CPU of {bw1:.2f} GB/s (1 thread); "
+               f"the fair NumPy: {c1 / p1:.2f}x wall, {r1c:.2f}x CPU (1 vs 1 thread), {rN:.2f}x ({t} vs {t} threads)", met, size)
+        if not met:
+            NOTES.append(f"grid aggregation, which ceiling: ccc moves {c1:.2f} GB/s of grid data on one thread against a "
+                         f"sequential read of {bw1:.2f} GB/s ({pct(c1 / bw1)}); 70% needs {0.7 * bw1:.2f} GB/s. Each grid byte is read "
+                         f"once (mapped page cache) and each sum chunk stays in L2, so the remainder is the arithmetic "
+                         f"(subtract, scale, add, 4 floats an SSE2 instruction) and the page faults of mapping the files.")
     row("grid aggregation (projections)", size, "naive: NumPy port of the seed (float64, a volume per experiment)",
-        f"{p['naive_GBps']:.2f} GB/s", f"{k['ccc_GBps']:.2f} GB/s", x(k["ccc_GBps"] / p["naive_GBps"]), equal="yes (rtol 1e-5)")
+        f"{p['naive_GBps']:.2f} GB/s", f"{c1:.2f} GB/s (1 worker)", x(c1 / p["naive_GBps"]), equal="yes (rtol 1e-5)")
     # whole process: 'ccc projections aggregate' on the same cache (result into the store as Zarr)
     import numpy as np
     import zarr

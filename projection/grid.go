@@ -71,30 +71,11 @@ type gridHeader struct {
 // grid sizes). When want is non-zero the grid must have exactly that size.
 // buf, when large enough, is reused for the data.
 func ReadGrid(path string, want [3]int, buf []float32) (*Grid, error) {
-	var h gridHeader
-	var err error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".mhd":
-		h, err = readMHD(path)
-	case ".nrrd":
-		h, err = readNRRDHeader(path)
-	case ".raw":
-		h, err = rawHeader(path, want)
-	default:
-		return nil, gridErr(path, "unknown grid file type", "use .mhd (+ .raw), .nrrd or .raw", ccc.ErrUsage)
-	}
+	h, err := openGridHeader(path, want)
 	if err != nil {
 		return nil, err
 	}
-	if want != ([3]int{}) && h.dims != want {
-		return nil, gridErr(path, fmt.Sprintf("grid is %dx%dx%d, want %dx%dx%d", h.dims[0], h.dims[1], h.dims[2], want[0], want[1], want[2]),
-			"all grids of one aggregation must have the same resolution (132x80x114 at 100 um)", ccc.ErrInvalidData)
-	}
 	n := h.dims[0] * h.dims[1] * h.dims[2]
-	if need, limit := int64(n)*int64(4+h.elemSize), nrrd.DefaultMaxBytes(); need > limit {
-		return nil, gridErr(path, fmt.Sprintf("grid %dx%dx%d needs %d MiB of memory, more than this machine's %d MiB",
-			h.dims[0], h.dims[1], h.dims[2], need>>20, limit>>20), "the header is corrupt or not a CCF projection grid", ccc.ErrInvalidData)
-	}
 	if cap(buf) >= n {
 		buf = buf[:n]
 	} else {
@@ -106,6 +87,36 @@ func ReadGrid(path string, want [3]int, buf []float32) (*Grid, error) {
 		return nil, err
 	}
 	return &Grid{Dims: h.dims, Spacing: h.spacing, Data: buf}, nil
+}
+
+// openGridHeader reads and checks a grid's header (size against want,
+// memory): what ReadGrid does before reading the samples.
+func openGridHeader(path string, want [3]int) (gridHeader, error) {
+	var h gridHeader
+	var err error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".mhd":
+		h, err = readMHD(path)
+	case ".nrrd":
+		h, err = readNRRDHeader(path)
+	case ".raw":
+		h, err = rawHeader(path, want)
+	default:
+		return h, gridErr(path, "unknown grid file type", "use .mhd (+ .raw), .nrrd or .raw", ccc.ErrUsage)
+	}
+	if err != nil {
+		return h, err
+	}
+	if want != ([3]int{}) && h.dims != want {
+		return h, gridErr(path, fmt.Sprintf("grid is %dx%dx%d, want %dx%dx%d", h.dims[0], h.dims[1], h.dims[2], want[0], want[1], want[2]),
+			"all grids of one aggregation must have the same resolution (132x80x114 at 100 um)", ccc.ErrInvalidData)
+	}
+	n := h.dims[0] * h.dims[1] * h.dims[2]
+	if need, limit := int64(n)*int64(4+h.elemSize), nrrd.DefaultMaxBytes(); need > limit {
+		return h, gridErr(path, fmt.Sprintf("grid %dx%dx%d needs %d MiB of memory, more than this machine's %d MiB",
+			h.dims[0], h.dims[1], h.dims[2], need>>20, limit>>20), "the header is corrupt or not a CCF projection grid", ccc.ErrInvalidData)
+	}
+	return h, nil
 }
 
 func rawHeader(path string, want [3]int) (gridHeader, error) {

@@ -31,12 +31,18 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def best_of(n, fn):
-    b, out = float("inf"), None
+CPU = {}  # best process CPU time of the last best_of, by label
+
+
+def best_of(n, fn, label=None):
+    b, c, out = float("inf"), float("inf"), None
     for _ in range(n):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         out = fn()
         b = min(b, time.perf_counter() - t0)
+        c = min(c, time.process_time() - c0)
+    if label:
+        CPU[label] = c
     return b, out
 
 
@@ -58,22 +64,37 @@ def check(cond, msg):
 
 # ---------------------------------------------------------------- locate
 
-def locate_take(vol, dims, spacing, x, y, z, chunk=1 << 16):
+def locate_take(vol, dims, spacing, x, y, z, chunk=1 << 16, threads=1):
     """Flat-index take on x/y/z columns, chunked so the temporaries stay in
     cache; the same arithmetic as ccc (coordinate * (1/spacing), truncation;
-    a point is inside when every coordinate is >= 0 and every index < dim)."""
+    a point is inside when every coordinate is >= 0 and every index < dim).
+    threads > 1: the chunks are shared among a thread pool (NumPy releases
+    the GIL in its ufuncs and in take), each thread with its own scratch."""
     n = len(x)
     d0, d1, d2 = dims
     inv = [1.0 / s for s in spacing]
     labels = np.empty(n, dtype=np.uint32)
     inside = np.empty(n, dtype=bool)
-    f = np.empty(chunk)
-    i = np.empty(chunk, dtype=np.int64)
-    flat = np.empty(chunk, dtype=np.int64)
-    ok = np.empty(chunk, dtype=bool)
-    m = np.empty(chunk, dtype=bool)
-    for lo in range(0, n, chunk):
-        locate_chunk(vol, d0, d1, d2, inv, x, y, z, lo, min(lo + chunk, n), f, i, flat, ok, m, labels, inside)
+
+    def scratch():
+        return (np.empty(chunk), np.empty(chunk, dtype=np.int64), np.empty(chunk, dtype=np.int64),
+                np.empty(chunk, dtype=bool), np.empty(chunk, dtype=bool))
+
+    if threads <= 1:
+        f, i, flat, ok, m = scratch()
+        for lo in range(0, n, chunk):
+            locate_chunk(vol, d0, d1, d2, inv, x, y, z, lo, min(lo + chunk, n), f, i, flat, ok, m, labels, inside)
+        return labels, inside
+    from concurrent.futures import ThreadPoolExecutor
+    per = -(-n // threads)
+
+    def part(t):
+        f, i, flat, ok, m = scratch()
+        for lo in range(t * per, min((t + 1) * per, n), chunk):
+            locate_chunk(vol, d0, d1, d2, inv, x, y, z, lo, min(lo + chunk, (t + 1) * per, n), f, i, flat, ok, m, labels, inside)
+
+    with ThreadPoolExecutor(threads) as ex:
+        list(ex.map(part, range(threads)))
     return labels, inside
 
 
@@ -129,15 +150,19 @@ def cmd_locate(a):
     want = np.fromfile(os.path.join(d, "labels.u32"), dtype="<u4")
     status = np.fromfile(os.path.join(d, "status.u8"), dtype="u1")
     want_inside = status != 1
-    t_take, (lab, ins) = best_of(a.repeat, lambda: locate_take(vol, dims, spacing, x, y, z))
+    t_take, (lab, ins) = best_of(a.repeat, lambda: locate_take(vol, dims, spacing, x, y, z), "take")
     check(np.array_equal(lab, want), f"locate take: {int((lab != want).sum())} labels differ")
     check(np.array_equal(ins, want_inside), "locate take: inside mask differs")
+    t_takeN, (lab, ins) = best_of(a.repeat, lambda: locate_take(vol, dims, spacing, x, y, z, threads=a.threads))
+    check(np.array_equal(lab, want), f"locate take ({a.threads} threads): {int((lab != want).sum())} labels differ")
+    check(np.array_equal(ins, want_inside), f"locate take ({a.threads} threads): inside mask differs")
     vol3 = vol.reshape(dims, order="F")
     t_naive, (lab2, ins2) = best_of(a.repeat, lambda: locate_naive(vol3, spacing, x, y, z))
     check(np.array_equal(lab2, want), f"locate naive: {int((lab2 != want).sum())} labels differ")
     check(np.array_equal(ins2, want_inside), "locate naive: inside mask differs")
     n = len(x)
-    print(json.dumps({"points": n, "take_s": t_take, "take_points_per_s": n / t_take,
+    print(json.dumps({"points": n, "take_s": t_take, "take_points_per_s": n / t_take, "threads": a.threads, "take_cpu_s": CPU["take"],
+                      "take_nt_s": t_takeN, "take_nt_points_per_s": n / t_takeN,
                       "naive_s": t_naive, "naive_points_per_s": n / t_naive, "equal": True}))
 
 
@@ -184,11 +209,11 @@ def cmd_nwb_info(a):
 
 # ---------------------------------------------------------------- aggregate
 
-def aggregate_fair(spec, pp):
-    """float32 throughout, Fortran order read as (ML planes, plane) so the
-    mirror is a reversed view of contiguous planes, in place with one
-    scratch buffer; the same operation order as ccc ((a - b) * s, then +=),
-    so the sums are bit-identical."""
+def fair_plan(spec, pp):
+    """What both fair peers decide before touching a grid: per experiment
+    (raw file, group index, float32 scale, side: 0 no subtraction, -1 the
+    injected half is the low-ML one, +1 the high-ML one), the group counts
+    and members."""
     dims = tuple(spec["dims"])
     spacing = float(spec["spacing"])
     exps = spec["experiments"]
@@ -200,48 +225,104 @@ def aggregate_fair(spec, pp):
         group_id, n_groups, _ = pp.assign_coordinate_groups(coords, int(spec.get("bins", 5)))
     else:
         group_id, n_groups = np.ones(len(exps), dtype=int), 1
-    nml = dims[2]
-    plane = dims[0] * dims[1]
-    half = nml // 2
-    midline = nml * spacing / 2.0
-    acc = np.zeros((n_groups, nml, plane), dtype=np.float32)
-    tmp = np.empty((half, plane), dtype=np.float32)
+    midline = dims[2] * spacing / 2.0
     counts = np.zeros(n_groups, dtype=int)
-    nbytes = 0
     groups = [[] for _ in range(n_groups)]
+    work = []
     for e, g in zip(exps, group_id):
         if g == 0:
             continue
-        v = np.fromfile(e["raw"], dtype="<f4").reshape(nml, plane)  # Fortran order: ML planes
-        nbytes += v.nbytes
         rec = pp.injection_record(e["summary"]) if (norm != "none" or subtract) else None
         s = np.float32(1.0)
         if norm in ("injectionVolume", "injectionIntensity"):
             val = rec.get("projection_volume" if norm == "injectionVolume" else "sum_pixel_intensity") or 0
             if val > 0:
                 s = np.float32(1.0 / val)
-        a = acc[g - 1]
+        side = 0
         if subtract:
             ml = e.get("ml")
             ml = float(rec["max_voxel_z"]) if ml is None else float(ml)
-            mir = v[::-1]
-            if ml < midline:
-                np.subtract(v[:half], mir[:half], out=tmp)
-                tmp *= s
-                a[:half] += tmp
-            else:
-                np.subtract(v[nml - half:], mir[nml - half:], out=tmp)
-                tmp *= s
-                a[nml - half:] += tmp
-        else:
-            v *= s
-            a += v
+            side = -1 if ml < midline else 1
+        work.append((e["raw"], g - 1, s, side))
         counts[g - 1] += 1
         groups[g - 1].append(int(e["id"]))
-    for g in range(n_groups):
+    return dims, n_groups, work, counts, groups
+
+
+def to_means(acc, counts, k0, k1):
+    """Group sums to means on planes [k0, k1): float64 division, as ccc."""
+    for g in range(len(counts)):
         if counts[g]:
-            acc[g] = (acc[g].astype(np.float64) * (1.0 / counts[g])).astype(np.float32)
+            acc[g, k0:k1] = (acc[g, k0:k1].astype(np.float64) * (1.0 / counts[g])).astype(np.float32)
+
+
+def aggregate_fair(spec, pp, threads=1):
+    """float32 throughout, Fortran order read as (ML planes, plane) so the
+    mirror is a reversed view of contiguous planes, in place with one
+    scratch buffer; the same operation order as ccc ((a - b) * s, then +=),
+    so the sums are bit-identical. threads > 1: aggregate_threaded."""
+    if threads > 1:
+        return aggregate_threaded(spec, pp, threads)
+    dims, n_groups, work, counts, groups = fair_plan(spec, pp)
+    nml, plane = dims[2], dims[0] * dims[1]
+    half = nml // 2
+    acc = np.zeros((n_groups, nml, plane), dtype=np.float32)
+    tmp = np.empty((half, plane), dtype=np.float32)
+    nbytes = 0
+    for raw, g, s, side in work:
+        v = np.fromfile(raw, dtype="<f4").reshape(nml, plane)  # Fortran order: ML planes
+        nbytes += v.nbytes
+        a = acc[g]
+        if side == 0:
+            v *= s
+            a += v
+            continue
+        lo, hi = (0, half) if side < 0 else (nml - half, nml)
+        np.subtract(v[lo:hi], v[::-1][lo:hi], out=tmp)
+        tmp *= s
+        a[lo:hi] += tmp
+    to_means(acc, counts, 0, nml)
     return acc, groups, nbytes
+
+
+def aggregate_threaded(spec, pp, threads):
+    """The fair peer on a thread pool (NumPy releases the GIL in fromfile
+    and its ufuncs): the ML planes are split among the threads; per
+    experiment each thread reads only its planes (and their mirrors) with
+    np.fromfile(offset=, count=) and adds them into its planes of the sums,
+    the same operations in the same order, so the sums are bit-identical."""
+    from concurrent.futures import ThreadPoolExecutor
+    dims, n_groups, work, counts, groups = fair_plan(spec, pp)
+    nml, plane = dims[2], dims[0] * dims[1]
+    half = nml // 2
+    acc = np.zeros((n_groups, nml, plane), dtype=np.float32)
+    bounds = [round(t * nml / threads) for t in range(threads + 1)]
+
+    def part(t):
+        k0, k1 = bounds[t], bounds[t + 1]
+        tmp = np.empty((max(k1 - k0, 1), plane), dtype=np.float32)
+        for raw, g, s, side in work:
+            lo, hi = (k0, k1) if side == 0 else ((k0, min(k1, half)) if side < 0 else (max(k0, nml - half), k1))
+            if lo >= hi:
+                continue
+            with open(raw, "rb") as f:
+                v = np.fromfile(f, dtype="<f4", count=(hi - lo) * plane, offset=lo * plane * 4).reshape(hi - lo, plane)
+                a = acc[g, lo:hi]
+                if side == 0:
+                    v *= s
+                    a += v
+                    continue
+                f.seek(0)
+                m = np.fromfile(f, dtype="<f4", count=(hi - lo) * plane, offset=(nml - hi) * plane * 4).reshape(hi - lo, plane)
+            t_ = tmp[:hi - lo]
+            np.subtract(v, m[::-1], out=t_)
+            t_ *= s
+            a += t_
+        to_means(acc, counts, k0, k1)
+
+    with ThreadPoolExecutor(threads) as ex:
+        list(ex.map(part, range(threads)))
+    return acc, groups, len(work) * nml * plane * 4
 
 
 def cmd_aggregate(a):
@@ -249,15 +330,21 @@ def cmd_aggregate(a):
     import projection_peer as pp
     spec = json.load(open(os.path.join(a.dir, "spec.json")))
     want = np.fromfile(os.path.join(a.dir, "ccc.f32"), dtype="<f4")
-    t_fair, (acc, groups, nbytes) = best_of(a.repeat, lambda: aggregate_fair(spec, pp))
+    t_fair, (acc, groups, nbytes) = best_of(a.repeat, lambda: aggregate_fair(spec, pp), "fair")
     check(groups == spec["ccc_groups"], f"aggregate fair: groups {groups} != ccc {spec['ccc_groups']}")
     got = acc.ravel()  # group, then ML plane, then plane: ccc's Fortran order
     check(got.shape == want.shape, f"aggregate fair: {got.shape} values, ccc {want.shape}")
     identical = int((got.view(np.uint32) == want.view(np.uint32)).sum())
     check(np.allclose(got, want, rtol=1e-6, atol=0), "aggregate fair: values differ")
     check(np.abs(want).max() > 0, "aggregate: ccc's output is all zero (vacuous comparison)")
-    res = {"fair_s": t_fair, "bytes": nbytes, "fair_GBps": nbytes / t_fair / 1e9,
-           "bit_identical_voxels": identical, "voxels": int(got.size), "equal": True}
+    t_thr, (acc2, groups2, _) = best_of(a.repeat, lambda: aggregate_fair(spec, pp, threads=a.threads))
+    check(groups2 == spec["ccc_groups"], f"aggregate fair ({a.threads} threads): groups {groups2} != ccc {spec['ccc_groups']}")
+    got2 = acc2.ravel()
+    identical2 = int((got2.view(np.uint32) == want.view(np.uint32)).sum())
+    check(identical2 == got2.size, f"aggregate fair ({a.threads} threads): {got2.size - identical2} voxels not bit-identical")
+    res = {"fair_s": t_fair, "bytes": nbytes, "fair_GBps": nbytes / t_fair / 1e9, "fair_cpu_s": CPU["fair"],
+           "threads": a.threads, "fair_nt_s": t_thr, "fair_nt_GBps": nbytes / t_thr / 1e9,
+           "bit_identical_voxels": identical, "bit_identical_voxels_nt": identical2, "voxels": int(got.size), "equal": True}
     if not a.no_naive:
         t0 = time.perf_counter()
         combined, ngroups, _, nb2 = pp.aggregate(spec)
@@ -359,7 +446,8 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("locate")
     p.add_argument("dir")
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="threads of the threaded take peer")
     p = sub.add_parser("locate-file")
     p.add_argument("points")
     p.add_argument("volume")
@@ -367,7 +455,8 @@ def main():
     p.add_argument("out")
     p = sub.add_parser("aggregate")
     p.add_argument("dir")
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="threads of the threaded fair peer")
     p.add_argument("--no-naive", action="store_true")
     p = sub.add_parser("nwb-info")
     p.add_argument("file")
