@@ -88,11 +88,24 @@ func Extract(path string, o ExtractOptions) (*Table, error) {
 		}
 		t.Cols = append(t.Cols, ObsCol(c))
 	}
+	kind := valueKind(m.DType)
+	if kind == KindFloat32 && m.DType.Size == 4 { // float32 stays float32 in memory too
+		values, err := m.ColumnsFloat32(cols)
+		if err != nil {
+			return nil, err
+		}
+		for i, g := range o.Genes {
+			t.Cols = append(t.Cols, &Col{Name: g, Kind: kind, F32: values[i]})
+		}
+		if err := checkNames(t); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
 	values, err := m.Columns(cols)
 	if err != nil {
 		return nil, err
 	}
-	kind := valueKind(m.DType)
 	for i, g := range o.Genes {
 		c := &Col{Name: g, Kind: kind}
 		if kind == KindInt64 {
@@ -105,14 +118,22 @@ func Extract(path string, o ExtractOptions) (*Table, error) {
 		}
 		t.Cols = append(t.Cols, c)
 	}
+	if err := checkNames(t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// checkNames refuses a table with a column name twice.
+func checkNames(t *Table) error {
 	seen := map[string]bool{}
 	for _, c := range t.Cols {
 		if seen[c.Name] {
-			return nil, usage("--obs", fmt.Sprintf("column %q appears twice in the output (a gene and an obs column, or repeated)", c.Name))
+			return usage("--obs", fmt.Sprintf("column %q appears twice in the output (a gene and an obs column, or repeated)", c.Name))
 		}
 		seen[c.Name] = true
 	}
-	return t, nil
+	return nil
 }
 
 // valueKind is the output kind of matrix values: integers stay integers

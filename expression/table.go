@@ -25,7 +25,7 @@ type Kind int
 const (
 	KindString Kind = iota
 	KindFloat64
-	KindFloat32 // float64 values that are exact float32 (written as FLOAT)
+	KindFloat32 // float32 values (F32), or float64 values that are exact float32 (F64); written as FLOAT
 	KindInt64
 	KindBool
 )
@@ -37,6 +37,7 @@ type Col struct {
 	Kind Kind
 	Str  []string
 	F64  []float64
+	F32  []float32 // KindFloat32 values when F64 is nil
 	I64  []int64
 	Bool []bool
 	Null []bool
@@ -59,6 +60,9 @@ func (c *Col) text(i int) string {
 	case KindFloat64:
 		return strconv.FormatFloat(c.F64[i], 'g', -1, 64)
 	case KindFloat32:
+		if c.F64 == nil {
+			return strconv.FormatFloat(float64(c.F32[i]), 'g', -1, 32)
+		}
 		return strconv.FormatFloat(c.F64[i], 'g', -1, 32)
 	case KindInt64:
 		return strconv.FormatInt(c.I64[i], 10)
@@ -146,10 +150,34 @@ func (t *Table) WriteParquet(path string) (err error) {
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	const batch = 1 << 16
+	f32 := make([]float32, 0, batch)
 	for lo := 0; lo < t.Rows || lo == 0; lo += batch {
 		hi := min(lo+batch, t.Rows)
 		for j, c := range t.Cols {
 			fb := b.Field(j)
+			if c.Null == nil { // whole slices at once (the hot case: gene columns, the cell ids)
+				switch c.Kind {
+				case KindFloat64:
+					fb.(*array.Float64Builder).AppendValues(c.F64[lo:hi], nil)
+				case KindFloat32:
+					if c.F64 == nil {
+						fb.(*array.Float32Builder).AppendValues(c.F32[lo:hi], nil)
+						break
+					}
+					f32 = f32[:0]
+					for _, v := range c.F64[lo:hi] {
+						f32 = append(f32, float32(v))
+					}
+					fb.(*array.Float32Builder).AppendValues(f32, nil)
+				case KindInt64:
+					fb.(*array.Int64Builder).AppendValues(c.I64[lo:hi], nil)
+				case KindBool:
+					fb.(*array.BooleanBuilder).AppendValues(c.Bool[lo:hi], nil)
+				default:
+					fb.(*array.StringBuilder).AppendValues(c.Str[lo:hi], nil)
+				}
+				continue
+			}
 			for i := lo; i < hi; i++ {
 				if c.null(i) {
 					fb.AppendNull()
@@ -159,6 +187,10 @@ func (t *Table) WriteParquet(path string) (err error) {
 				case KindFloat64:
 					fb.(*array.Float64Builder).Append(c.F64[i])
 				case KindFloat32:
+					if c.F64 == nil {
+						fb.(*array.Float32Builder).Append(c.F32[i])
+						break
+					}
 					fb.(*array.Float32Builder).Append(float32(c.F64[i]))
 				case KindInt64:
 					fb.(*array.Int64Builder).Append(c.I64[i])
