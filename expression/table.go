@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -142,74 +143,31 @@ func (t *Table) WriteParquet(path string) (err error) {
 			opts = append(opts, parquet.WithDictionaryFor(c.Name, true))
 		}
 	}
+	opts = append(opts, parquet.WithMaxRowGroupLength(rowGroup))
 	props := parquet.NewWriterProperties(opts...)
 	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err
 	}
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
-	const batch = 1 << 16
-	f32 := make([]float32, 0, batch)
-	for lo := 0; lo < t.Rows || lo == 0; lo += batch {
-		hi := min(lo+batch, t.Rows)
-		for j, c := range t.Cols {
-			fb := b.Field(j)
-			if c.Null == nil { // whole slices at once (the hot case: gene columns, the cell ids)
-				switch c.Kind {
-				case KindFloat64:
-					fb.(*array.Float64Builder).AppendValues(c.F64[lo:hi], nil)
-				case KindFloat32:
-					if c.F64 == nil {
-						fb.(*array.Float32Builder).AppendValues(c.F32[lo:hi], nil)
-						break
-					}
-					f32 = f32[:0]
-					for _, v := range c.F64[lo:hi] {
-						f32 = append(f32, float32(v))
-					}
-					fb.(*array.Float32Builder).AppendValues(f32, nil)
-				case KindInt64:
-					fb.(*array.Int64Builder).AppendValues(c.I64[lo:hi], nil)
-				case KindBool:
-					fb.(*array.BooleanBuilder).AppendValues(c.Bool[lo:hi], nil)
-				default:
-					fb.(*array.StringBuilder).AppendValues(c.Str[lo:hi], nil)
-				}
-				continue
-			}
-			for i := lo; i < hi; i++ {
-				if c.null(i) {
-					fb.AppendNull()
-					continue
-				}
-				switch c.Kind {
-				case KindFloat64:
-					fb.(*array.Float64Builder).Append(c.F64[i])
-				case KindFloat32:
-					if c.F64 == nil {
-						fb.(*array.Float32Builder).Append(c.F32[i])
-						break
-					}
-					fb.(*array.Float32Builder).Append(float32(c.F64[i]))
-				case KindInt64:
-					fb.(*array.Int64Builder).Append(c.I64[i])
-				case KindBool:
-					fb.(*array.BooleanBuilder).Append(c.Bool[i])
-				default:
-					fb.(*array.StringBuilder).Append(c.Str[i])
-				}
+	// one record of the whole table: numeric columns without nulls are
+	// zero-copy views of their slices, the others built once; the writer
+	// cuts it into row groups of rowGroup rows (slices, no copies)
+	cols := make([]arrow.Array, len(t.Cols))
+	defer func() {
+		for _, a := range cols {
+			if a != nil {
+				a.Release()
 			}
 		}
-		rec := b.NewRecordBatch()
-		err = w.Write(rec)
-		rec.Release()
-		if err != nil {
-			return fmt.Errorf("write parquet %s: %w", path, err)
-		}
-		if t.Rows == 0 {
-			break
-		}
+	}()
+	for j, c := range t.Cols {
+		cols[j] = c.arrowArray(t.Rows)
+	}
+	rec := array.NewRecordBatch(schema, cols, int64(t.Rows))
+	err = w.Write(rec)
+	rec.Release()
+	if err != nil {
+		return fmt.Errorf("write parquet %s: %w", path, err)
 	}
 	if err = w.Close(); err != nil {
 		return err
@@ -218,4 +176,71 @@ func (t *Table) WriteParquet(path string) (err error) {
 		return cerr
 	}
 	return os.Rename(tmp, path)
+}
+
+// rowGroup is the row-group length of WriteParquet's files.
+const rowGroup = 1 << 16
+
+// arrowArray returns the column as one Arrow array of n rows: a zero-copy
+// view of F32, F64 or I64 when the column has no nulls, else built.
+func (c *Col) arrowArray(n int) arrow.Array {
+	view := func(dt arrow.DataType, p unsafe.Pointer, size int) arrow.Array {
+		var b []byte
+		if n > 0 {
+			b = unsafe.Slice((*byte)(p), n*size)
+		}
+		d := array.NewData(dt, n, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+		defer d.Release()
+		return array.MakeFromData(d)
+	}
+	if c.Null == nil {
+		switch {
+		case c.Kind == KindFloat32 && c.F64 == nil:
+			return view(arrow.PrimitiveTypes.Float32, unsafe.Pointer(unsafe.SliceData(c.F32)), 4)
+		case c.Kind == KindFloat64:
+			return view(arrow.PrimitiveTypes.Float64, unsafe.Pointer(unsafe.SliceData(c.F64)), 8)
+		case c.Kind == KindInt64:
+			return view(arrow.PrimitiveTypes.Int64, unsafe.Pointer(unsafe.SliceData(c.I64)), 8)
+		}
+	}
+	b := array.NewBuilder(memory.DefaultAllocator, c.arrowType())
+	defer b.Release()
+	b.Reserve(n)
+	if c.Null == nil {
+		switch c.Kind {
+		case KindFloat32:
+			fb := b.(*array.Float32Builder)
+			for _, v := range c.F64[:n] {
+				fb.UnsafeAppend(float32(v))
+			}
+		case KindBool:
+			b.(*array.BooleanBuilder).AppendValues(c.Bool[:n], nil)
+		default:
+			b.(*array.StringBuilder).AppendValues(c.Str[:n], nil)
+		}
+		return b.NewArray()
+	}
+	for i := 0; i < n; i++ {
+		if c.null(i) {
+			b.AppendNull()
+			continue
+		}
+		switch c.Kind {
+		case KindFloat64:
+			b.(*array.Float64Builder).Append(c.F64[i])
+		case KindFloat32:
+			if c.F64 == nil {
+				b.(*array.Float32Builder).Append(c.F32[i])
+			} else {
+				b.(*array.Float32Builder).Append(float32(c.F64[i]))
+			}
+		case KindInt64:
+			b.(*array.Int64Builder).Append(c.I64[i])
+		case KindBool:
+			b.(*array.BooleanBuilder).Append(c.Bool[i])
+		default:
+			b.(*array.StringBuilder).Append(c.Str[i])
+		}
+	}
+	return b.NewArray()
 }

@@ -112,6 +112,7 @@ func rawBlockSafe[T float32 | float64](m *Matrix, file []byte, st *rawState, ib,
 // rawBlock scans one block and adds its hits into out; it returns the
 // hits of rows that cross the block's boundaries.
 func rawBlock[T float32 | float64](m *Matrix, file []byte, st *rawState, ib, db hdf5.Block, indptr []int64, lookup []int32, out [][]T) ([]edgeHit, error) {
+	hdf5.Populate(file, ib.Addr, ib.Size)
 	raw, err := m.indices.BlockBytes(file, ib, 0, &st.idec)
 	if err != nil {
 		return nil, err
@@ -138,6 +139,11 @@ func rawBlock[T float32 | float64](m *Matrix, file []byte, st *rawState, ib, db 
 	// decoded prefix of a filtered block that reaches the last hit
 	vs := m.data.Type.Size
 	need := (hits[len(hits)-1].pos + 1) * vs
+	if db.Filtered {
+		hdf5.Populate(file, db.Addr, db.Size)
+	} else {
+		hdf5.Populate(file, db.Addr+int64(hits[0].pos*vs), int64(need-hits[0].pos*vs))
+	}
 	vb, err := m.data.BlockBytes(file, db, need, &st.ddec)
 	if err != nil {
 		return nil, err

@@ -265,6 +265,8 @@ type integer interface {
 
 // scanIndices appends the entries whose column is selected (lookup >= 0)
 // and returns the position of the first out-of-range index (-1 if none).
+// (Measured with BenchmarkScanIndices: a bitset of the selected columns
+// or a single unsigned range test were both slower than this.)
 func scanIndices[T integer](idx []T, lookup []int32, hits []hit) ([]hit, int) {
 	n := uint64(len(lookup))
 	for k, c := range idx {
