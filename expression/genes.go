@@ -68,43 +68,37 @@ func Extract(path string, o ExtractOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	obs, err := f.Obs()
-	if err != nil {
-		return nil, err
-	}
-	ids, err := obs.Index()
-	if err != nil {
-		return nil, err
-	}
-	name := obs.IndexName()
-	if name == "" {
-		name = IndexColumn
-	}
-	t := &Table{Rows: len(ids), Cols: []*Col{{Name: name, Kind: KindString, Str: ids}}}
-	for _, cn := range o.Obs {
-		c, err := obs.Column(cn)
-		if err != nil {
-			return nil, err
-		}
-		t.Cols = append(t.Cols, ObsCol(c))
-	}
+	// the obs columns (libhdf5, under its lock) are read while the genes
+	// are extracted (CSR: from a memory map, outside the lock)
+	var t *Table
+	obsDone := make(chan error, 1)
+	go func() {
+		var err error
+		t, err = obsTable(f, o.Obs)
+		obsDone <- err
+	}()
 	kind := valueKind(m.DType)
+	var values [][]float64
+	var values32 [][]float32
 	if kind == KindFloat32 && m.DType.Size == 4 { // float32 stays float32 in memory too
-		values, err := m.ColumnsFloat32(cols)
-		if err != nil {
-			return nil, err
-		}
+		values32, err = m.ColumnsFloat32(cols)
+	} else {
+		values, err = m.Columns(cols)
+	}
+	if oerr := <-obsDone; oerr != nil {
+		return nil, oerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if values32 != nil {
 		for i, g := range o.Genes {
-			t.Cols = append(t.Cols, &Col{Name: g, Kind: kind, F32: values[i]})
+			t.Cols = append(t.Cols, &Col{Name: g, Kind: kind, F32: values32[i]})
 		}
 		if err := checkNames(t); err != nil {
 			return nil, err
 		}
 		return t, nil
-	}
-	values, err := m.Columns(cols)
-	if err != nil {
-		return nil, err
 	}
 	for i, g := range o.Genes {
 		c := &Col{Name: g, Kind: kind}
@@ -134,6 +128,32 @@ func checkNames(t *Table) error {
 		seen[c.Name] = true
 	}
 	return nil
+}
+
+// obsTable reads the obs index (under its name, or IndexColumn) and the
+// named obs columns.
+func obsTable(f *anndata.File, names []string) (*Table, error) {
+	obs, err := f.Obs()
+	if err != nil {
+		return nil, err
+	}
+	ids, err := obs.Index()
+	if err != nil {
+		return nil, err
+	}
+	name := obs.IndexName()
+	if name == "" {
+		name = IndexColumn
+	}
+	t := &Table{Rows: len(ids), Cols: []*Col{{Name: name, Kind: KindString, Str: ids}}}
+	for _, cn := range names {
+		c, err := obs.Column(cn)
+		if err != nil {
+			return nil, err
+		}
+		t.Cols = append(t.Cols, ObsCol(c))
+	}
+	return t, nil
 }
 
 // valueKind is the output kind of matrix values: integers stay integers
