@@ -113,7 +113,7 @@ func (c *Col) arrowType() arrow.DataType {
 	return arrow.BinaryTypes.String
 }
 
-// WriteParquet writes the table to path (zstd, record batches of 64Ki
+// WriteParquet writes the table to path (snappy, pandas' default; row groups of 64Ki
 // rows), through a temporary file renamed into place so that path appears
 // complete or not at all.
 func (t *Table) WriteParquet(path string) (err error) {
@@ -137,7 +137,7 @@ func (t *Table) WriteParquet(path string) (err error) {
 	// repeat; cell ids do not; expression
 	// values rarely do, and dictionary-encoding them costs more than the
 	// rest of the extraction)
-	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCompressionLevel(1), parquet.WithDictionaryDefault(false)}
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false)}
 	for j, c := range t.Cols {
 		if c.Kind == KindString && j > 0 { // not the (unique) index
 			opts = append(opts, parquet.WithDictionaryFor(c.Name, true))
