@@ -36,7 +36,7 @@ if [ ! -f "$FILE" ]; then
   mv "$FILE.tmp" "$FILE"
 fi
 GENELIST=$(python3 -c "print(','.join(f'Gene{j*($GENES//$NSEL):05d}' for j in range($NSEL)))")
-echo "file: $(du -h "$FILE" | cut -f1), $CELLS cells x $GENES genes, $((CELLS*PER_CELL)) stored values; $NSEL genes selected"
+echo "file: $(du -hL "$FILE" | cut -f1), $CELLS cells x $GENES genes, $((CELLS*PER_CELL)) stored values; $NSEL genes selected"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 sync
 # warm the page cache for both tools alike; the time is one ceiling

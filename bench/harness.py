@@ -516,9 +516,11 @@ def bench_h5ad():
     ceil = g(r"^ceilings \(same run\): (.*)$")
     below = g(r"^below 5x here (.*)$")
     cfig = f"{float(cw.group(1)):.2f} s wall, {float(cw.group(2)):.2f} s CPU, {cw.group(3)} MB (whole process)" if cw else ""
+    if mem:
+        cfig += "; memory: " + mem.group(1).split(", ", 1)[-1]
     row("genes from .h5ad (20 genes, CSR)", fl.group(1) if fl else "", "anndata read_h5ad(backed='r')[:, genes].X (in process, no start-up)",
         f"{float(peer.group(1)):.2f} s wall, {float(peer.group(2)):.2f} s CPU" if peer else "", cfig,
-        f"{sp.group(1)}x wall, {sp.group(2)}x CPU" if sp else "", ceil.group(1) if ceil else "", mem.group(1) if mem else "",
+        f"{sp.group(1)}x wall, {sp.group(2)}x CPU" if sp else "", ceil.group(1) if ceil else "", "",
         whole="ccc: whole process", equal="yes (values and dtype)")
     row("genes from .h5ad (20 genes, CSR)", fl.group(1) if fl else "", "the same anndata code as a whole script (start, imports, np.save)",
         f"{float(whole.group(1)):.2f} s wall, {float(whole.group(2)):.2f} s CPU, {whole.group(3)} MB" if whole else "", cfig,

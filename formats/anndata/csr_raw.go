@@ -17,7 +17,7 @@ import (
 // BlockBytes: addresses checked against the file; gzip/shuffle undone
 // here, outside libhdf5's lock; no copy when unfiltered), scan it against
 // the column lookup, then load only the data values at its hits (or decode
-// the data chunk's prefix up to the last hit) and add them into the output. A row lying wholly inside a block is written
+// the data chunk, whole so that zlib verifies it) and add them into the output. A row lying wholly inside a block is written
 // by that block's job alone; entries of rows that cross a block boundary
 // are added after the pool, in order, so duplicate entries (summed, as
 // scipy does) never race.
@@ -113,7 +113,7 @@ func rawBlockSafe[T float32 | float64](m *Matrix, file []byte, st *rawState, ib,
 // hits of rows that cross the block's boundaries.
 func rawBlock[T float32 | float64](m *Matrix, file []byte, st *rawState, ib, db hdf5.Block, indptr []int64, lookup []int32, out [][]T) ([]edgeHit, error) {
 	hdf5.Populate(file, ib.Addr, ib.Size)
-	raw, err := m.indices.BlockBytes(file, ib, 0, &st.idec)
+	raw, err := m.indices.BlockBytes(file, ib, &st.idec)
 	if err != nil {
 		return nil, err
 	}
@@ -136,15 +136,15 @@ func rawBlock[T float32 | float64](m *Matrix, file []byte, st *rawState, ib, db 
 		return nil, nil
 	}
 	// values of the hits: straight from the mapped file, or from the
-	// decoded prefix of a filtered block that reaches the last hit
+	// decoded chunk
 	vs := m.data.Type.Size
-	need := (hits[len(hits)-1].pos + 1) * vs
+	need := (hits[len(hits)-1].pos + 1) * vs // bytes up to the last hit
 	if db.Filtered {
 		hdf5.Populate(file, db.Addr, db.Size)
 	} else {
 		hdf5.Populate(file, db.Addr+int64(hits[0].pos*vs), int64(need-hits[0].pos*vs))
 	}
-	vb, err := m.data.BlockBytes(file, db, need, &st.ddec)
+	vb, err := m.data.BlockBytes(file, db, &st.ddec)
 	if err != nil {
 		return nil, err
 	}

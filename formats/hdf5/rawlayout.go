@@ -2,7 +2,8 @@ package hdf5
 
 /*
 #cgo pkg-config: zlib
-#include "zhelpers.h"
+#include <zlib.h>
+#include "helpers.h"
 
 static inline haddr_t ccc_haddr_undef(void) { return HADDR_UNDEF; }
 */
@@ -165,10 +166,11 @@ func (d *Dataset) MapFile() (data []byte, unmap func(), err error) {
 }
 
 // BlockBytes returns the stored bytes of b in the mapped file (checked
-// against its length) and, for a filtered block, decodes them into dec
-// (grown when too short; only a prefix of need bytes when need > 0 and
-// gzip is the only filter). The result aliases file or dec.
-func (d *Dataset) BlockBytes(file []byte, b Block, need int, dec *[]byte) ([]byte, error) {
+// against its length) and, for a filtered block, the chunk decoded into dec
+// (grown when too short). A deflated chunk is always inflated whole, so
+// that zlib checks its Adler-32 sum: a damaged chunk is an error, never
+// wrong values. The result aliases file or dec.
+func (d *Dataset) BlockBytes(file []byte, b Block, dec *[]byte) ([]byte, error) {
 	if b.Addr < 0 || b.Size < 0 || b.Addr+b.Size > int64(len(file)) {
 		return nil, newErr("read hdf5", d.f.path, d.path, ErrCorrupt, fmt.Sprintf("block of %d bytes at byte %d is outside the file (%d bytes)", b.Size, b.Addr, len(file)), nil)
 	}
@@ -177,13 +179,10 @@ func (d *Dataset) BlockBytes(file []byte, b Block, need int, dec *[]byte) ([]byt
 		return raw, nil
 	}
 	want := d.ChunkBytes()
-	if need <= 0 || need > want || len(d.Filters) != 1 {
-		need = want
-	}
 	if cap(*dec) < want {
 		*dec = make([]byte, want)
 	}
-	out, err := d.decodeInto(raw, b.Mask, (*dec)[:want], need)
+	out, err := d.decodeInto(raw, b.Mask, (*dec)[:want])
 	if err != nil {
 		return nil, newErr("read hdf5", d.f.path, d.path, ErrCorrupt, fmt.Sprintf("cannot decode the chunk at element %d", b.Start), err)
 	}
@@ -191,8 +190,8 @@ func (d *Dataset) BlockBytes(file []byte, b Block, need int, dec *[]byte) ([]byt
 }
 
 // decodeInto undoes the filter pipeline of raw into dst (len = the chunk's
-// decoded bytes), inflating only need bytes when gzip is the only filter.
-func (d *Dataset) decodeInto(raw []byte, mask uint32, dst []byte, need int) ([]byte, error) {
+// decoded bytes).
+func (d *Dataset) decodeInto(raw []byte, mask uint32, dst []byte) ([]byte, error) {
 	b := raw
 	owned := false // b is dst (or a scratch copy), not raw
 	for i := len(d.Filters) - 1; i >= 0; i-- {
@@ -208,23 +207,11 @@ func (d *Dataset) decodeInto(raw []byte, mask uint32, dst []byte, need int) ([]b
 			if owned { // inflating from dst into dst: use a scratch buffer
 				target = make([]byte, len(dst))
 			}
-			if need < len(target) {
-				got := C.ccc_inflate_prefix((*C.uchar)(unsafe.Pointer(&b[0])), C.size_t(len(b)), (*C.uchar)(unsafe.Pointer(&target[0])), C.size_t(need))
-				if got < 0 {
-					return nil, fmt.Errorf("inflate: zlib error %d", int(got))
-				}
-				if int(got) < need {
-					return nil, fmt.Errorf("chunk has %d bytes, want at least %d", int(got), need)
-				}
-				b = target[:need]
-			} else {
-				dlen := C.uLongf(len(target))
-				if rc := C.uncompress((*C.Bytef)(unsafe.Pointer(&target[0])), &dlen, (*C.Bytef)(unsafe.Pointer(&b[0])), C.uLong(len(b))); rc != C.Z_OK {
-					return nil, fmt.Errorf("inflate: zlib error %d", int(rc))
-				}
-				b = target[:int(dlen)]
+			dlen := C.uLongf(len(target))
+			if rc := C.uncompress((*C.Bytef)(unsafe.Pointer(&target[0])), &dlen, (*C.Bytef)(unsafe.Pointer(&b[0])), C.uLong(len(b))); rc != C.Z_OK {
+				return nil, fmt.Errorf("inflate: zlib error %d", int(rc))
 			}
-			owned = true
+			b, owned = target[:int(dlen)], true
 		case "shuffle":
 			u := unshuffle(b, d.Type.Size)
 			if len(u) <= len(dst) {
@@ -234,8 +221,8 @@ func (d *Dataset) decodeInto(raw []byte, mask uint32, dst []byte, need int) ([]b
 			b, owned = u, true
 		}
 	}
-	if len(b) < need {
-		return nil, fmt.Errorf("chunk has %d bytes, want %d", len(b), need)
+	if len(b) < len(dst) {
+		return nil, fmt.Errorf("chunk has %d bytes, want %d", len(b), len(dst))
 	}
 	return b, nil
 }
