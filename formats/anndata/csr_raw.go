@@ -52,8 +52,8 @@ func csrColumnsRaw[T float32 | float64](m *Matrix, indptr []int64, lookup []int3
 		}
 	}
 	file, unmap, err := m.indices.MapFile()
-	if err != nil {
-		return true, err
+	if err != nil { // cannot map (or the file changed): libhdf5 reads it, or says what is wrong
+		return false, nil
 	}
 	defer unmap()
 	workers := min(runtime.GOMAXPROCS(0), len(ib))
