@@ -14,6 +14,8 @@ import (
 	"os"
 	"syscall"
 	"unsafe"
+
+	"github.com/ccc-connectivity/ccc/internal/mmap"
 )
 
 // Raw layout: where the elements of a 1-D dataset lie in the file, so that
@@ -146,23 +148,15 @@ func (d *Dataset) ChunkBytes() int {
 // reading the mapping (the file truncated meanwhile) is a SIGBUS: readers
 // run with debug.SetPanicOnFault and turn the panic into an error.
 func (d *Dataset) MapFile() (data []byte, unmap func(), err error) {
-	f, err := os.Open(d.f.path)
+	b, err := mmap.Open(d.f.path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, nil, err
+	if int64(len(b)) != d.f.size {
+		mmap.Close(b)
+		return nil, nil, newErr("read hdf5", d.f.path, d.path, ErrCorrupt, fmt.Sprintf("the file changed size since it was opened (%d -> %d bytes)", d.f.size, len(b)), nil)
 	}
-	if st.Size() <= 0 || st.Size() != d.f.size {
-		return nil, nil, newErr("read hdf5", d.f.path, d.path, ErrCorrupt, fmt.Sprintf("the file changed size since it was opened (%d -> %d bytes)", d.f.size, st.Size()), nil)
-	}
-	b, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, nil, err
-	}
-	return b, func() { _ = syscall.Munmap(b) }, nil
+	return b, func() { mmap.Close(b) }, nil
 }
 
 // BlockBytes returns the stored bytes of b in the mapped file (checked
