@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # Gene extraction from an AnnData .h5ad (issue 14): 20 genes for every cell of a
-# synthetic CSR file (float32 counts, PER_CELL stored values per cell), with
-# `ccc cells genes` and, in the same run, anndata: read_h5ad(backed="r") and
-# adata[:, genes].X (python/h5ad_bench.py). The peer asserts that ccc's Parquet
-# holds exactly its values. Prints both times (wall and CPU: on a loaded, shared
-# machine wall time is mostly waiting), the ratios and both peak RSS. The ccc
-# figure is the whole process (start-up, obs index, Parquet output); the anndata
-# figure only read_h5ad + subsetting (not Python start-up or imports).
+# synthetic CSR file (float32 counts, PER_CELL stored values per cell, chunked
+# like h5py writes it), with `ccc cells genes` and, in the same run, anndata:
+# read_h5ad(backed="r") and adata[:, genes].X, to dense (python/h5ad_bench.py).
+# The peer asserts that ccc's Parquet holds exactly its values.
+#
+# Figures (best of RUNS runs each, page cache warm for both):
+#   ccc:  whole process (start, obs index, extraction, Parquet output): wall, CPU, peak RSS
+#   peer: whole script (python start, imports, read_h5ad, subset, np.save) and in
+#         process (read_h5ad + subset only): wall and CPU
+# The issue's target: >= 5x, memory < selected data + 300 MB (peak RSS of ccc).
+# On a loaded, shared machine wall time is mostly waiting: trust CPU there.
+# Ceilings measured in the same run: bare start (ccc version), reading the file
+# once from the page cache (cat), and ccc's phases alone (BenchmarkExtractCSR:
+# obs index through libhdf5, the CSR scan, Parquet); when the ratio is under 5x
+# the script prints which of them keeps it there and by how much.
 #
 #   bench/h5ad.sh                                  # 100,000 cells x 20,000 genes (quick)
-#   CELLS=1000000 GENES=32000 PER_CELL=2000 bench/h5ad.sh   # the issue's size (~16 GB file)
+#   CELLS=1000000 bench/h5ad.sh                    # the issue's 1M cells (1.6 GB file; peer needs ~3.5 GB RAM)
 #   DIR=/tmp/h5b bench/h5ad.sh                     # keep the files (reused when present)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,33 +25,81 @@ CELLS="${CELLS:-100000}"
 GENES="${GENES:-20000}"
 PER_CELL="${PER_CELL:-200}"
 NSEL="${NSEL:-20}"
+RUNS="${RUNS:-3}"
 if [ -n "${DIR:-}" ]; then mkdir -p "$DIR"; else DIR="$(mktemp -d)"; trap 'rm -rf "$DIR"' EXIT; fi
 BIN="$DIR/ccc"
 go build -o "$BIN" ./cmd/ccc
 FILE="$DIR/cells-${CELLS}x${GENES}x${PER_CELL}.h5ad"
 if [ ! -f "$FILE" ]; then
   echo "generating $FILE" >&2
-  go run ./bench/h5adgen -cells "$CELLS" -genes "$GENES" -per-cell "$PER_CELL" -out "$FILE"
+  go run ./bench/h5adgen -cells "$CELLS" -genes "$GENES" -per-cell "$PER_CELL" -out "$FILE.tmp"
+  mv "$FILE.tmp" "$FILE"
 fi
 GENELIST=$(python3 -c "print(','.join(f'Gene{j*($GENES//$NSEL):05d}' for j in range($NSEL)))")
-echo "file: $(du -h "$FILE" | cut -f1), $CELLS cells x $GENES genes, $((CELLS*PER_CELL)) stored values; $NSEL genes selected"
+echo "file: $(du -hL "$FILE" | cut -f1), $CELLS cells x $GENES genes, $((CELLS*PER_CELL)) stored values; $NSEL genes selected"
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 sync
-# warm the page cache for both tools alike
-cat "$FILE" >/dev/null
-/usr/bin/time -f "%e %U %S %M" -o "$DIR/ccc.time" "$BIN" cells genes "$FILE" --genes "$GENELIST" --out "$DIR/ccc.parquet"
-read -r CCC_S CCC_U CCC_SYS CCC_KB < "$DIR/ccc.time"
-CCC_CPU=$(python3 -c "print($CCC_U+$CCC_SYS)")
+# warm the page cache for both tools alike; the time is one ceiling
+t0=$(date +%s%N); cat "$FILE" >/dev/null; t1=$(date +%s%N)
+CAT_S=$(python3 -c "print(($t1-$t0)/1e9)")
+
+best() { # best (lowest wall) of "wall user sys rss" lines in $1
+  sort -n "$1" | head -1
+}
+: > "$DIR/ccc.times"
+for _ in $(seq "$RUNS"); do
+  /usr/bin/time -f "%e %U %S %M" -o "$DIR/t" "$BIN" cells genes "$FILE" --genes "$GENELIST" --out "$DIR/ccc.parquet"
+  cat "$DIR/t" >> "$DIR/ccc.times"
+done
+read -r CCC_S CCC_U CCC_SYS CCC_KB < <(best "$DIR/ccc.times")
+CCC_CPU=$(python3 -c "print(round($CCC_U+$CCC_SYS, 2))")
 echo "ccc cells genes (whole process: start, obs index, Parquet output): $CCC_S s wall, $CCC_CPU s CPU, peak RSS $((CCC_KB/1024)) MB"
-/usr/bin/time -f "%e %M" -o "$DIR/peer.time" python3 python/h5ad_bench.py extract "$FILE" "$GENELIST" "$DIR/peer.npy" | tee "$DIR/peer.txt"
-PEER_S=$(awk '/^seconds/ {print $2}' "$DIR/peer.txt")
-PEER_CPU=$(awk '/^seconds/ {print $3}' "$DIR/peer.txt")
-read -r _ PEER_KB < "$DIR/peer.time"
+
+: > "$DIR/peer.times"
+: > "$DIR/peer.in"
+for _ in $(seq "$RUNS"); do
+  /usr/bin/time -f "%e %U %S %M" -o "$DIR/t" python3 python/h5ad_bench.py extract "$FILE" "$GENELIST" "$DIR/peer.npy" > "$DIR/peer.txt"
+  cat "$DIR/t" >> "$DIR/peer.times"
+  awk '/^seconds/ {print $2, $3}' "$DIR/peer.txt" >> "$DIR/peer.in"
+done
+head -1 "$DIR/peer.txt"
+read -r PEERW_S PEERW_U PEERW_SYS PEER_KB < <(best "$DIR/peer.times")
+PEERW_CPU=$(python3 -c "print(round($PEERW_U+$PEERW_SYS, 2))")
+read -r PEER_S PEER_CPU < <(sort -n "$DIR/peer.in" | head -1)
+echo "anndata whole script (python start, imports, read_h5ad, subset, np.save): $PEERW_S s wall, $PEERW_CPU s CPU, peak RSS $((PEER_KB/1024)) MB"
+echo "seconds $PEER_S $PEER_CPU"
 python3 python/h5ad_bench.py compare "$DIR/peer.npy" "$DIR/ccc.parquet" "$GENELIST"
+
+# ceilings: bare start and ccc's phases alone
+/usr/bin/time -f "%e" -o "$DIR/t" "$BIN" version >/dev/null
+START_S=$(cat "$DIR/t")
+PHASES=$(CCC_H5AD_BENCH_FILE="$FILE" go test ./expression -run '^$' -bench ExtractCSR -benchtime 1x | grep '^BenchmarkExtractCSR' || true)
+G_S=$(echo "$PHASES" | grep -o '[0-9.]* genes-cpu-s' | cut -d' ' -f1)
+O_S=$(echo "$PHASES" | grep -o '[0-9.]* obs-index-cpu-s' | cut -d' ' -f1)
+P_S=$(echo "$PHASES" | grep -o '[0-9.]* parquet-cpu-s' | cut -d' ' -f1)
+/usr/bin/time -f "%U %S" -o "$DIR/t" "$BIN" version >/dev/null
+START_CPU=$(awk '{print $1+$2}' "$DIR/t")
 SEL_MB=$(python3 -c "print(round($CELLS*$NSEL*4/2**20))")
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - <<PY
-c, p = float("$CCC_S"), float("$PEER_S")
-cc, pc = float("$CCC_CPU"), float("$PEER_CPU")
-print(f"speed-up anndata/ccc: {p/c:.1f}x wall, {pc/cc:.1f}x CPU (target >= 5x; on a loaded machine trust CPU)")
-print(f"ccc peak RSS $((CCC_KB/1024)) MB "
-      f"(selected data $SEL_MB MB, target < selected + 300 MB); anndata process peak RSS $((PEER_KB/1024)) MB")
+c, cc = float("$CCC_S"), float("$CCC_CPU")
+p, pc = float("$PEER_S"), float("$PEER_CPU")
+pw, pwc = float("$PEERW_S"), float("$PEERW_CPU")
+print(f"speed-up anndata/ccc: {p/c:.1f}x wall, {pc/cc:.1f}x CPU (peer in process); "
+      f"{pw/c:.1f}x wall, {pwc/cc:.1f}x CPU (peer whole script); target >= 5x")
+rss, sel = $CCC_KB / 1024, $SEL_MB
+print(f"memory: ccc peak RSS {rss:.0f} MB, selected data {sel} MB, target < {sel + 300} MB: "
+      + ("met" if rss < sel + 300 else f"missed by {rss - sel - 300:.0f} MB"))
+g, o, q, s, sc, cat = (float(v) if v else 0.0 for v in ("$G_S", "$O_S", "$P_S", "$START_S", "$START_CPU", "$CAT_S"))
+print(f"ceilings (same run): bare start {s:.3f} s wall, {sc:.3f} s CPU; reading the whole file once from the page cache (cat) {cat:.2f} s; "
+      f"ccc's phases alone, CPU (all threads): CSR scan {g:.2f} s, obs index via libhdf5 {o:.2f} s, Parquet {q:.2f} s")
+worst = min(p / c, pc / cc)
+if worst < 5:
+    parts = sorted([(o, "obs index read through libhdf5 (variable-length strings, one thread under its lock)"),
+                    (g, "CSR scan (every stored index of X read once)"), (q, "Parquet output"), (sc, "process start")], reverse=True)
+    floor = g + o + q + sc
+    print(f"below 5x here ({p / c:.1f}x wall, {pc / cc:.1f}x CPU): 5x needs ccc <= {p / 5:.2f} s wall and <= {pc / 5:.2f} s CPU; "
+          f"ccc takes {c:.2f} s wall, {cc:.2f} s CPU (over by {max(0, c - p / 5):.2f} s wall, {max(0, cc - pc / 5):.2f} s CPU). "
+          f"Its phases alone cost {floor:.2f} s CPU (scan {g:.2f} + obs index {o:.2f} + Parquet {q:.2f} + start {sc:.3f}); "
+          f"the largest is the {parts[0][1]} at {parts[0][0]:.2f} s CPU")
 PY

@@ -23,6 +23,8 @@ import (
 type IngestOptions struct {
 	Dataset string
 	Message string
+	// Name and Publication of the DataSet row (default name: Dataset).
+	Name, Publication string
 	// Item names the data item of the matrix (default: the file name
 	// without .h5ad); it also names the artifact h5ad/<Item>.
 	Item string
@@ -116,11 +118,11 @@ func IngestH5AD(ctx context.Context, st *store.Store, path string, o IngestOptio
 	}
 	msg := o.Message
 	if msg == "" {
-		msg = fmt.Sprintf("cells ingest-h5ad %s: %d cells x %d genes", filepath.Base(path), rep.Cells, rep.Genes)
+		msg = fmt.Sprintf("cells ingest --h5ad %s: %d cells x %d genes", filepath.Base(path), rep.Cells, rep.Genes)
 	}
 	abs, _ := filepath.Abs(path)
 	tx, err := st.Begin(ctx, store.TxOptions{Dataset: o.Dataset, Message: msg, Inputs: []string{abs}, Wait: o.Wait,
-		Params: map[string]any{"command": "cells ingest-h5ad", "layer": o.Layer, "data_item": o.Item}})
+		Params: map[string]any{"command": "cells ingest --h5ad", "layer": o.Layer, "data_item": o.Item}})
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +291,46 @@ func prepare(f *anndata.File, m *anndata.Matrix, o IngestOptions) (*prepared, er
 		}
 	}
 	p.genes = &Table{Rows: len(geneIDs), Cols: []*Col{{Name: "gene_id", Kind: KindString, Str: geneIDs}, {Name: "gene_symbol", Kind: KindString, Str: symbols}}}
+	if left := notStored(f, o); len(left) > 0 {
+		p.notes = append(p.notes, "not stored (still in the .h5ad file): "+strings.Join(left, ", "))
+	}
 	return p, nil
+}
+
+// notStored lists the file's elements the ingest does not store: layers
+// other than the one chosen, obsm keys other than SpatialObsm, obsp,
+// varm, varp, uns and raw, so the report says what was left behind.
+func notStored(f *anndata.File, o IngestOptions) []string {
+	h := f.HDF5()
+	var left []string
+	for _, g := range []string{"layers", "obsm", "obsp", "varm", "varp", "uns"} {
+		if !h.Exists("/" + g) {
+			continue
+		}
+		grp, err := h.Group("/" + g)
+		if err != nil {
+			left = append(left, g)
+			continue
+		}
+		ms, err := grp.Members()
+		if err != nil {
+			left = append(left, g)
+			continue
+		}
+		for _, m := range ms {
+			if (g == "layers" && m.Name == o.Layer) || (g == "obsm" && m.Name == o.SpatialObsm) {
+				continue
+			}
+			left = append(left, g+"/"+m.Name)
+		}
+	}
+	if o.Layer != "" && h.Exists("/X") {
+		left = append(left, "X")
+	}
+	if f.HasRaw() {
+		left = append(left, "raw")
+	}
+	return left
 }
 
 // col returns the named column or nil.
@@ -344,8 +385,12 @@ func firstDup(v []string) (int, int) {
 
 func writeTables(ctx context.Context, tx *store.Tx, o IngestOptions, p *prepared) error {
 	one := func(v string) []string { return []string{v} }
-	if err := (&Table{Rows: 1, Cols: []*Col{{Name: "id", Str: one(o.Dataset)}, {Name: "name", Str: one(o.Dataset)},
-		{Name: "publication", Str: one(""), Null: []bool{true}}, {Name: "modality", Str: one(o.Modality)}}}).WriteParquet(tx.TablePath("DataSet")); err != nil {
+	name := o.Name
+	if name == "" {
+		name = o.Dataset
+	}
+	if err := (&Table{Rows: 1, Cols: []*Col{{Name: "id", Str: one(o.Dataset)}, {Name: "name", Str: one(name)},
+		{Name: "publication", Str: one(o.Publication), Null: []bool{o.Publication == ""}}, {Name: "modality", Str: one(o.Modality)}}}).WriteParquet(tx.TablePath("DataSet")); err != nil {
 		return err
 	}
 	// data items: the matrix, then one per cell

@@ -101,6 +101,8 @@ func TestExtract(t *testing.T) {
 					got := 0.0
 					if col.Kind == KindInt64 {
 						got = float64(col.I64[i])
+					} else if col.F64 == nil {
+						got = float64(col.F32[i])
 					} else {
 						got = col.F64[i]
 					}

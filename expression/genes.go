@@ -68,6 +68,71 @@ func Extract(path string, o ExtractOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	// the obs columns (libhdf5, under its lock) are read while the genes
+	// are extracted (CSR: from a memory map, outside the lock)
+	var t *Table
+	obsDone := make(chan error, 1)
+	go func() {
+		var err error
+		t, err = obsTable(f, o.Obs)
+		obsDone <- err
+	}()
+	kind := valueKind(m.DType)
+	var values [][]float64
+	var values32 [][]float32
+	if kind == KindFloat32 && m.DType.Size == 4 { // float32 stays float32 in memory too
+		values32, err = m.ColumnsFloat32(cols)
+	} else {
+		values, err = m.Columns(cols)
+	}
+	if oerr := <-obsDone; oerr != nil {
+		return nil, oerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if values32 != nil {
+		for i, g := range o.Genes {
+			t.Cols = append(t.Cols, &Col{Name: g, Kind: kind, F32: values32[i]})
+		}
+		if err := checkNames(t); err != nil {
+			return nil, err
+		}
+		return t, nil
+	}
+	for i, g := range o.Genes {
+		c := &Col{Name: g, Kind: kind}
+		if kind == KindInt64 {
+			c.I64 = make([]int64, len(values[i]))
+			for k, v := range values[i] {
+				c.I64[k] = int64(v)
+			}
+		} else {
+			c.F64 = values[i]
+		}
+		t.Cols = append(t.Cols, c)
+	}
+	if err := checkNames(t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// checkNames refuses a table with a column name twice.
+func checkNames(t *Table) error {
+	seen := map[string]bool{}
+	for _, c := range t.Cols {
+		if seen[c.Name] {
+			return usage("--obs", fmt.Sprintf("column %q appears twice in the output (a gene and an obs column, or repeated)", c.Name))
+		}
+		seen[c.Name] = true
+	}
+	return nil
+}
+
+// obsTable reads the obs index (under its name, or IndexColumn) and the
+// named obs columns.
+func obsTable(f *anndata.File, names []string) (*Table, error) {
 	obs, err := f.Obs()
 	if err != nil {
 		return nil, err
@@ -81,36 +146,12 @@ func Extract(path string, o ExtractOptions) (*Table, error) {
 		name = IndexColumn
 	}
 	t := &Table{Rows: len(ids), Cols: []*Col{{Name: name, Kind: KindString, Str: ids}}}
-	for _, cn := range o.Obs {
+	for _, cn := range names {
 		c, err := obs.Column(cn)
 		if err != nil {
 			return nil, err
 		}
 		t.Cols = append(t.Cols, ObsCol(c))
-	}
-	values, err := m.Columns(cols)
-	if err != nil {
-		return nil, err
-	}
-	kind := valueKind(m.DType)
-	for i, g := range o.Genes {
-		c := &Col{Name: g, Kind: kind}
-		if kind == KindInt64 {
-			c.I64 = make([]int64, len(values[i]))
-			for k, v := range values[i] {
-				c.I64[k] = int64(v)
-			}
-		} else {
-			c.F64 = values[i]
-		}
-		t.Cols = append(t.Cols, c)
-	}
-	seen := map[string]bool{}
-	for _, c := range t.Cols {
-		if seen[c.Name] {
-			return nil, usage("--obs", fmt.Sprintf("column %q appears twice in the output (a gene and an obs column, or repeated)", c.Name))
-		}
-		seen[c.Name] = true
 	}
 	return t, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -25,7 +26,7 @@ type Kind int
 const (
 	KindString Kind = iota
 	KindFloat64
-	KindFloat32 // float64 values that are exact float32 (written as FLOAT)
+	KindFloat32 // float32 values (F32), or float64 values that are exact float32 (F64); written as FLOAT
 	KindInt64
 	KindBool
 )
@@ -37,6 +38,7 @@ type Col struct {
 	Kind Kind
 	Str  []string
 	F64  []float64
+	F32  []float32 // KindFloat32 values when F64 is nil
 	I64  []int64
 	Bool []bool
 	Null []bool
@@ -59,6 +61,9 @@ func (c *Col) text(i int) string {
 	case KindFloat64:
 		return strconv.FormatFloat(c.F64[i], 'g', -1, 64)
 	case KindFloat32:
+		if c.F64 == nil {
+			return strconv.FormatFloat(float64(c.F32[i]), 'g', -1, 32)
+		}
 		return strconv.FormatFloat(c.F64[i], 'g', -1, 32)
 	case KindInt64:
 		return strconv.FormatInt(c.I64[i], 10)
@@ -108,7 +113,7 @@ func (c *Col) arrowType() arrow.DataType {
 	return arrow.BinaryTypes.String
 }
 
-// WriteParquet writes the table to path (zstd, record batches of 64Ki
+// WriteParquet writes the table to path (snappy, pandas' default; row groups of 64Ki
 // rows), through a temporary file renamed into place so that path appears
 // complete or not at all.
 func (t *Table) WriteParquet(path string) (err error) {
@@ -132,52 +137,37 @@ func (t *Table) WriteParquet(path string) (err error) {
 	// repeat; cell ids do not; expression
 	// values rarely do, and dictionary-encoding them costs more than the
 	// rest of the extraction)
-	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Zstd), parquet.WithCompressionLevel(1), parquet.WithDictionaryDefault(false)}
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false)}
 	for j, c := range t.Cols {
 		if c.Kind == KindString && j > 0 { // not the (unique) index
 			opts = append(opts, parquet.WithDictionaryFor(c.Name, true))
 		}
 	}
+	opts = append(opts, parquet.WithMaxRowGroupLength(rowGroup))
 	props := parquet.NewWriterProperties(opts...)
 	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err
 	}
-	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
-	defer b.Release()
-	const batch = 1 << 16
-	for lo := 0; lo < t.Rows || lo == 0; lo += batch {
-		hi := min(lo+batch, t.Rows)
-		for j, c := range t.Cols {
-			fb := b.Field(j)
-			for i := lo; i < hi; i++ {
-				if c.null(i) {
-					fb.AppendNull()
-					continue
-				}
-				switch c.Kind {
-				case KindFloat64:
-					fb.(*array.Float64Builder).Append(c.F64[i])
-				case KindFloat32:
-					fb.(*array.Float32Builder).Append(float32(c.F64[i]))
-				case KindInt64:
-					fb.(*array.Int64Builder).Append(c.I64[i])
-				case KindBool:
-					fb.(*array.BooleanBuilder).Append(c.Bool[i])
-				default:
-					fb.(*array.StringBuilder).Append(c.Str[i])
-				}
+	// one record of the whole table: numeric columns without nulls are
+	// zero-copy views of their slices, the others built once; the writer
+	// cuts it into row groups of rowGroup rows (slices, no copies)
+	cols := make([]arrow.Array, len(t.Cols))
+	defer func() {
+		for _, a := range cols {
+			if a != nil {
+				a.Release()
 			}
 		}
-		rec := b.NewRecordBatch()
-		err = w.Write(rec)
-		rec.Release()
-		if err != nil {
-			return fmt.Errorf("write parquet %s: %w", path, err)
-		}
-		if t.Rows == 0 {
-			break
-		}
+	}()
+	for j, c := range t.Cols {
+		cols[j] = c.arrowArray(t.Rows)
+	}
+	rec := array.NewRecordBatch(schema, cols, int64(t.Rows))
+	err = w.Write(rec)
+	rec.Release()
+	if err != nil {
+		return fmt.Errorf("write parquet %s: %w", path, err)
 	}
 	if err = w.Close(); err != nil {
 		return err
@@ -186,4 +176,71 @@ func (t *Table) WriteParquet(path string) (err error) {
 		return cerr
 	}
 	return os.Rename(tmp, path)
+}
+
+// rowGroup is the row-group length of WriteParquet's files.
+const rowGroup = 1 << 16
+
+// arrowArray returns the column as one Arrow array of n rows: a zero-copy
+// view of F32, F64 or I64 when the column has no nulls, else built.
+func (c *Col) arrowArray(n int) arrow.Array {
+	view := func(dt arrow.DataType, p unsafe.Pointer, size int) arrow.Array {
+		var b []byte
+		if n > 0 {
+			b = unsafe.Slice((*byte)(p), n*size)
+		}
+		d := array.NewData(dt, n, []*memory.Buffer{nil, memory.NewBufferBytes(b)}, nil, 0, 0)
+		defer d.Release()
+		return array.MakeFromData(d)
+	}
+	if c.Null == nil {
+		switch {
+		case c.Kind == KindFloat32 && c.F64 == nil:
+			return view(arrow.PrimitiveTypes.Float32, unsafe.Pointer(unsafe.SliceData(c.F32)), 4)
+		case c.Kind == KindFloat64:
+			return view(arrow.PrimitiveTypes.Float64, unsafe.Pointer(unsafe.SliceData(c.F64)), 8)
+		case c.Kind == KindInt64:
+			return view(arrow.PrimitiveTypes.Int64, unsafe.Pointer(unsafe.SliceData(c.I64)), 8)
+		}
+	}
+	b := array.NewBuilder(memory.DefaultAllocator, c.arrowType())
+	defer b.Release()
+	b.Reserve(n)
+	if c.Null == nil {
+		switch c.Kind {
+		case KindFloat32:
+			fb := b.(*array.Float32Builder)
+			for _, v := range c.F64[:n] {
+				fb.UnsafeAppend(float32(v))
+			}
+		case KindBool:
+			b.(*array.BooleanBuilder).AppendValues(c.Bool[:n], nil)
+		default:
+			b.(*array.StringBuilder).AppendValues(c.Str[:n], nil)
+		}
+		return b.NewArray()
+	}
+	for i := 0; i < n; i++ {
+		if c.null(i) {
+			b.AppendNull()
+			continue
+		}
+		switch c.Kind {
+		case KindFloat64:
+			b.(*array.Float64Builder).Append(c.F64[i])
+		case KindFloat32:
+			if c.F64 == nil {
+				b.(*array.Float32Builder).Append(c.F32[i])
+			} else {
+				b.(*array.Float32Builder).Append(float32(c.F64[i]))
+			}
+		case KindInt64:
+			b.(*array.Int64Builder).Append(c.I64[i])
+		case KindBool:
+			b.(*array.BooleanBuilder).Append(c.Bool[i])
+		default:
+			b.(*array.StringBuilder).Append(c.Str[i])
+		}
+	}
+	return b.NewArray()
 }

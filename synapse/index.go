@@ -7,38 +7,19 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"syscall"
 	"unsafe"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/mmap"
 )
 
 // mmapFile maps a file read-only; an empty file gives nil.
 func mmapFile(path string) (data []byte, mapping []byte, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, nil, err
-	}
-	if st.Size() == 0 {
-		return nil, nil, nil
-	}
-	m, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, nil, fmt.Errorf("mmap %s: %w", path, err)
-	}
-	return m, m, nil
+	m, err := mmap.Open(path)
+	return m, m, err
 }
 
-func munmap(m []byte) {
-	if m != nil {
-		_ = syscall.Munmap(m)
-	}
-}
+func munmap(m []byte) { mmap.Close(m) }
 
 func bytesAs[T any](b []byte) []T {
 	if len(b) == 0 {

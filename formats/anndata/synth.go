@@ -16,6 +16,10 @@ type SynthOptions struct {
 	Seed         uint64
 	Chunk        int  // chunk length of the sparse datasets (default 1<<18)
 	Gzip         bool // deflate the matrix datasets
+	Contiguous   bool // sparse datasets stored contiguous (anndata's default), not chunked
+	// DupEvery > 0 repeats the first column of every DupEvery-th row in
+	// its second entry (a non-canonical CSR matrix: scipy sums the two).
+	DupEvery int
 }
 
 // SynthGene is the name of gene j in a synthetic file.
@@ -51,7 +55,7 @@ func WriteSynthetic(path string, o SynthOptions) error {
 	}
 	arr := func(p string, data any, n int, chunked bool) error {
 		var wo *hdf5.WriteOptions
-		if chunked && n > 0 {
+		if chunked && n > 0 && !o.Contiguous {
 			wo = &hdf5.WriteOptions{Chunks: []int{min(o.Chunk, n)}}
 			if o.Gzip {
 				wo.Gzip = 4
@@ -126,6 +130,9 @@ func WriteSynthetic(path string, o SynthOptions) error {
 			}
 		}
 		slices.Sort(rowCols[start:])
+		if o.DupEvery > 0 && i%o.DupEvery == 0 && o.PerCell > 1 {
+			rowCols[start+1] = rowCols[start]
+		}
 		for range o.PerCell {
 			vals = append(vals, float32(1+rng.IntN(20)))
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/cells"
+	"github.com/ccc-connectivity/ccc/expression"
 	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -43,23 +44,55 @@ by an AlgorithmRun.`,
 type cellsIngestOptions struct {
 	IO         *IO
 	Global     *globalOptions
-	File       string
+	File       string // the cell table (positional argument)
+	H5AD       string // --h5ad FILE (or a positional .h5ad file)
 	Ingest     cells.IngestOptions
 	Coords     string
 	Atlas      string
 	Resolution float64
 	NoCCF      bool
 	Taxonomy   string
+	// AnnData input: the options that only apply to it
+	AnnData expression.IngestOptions
+	JSON    bool
+	// Set holds the flags given on the command line, so that a flag that
+	// does not apply to the input is refused, never ignored.
+	Set map[string]bool
 }
+
+// cellsTableFlags apply only to a cell table (CSV/Parquet), cellsH5ADFlags
+// only to an AnnData file; the other flags of 'cells ingest' apply to both.
+var (
+	cellsTableFlags = []string{"id-col", "coords", "coord-scale", "region-col", "quality-col", "counts-col", "genes-col",
+		"atlas", "resolution", "no-ccf-lookup", "taxonomy", "cluster-col", "score-col", "algorithm", "algorithm-version",
+		"score-description", "allow-unresolved"}
+	cellsH5ADFlags = []string{"item", "layer", "gene-symbol-column", "spatial-obsm", "message", "json"}
+)
 
 func newCmdCellsIngest(io *IO, g *globalOptions) *cobra.Command {
 	opts := &cellsIngestOptions{IO: io, Global: g}
 	cmd := &cobra.Command{
-		Use:   "ingest --dataset NAME --modality M FILE",
-		Short: "Ingest a cell table (CSV/Parquet): positions, brain regions through the atlas, cluster assignments",
+		Use:   "ingest --dataset NAME --modality M FILE | ingest --dataset NAME --h5ad FILE.h5ad",
+		Short: "Ingest cells: a cell table (CSV/Parquet) with regions and cluster assignments, or an AnnData .h5ad file",
 		Long: `Ingest a cell table as one store version of dataset NAME: DataSet (modality),
 DataItem and CellMetadata per cell; with --taxonomy, the cluster column becomes
 CellToClusterMapping rows of one MappingSet and AlgorithmRun.
+
+With --h5ad FILE.h5ad (or a FILE ending in .h5ad) the AnnData file is read and
+checked whole, then stored as one version: DataSet and DataItem rows (the
+matrix's data item and one per cell), obs as CellMetadata (cell_id = obs_names;
+total_counts and n_genes_detected from the usual obs columns; spatial_location
+from --spatial-obsm), var as GeneMetadata (gene_id = var_names, gene_symbol
+from a gene_symbol/feature_name column), and one CellGeneData row whose
+cell_gene_matrix is the artifact h5ad/<item>/X: the matrix (X or --layer)
+copied to Zarr in anndata's layout and checksummed by the store, beside
+obs.parquet and var.parquet holding every obs and var column. --modality
+defaults to TRANSCRIPTOMICS. The cell-table flags (--id-col, --coords,
+--atlas, --taxonomy, ...) do not apply to an AnnData file and are refused, as
+are the AnnData flags (--item, --layer, --gene-symbol-column, --spatial-obsm,
+--message, --json) with a cell table. A bad file (missing X, obs length not
+matching X, unknown encoding, duplicate cell ids) is refused with the file and
+element named (exit 2, or 1 for duplicate ids); the store is unchanged.
 
 Regions: CCF coordinates (um; --coord-scale 1000 for mm) are looked up in the
 atlas's annotation volume (ccf_region); a parcellation label column (acronym
@@ -67,14 +100,28 @@ or id) is resolved against its ontology (location_region). brain_region takes
 the CCF region, else the label's; both are kept, disagreements are counted.
 Missing or duplicate ids, non-numeric coordinates, unknown region labels and
 unknown clusters are errors (exit 1) naming the row; the store is unchanged.`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.File = args[0]
+			if len(args) == 1 {
+				opts.File = args[0]
+			}
+			opts.Set = map[string]bool{}
+			for _, n := range append(append([]string(nil), cellsTableFlags...), cellsH5ADFlags...) {
+				opts.Set[n] = c.Flags().Changed(n)
+			}
 			return runCellsIngest(c.Context(), opts)
 		},
 	}
 	f := cmd.Flags()
 	in := &opts.Ingest
+	f.StringVar(&opts.H5AD, "h5ad", "", "ingest this AnnData .h5ad file (obs, var, X) instead of a cell table")
+	ad := &opts.AnnData
+	f.StringVar(&ad.Item, "item", "", "AnnData: data item id of the matrix and artifact h5ad/ITEM (default: the file name without .h5ad)")
+	f.StringVar(&ad.Layer, "layer", "", "AnnData: store layers/NAME instead of X")
+	f.StringVar(&ad.GeneSymbolColumn, "gene-symbol-column", "", "AnnData: var column with gene symbols (default: gene_symbol, gene_symbols, feature_name or symbol when present)")
+	f.StringVar(&ad.SpatialObsm, "spatial-obsm", "", "AnnData: obsm key with each cell's x, y(, z) for CellMetadata.spatial_location")
+	f.StringVar(&ad.Message, "message", "", "AnnData: message recorded with the version")
+	f.BoolVar(&opts.JSON, "json", false, "AnnData: print the report as JSON")
 	f.StringVar(&in.Dataset, "dataset", "", "store dataset for the cells (required)")
 	f.StringVar(&in.Modality, "modality", "", "modality: "+strings.Join(cells.Modalities, ", ")+" (required)")
 	f.StringVar(&in.Name, "name", "", "DataSet name (default: the dataset)")
@@ -101,20 +148,26 @@ unknown clusters are errors (exit 1) naming the row; the store is unchanged.`,
 	return cmd
 }
 
-// h5adIngest, when the AnnData capability sets it, handles
-// 'ccc cells ingest FILE.h5ad' (obs as CellMetadata, var as GeneMetadata,
-// X as a CellGeneData artifact) with the same options.
-var h5adIngest func(ctx context.Context, opts *cellsIngestOptions) error
-
 func runCellsIngest(ctx context.Context, opts *cellsIngestOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if strings.EqualFold(filepath.Ext(opts.File), ".h5ad") {
-		if h5adIngest != nil {
-			return h5adIngest(ctx, opts)
+	switch {
+	case opts.H5AD != "" && opts.File != "":
+		return usageErr("give either a cell table FILE or --h5ad FILE.h5ad, not both (%s and --h5ad %s)", opts.File, opts.H5AD)
+	case opts.H5AD == "" && opts.File == "":
+		return usageErr("give a cell table FILE (CSV or Parquet) or --h5ad FILE.h5ad")
+	case opts.H5AD == "" && strings.EqualFold(filepath.Ext(opts.File), ".h5ad"):
+		opts.H5AD, opts.File = opts.File, ""
+	}
+	if opts.H5AD != "" {
+		if err := refuseFlags(opts.Set, cellsTableFlags, "cell-table option", "an AnnData file ("+opts.H5AD+")"); err != nil {
+			return err
 		}
-		return usageErr("%s is an AnnData file: 'ccc cells ingest' reads CSV or Parquet cell tables; use 'ccc cells ingest-h5ad' for .h5ad", opts.File)
+		return runCellsIngestH5AD(ctx, opts)
+	}
+	if err := refuseFlags(opts.Set, cellsH5ADFlags, "AnnData option", "a cell table ("+opts.File+"); it applies to --h5ad FILE.h5ad"); err != nil {
+		return err
 	}
 	in := &opts.Ingest
 	if in.Dataset == "" || in.Modality == "" {
@@ -179,6 +232,21 @@ func runCellsIngest(ctx context.Context, opts *cellsIngestOptions) error {
 		fmt.Fprintln(w)
 	}
 	return nil
+}
+
+// refuseFlags returns a usage error naming every flag of names that was
+// given (set), for an input it does not apply to.
+func refuseFlags(set map[string]bool, names []string, what, input string) error {
+	var bad []string
+	for _, n := range names {
+		if set[n] {
+			bad = append(bad, "--"+n)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return usageErr("%s %s does not apply to %s: remove it", what, strings.Join(bad, ", "), input)
 }
 
 // openSnapshot opens the store and the snapshot the ref flags name; the

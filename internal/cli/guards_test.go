@@ -21,7 +21,7 @@ func TestWaitFlagOnEveryWriter(t *testing.T) {
 		"projections ingest", "projections summaries", "projections aggregate",
 		"projections matrix build", "projections matrix ingest", "projections matrix axons",
 		"synapses ingest", "synapses cells ingest",
-		"taxonomy load", "cells ingest", "cells ingest-h5ad", "mappings ingest", "mappings compose", "features ingest",
+		"taxonomy load", "cells ingest", "mappings ingest", "mappings compose", "features ingest",
 	}
 	for _, w := range writers {
 		c, _, err := root.Find(strings.Fields(w))

@@ -42,7 +42,7 @@ var readmeSkips = map[string]string{
 	"ccc cells region VISp --by class --tracer-matrix density":                                                                           "the density matrix built above from the Allen API (network; TestCellsRegion covers it)",
 	"ccc features ingest --set ephys --cells patchseq --definitions defs.csv features.csv":                                               "the user's feature files (TestFeaturesIngest covers them)",
 	"ccc cells genes cells.h5ad --genes Gad1,Slc17a7 --obs subclass --out g.parquet":                                                     "the user's .h5ad (TestCellsGenes covers it on anndata-made fixtures)",
-	"ccc cells ingest-h5ad cells.h5ad --dataset abc":                                                                                     "the user's .h5ad (TestCellsIngestH5AD covers it)",
+	"ccc cells ingest --h5ad cells.h5ad --dataset abc":                                                                                   "the user's .h5ad (TestCellsIngestH5AD covers it)",
 	"ccc serve --store ccc-quickstart/store --addr 127.0.0.1:8080 [--auth tokens.yaml] [--allow-sql]":                                    "starts a long-running server (the server tests and TestExplorer cover it)",
 	"ccc query --engine spark --sql \"SELECT cell_type, count(*) FROM CellTypeAnnotation GROUP BY cell_type\"":                           "needs a Spark Connect server (TestSparkEngineSQLEqualsDuckDB covers it)",
 	"ccc synapses matrix --dataset minnie --proofread subgraph --by cell_type --engine spark":                                            "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
