@@ -311,7 +311,9 @@ func nullStr(s string) any {
 // homogeneous matrix whose last row must be 0 0 0 1), separated by commas,
 // semicolons or spaces.
 func ParseAffine(text string) (Affine, error) {
-	f := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' || r == '[' || r == ']' })
+	f := strings.FieldsFunc(text, func(r rune) bool {
+		return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' || r == '[' || r == ']'
+	})
 	bad := func(msg string) error {
 		return &ccc.Error{Op: "parse affine", Row: -1, Field: "matrix", Value: text, Msg: msg,
 			Hint: "give 12 numbers (3 x 4, row by row: M11,M12,M13,t1,M21,...) or 16 (4 x 4 ending 0,0,0,1)", Kind: ccc.ErrUsage}

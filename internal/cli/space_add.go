@@ -113,4 +113,3 @@ func runSpaceAdd(opts *spaceAddOptions) error {
 	}
 	return nil
 }
-

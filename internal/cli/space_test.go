@@ -109,7 +109,9 @@ func TestSpaceAdd(t *testing.T) {
 	if _, e, code := runProj(t, "init", dir); code != 0 {
 		t.Fatal(e)
 	}
-	run := func(args ...string) (string, string, int) { return runProj(t, append([]string{"--store", dir}, args...)...) }
+	run := func(args ...string) (string, string, int) {
+		return runProj(t, append([]string{"--store", dir}, args...)...)
+	}
 	// nm -> um, swap y/z, shift: CCF = (x/1000 + 4000, z/1000 + 300, y/1000 + 5000)
 	out, e, code := run("space", "add", "em_nm", "--to", "ccf_um", "--unit", "nm", "--matrix", "0.001,0,0,4000; 0,0,0.001,300; 0,0.001,0,5000")
 	if code != 0 || !strings.Contains(out, "space em_nm registered (transform em_nm->ccf_um@1, store version 1)") {
