@@ -341,3 +341,22 @@ func ParseAffine(text string) (Affine, error) {
 
 // Builtins is a registry of the built-in spaces only.
 func Builtins() *Registry { return &Registry{spaces: Builtin()} }
+
+// Mapping is what a loader needs to place rows given in a space other
+// than the CCF in um: the space's name, the transform's name with its
+// version (as rows record it) and the affine to the CCF.
+type Mapping struct {
+	Space     string
+	Transform string
+	ToCCF     Affine
+}
+
+// Mapping returns the mapping of a built-in or registered space to the
+// CCF in um (ccc.ErrNotFound naming the spaces there are).
+func (r *Registry) Mapping(name string) (*Mapping, error) {
+	s, err := r.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return &Mapping{Space: s.Name, Transform: s.TransformName(), ToCCF: s.ToCCF}, nil
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/cells"
+	"github.com/ccc-connectivity/ccc/space"
 	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -50,6 +51,7 @@ type cellsIngestOptions struct {
 	Resolution float64
 	NoCCF      bool
 	Taxonomy   string
+	Space      string
 }
 
 func newCmdCellsIngest(io *IO, g *globalOptions) *cobra.Command {
@@ -62,7 +64,10 @@ DataItem and CellMetadata per cell; with --taxonomy, the cluster column becomes
 CellToClusterMapping rows of one MappingSet and AlgorithmRun.
 
 Regions: CCF coordinates (um; --coord-scale 1000 for mm) are looked up in the
-atlas's annotation volume (ccf_region); a parcellation label column (acronym
+atlas's annotation volume (ccf_region); coordinates in another space (--space
+NAME, built-in or registered with 'ccc space add') are mapped to the CCF first,
+kept as given, with the CCF point and the transform's version in ccf_ap_um,
+ccf_dv_um, ccf_ml_um and space_transform (docs/spaces.md); a parcellation label column (acronym
 or id) is resolved against its ontology (location_region). brain_region takes
 the CCF region, else the label's; both are kept, disagreements are counted.
 Missing or duplicate ids, non-numeric coordinates, unknown region labels and
@@ -90,6 +95,7 @@ unknown clusters are errors (exit 1) naming the row; the store is unchanged.`,
 	f.StringVar(&opts.Atlas, "atlas", "", "atlas for regions (default: the only atlas in the store)")
 	f.Float64Var(&opts.Resolution, "resolution", 0, "annotation volume resolution in um (default: the finest)")
 	f.BoolVar(&opts.NoCCF, "no-ccf-lookup", false, "store positions without looking them up in an annotation volume")
+	f.StringVar(&opts.Space, "space", "", "coordinate space of the positions when not the CCF in um (ccc space list): mapped to the CCF for regions, kept as given")
 	f.StringVar(&opts.Taxonomy, "taxonomy", "", "taxonomy of the cluster column (stored with 'ccc taxonomy load')")
 	f.StringVar(&in.ClusterCol, "cluster-col", "", "cluster column (label, alias or name; default cluster_alias, cluster_label, cluster)")
 	f.StringVar(&in.ScoreCol, "score-col", "", "assignment score column")
@@ -111,6 +117,9 @@ func runCellsIngest(ctx context.Context, opts *cellsIngestOptions) error {
 		ctx = context.Background()
 	}
 	if strings.EqualFold(filepath.Ext(opts.File), ".h5ad") {
+		if opts.Space != "" {
+			return usageErr("--space applies to CSV and Parquet cell tables, not to %s", opts.File)
+		}
 		if h5adIngest != nil {
 			return h5adIngest(ctx, opts)
 		}
@@ -154,6 +163,15 @@ func runCellsIngest(ctx context.Context, opts *cellsIngestOptions) error {
 			if in.Volume, err = a.Volume(opts.Resolution); err != nil {
 				return err
 			}
+		}
+	}
+	if opts.Space != "" && opts.Space != space.CCF {
+		reg, err := space.Load(ctx, sn)
+		if err != nil {
+			return err
+		}
+		if in.Space, err = reg.Mapping(opts.Space); err != nil {
+			return err
 		}
 	}
 	if opts.Taxonomy != "" {
