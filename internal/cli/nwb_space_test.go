@@ -30,7 +30,9 @@ func TestNWBIngestSpace(t *testing.T) {
 	if err := nwb.WriteSynthetic(stFile, nwb.SynthOptions{Electrodes: 32, Samples: 10, Units: 4, Seed: 1, FromCCF: fromCCF.Apply}); err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) (int, string, string) { return runCLI(t, nil, append([]string{"--store", st}, args...)...) }
+	run := func(args ...string) (int, string, string) {
+		return runCLI(t, nil, append([]string{"--store", st}, args...)...)
+	}
 	if code, o, e := run("nwb", "ingest", "--dataset", "ephys_ccf", ccfFile); code != 0 || !strings.Contains(o, "regions: 32 from CCF position") {
 		t.Fatalf("ccf: %d %s %s", code, o, e)
 	}
