@@ -207,7 +207,9 @@ func compareEM(t *testing.T, got string, want [][]string) {
 // its Parquet output, all equal a plain Go computation on the raw rows.
 func TestAskEMTypes(t *testing.T) {
 	dir := emStore(t)
-	run := func(args ...string) (string, string, int) { return runProj(t, append([]string{"--store", dir}, args...)...) }
+	run := func(args ...string) (string, string, int) {
+		return runProj(t, append([]string{"--store", dir}, args...)...)
+	}
 	// declared region
 	out, e, code := run("ask", "em-types-projections", "--region", "VISp", "--format", "csv")
 	if code != 0 {
