@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -230,6 +232,9 @@ func TestAskEMTypes(t *testing.T) {
 	}
 	if q, e, code := run("query", "--format", "csv", "--sql", stmt); code != 0 || q != out {
 		t.Errorf("query of the printed SQL: exit %d %s\n%s", code, e, q)
+	}
+	if doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "docs", "query.md")); err != nil || !strings.Contains(string(doc), "```sql\n"+stmt+"```") {
+		t.Errorf("docs/query.md does not show the statement --print-sql prints on the quickstart store (%v)", err)
 	}
 	// a registered space: voxels (4, 4, 40 nm) -> CCF um, spread over the volume
 	aff := [3][4]float64{{0.02, 0, 0, 2000}, {0, 0.03, 0, 0}, {0, 0, 0.05, 3000}}
