@@ -160,6 +160,18 @@ func PrepareEMTypes(ctx context.Context, st *store.Store, sn *store.Snapshot, db
 		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Value: qq.Matrix, Msg: "the matrix's dataset has no long form (" + projection.MeasurementClass + ")",
 			Hint: "save the matrix again (ccc projections matrix build/ingest) to write it", Kind: ccc.ErrNotFound}
 	}
+	// the profiles need the matrix's experiments with their injection sites
+	var known int
+	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(DISTINCT p.data_item) FROM ProjectionMeasurement p
+		JOIN ConnectivityExperiment e ON p.data_item = 'allen:' || e.id WHERE p.dataset = %s AND p."matrix" = %s`,
+		store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&known); err != nil {
+		return nil, noSites(st, err)
+	}
+	if known == 0 {
+		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: qq.Matrix,
+			Msg:  "none of the experiments of matrix " + qq.Matrix + " is in the ConnectivityExperiment table, so their injection sites are unknown",
+			Hint: "ingest the experiments' metadata (ccc projections ingest) or choose another --matrix", Kind: ccc.ErrNotFound}
+	}
 	ds := store.QuoteString(qq.EMDataset)
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM CellTypeAnnotation WHERE dataset = "+ds).Scan(&qq.Annotations); err != nil {
 		return nil, err
