@@ -153,7 +153,7 @@ func PrepareEMTypes(ctx context.Context, st *store.Store, sn *store.Snapshot, db
 			Hint: "load it again: ccc atlas load --atlas " + qq.Atlas + " FILE", Kind: ccc.ErrNotFound}
 	}
 	var err error
-	if qq.MatrixDataset, qq.Matrix, _, err = experimentMatrix(ctx, st, db, o.Matrix); err != nil {
+	if qq.MatrixDataset, qq.Matrix, _, err = experimentMatrix(ctx, st, db, o.Matrix, op); err != nil {
 		return nil, err
 	}
 	if _, err := sn.Table(qq.MatrixDataset, projection.MeasurementClass); err != nil {
@@ -165,7 +165,7 @@ func PrepareEMTypes(ctx context.Context, st *store.Store, sn *store.Snapshot, db
 	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(DISTINCT p.data_item) FROM ProjectionMeasurement p
 		JOIN ConnectivityExperiment e ON p.data_item = 'allen:' || e.id WHERE p.dataset = %s AND p."matrix" = %s`,
 		store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&known); err != nil {
-		return nil, noSites(st, err)
+		return nil, missingTable(st, op, err)
 	}
 	if known == 0 {
 		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: qq.Matrix,

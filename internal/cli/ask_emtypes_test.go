@@ -230,7 +230,7 @@ func TestAskEMTypes(t *testing.T) {
 	if code != 0 {
 		t.Fatal("print-sql")
 	}
-	if q, e, code := run("query", "--format", "csv", "--sql", stmt); code != 0 || q != out {
+	if q, e, code := run("query", "--format", "csv", "--sql", stmt); code != 0 || !sameAnswer(q, out) {
 		t.Errorf("query of the printed SQL: exit %d %s\n%s", code, e, q)
 	}
 	if doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "docs", "query.md")); err != nil || !strings.Contains(string(doc), "```sql\n"+stmt+"```") {
@@ -264,7 +264,7 @@ func TestAskEMTypes(t *testing.T) {
 		t.Errorf("stderr %q", e)
 	}
 	stmt, _, _ = run("ask", "em-types-projections", "--space", "em_vox", "--print-sql")
-	if q, e, code := run("query", "--format", "csv", "--sql", stmt); code != 0 || q != out {
+	if q, e, code := run("query", "--format", "csv", "--sql", stmt); code != 0 || !sameAnswer(q, out) {
 		t.Errorf("query of the printed SQL (space): exit %d %s", code, e)
 	}
 	// Parquet output
@@ -306,5 +306,14 @@ func TestAskEMTypes(t *testing.T) {
 		if _, e, code := run(append([]string{"ask", "em-types-projections"}, tc.args...)...); code == 0 || !strings.Contains(e, tc.want) {
 			t.Errorf("%v: exit %d %q, want %q", tc.args, code, e, tc.want)
 		}
+	}
+	// a matrix none of whose experiments is known: refused, not empty profiles
+	unknown := filepath.Join(t.TempDir(), "unknown.csv")
+	os.WriteFile(unknown, []byte("cell_id,VIS,TH\nallen:123,1,2\nallen:456,3,4\n"), 0o644)
+	if _, e, code := run("projections", "matrix", "ingest", "unknown", unknown, "--measurement", "other", "--modality", "other"); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := run("ask", "em-types-projections", "--region", "VISp", "--matrix", "unknown"); code != 2 || !strings.Contains(e, "none of the experiments of matrix unknown is in the ConnectivityExperiment table") {
+		t.Errorf("unknown experiments: exit %d %q", code, e)
 	}
 }
