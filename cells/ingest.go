@@ -16,6 +16,7 @@ import (
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/srctable"
+	"github.com/ccc-connectivity/ccc/space"
 	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -54,6 +55,12 @@ type IngestOptions struct {
 	Volume   *atlas.Volume   // annotation volume for the CCF lookup (nil: labels only)
 	Atlas    string          // atlas name, the default reference space
 	NoCCF    bool            // store positions without a volume lookup
+	// Space, when set, is the coordinate space of the positions (other
+	// than the CCF in um): they are mapped to the CCF for the volume
+	// lookup, kept as given in spatial_location_* (reference space: the
+	// space's name), and the CCF point and the transform are added
+	// (ccf_ap_um, ccf_dv_um, ccf_ml_um, space_transform).
+	Space *space.Mapping
 
 	Taxonomy         *taxonomy.Taxonomy // with ClusterCol: cluster assignments
 	ClusterCol       string             // default: cluster_alias, cluster_label, cluster
@@ -163,6 +170,16 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 			return nil, err
 		}
 	}
+	if o.Space != nil {
+		switch {
+		case rep.Coords[0] == "":
+			return nil, fmt.Errorf("%w: --space %s names the space of the cells' coordinates, and %s has none (name them with --coords x,y,z)", ccc.ErrUsage, o.Space.Space, path)
+		case o.CoordScale != 1 || o.ReferenceSpace != "":
+			return nil, fmt.Errorf("%w: --space %s sets the unit and the reference space of the coordinates: drop --coord-scale and --reference-space", ccc.ErrUsage, o.Space.Space)
+		case o.NoCCF:
+			return nil, fmt.Errorf("%w: --space maps the coordinates to the CCF to look up their regions: drop --no-ccf-lookup (or --space)", ccc.ErrUsage)
+		}
+	}
 	if rep.Coords[0] == "" && (o.ReferenceSpace != "" || o.CoordScale != 1 || o.NoCCF) {
 		return nil, fmt.Errorf("%w: --reference-space, --coord-scale and --no-ccf-lookup apply to coordinates, and %s has none (name them with --coords x,y,z)", ccc.ErrUsage, path)
 	}
@@ -270,6 +287,16 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 			i++
 		}
 		rows.Close()
+		if o.Space != nil {
+			// the CCF point of each row, kept in the pos table
+			for i := range x {
+				q := o.Space.ToCCF.Apply([3]float64{x[i], y[i], z[i]})
+				x[i], y[i], z[i] = q[0], q[1], q[2]
+			}
+			if err := appendPositions(ctx, conn, x, y, z); err != nil {
+				return nil, err
+			}
+		}
 		res := atlas.Locate(o.Ontology, o.Volume, x, y, z)
 		for i, s := range res.Status {
 			if s != atlas.StatusOK && !math.IsNaN(x[i]) {
@@ -374,6 +401,12 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if refSpace == "" {
 		refSpace = o.Atlas
 	}
+	posCols, posJoin := "", ""
+	if o.Space != nil {
+		refSpace = o.Space.Space
+		posCols = ", pos.ccf_ap_um, pos.ccf_dv_um, pos.ccf_ml_um"
+		posJoin = " LEFT JOIN pos ON pos._row = s._row"
+	}
 	coord := func(i int) string {
 		if rep.Coords[i] == "" {
 			return "CAST(NULL AS DOUBLE)"
@@ -392,10 +425,10 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	}
 	view := fmt.Sprintf(`CREATE TEMP TABLE cells AS SELECT s._row, %s AS cell_id, %s AS x, %s AS y, %s AS z, %s AS quality_score,
 		%s AS total_counts, %s AS n_genes_detected, %s AS score, ccf.ccf_region, lab.location_region, clu.cluster, %s AS cluster_value,
-		CASE WHEN %s IS NULL THEN NULL ELSE %s END AS reference_space
-		FROM src s LEFT JOIN ccf ON ccf._row = s._row LEFT JOIN lab ON lab.label = %s LEFT JOIN clu ON clu.value = %s ORDER BY s._row`,
+		CASE WHEN %s IS NULL THEN NULL ELSE %s END AS reference_space%s
+		FROM src s LEFT JOIN ccf ON ccf._row = s._row LEFT JOIN lab ON lab.label = %s LEFT JOIN clu ON clu.value = %s%s ORDER BY s._row`,
 		idExpr, coord(0), coord(1), coord(2), optNum("quality", "DOUBLE"), optNum("counts", "BIGINT"), optNum("genes", "BIGINT"), optNum("score", "DOUBLE"),
-		cluExpr, coord(0), refExpr, labExpr, cluExpr)
+		cluExpr, coord(0), refExpr, posCols, labExpr, cluExpr, posJoin)
 	if _, err := conn.ExecContext(ctx, view); err != nil {
 		return nil, fmt.Errorf("cells ingest: %w", err)
 	}
@@ -439,10 +472,15 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 	if err := copyTo(ItemClass, "SELECT cell_id AS id, "+ds+" AS dataset FROM cells ORDER BY _row"); err != nil {
 		return nil, err
 	}
+	located := ""
+	if o.Space != nil {
+		located = `, CASE WHEN x IS NULL THEN NULL ELSE ` + store.QuoteString(o.Space.Transform) + ` END AS space_transform,
+		ccf_ap_um, ccf_dv_um, ccf_ml_um`
+	}
 	sel := `SELECT cell_id, quality_score, total_counts, n_genes_detected, x AS spatial_location_x, y AS spatial_location_y, z AS spatial_location_z,
 		reference_space AS spatial_location_reference_space, ` + ds + ` AS dataset, coalesce(ccf_region, location_region) AS brain_region,
 		CASE WHEN ccf_region IS NOT NULL THEN 'ccf' WHEN location_region IS NOT NULL THEN 'location' END AS region_source,
-		ccf_region, location_region FROM cells ORDER BY _row`
+		ccf_region, location_region` + located + ` FROM cells ORDER BY _row`
 	if err := copyTo(CellClass, sel); err != nil {
 		return nil, err
 	}
@@ -475,6 +513,11 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 		}
 	}
 	tx.SetMeta("kind", "cells")
+	if o.Space != nil {
+		tx.SetMeta("space_transform", o.Space.Transform)
+	} else {
+		tx.SetMeta("space_transform", nil)
+	}
 	tx.SetMeta("modality", o.Modality)
 	tx.SetMeta("cells", n)
 	if o.Taxonomy != nil {
@@ -516,4 +559,28 @@ func insertValues(ctx context.Context, conn *sql.Conn, table string, vals []stri
 		vals = vals[k:]
 	}
 	return nil
+}
+
+// appendPositions writes the CCF point of every row (NaN: none) into the
+// temp table pos.
+func appendPositions(ctx context.Context, conn *sql.Conn, x, y, z []float64) error {
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE pos (_row BIGINT, ccf_ap_um DOUBLE, ccf_dv_um DOUBLE, ccf_ml_um DOUBLE)"); err != nil {
+		return err
+	}
+	return conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "pos")
+		if err != nil {
+			return err
+		}
+		for i := range x {
+			if math.IsNaN(x[i]) || math.IsNaN(y[i]) || math.IsNaN(z[i]) {
+				continue
+			}
+			if err := app.AppendRow(int64(i), x[i], y[i], z[i]); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
 }

@@ -124,7 +124,7 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 			Hint: "load it again: ccc atlas load --atlas " + atlasName + " FILE", Kind: ccc.ErrNotFound}
 	}
 	qq := &SiteProjectionsQuery{Atlas: atlasName, SourceID: srcID, SourceAcronym: srcAcronym, Session: o.Session, Stat: o.Stat}
-	if qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, err = experimentMatrix(ctx, st, db, o.Matrix); err != nil {
+	if qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, err = experimentMatrix(ctx, st, db, o.Matrix, op); err != nil {
 		return nil, err
 	}
 	if _, err := sn.Table(qq.MatrixDataset, projection.MeasurementClass); err != nil {
@@ -201,11 +201,14 @@ func resolveSource(ctx context.Context, st *store.Store, sn *store.Snapshot, db 
 
 // noSites turns a failed query over the class views into an error saying
 // which table is missing.
-func noSites(st *store.Store, err error) error {
+func noSites(st *store.Store, err error) error { return missingTable(st, "ask site-projections", err) }
+
+// missingTable is noSites for the question op.
+func missingTable(st *store.Store, op string, err error) error {
 	msg := err.Error()
 	for _, class := range []string{"RecordingSite", "ConnectivityExperiment", "ProjectionMeasurement"} {
 		if strings.Contains(msg, class) && strings.Contains(msg, "does not exist") {
-			return &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no " + class + " table",
+			return &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "the store has no " + class + " table",
 				Hint: map[string]string{"RecordingSite": "ingest a session: ccc nwb ingest FILE.nwb",
 					"ConnectivityExperiment": "ingest experiments: ccc projections ingest", "ProjectionMeasurement": "save a matrix: ccc projections matrix build"}[class],
 				Kind: ccc.ErrNotFound}
@@ -218,7 +221,7 @@ func noSites(st *store.Store, err error) error {
 // several datasets is ambiguous) or, for "", the only matrix whose rows are
 // Allen experiments ("allen:<id>"). It reads the ProjectionMeasurementMatrix
 // rows only, never the values.
-func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id string) (dataset, matrix string, rows int, err error) {
+func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id, op string) (dataset, matrix string, rows int, err error) {
 	type cand struct {
 		ds, id string
 		rows   int
@@ -231,7 +234,7 @@ func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id strin
 		FROM ProjectionMeasurementMatrix ORDER BY dataset, id`)
 	if err != nil {
 		if strings.Contains(err.Error(), "does not exist") {
-			return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no projection matrix",
+			return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "the store has no projection matrix",
 				Hint: "build one: ccc projections matrix build NAME", Kind: ccc.ErrNotFound}
 		}
 		return "", "", 0, err
@@ -262,17 +265,17 @@ func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id strin
 	}
 	switch {
 	case len(hits) == 0 && id != "":
-		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "no such projection matrix", Hint: hint, Kind: ccc.ErrNotFound}
+		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "no such projection matrix", Hint: hint, Kind: ccc.ErrNotFound}
 	case len(hits) == 0:
-		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "the store has no experiments x regions projection matrix",
+		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "the store has no experiments x regions projection matrix",
 			Hint: "build one: ccc projections matrix build NAME; " + hint, Kind: ccc.ErrNotFound}
 	case len(hits) > 1 && id != "":
-		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "several datasets hold a matrix of this name", Hint: hint, Kind: ccc.ErrUsage}
+		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "several datasets hold a matrix of this name", Hint: hint, Kind: ccc.ErrUsage}
 	case len(hits) > 1:
-		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Msg: "several experiments x regions matrices", Hint: "choose one with --matrix; " + hint, Kind: ccc.ErrUsage}
+		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "several experiments x regions matrices", Hint: "choose one with --matrix; " + hint, Kind: ccc.ErrUsage}
 	}
 	if !hits[0].exp {
-		return "", "", 0, &ccc.Error{Op: "ask site-projections", Path: st.Dir(), Row: -1, Field: "matrix", Value: id,
+		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id,
 			Msg:  "its rows are not tracer experiments (allen:<id>), so they have no injection site to match the source region",
 			Hint: "choose an experiments x regions matrix; " + hint, Kind: ccc.ErrUsage}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/hdf5"
+	"github.com/ccc-connectivity/ccc/space"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -46,6 +47,12 @@ type IngestOptions struct {
 	// identifier the dataset already holds rejects that file); by default
 	// the new version's sessions replace the dataset's.
 	Append bool
+	// Space, when set, is the coordinate space of the electrodes' x, y, z
+	// (other than the CCF in um): they are mapped to the CCF for the
+	// volume lookup and kept as given; sites add coordinate_space,
+	// space_transform and the CCF point (ccf_ap_um, ccf_dv_um, ccf_ml_um).
+	// Needs Locate.
+	Space *space.Mapping
 	// Check, when set, is called with each file before it is read; an
 	// error rejects the file (the CLI reads it in a child process first,
 	// so that a file crashing libhdf5 is skipped, not fatal).
@@ -119,6 +126,7 @@ type siteRows struct {
 	valid                    []any
 	region, ccf, locRegion   []any
 	source                   []string
+	cx, cy, cz               []float64 // CCF point (IngestOptions.Space only)
 }
 
 type unitRows struct {
@@ -180,6 +188,11 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 	}
 	if err := store.ValidDataset(o.Dataset); err != nil {
 		return nil, err
+	}
+	if o.Space != nil && o.Locate == nil {
+		return nil, &ccc.Error{Op: "ingest nwb", Row: -1, Field: "space", Value: o.Space.Space, Kind: ccc.ErrUsage,
+			Msg:  "the electrodes' positions have no path to a region: the store's atlas has no annotation volume to look their CCF points up in",
+			Hint: "add one ('ccc atlas volume add FILE' or 'ccc atlas download'), or ingest without --space (regions from the location labels)"}
 	}
 	workers := o.Workers
 	if workers <= 0 {
@@ -323,7 +336,7 @@ func Ingest(ctx context.Context, st *store.Store, files []string, o IngestOption
 		inputs[i] = ex.path
 	}
 	tx.SetInputs(inputs)
-	if err := writeIngest(ctx, tx, o.Dataset, good); err != nil {
+	if err := writeIngest(ctx, tx, o.Dataset, good, o.Space); err != nil {
 		tx.Rollback()
 		return rep, err
 	}
@@ -462,6 +475,11 @@ func (ex *extracted) readSites(f *File, o IngestOptions) error {
 	}
 	// AllenSDK files keep the CCF position in *_ccf_coordinate columns
 	// and leave x, y, z empty
+	if allNaN(s.x) && allNaN(s.y) && allNaN(s.z) && o.Space != nil {
+		return &ccc.Error{Op: "ingest nwb", Path: ex.path, Row: -1, Field: "x", Value: o.Space.Space, Kind: ccc.ErrInvalidData,
+			Msg:  "--space names the space of the electrodes' x, y, z, and the electrodes table has none",
+			Hint: "ingest this file without --space"}
+	}
 	if allNaN(s.x) && allNaN(s.y) && allNaN(s.z) {
 		for _, c := range []struct {
 			name string
@@ -514,11 +532,20 @@ func (ex *extracted) readSites(f *File, o IngestOptions) error {
 		return err
 	}
 	s.region, s.ccf, s.locRegion, s.source = make([]any, n), make([]any, n), make([]any, n), make([]string, n)
+	px, py, pz := s.x, s.y, s.z
+	if o.Space != nil {
+		s.cx, s.cy, s.cz = make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n {
+			q := o.Space.ToCCF.Apply([3]float64{s.x[i], s.y[i], s.z[i]})
+			s.cx[i], s.cy[i], s.cz[i] = q[0], q[1], q[2]
+		}
+		px, py, pz = s.cx, s.cy, s.cz
+	}
 	for i := 0; i < n; i++ {
 		var ccfID, locID int64
 		var haveCCF, haveLoc bool
-		if o.Locate != nil && finite(s.x[i], s.y[i], s.z[i]) {
-			ccfID, haveCCF = o.Locate(s.x[i], s.y[i], s.z[i])
+		if o.Locate != nil && finite(px[i], py[i], pz[i]) {
+			ccfID, haveCCF = o.Locate(px[i], py[i], pz[i])
 		}
 		loc := strings.TrimSpace(s.location[i])
 		if o.Ontology != nil && loc != "" {
@@ -734,7 +761,7 @@ func nullS(s string) any {
 }
 
 // writeIngest writes the six tables of the good files.
-func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extracted) error {
+func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extracted, sp *space.Mapping) error {
 	if err := writeRows(ctx, tx.TablePath("DataSet"), []sqlCol{{"id", "VARCHAR"}, {"name", "VARCHAR"}, {"publication", "VARCHAR"}, {"modality", "VARCHAR"}}, 1,
 		func(i int, row []driver.Value) {
 			row[0], row[1], row[2], row[3] = dataset, dataset, nil, "EPHYS"
@@ -772,6 +799,10 @@ func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extr
 		{"brain_region", "BIGINT"}, {"probe", "VARCHAR"}, {"channel", "BIGINT"}, {"probe_horizontal_position", "DOUBLE"},
 		{"probe_vertical_position", "DOUBLE"}, {"imp", "DOUBLE"}, {"filtering", "VARCHAR"}, {"valid_data", "BOOLEAN"},
 		{"region_source", "VARCHAR"}, {"ccf_region", "BIGINT"}, {"location_region", "BIGINT"}, {"nwb_file", "VARCHAR"}, {"hdf5_path", "VARCHAR"}}
+	if sp != nil {
+		siteCols = append(siteCols, sqlCol{"coordinate_space", "VARCHAR"}, sqlCol{"space_transform", "VARCHAR"},
+			sqlCol{"ccf_ap_um", "DOUBLE"}, sqlCol{"ccf_dv_um", "DOUBLE"}, sqlCol{"ccf_ml_um", "DOUBLE"})
+	}
 	if err := writeRows(ctx, tx.TablePath("RecordingSite"), siteCols, len(sites), func(k int, row []driver.Value) {
 		ex := good[sites[k].f]
 		s, i := &ex.sites, sites[k].i
@@ -780,6 +811,12 @@ func writeIngest(ctx context.Context, tx *store.Tx, dataset string, good []*extr
 		row[6], row[7], row[8], row[9] = nullS(s.location[i]), s.region[i], nullS(s.probe[i]), s.channel[i]
 		row[10], row[11], row[12], row[13], row[14] = nullF(s.hpos[i]), nullF(s.vpos[i]), nullF(s.imp[i]), nullS(s.filt[i]), s.valid[i]
 		row[15], row[16], row[17], row[18], row[19] = nullS(s.source[i]), s.ccf[i], s.locRegion[i], ex.path, ElectrodesPath
+		if sp != nil {
+			row[20], row[21], row[22], row[23], row[24] = sp.Space, sp.Transform, nullF(s.cx[i]), nullF(s.cy[i]), nullF(s.cz[i])
+			if !finite(s.x[i], s.y[i], s.z[i]) {
+				row[21] = nil
+			}
+		}
 	}); err != nil {
 		return err
 	}

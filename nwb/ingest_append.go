@@ -74,7 +74,7 @@ func appendEarlier(ctx context.Context, sn *store.Snapshot, tx *store.Tx, datase
 		if oldCols != newCols {
 			return &ccc.Error{Op: "nwb ingest --append", Path: old.File, Row: -1, Field: class, Kind: ccc.ErrConflict,
 				Msg:  fmt.Sprintf("the dataset's %s table has columns (%s), this ingest writes (%s)", class, oldCols, newCols),
-				Hint: "the table was written by another ccc version: ingest every session again without --append"}
+				Hint: "the table was written by another ccc version, or with another --space: ingest every session again without --append"}
 		}
 		q := fmt.Sprintf("COPY (SELECT * FROM read_parquet(%s) UNION ALL SELECT * FROM read_parquet(%s)) TO %s (FORMAT parquet)",
 			store.QuoteString(old.Path), store.QuoteString(added), store.QuoteString(staged))

@@ -19,6 +19,10 @@ type SynthOptions struct {
 	Locations  []string // location labels cycled over electrodes (default: by depth, see WriteSynthetic)
 	Identifier string   // the session's NWB identifier; default synthetic-0001
 	Seed       uint64
+	// FromCCF, when set, maps each electrode's CCF point (um) to the
+	// coordinates written as x, y, z (a file in another space, e.g.
+	// stereotaxic mm from bregma).
+	FromCCF func(p [3]float64) [3]float64
 }
 
 // WriteSynthetic writes a small but structurally faithful NWB 2.2-style
@@ -103,6 +107,10 @@ func WriteSynthetic(p string, o SynthOptions) error {
 		x[i] = 4000 + 2*float64(i)
 		y[i] = 1000 + 5000*float64(i)/float64(n)
 		z[i] = 3000 + float64(i)
+		if o.FromCCF != nil {
+			q := o.FromCCF([3]float64{x[i], y[i], z[i]})
+			x[i], y[i], z[i] = q[0], q[1], q[2]
+		}
 		imp[i] = math.NaN()
 		if len(o.Locations) > 0 {
 			loc[i] = o.Locations[i*len(o.Locations)/n]

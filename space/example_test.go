@@ -26,3 +26,14 @@ func ExampleFitAffine() {
 	fmt.Printf("%.4f %.1f residual<1e-9: %v\n", a[0][0], a[2][3], res.Max < 1e-9)
 	// Output: 0.0010 30.0 residual<1e-9: true
 }
+
+// A space's affine given as a 4 x 4 matrix (MICrONS-like voxels of 4, 4,
+// 40 nm to the CCF in um), read with ParseAffine and applied to a point.
+func ExampleParseAffine() {
+	a, err := space.ParseAffine("0.004,0,0,3000; 0,0.004,0,800; 0,0,0.04,2500; 0,0,0,1")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(a.Apply([3]float64{250000, 100000, 20000}))
+	// Output: [4000 1200 3300]
+}

@@ -13,8 +13,15 @@
 // iblatlas (ALLEN_CCF_LANDMARKS_MLAPDV_UM, ML AP DV = 5739, 5400, 332), used
 // without its optional scaling; it is an approximation of a real skull.
 //
+// Other spaces (a data set's own, such as MICrONS voxels in nm) are
+// registered in the store with Add (CoordinateSpace rows of dataset
+// "spaces", each with its affine to a known space and the composed affine
+// to the CCF) and read back with Load.
+//
 // Errors: an unknown space is ccc.ErrNotFound; too few or degenerate
-// landmarks ccc.ErrInvalidData; both as *ccc.Error.
+// landmarks, a singular affine ccc.ErrInvalidData; a bad name ccc.ErrUsage;
+// registering a name twice without Replace ccc.ErrConflict; all as
+// *ccc.Error.
 package space
 
 import (
@@ -194,6 +201,11 @@ type Space struct {
 	Convention string
 	Source     string // where the transform comes from
 	ToCCF      Affine
+
+	// Registered spaces (ccc space add) only:
+	Registered bool
+	Target     string // the known space their affine was given to
+	Revision   int    // transform_version: 1, then one more per replacement
 }
 
 // TransformVersion versions the built-in transforms: located rows record

@@ -158,7 +158,15 @@ func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
 	}
 	var sx *locateSpace
 	if opts.Space != "" && opts.Space != "ccf_um" {
-		if sx, err = toCCF(opts.Space, pts); err != nil {
+		sn, err := st.Snapshot(ref)
+		if err != nil {
+			return err
+		}
+		reg, err := space.Load(ctx, sn)
+		if err != nil {
+			return err
+		}
+		if sx, err = toCCF(reg, opts.Space, pts); err != nil {
 			return err
 		}
 	}
@@ -174,18 +182,14 @@ func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
 	return writeLocated(opts.IO.Out, opts.Format, a.Ontology, pts, res, sx)
 }
 
-// toCCF maps the points from space name to the CCF in um.
-func toCCF(name string, pts *atlas.Points) (*locateSpace, error) {
-	from, err := space.Lookup(name)
+// toCCF maps the points from space name (built-in or registered) to the
+// CCF in um.
+func toCCF(reg *space.Registry, name string, pts *atlas.Points) (*locateSpace, error) {
+	tr, trName, err := reg.ToCCF(name)
 	if err != nil {
 		return nil, err
 	}
-	ccf, _ := space.Lookup("ccf_um")
-	tr, err := space.Transform(from, ccf)
-	if err != nil {
-		return nil, err
-	}
-	sx := &locateSpace{Name: name, Transform: name + "->ccf_um@" + space.TransformVersion,
+	sx := &locateSpace{Name: name, Transform: trName,
 		X: make([]float64, len(pts.X)), Y: make([]float64, len(pts.X)), Z: make([]float64, len(pts.X))}
 	for i := range pts.X {
 		q := tr.Apply([3]float64{pts.X[i], pts.Y[i], pts.Z[i]})

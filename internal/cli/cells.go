@@ -14,6 +14,7 @@ import (
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/cells"
 	"github.com/ccc-connectivity/ccc/expression"
+	"github.com/ccc-connectivity/ccc/space"
 	"github.com/ccc-connectivity/ccc/store"
 	"github.com/ccc-connectivity/ccc/taxonomy"
 )
@@ -52,6 +53,7 @@ type cellsIngestOptions struct {
 	Resolution float64
 	NoCCF      bool
 	Taxonomy   string
+	Space      string
 	// AnnData input: the options that only apply to it
 	AnnData expression.IngestOptions
 	JSON    bool
@@ -65,7 +67,7 @@ type cellsIngestOptions struct {
 var (
 	cellsTableFlags = []string{"id-col", "coords", "coord-scale", "region-col", "quality-col", "counts-col", "genes-col",
 		"atlas", "resolution", "no-ccf-lookup", "taxonomy", "cluster-col", "score-col", "algorithm", "algorithm-version",
-		"score-description", "allow-unresolved"}
+		"score-description", "allow-unresolved", "space"}
 	cellsH5ADFlags = []string{"item", "layer", "gene-symbol-column", "spatial-obsm", "message", "json"}
 )
 
@@ -95,7 +97,10 @@ matching X, unknown encoding, duplicate cell ids) is refused with the file and
 element named (exit 2, or 1 for duplicate ids); the store is unchanged.
 
 Regions: CCF coordinates (um; --coord-scale 1000 for mm) are looked up in the
-atlas's annotation volume (ccf_region); a parcellation label column (acronym
+atlas's annotation volume (ccf_region); coordinates in another space (--space
+NAME, built-in or registered with 'ccc space add') are mapped to the CCF first,
+kept as given, with the CCF point and the transform's version in ccf_ap_um,
+ccf_dv_um, ccf_ml_um and space_transform (docs/spaces.md); a parcellation label column (acronym
 or id) is resolved against its ontology (location_region). brain_region takes
 the CCF region, else the label's; both are kept, disagreements are counted.
 Missing or duplicate ids, non-numeric coordinates, unknown region labels and
@@ -137,6 +142,7 @@ unknown clusters are errors (exit 1) naming the row; the store is unchanged.`,
 	f.StringVar(&opts.Atlas, "atlas", "", "atlas for regions (default: the only atlas in the store)")
 	f.Float64Var(&opts.Resolution, "resolution", 0, "annotation volume resolution in um (default: the finest)")
 	f.BoolVar(&opts.NoCCF, "no-ccf-lookup", false, "store positions without looking them up in an annotation volume")
+	f.StringVar(&opts.Space, "space", "", "coordinate space of the positions when not the CCF in um (ccc space list): mapped to the CCF for regions, kept as given")
 	f.StringVar(&opts.Taxonomy, "taxonomy", "", "taxonomy of the cluster column (stored with 'ccc taxonomy load')")
 	f.StringVar(&in.ClusterCol, "cluster-col", "", "cluster column (label, alias or name; default cluster_alias, cluster_label, cluster)")
 	f.StringVar(&in.ScoreCol, "score-col", "", "assignment score column")
@@ -207,6 +213,15 @@ func runCellsIngest(ctx context.Context, opts *cellsIngestOptions) error {
 			if in.Volume, err = a.Volume(opts.Resolution); err != nil {
 				return err
 			}
+		}
+	}
+	if opts.Space != "" && opts.Space != space.CCF {
+		reg, err := space.Load(ctx, sn)
+		if err != nil {
+			return err
+		}
+		if in.Space, err = reg.Mapping(opts.Space); err != nil {
+			return err
 		}
 	}
 	if opts.Taxonomy != "" {

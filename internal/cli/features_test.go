@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -51,6 +52,42 @@ func TestFeaturesIngest(t *testing.T) {
 		if vals[i] != want[i] && !(math.IsNaN(vals[i]) && math.IsNaN(want[i])) {
 			t.Errorf("value %d: %g want %g", i, vals[i], want[i])
 		}
+	}
+	// the long form equals the Zarr array: one CellFeatureMeasurement row
+	// per present value, at (cell_index, feature_index) of the matrix row,
+	// bit for bit, and none for a missing value
+	db, err := s.DB(context.Background(), store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT m.data_item, m.feature, m.value_float, list_position(x.cell_index, m.data_item) - 1, list_position(x.feature_index, m.feature) - 1, m.id
+		FROM CellFeatureMeasurement m JOIN CellFeatureMatrix x ON x.feature_set = m.feature_set AND x.dataset = m.dataset WHERE m.dataset = 'ephys' ORDER BY m.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]bool{}
+	for rows.Next() {
+		var item, feat, id string
+		var v float64
+		var r, c int
+		if err := rows.Scan(&item, &feat, &v, &r, &c, &id); err != nil {
+			t.Fatal(err)
+		}
+		k := r*arr.Meta.Shape[1] + c
+		if r < 0 || c < 0 || math.Float64bits(vals[k]) != math.Float64bits(v) || id != "ephys:"+item+":"+strings.TrimPrefix(feat, "ephys:") {
+			t.Errorf("measurement %s (%s, %s) = %v at [%d,%d], Zarr %v", id, item, feat, v, r, c, vals[k])
+		}
+		seen[k] = true
+	}
+	rows.Close()
+	for k, x := range vals {
+		if !math.IsNaN(x) && !seen[k] {
+			t.Errorf("Zarr value %v at %d has no CellFeatureMeasurement row", x, k)
+		}
+	}
+	if len(seen) != 5 {
+		t.Errorf("%d long-form values, want 5", len(seen))
 	}
 	v := validateStoreTables(t, st)
 	if v["ephys/CellFeatureMeasurement"] != 5 || v["ephys/CellFeatureDefinition"] != 2 || v["ephys/CellFeatureSet"] != 1 || v["ephys/CellFeatureMatrix"] != 1 {

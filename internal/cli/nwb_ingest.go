@@ -13,6 +13,7 @@ import (
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/progress"
 	"github.com/ccc-connectivity/ccc/nwb"
+	"github.com/ccc-connectivity/ccc/space"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -27,6 +28,7 @@ type nwbIngestOptions struct {
 	Message string
 	Append  bool
 	JSON    bool
+	Space   string
 }
 
 func newCmdNWBIngest(io *IO, g *globalOptions) *cobra.Command {
@@ -45,6 +47,11 @@ the session (<identifier>:<id>, the file's id in electrode_id / unit_id), so
 sessions numbered from 0 share one dataset. Electrode regions come
 from the CCF position when an annotation volume is available, else from the
 file's location label through the atlas ontology; disagreements are reported.
+Positions in another space than the CCF in um (--space NAME, built-in or
+registered with 'ccc space add') are mapped to the CCF first and kept as given,
+with coordinate_space, space_transform (with its version) and the CCF point
+(ccf_ap_um, ccf_dv_um, ccf_ml_um); without an annotation volume --space is
+refused.
 A bad file is reported and skipped; nothing of it is stored.
 
 Each ingest writes a new version of the dataset whose sessions are the ones
@@ -63,6 +70,7 @@ session identifier it already holds rejects that file.`,
 	cmd.Flags().StringVar(&o.Message, "message", "", "message recorded with the version")
 	cmd.Flags().BoolVar(&o.Append, "append", false, "keep the dataset's sessions and add these (default: they replace the dataset's sessions)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the report as JSON")
+	cmd.Flags().StringVar(&o.Space, "space", "", "coordinate space of the electrodes' x, y, z when not the CCF in um (ccc space list): mapped to the CCF for regions, kept as given")
 	addWaitFlag(cmd)
 	return cmd
 }
@@ -100,6 +108,19 @@ func runNWBIngest(o *nwbIngestOptions) error {
 		opts.Ontology = ont
 	} else if !o.Global.Quiet {
 		fmt.Fprintf(o.IO.ErrOut, "ccc: note: no atlas in the store and no default ontology: electrodes get no brain_region\n")
+	}
+	if o.Space != "" && o.Space != space.CCF {
+		sn, err := st.Snapshot(store.Ref{})
+		if err != nil {
+			return err
+		}
+		reg, err := space.Load(o.Ctx, sn)
+		if err != nil {
+			return err
+		}
+		if opts.Space, err = reg.Mapping(o.Space); err != nil {
+			return err
+		}
 	}
 	bar := progress.New(o.IO.ErrOut, "nwb ingest", "files", int64(len(files)), o.Global.Quiet)
 	last := 0

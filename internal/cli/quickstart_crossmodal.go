@@ -19,7 +19,9 @@ func init() { registerQuickstartStep(70, "crossmodal", quickstartCrossmodal) }
 // VISp or below" through the region closure, projection values in SQL
 // through their long form, and, for each recording site of the NWB session,
 // how strongly its region receives projections from VISp (ccc ask
-// site-projections). It needs the atlas, projections and nwb steps.
+// site-projections); with the synapses step, the EM cell types with the
+// projection profile of their region (ccc ask em-types-projections). It
+// needs the atlas, projections and nwb steps.
 func quickstartCrossmodal(q *quickstartEnv) error {
 	ctx, w := q.Ctx, q.IO.Out
 	st, err := store.Open(q.StoreDir)
@@ -86,5 +88,22 @@ func quickstartCrossmodal(q *quickstartEnv) error {
 		sessions[0], errOut.String())
 	q.Output("sites x projection strength from VISp (CSV)", csvOut)
 	q.Output("sites x projection strength from VISp (PNG)", png)
+	if len(sn.Tables("CellTypeAnnotation")) == 0 {
+		return nil
+	}
+	// EM cell types (the synapses step) with the projection profile of
+	// their region, the whole EM volume declared in VISp
+	emOut, errOut := filepath.Join(q.OutDir, "em_types_projections.csv"), &strings.Builder{}
+	io.ErrOut = errOut
+	eo := &askEMTypesOptions{IO: io, Global: &globalOptions{StoreDir: q.StoreDir}, Q: crossmodal.EMTypesOptions{Region: "VISp", Stat: "mean"}, Format: "csv", Out: emOut}
+	if err := runAskEMTypes(ctx, eo); err != nil {
+		if !errors.Is(err, ccc.ErrNotFound) {
+			return err
+		}
+		fmt.Fprintf(w, "   ccc ask em-types-projections --region VISp\n     not answered here: %v\n", err)
+		return nil
+	}
+	fmt.Fprintf(w, "   ccc ask em-types-projections --region VISp --out em_types_projections.csv\n     %s", errOut.String())
+	q.Output("EM cell types x projection profile of VISp (CSV)", emOut)
 	return nil
 }

@@ -24,6 +24,7 @@ func TestQuickstartOffline(t *testing.T) {
 		"regions in VISp or below (BrainRegion x BrainRegionClosure, one equality join)\n     7 regions",
 		"312 rows of 2 matrices",
 		"32 recording sites, 32 matched to a column of allen_connectivity/quickstart-density; source VISp: 6 experiments",
+		"3813 of 3813 synth-minnie cell-type annotations in 1 region(s), declared region VISp; profiles from allen_connectivity/quickstart-density",
 		"atlas ccf2017: 38 regions, store version 1",
 		"ingested 300000 synthetic synapses among 3000 neurons (version 3)",
 		"12 experiments x 6 regions",
@@ -42,7 +43,7 @@ func TestQuickstartOffline(t *testing.T) {
 		"GET /api/v1/synapses/degree: 3000 neurons",
 	})
 	for _, f := range []string{"atlas_depths.png", "openapi.json", "synapse_matrix_binary.png", "synapse_celltype_probability.png",
-		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet", "site_projections.csv", "site_projections.png"} {
+		"projection_matrix.png", "projection_coronal.png", "nwb_electrodes.csv", "synapse.parquet", "site_projections.csv", "site_projections.png", "em_types_projections.csv"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

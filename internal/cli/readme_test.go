@@ -49,6 +49,7 @@ var readmeSkips = map[string]string{
 	"ccc synapses query --dataset minnie --group-by pair --with-cell-types --engine spark":                                               "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
 	"ccc synapses degree --dataset minnie --engine spark":                                                                                "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
 	"ccc ask site-projections --source VISp --session synthetic-0001 --png sites.png":                                                    "the offline quickstart's synthetic session (the real-data store has no experiment of the demo matrix; TestAskSiteProjections covers it)",
+	"ccc ask em-types-projections --region VISp --dataset synth-minnie":                                                                  "the offline quickstart's synthetic EM cell types and matrix (the real-data store has no experiment of the demo matrix; TestAskEMTypes covers it)",
 	"ccc ingest --class Synapse --dataset derived spark-job-output/":                                                                     "a Spark job's output directory (TestSparkOutputBackIntoStore covers it)",
 }
 

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/space"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 func init() { register(42, newCmdSpace) }
@@ -25,32 +28,38 @@ func newCmdSpace(io *IO, g *globalOptions) *cobra.Command {
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
-		Short: "List the coordinate spaces with their axes, unit, convention and source",
+		Short: "List the coordinate spaces (built-in and registered in the store) with their axes, unit, convention and source",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
+			reg, err := spaceRegistry(c.Context(), io, g)
+			if err != nil {
+				return err
+			}
 			tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "space\taxes\tunit\tconvention\tsource")
-			b := space.Builtin()
-			for _, n := range space.Names() {
-				s := b[n]
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", n, strings.Join(s.Axes[:], ", "), s.Unit, s.Convention, s.Source)
+			fmt.Fprintln(tw, "space\taxes\tunit\tconvention\tsource\ttransform")
+			for _, n := range reg.Names() {
+				s, _ := reg.Lookup(n)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n, strings.Join(s.Axes[:], ", "), s.Unit, s.Convention, s.Source, s.TransformName())
 			}
 			return tw.Flush()
 		},
 	})
+	cmd.AddCommand(newCmdSpaceAdd(io, g))
 	cmd.AddCommand(newCmdSpaceTransform(io, g))
 	return cmd
 }
 
 type spaceTransformOptions struct {
 	IO        *IO
+	Global    *globalOptions
+	Ctx       context.Context
 	From, To  string
 	Landmarks string
 	Points    []string
 }
 
-func newCmdSpaceTransform(io *IO, _ *globalOptions) *cobra.Command {
-	opts := &spaceTransformOptions{IO: io}
+func newCmdSpaceTransform(io *IO, g *globalOptions) *cobra.Command {
+	opts := &spaceTransformOptions{IO: io, Global: g}
 	cmd := &cobra.Command{
 		Use:   "transform --from SPACE --to SPACE X,Y,Z... | --landmarks PAIRS.csv [X,Y,Z...]",
 		Short: "Map points between spaces, or fit an affine from landmark pairs (with its residual)",
@@ -62,7 +71,7 @@ map the points given with it.`,
 		Example: `  ccc space transform --from stereotaxic_bregma_mm --to ccf_um -- -3.8,2.5,-0.5
   ccc space transform --landmarks em_to_ccf_landmarks.csv 512000,300000,21000`,
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Points = args
+			opts.Ctx, opts.Points = c.Context(), args
 			return runSpaceTransform(opts)
 		},
 	}
@@ -95,11 +104,15 @@ func runSpaceTransform(opts *spaceTransformOptions) error {
 	case opts.From == "" || opts.To == "":
 		return usageErr("give --from and --to (spaces: %s), or --landmarks", strings.Join(space.Names(), ", "))
 	default:
-		from, err := space.Lookup(opts.From)
+		reg, err := spaceRegistry(opts.Ctx, opts.IO, opts.Global)
 		if err != nil {
 			return err
 		}
-		to, err := space.Lookup(opts.To)
+		from, err := reg.Lookup(opts.From)
+		if err != nil {
+			return err
+		}
+		to, err := reg.Lookup(opts.To)
 		if err != nil {
 			return err
 		}
@@ -174,4 +187,29 @@ func readLandmarks(path string) ([][3]float64, [][3]float64, error) {
 		dst = append(dst, [3]float64{v[3], v[4], v[5]})
 	}
 	return src, dst, nil
+}
+
+// spaceRegistry returns the built-in spaces and those registered in the
+// store's latest version; without a store (none at the default path), the
+// built-in ones.
+func spaceRegistry(ctx context.Context, io *IO, g *globalOptions) (*space.Registry, error) {
+	p := g.StorePath(io)
+	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) && g.StoreDir == "" && io.Getenv("CCC_STORE") == "" {
+		return space.Builtins(), nil
+	}
+	st, err := openStoreCLI(io, g)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return storeSpaces(ctx, st)
+}
+
+// storeSpaces is the registry of the store's latest version.
+func storeSpaces(ctx context.Context, st *store.Store) (*space.Registry, error) {
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		return nil, err
+	}
+	return space.Load(ctx, sn)
 }
