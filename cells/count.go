@@ -101,11 +101,12 @@ func Count(ctx context.Context, sn *store.Snapshot, o CountOptions) ([]CountRow,
 	}
 	stats := &CountStats{Datasets: ds}
 	acc := newCounter(t, o.Level, on, targets, o.IncludeDescendants)
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer db.Close()
+	var db *sql.DB // for the direct join, opened when a dataset needs it
+	defer func() {
+		if db != nil {
+			db.Close()
+		}
+	}()
 	for _, d := range ds {
 		in, err := countTables(sn, d, t.Name)
 		if err != nil {
@@ -115,13 +116,18 @@ func Count(ctx context.Context, sn *store.Snapshot, o CountOptions) ([]CountRow,
 			stats.Notes = append(stats.Notes, d+": "+in.staleNote)
 		}
 		if in.agg == nil || o.Direct {
+			if db == nil {
+				if db, err = sql.Open("duckdb", ""); err != nil {
+					return nil, nil, err
+				}
+			}
 			if err := countDirect(ctx, db, in, acc, stats); err != nil {
 				return nil, nil, err
 			}
 			stats.Direct = append(stats.Direct, d)
 			continue
 		}
-		if err := countAggregate(ctx, db, in, acc, stats); err != nil {
+		if err := countAggregate(ctx, in, acc, stats); err != nil {
 			return nil, nil, err
 		}
 		stats.FromAggregate = append(stats.FromAggregate, d)

@@ -2,8 +2,12 @@ package cells
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/store"
@@ -34,11 +38,12 @@ type aggregate struct {
 	n       []int64
 }
 
-// readAggregate reads and checks the CountClass table of in: the columns
-// and types of the format, positive counts that sum to the rows of the
-// dataset's CellMetadata, and (over rows with a cluster) of its
+// readAggregate reads and checks the CountClass table of in (with
+// arrow-go: no SQL engine is started for a table of a few thousand rows):
+// the columns and types of the format, positive counts that sum to the
+// rows of the dataset's CellMetadata, and (over rows with a cluster) of its
 // CellToClusterMapping. A table that fails is an ErrFormat naming it.
-func readAggregate(ctx context.Context, db *sql.DB, in countInput) (*aggregate, error) {
+func readAggregate(ctx context.Context, in countInput) (*aggregate, error) {
 	bad := func(msg string) error {
 		return &ccc.Error{Op: "cells count", Path: in.agg.Path, Row: -1, Value: in.dataset, Msg: CountClass + " table: " + msg, Kind: ccc.ErrFormat,
 			Hint: "check the store ('ccc store check'); ingesting the cells again rewrites the table"}
@@ -51,37 +56,53 @@ func readAggregate(ctx context.Context, db *sql.DB, in countInput) (*aggregate, 
 			return nil, bad(fmt.Sprintf("column %d is %s %s, want %s %s", i+1, in.agg.Columns[i].Name, in.agg.Columns[i].Type, c.Name, c.Type))
 		}
 	}
-	rows, err := db.QueryContext(ctx, "SELECT brain_region, cluster, cell_count FROM read_parquet("+store.QuoteString(in.agg.Path)+")")
+	rd, err := file.OpenParquetFile(in.agg.Path, false)
 	if err != nil {
-		return nil, fmt.Errorf("cells count %s: %w", in.dataset, err)
+		return nil, bad("cannot open the Parquet file: " + err.Error())
 	}
-	defer rows.Close()
+	defer rd.Close()
+	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.DefaultAllocator)
+	if err != nil {
+		return nil, bad(err.Error())
+	}
+	rr, err := fr.GetRecordReader(ctx, []int{0, 1, 2}, nil)
+	if err != nil {
+		return nil, bad(err.Error())
+	}
+	defer rr.Release()
 	a := &aggregate{}
 	var total, mapped int64
-	for rows.Next() {
-		var r sql.NullInt64
-		var c sql.NullString
-		var n sql.NullInt64
-		if err := rows.Scan(&r, &c, &n); err != nil {
-			return nil, err
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		reg, ok1 := rec.Column(0).(*array.Int64)
+		cl, ok2 := rec.Column(1).(*array.String)
+		n, ok3 := rec.Column(2).(*array.Int64)
+		if !ok1 || !ok2 || !ok3 {
+			return nil, bad(fmt.Sprintf("column types %s, %s, %s, want int64, utf8, int64", rec.Column(0).DataType(), rec.Column(1).DataType(), rec.Column(2).DataType()))
 		}
-		if !n.Valid || n.Int64 < 1 {
-			return nil, bad(fmt.Sprintf("row %d: cell_count %v is not a positive count", len(a.n)+1, n.Int64))
-		}
-		if r.Valid && r.Int64 == 0 {
-			return nil, bad(fmt.Sprintf("row %d: brain_region 0 is not a structure id", len(a.n)+1))
-		}
-		a.region = append(a.region, r.Int64)
-		a.cluster = append(a.cluster, c.String)
-		a.mapped = append(a.mapped, c.Valid)
-		a.n = append(a.n, n.Int64)
-		total += n.Int64
-		if c.Valid {
-			mapped += n.Int64
+		for i := 0; i < n.Len(); i++ {
+			row := len(a.n) + 1
+			if n.IsNull(i) || n.Value(i) < 1 {
+				return nil, bad(fmt.Sprintf("row %d: cell_count %d is not a positive count", row, n.Value(i)))
+			}
+			r := int64(0)
+			if reg.IsValid(i) {
+				if r = reg.Value(i); r == 0 {
+					return nil, bad(fmt.Sprintf("row %d: brain_region 0 is not a structure id", row))
+				}
+			}
+			a.region = append(a.region, r)
+			a.cluster = append(a.cluster, cl.Value(i))
+			a.mapped = append(a.mapped, cl.IsValid(i))
+			a.n = append(a.n, n.Value(i))
+			total += n.Value(i)
+			if cl.IsValid(i) {
+				mapped += n.Value(i)
+			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if err := rr.Err(); err != nil {
+		return nil, bad(err.Error())
 	}
 	if total != in.cells.Rows || mapped != in.maps.Rows {
 		return nil, bad(fmt.Sprintf("counts %d cells (%d with a cluster) but %s has %d rows and %s %d", total, mapped, CellClass, in.cells.Rows, CellClusterMap, in.maps.Rows))
@@ -91,8 +112,8 @@ func readAggregate(ctx context.Context, db *sql.DB, in countInput) (*aggregate, 
 
 // countAggregate adds the counts and stats of one dataset's CountClass
 // table.
-func countAggregate(ctx context.Context, db *sql.DB, in countInput, acc *counter, stats *CountStats) error {
-	a, err := readAggregate(ctx, db, in)
+func countAggregate(ctx context.Context, in countInput, acc *counter, stats *CountStats) error {
+	a, err := readAggregate(ctx, in)
 	if err != nil {
 		return err
 	}
