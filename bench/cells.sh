@@ -11,7 +11,8 @@
 # open, BenchmarkCountStore; pandas: the DataFrames already in memory).
 # ccc reads the CellClusterRegionCount table 'cells ingest' wrote (cells per
 # region and assigned cluster); '--direct' (a DuckDB join over every cell)
-# is timed once for reference.
+# is timed once for reference, and a labelled second peer starts pandas from
+# the same CellClusterRegionCount table.
 #
 #   CELLS=5000000 bench/cells.sh        # the issue's size (about 1 min to generate and ingest, reused)
 #   CELLS=20000 bench/cells.sh          # quick
@@ -72,6 +73,10 @@ for q in visp full; do
   echo "pandas_${q}_process_ms $(best_of3 python3 python/cells_peer.py "$STORE" merfish "$q" "$DIR/ccc_$q.csv")"
   /usr/bin/time -f "pandas_${q}_peak_rss_kb %M" python3 python/cells_peer.py "$STORE" merfish "$q" "$DIR/ccc_$q.csv" 3 > "$DIR/pandas_$q.txt" 2> "$DIR/pandas_$q.err" || { cat "$DIR/pandas_$q.err"; exit 3; }
   cat "$DIR/pandas_$q.txt"; tail -1 "$DIR/pandas_$q.err"
+  # second peer (labelled): pandas starting from the same CellClusterRegionCount table
+  OUT="$DIR/pandas_agg_$q.out"
+  echo "pandas_agg_${q}_process_ms $(best_of3 python3 python/cells_peer.py "$STORE" merfish "$q" "$DIR/ccc_$q.csv" 1 aggregate)"
+  python3 python/cells_peer.py "$STORE" merfish "$q" "$DIR/ccc_$q.csv" 3 aggregate
 done
 OUT="$DIR/ccc_visp_direct.csv"
 t0=$(date +%s%N)
@@ -102,6 +107,10 @@ for q in ("visp", "full"):
     print(f"ratio_{q}_process {p / c:.1f}x (pandas {p:.0f} ms / ccc {c:.0f} ms, whole processes from a warm OS cache)")
     if ci:
         print(f"ratio_{q}_inprocess {pi / ci:.1f}x (pandas {pi:.1f} ms on DataFrames in memory / ccc {ci:.2f} ms cells.Count with the store open)")
+    pa, pai = f[f"pandas_agg_{q}_process_ms"], f[f"pandas_agg_{q}_compute_ms"]
+    print(f"ratio_{q}_process_vs_pandas_on_aggregate {pa / c:.1f}x (second peer: pandas from the same CellClusterRegionCount table, {pa:.0f} ms whole process)")
+    if ci:
+        print(f"ratio_{q}_inprocess_vs_pandas_on_aggregate {pai / ci:.1f}x ({pai:.1f} ms in memory)")
     print(f"peak_rss_{q} ccc {f[f'ccc_{q}_peak_rss_kb'] / 1024:.0f} MB, pandas {f[f'pandas_{q}_peak_rss_kb'] / 1024:.0f} MB")
     ok_t, ok_r = c < 300, p / c >= 5
     print(f"target_{q} {n:,} cells: under 300 ms warm whole process: {c:.0f} ms ({'met' if ok_t else 'missed'}); "

@@ -533,6 +533,11 @@ def bench_cells():
             f"{p / c:.1f}x whole process, {pi / ci:.1f}x in process",
             f"bare start: ccc version {start:.0f} ms", pct(start / c) + " of ccc's time is start",
             whole="both: whole process, warm OS cache", equal="yes (every (region, subclass) count)")
+        pa, pai = g(f"pandas_agg_{q}_process_ms"), g(f"pandas_agg_{q}_compute_ms")
+        row(label + " (second peer)", f"{n:,} spatial cells", "pandas from the same CellClusterRegionCount table ccc reads",
+            f"{pa:.0f} ms whole process; {pai:.1f} ms in memory", f"{c:.0f} ms whole process; {ci:.1f} ms in process",
+            f"{pa / c:.1f}x whole process, {pai / ci:.1f}x in process", whole="both: whole process, warm OS cache",
+            equal="yes (every (region, subclass) count)")
         target(f"cells count {q}: < 300 ms warm and >= 5x pandas", f"{c:.0f} ms, {p / c:.1f}x (whole process)",
                c < 300 and p / c >= 5, f"{n:,} cells")
     d = g("ccc_visp_direct_process_ms")
