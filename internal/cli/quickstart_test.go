@@ -50,7 +50,7 @@ func TestQuickstartOffline(t *testing.T) {
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
 		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurement", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion", "ccf2017/BrainRegionClosure",
 		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurement", "mapseq_demo/ProjectionMeasurementMatrix",
-		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
+		"merfish_demo/AlgorithmRun", "merfish_demo/CellClusterRegionCount", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
 		"nwb_demo/SortedUnit", "synth-minnie/CellTypeAnnotation", "synth-minnie/ProofreadingStatus", "synth-minnie/Synapse", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }
 
@@ -88,7 +88,7 @@ func TestQuickstartReal(t *testing.T) {
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
 		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurement", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion", "ccf2017/BrainRegionClosure",
 		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurement", "mapseq_demo/ProjectionMeasurementMatrix",
-		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
+		"merfish_demo/AlgorithmRun", "merfish_demo/CellClusterRegionCount", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
 		"nwb_demo/RecordingSession", "nwb_demo/RecordingSite", "nwb_demo/SortedUnit", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }
 
