@@ -3,12 +3,14 @@ package cells
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
@@ -163,5 +165,47 @@ func BenchmarkRealShapeCount(b *testing.B) {
 			}
 			b.ReportMetric(float64(s.rows), "agg-rows")
 		})
+	}
+}
+
+// TestReadAggregateRefuses: a CellClusterRegionCount table with other
+// columns, a non-positive count or a region 0 is an ErrFormat naming the
+// file and the row; counts that do not add up to the cells likewise.
+func TestReadAggregateRefuses(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := t.TempDir()
+	for i, c := range []struct {
+		sel     string
+		cols    []store.Column
+		rows    int64
+		wantMsg string
+	}{
+		{"SELECT 385::BIGINT AS brain_region, 'A' AS cluster, 3::BIGINT AS cell_count", countColumns, 3, ""},
+		{"SELECT 385::BIGINT AS brain_region, 'A' AS cluster, 3::BIGINT AS cell_count", countColumns, 4, "counts 3 cells (3 with a cluster) but CellMetadata has 4 rows"},
+		{"SELECT 385::BIGINT AS brain_region, 'A' AS cluster, 0::BIGINT AS cell_count", countColumns, 0, "row 1: cell_count 0 is not a positive count"},
+		{"SELECT 0::BIGINT AS brain_region, 'A' AS cluster, 2::BIGINT AS cell_count", countColumns, 2, "row 1: brain_region 0 is not a structure id"},
+		{"SELECT 385::BIGINT AS brain_region, 'A' AS cluster, 2::INTEGER AS cell_count",
+			[]store.Column{countColumns[0], countColumns[1], {Name: "cell_count", Type: "INTEGER"}}, 2, "column 3 is cell_count INTEGER, want cell_count BIGINT"},
+		{"SELECT 385::BIGINT AS brain_region, 2::BIGINT AS cell_count", []store.Column{countColumns[0], countColumns[2]}, 2, "2 columns, want 3"},
+	} {
+		path := filepath.Join(dir, fmt.Sprintf("%d.parquet", i))
+		if _, err := db.Exec("COPY (" + c.sel + ") TO " + store.QuoteString(path) + " (FORMAT parquet)"); err != nil {
+			t.Fatal(err)
+		}
+		in := countInput{dataset: "d", cells: store.TableInfo{Rows: c.rows}, maps: store.TableInfo{Rows: c.rows}, agg: &store.TableInfo{Path: path, Columns: c.cols}}
+		a, err := readAggregate(context.Background(), in)
+		if c.wantMsg == "" {
+			if err != nil || len(a.n) != 1 || a.n[0] != 3 || a.region[0] != 385 || a.cluster[0] != "A" || !a.mapped[0] {
+				t.Errorf("%d: %+v %v", i, a, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.wantMsg) || !strings.Contains(err.Error(), path) || !errors.Is(err, ccc.ErrFormat) {
+			t.Errorf("%d: %v, want %q naming %s", i, err, c.wantMsg, path)
+		}
 	}
 }
