@@ -90,6 +90,10 @@ echo "python_pandas_import_process_ms $(best_of3 python3 -c 'import pandas, pyar
 # in process
 CCC_CELLS_BENCH_STORE="$STORE" go test ./cells -run '^$' -bench CountStore -benchtime 5x 2>&1 |
   awk '/^BenchmarkCountStore\// { split($1, a, "/"); sub(/-[0-9]+$/, "", a[2]); gsub("-", "_", a[2]); printf "ccc_%s_inprocess_ms %.1f\n", a[2], $3 / 1e6 }'
+# in process, the real data's shape: the CCF ontology's 1,327 regions, every leaf region with 300 of
+# ~1,200 clusters (~300k aggregate rows; needs ../shared/data, skipped without it)
+go test ./cells -run '^$' -bench RealShapeCount -benchtime 5x 2>&1 |
+  awk '/^BenchmarkRealShapeCount\// { split($1, a, "/"); sub(/-[0-9]+$/, "", a[2]); gsub("-", "_", a[2]); printf "ccc_realshape_%s_inprocess_ms %.1f (%d aggregate rows)\n", a[2], $3 / 1e6, $5 }'
 echo "load_avg_end $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$FIG"
 # ratios and the issue's target, from the figures above

@@ -167,21 +167,27 @@ func countTables(sn *store.Snapshot, d, taxonomyName string) (countInput, error)
 	return in, nil
 }
 
-// counter accumulates counts per (target index, cluster at the level).
+// counter accumulates counts per (target index, cluster at the level):
+// dense (targets x groups) when that is small, a map otherwise.
 type counter struct {
 	t        *taxonomy.Taxonomy
 	on       *atlas.Ontology
 	targets  []int64
 	desc     bool
-	group    map[string]int32   // cluster label -> its ancestor at the level
-	byRegion map[int64][]int    // target region id -> target indices
-	hits     map[int64][]int    // brain_region -> target indices it counts for (cache)
-	counts   map[[2]int64]int64 // (target index, group) -> cells
+	group    map[string]int32 // cluster label -> its ancestor at the level
+	byRegion map[int64][]int  // target region id -> target indices
+	hits     map[int64][]int  // brain_region -> target indices it counts for (cache)
+	nk       int              // taxonomy size + 1 (group indices are below it)
+	dense    []int64          // [target*nk + group]
+	sparse   map[[2]int64]int64
 }
+
+// maxDense bounds the dense counter (int64s: 32 MB).
+const maxDense = 1 << 22
 
 func newCounter(t *taxonomy.Taxonomy, level int, on *atlas.Ontology, targets []int64, desc bool) *counter {
 	c := &counter{t: t, on: on, targets: targets, desc: desc, group: map[string]int32{}, byRegion: map[int64][]int{},
-		hits: map[int64][]int{}, counts: map[[2]int64]int64{}}
+		hits: map[int64][]int{}, nk: t.Len() + 1}
 	for k := int32(1); k <= int32(t.Len()); k++ {
 		if a := t.AncestorAt(k, level); a >= 0 {
 			c.group[t.Label(k)] = a
@@ -189,6 +195,11 @@ func newCounter(t *taxonomy.Taxonomy, level int, on *atlas.Ontology, targets []i
 	}
 	for i, r := range targets {
 		c.byRegion[r] = append(c.byRegion[r], i)
+	}
+	if len(targets)*c.nk <= maxDense {
+		c.dense = make([]int64, len(targets)*c.nk)
+	} else {
+		c.sparse = map[[2]int64]int64{}
 	}
 	return c
 }
@@ -218,36 +229,60 @@ func (c *counter) add(r int64, cl string, n int64) {
 	if !ok {
 		return
 	}
-	for _, i := range c.targetsOf(r) {
-		c.counts[[2]int64{int64(i), int64(g)}] += n
+	for _, t := range c.targetsOf(r) {
+		c.addAt(t, g, n)
 	}
+}
+
+func (c *counter) addAt(target int, g int32, n int64) {
+	if c.dense != nil {
+		c.dense[target*c.nk+int(g)] += n
+		return
+	}
+	c.sparse[[2]int64{int64(target), int64(g)}] += n
 }
 
 // rows returns the counts sorted: targets in the given order, then by count
 // (descending) and cluster label.
 func (c *counter) rows() []CountRow {
-	out := make([]CountRow, 0, len(c.counts))
-	for key, n := range c.counts {
-		r, _ := c.on.ByID(c.targets[key[0]])
-		k := int32(key[1])
-		out = append(out, CountRow{Region: r.ID, Acronym: r.Acronym, Cluster: c.t.Label(k), ClusterName: c.t.ClusterName(k), Count: n})
+	regs := make([]*atlas.Region, len(c.targets))
+	for i, id := range c.targets {
+		regs[i], _ = c.on.ByID(id)
 	}
-	pos := map[int64]int{}
-	for i, r := range c.targets {
-		if _, ok := pos[r]; !ok {
-			pos[r] = i
+	type keyed struct {
+		target int
+		row    CountRow
+	}
+	var out []keyed
+	emit := func(target int, k int32, n int64) {
+		r := regs[target]
+		out = append(out, keyed{target, CountRow{Region: r.ID, Acronym: r.Acronym, Cluster: c.t.Label(k), ClusterName: c.t.ClusterName(k), Count: n}})
+	}
+	for i, n := range c.dense {
+		if n != 0 {
+			emit(i/c.nk, int32(i%c.nk), n)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Region != out[j].Region {
-			return pos[out[i].Region] < pos[out[j].Region]
+	for key, n := range c.sparse {
+		emit(int(key[0]), int32(key[1]), n)
+	}
+	slices.SortFunc(out, func(a, b keyed) int {
+		if a.target != b.target {
+			return a.target - b.target
 		}
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
+		if a.row.Count != b.row.Count {
+			if a.row.Count > b.row.Count {
+				return -1
+			}
+			return 1
 		}
-		return out[i].Cluster < out[j].Cluster
+		return strings.Compare(a.row.Cluster, b.row.Cluster)
 	})
-	return out
+	rows := make([]CountRow, len(out))
+	for i := range out {
+		rows[i] = out[i].row
+	}
+	return rows
 }
 
 // ResolveRegions looks up comma-separated region ids or acronyms.

@@ -30,12 +30,13 @@ var countColumns = []store.Column{{Name: "brain_region", Type: regionType}, {Nam
 const aggregateSelect = `SELECT coalesce(ccf_region, location_region) AS brain_region, cluster, CAST(count(*) AS BIGINT) AS cell_count
 	FROM cells GROUP BY ALL ORDER BY brain_region NULLS FIRST, cluster NULLS FIRST`
 
-// aggregate is one CountClass table read into columns.
+// aggregate is one CountClass table read into columns, the cluster
+// column dictionary-coded.
 type aggregate struct {
-	region  []int64 // 0: no region
-	cluster []string
-	mapped  []bool // cluster not NULL
-	n       []int64
+	region []int64  // 0: no region
+	code   []int32  // index in labels; -1: no cluster
+	labels []string // distinct cluster labels
+	n      []int64
 }
 
 // readAggregate reads and checks the CountClass table of in (with
@@ -61,7 +62,9 @@ func readAggregate(ctx context.Context, in countInput) (*aggregate, error) {
 		return nil, bad("cannot open the Parquet file: " + err.Error())
 	}
 	defer rd.Close()
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.DefaultAllocator)
+	props := pqarrow.ArrowReadProperties{BatchSize: 1 << 16}
+	props.SetReadDict(1, true) // cluster: a few thousand labels over up to ~10^6 rows
+	fr, err := pqarrow.NewFileReader(rd, props, memory.DefaultAllocator)
 	if err != nil {
 		return nil, bad(err.Error())
 	}
@@ -70,20 +73,39 @@ func readAggregate(ctx context.Context, in countInput) (*aggregate, error) {
 		return nil, bad(err.Error())
 	}
 	defer rr.Release()
-	a := &aggregate{}
+	nr := rd.NumRows()
+	a := &aggregate{region: make([]int64, 0, nr), code: make([]int32, 0, nr), n: make([]int64, 0, nr)}
+	codeOf := map[string]int32{}
 	var total, mapped int64
+	var local []int32 // batch dictionary index -> code
 	for rr.Next() {
 		rec := rr.RecordBatch()
 		reg, ok1 := rec.Column(0).(*array.Int64)
-		cl, ok2 := rec.Column(1).(*array.String)
+		cl, ok2 := rec.Column(1).(*array.Dictionary)
 		n, ok3 := rec.Column(2).(*array.Int64)
+		var dict *array.String
+		if ok2 {
+			dict, ok2 = cl.Dictionary().(*array.String)
+		}
 		if !ok1 || !ok2 || !ok3 {
 			return nil, bad(fmt.Sprintf("column types %s, %s, %s, want int64, utf8, int64", rec.Column(0).DataType(), rec.Column(1).DataType(), rec.Column(2).DataType()))
 		}
+		local = local[:0]
+		for j := 0; j < dict.Len(); j++ {
+			l := dict.Value(j)
+			c, ok := codeOf[l]
+			if !ok {
+				c = int32(len(a.labels))
+				codeOf[l] = c
+				a.labels = append(a.labels, l)
+			}
+			local = append(local, c)
+		}
 		for i := 0; i < n.Len(); i++ {
 			row := len(a.n) + 1
-			if n.IsNull(i) || n.Value(i) < 1 {
-				return nil, bad(fmt.Sprintf("row %d: cell_count %d is not a positive count", row, n.Value(i)))
+			v := n.Value(i)
+			if n.IsNull(i) || v < 1 {
+				return nil, bad(fmt.Sprintf("row %d: cell_count %d is not a positive count", row, v))
 			}
 			r := int64(0)
 			if reg.IsValid(i) {
@@ -91,14 +113,15 @@ func readAggregate(ctx context.Context, in countInput) (*aggregate, error) {
 					return nil, bad(fmt.Sprintf("row %d: brain_region 0 is not a structure id", row))
 				}
 			}
-			a.region = append(a.region, r)
-			a.cluster = append(a.cluster, cl.Value(i))
-			a.mapped = append(a.mapped, cl.IsValid(i))
-			a.n = append(a.n, n.Value(i))
-			total += n.Value(i)
+			c := int32(-1)
 			if cl.IsValid(i) {
-				mapped += n.Value(i)
+				c = local[cl.GetValueIndex(i)]
+				mapped += v
 			}
+			a.region = append(a.region, r)
+			a.code = append(a.code, c)
+			a.n = append(a.n, v)
+			total += v
 		}
 	}
 	if err := rr.Err(); err != nil {
@@ -117,21 +140,38 @@ func countAggregate(ctx context.Context, in countInput, acc *counter, stats *Cou
 	if err != nil {
 		return err
 	}
+	grp := make([]int32, len(a.labels)) // code -> group (-1: broader than the level or unknown)
+	for c, l := range a.labels {
+		grp[c] = -1
+		if g, ok := acc.group[l]; ok {
+			grp[c] = g
+		}
+	}
+	lastR, lastHits := int64(0), []int(nil)
 	for i, n := range a.n {
 		stats.Cells += n
-		if a.region[i] != 0 {
+		r := a.region[i]
+		if r != 0 {
 			stats.Located += n
 		}
-		if !a.mapped[i] {
+		c := a.code[i]
+		if c < 0 {
 			continue
 		}
-		if _, ok := acc.group[a.cluster[i]]; ok {
-			stats.Mapped += n
-		} else {
+		g := grp[c]
+		if g < 0 {
 			stats.AboveLvl += n
+			continue
 		}
-		if a.region[i] != 0 {
-			acc.add(a.region[i], a.cluster[i], n)
+		stats.Mapped += n
+		if r == 0 {
+			continue
+		}
+		if r != lastR { // the table is sorted by region
+			lastR, lastHits = r, acc.targetsOf(r)
+		}
+		for _, t := range lastHits {
+			acc.addAt(t, g, n)
 		}
 	}
 	return nil

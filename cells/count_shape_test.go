@@ -102,7 +102,7 @@ func TestRealShapeRollup(t *testing.T) {
 	bySub := map[string][2][]float64{}
 	var subs []string
 	for i := range a.n {
-		k, err := s.t.Lookup(a.cluster[i])
+		k, err := s.t.Lookup(a.labels[a.code[i]])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -199,7 +199,7 @@ func TestReadAggregateRefuses(t *testing.T) {
 		in := countInput{dataset: "d", cells: store.TableInfo{Rows: c.rows}, maps: store.TableInfo{Rows: c.rows}, agg: &store.TableInfo{Path: path, Columns: c.cols}}
 		a, err := readAggregate(context.Background(), in)
 		if c.wantMsg == "" {
-			if err != nil || len(a.n) != 1 || a.n[0] != 3 || a.region[0] != 385 || a.cluster[0] != "A" || !a.mapped[0] {
+			if err != nil || len(a.n) != 1 || a.n[0] != 3 || a.region[0] != 385 || a.code[0] != 0 || a.labels[0] != "A" {
 				t.Errorf("%d: %+v %v", i, a, err)
 			}
 			continue
