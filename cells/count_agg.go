@@ -1,6 +1,7 @@
 package cells
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -39,16 +40,28 @@ type aggregate struct {
 	n      []int64
 }
 
+// maxAggregateBytes bounds a CountClass file (regions x clusters rows: the
+// whole CCF times the ABC taxonomy's 5,322 clusters is ~100 MB).
+const maxAggregateBytes = 1 << 30
+
 // readAggregate reads and checks the CountClass table of in (with
-// arrow-go: no SQL engine is started for a table of a few thousand rows):
+// arrow-go, from bytes checked against the manifest's SHA-256: no SQL
+// engine is started for a table of a few thousand rows):
 // the columns and types of the format, positive counts that sum to the
 // rows of the dataset's CellMetadata, and (over rows with a cluster) of its
 // CellToClusterMapping. A table that fails is an ErrFormat naming it.
-func readAggregate(ctx context.Context, in countInput) (*aggregate, error) {
+func readAggregate(ctx context.Context, in countInput) (a *aggregate, err error) {
 	bad := func(msg string) error {
 		return &ccc.Error{Op: "cells count", Path: in.agg.Path, Row: -1, Value: in.dataset, Msg: CountClass + " table: " + msg, Kind: ccc.ErrFormat,
 			Hint: "check the store ('ccc store check'); ingesting the cells again rewrites the table"}
 	}
+	defer func() {
+		// arrow-go panics on some damaged pages (e.g. "snappy: corrupt
+		// input"): a damaged file is a format error, never a crash
+		if r := recover(); r != nil {
+			a, err = nil, bad(fmt.Sprint("damaged Parquet file: ", r))
+		}
+	}()
 	if len(in.agg.Columns) != len(countColumns) {
 		return nil, bad(fmt.Sprintf("%d columns, want %d (brain_region, cluster, cell_count)", len(in.agg.Columns), len(countColumns)))
 	}
@@ -57,7 +70,11 @@ func readAggregate(ctx context.Context, in countInput) (*aggregate, error) {
 			return nil, bad(fmt.Sprintf("column %d is %s %s, want %s %s", i+1, in.agg.Columns[i].Name, in.agg.Columns[i].Type, c.Name, c.Type))
 		}
 	}
-	rd, err := file.OpenParquetFile(in.agg.Path, false)
+	data, err := store.ReadVerified(*in.agg, maxAggregateBytes)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := file.NewParquetReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, bad("cannot open the Parquet file: " + err.Error())
 	}
@@ -73,8 +90,8 @@ func readAggregate(ctx context.Context, in countInput) (*aggregate, error) {
 		return nil, bad(err.Error())
 	}
 	defer rr.Release()
-	nr := rd.NumRows()
-	a := &aggregate{region: make([]int64, 0, nr), code: make([]int32, 0, nr), n: make([]int64, 0, nr)}
+	nr := min(max(rd.NumRows(), 0), 1<<20) // a capacity hint only: the footer is not trusted
+	a = &aggregate{region: make([]int64, 0, nr), code: make([]int32, 0, nr), n: make([]int64, 0, nr)}
 	codeOf := map[string]int32{}
 	var total, mapped int64
 	var local []int32 // batch dictionary index -> code

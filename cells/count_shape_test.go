@@ -2,10 +2,13 @@ package cells
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,7 +81,7 @@ func makeRealShape(tb testing.TB, perRegion int) *realShape {
 	}
 	level, _ := tx.LevelIndex("subclass")
 	in := countInput{dataset: "shape", cells: store.TableInfo{Rows: total}, maps: store.TableInfo{Rows: total},
-		agg: &store.TableInfo{Path: path, Columns: countColumns}}
+		agg: &store.TableInfo{Path: path, Columns: countColumns, SHA256: fileSum(tb, path)}}
 	return &realShape{on: on, t: tx, in: in, level: level, rows: len(vals), all: all}
 }
 
@@ -196,7 +199,7 @@ func TestReadAggregateRefuses(t *testing.T) {
 		if _, err := db.Exec("COPY (" + c.sel + ") TO " + store.QuoteString(path) + " (FORMAT parquet)"); err != nil {
 			t.Fatal(err)
 		}
-		in := countInput{dataset: "d", cells: store.TableInfo{Rows: c.rows}, maps: store.TableInfo{Rows: c.rows}, agg: &store.TableInfo{Path: path, Columns: c.cols}}
+		in := countInput{dataset: "d", cells: store.TableInfo{Rows: c.rows}, maps: store.TableInfo{Rows: c.rows}, agg: &store.TableInfo{Path: path, Columns: c.cols, SHA256: fileSum(t, path)}}
 		a, err := readAggregate(context.Background(), in)
 		if c.wantMsg == "" {
 			if err != nil || len(a.n) != 1 || a.n[0] != 3 || a.region[0] != 385 || a.code[0] != 0 || a.labels[0] != "A" {
@@ -208,4 +211,14 @@ func TestReadAggregateRefuses(t *testing.T) {
 			t.Errorf("%d: %v, want %q naming %s", i, err, c.wantMsg, path)
 		}
 	}
+}
+
+func fileSum(tb testing.TB, path string) string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

@@ -1,6 +1,7 @@
 package taxonomy
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -180,7 +181,7 @@ func Open(sn *store.Snapshot, name string) (*Taxonomy, error) {
 	// arrow-go, not DuckDB: a few thousand rows, and no SQL engine to start
 	// for commands that only need the hierarchy
 	var terms []Term
-	err = readClusters(ti.Path, func(id, nm, parent string, level int64) {
+	err = readClusters(ti, func(id, nm, parent string, level int64) {
 		if level == 0 {
 			return // the root
 		}
@@ -200,11 +201,26 @@ func Open(sn *store.Snapshot, name string) (*Taxonomy, error) {
 }
 
 // readClusters calls fn for each row of a Cluster table (id, name, parent:
-// "" when NULL; level), in file order.
-func readClusters(path string, fn func(id, name, parent string, level int64)) error {
-	rd, err := file.OpenParquetFile(path, false)
+// "" when NULL; level), in file order; the file must match the manifest's
+// SHA-256.
+func readClusters(ti store.TableInfo, fn func(id, name, parent string, level int64)) (err error) {
+	path := ti.Path
+	defer func() {
+		// arrow-go panics on some damaged pages: a format error, never a crash
+		if r := recover(); r != nil {
+			err = &ccc.Error{Op: "read taxonomy", Path: path, Row: -1, Msg: fmt.Sprint("damaged Parquet file: ", r), Kind: ccc.ErrFormat,
+				Hint: "check the store ('ccc store check'); loading the taxonomy again rewrites the table"}
+		}
+	}()
+	// arrow-go is not robust against damaged files: it only parses bytes
+	// that match the manifest's checksum
+	data, err := store.ReadVerified(ti, 1<<30)
 	if err != nil {
 		return err
+	}
+	rd, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		return &ccc.Error{Op: "read taxonomy", Path: path, Row: -1, Msg: "cannot open the Parquet file: " + err.Error(), Kind: ccc.ErrFormat}
 	}
 	defer rd.Close()
 	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.DefaultAllocator)

@@ -241,4 +241,23 @@ func TestCountAggregateStaleOrDamaged(t *testing.T) {
 	if code != 0 || out != before {
 		t.Fatalf("--direct: %d\n%s\n%s", code, out, e)
 	}
+	// a file changed on disk never reaches the Parquet reader
+	s, env := openCountEnv(t, st)
+	ti, _ := env.sn.Table("merfish", cells.CountClass)
+	s.Close()
+	b, err := os.ReadFile(ti.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.Chmod(ti.Path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ti.Path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, e = count()
+	if code != 2 || !strings.Contains(e, "SHA-256 differs from the manifest's") || !strings.Contains(e, ti.Path) {
+		t.Fatalf("changed file: %d\n%s\n%s", code, out, e)
+	}
 }
