@@ -195,6 +195,9 @@ func TestCountAggregateStaleOrDamaged(t *testing.T) {
 	if code != 0 || !strings.Contains(e, "counted from CellClusterRegionCount: merfish") {
 		t.Fatalf("count: %d %s", code, e)
 	}
+	if code, _, e := count("--all-regions"); code != 2 || !strings.Contains(e, "give --region R,... or --all-regions, not both") {
+		t.Fatalf("--region with --all-regions: %d %s", code, e)
+	}
 	rewrite := func(classes map[string]string) {
 		t.Helper()
 		s, env := openCountEnv(t, st)

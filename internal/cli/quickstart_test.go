@@ -35,7 +35,7 @@ func TestQuickstartOffline(t *testing.T) {
 		"store unchanged at version 14",
 		"version 15: 4 instances, 0 errors",
 		"15 versions of 8 datasets",
-		"33 table files and 5 artifacts verified by checksum, 319690 rows in the latest version, 0 problems",
+		"34 table files and 5 artifacts verified by checksum, 319902 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     6 (3 wild type)",
 		"300000 rows -> synapse.parquet",
 		"GET /api/v1/atlas/regions/VISp/ancestors: root > grey > CH > CTX > CTXpl > Isocortex > VIS > VISp",
@@ -81,7 +81,7 @@ func TestQuickstartReal(t *testing.T) {
 		"13 versions of 8 datasets",
 		"regions in VISp or below (BrainRegion x BrainRegionClosure, one equality join)\n     7 regions",
 		"none of the 12 experiments of matrix quickstart-density is in the ConnectivityExperiment table",
-		"31 table files and 5 artifacts verified by checksum, 93927 rows in the latest version, 0 problems",
+		"32 table files and 5 artifacts verified by checksum, 94139 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     283 (33 wild type)",
 		"5051 rows -> synapse.parquet",
 	})
