@@ -35,7 +35,7 @@ SIZES = {
                  h5ad_cells=5_000, cells=5_000, serve=(1000, 50_000, "1s"), sites=(5_000, 300)),
     "small": dict(mem_mb=256, locate_res=25, locate_points=2_000_000, agg_n=20, linkml_ref=2_000, linkml_big=200_000,
                   ingest_rows=1_000_000, syn_neurons=10_000, syn_synapses=2_000_000, nwb_units=20_000, nwb_samples=20_000,
-                  h5ad_cells=1_000_000, cells=20_000, serve=(3000, 300_000, "3s"), sites=(100_000, 3_000)),
+                  h5ad_cells=1_000_000, cells=5_000_000, serve=(3000, 300_000, "3s"), sites=(100_000, 3_000)),
     "full": dict(mem_mb=1024, locate_res=25, locate_points=10_000_000, agg_n=200, linkml_ref=100_000, linkml_big=1_000_000,
                  ingest_rows=10_000_000, syn_neurons=100_000, syn_synapses=100_000_000, nwb_units=1_000_000, nwb_samples=200_000,
                  h5ad_cells=1_000_000, cells=5_000_000, serve=(100_000, 100_000_000, "10s"),
@@ -561,14 +561,33 @@ def bench_h5ad():
 
 
 def bench_cells():
-    env = dict(os.environ, CELLS=str(SIZES["cells"]), CELLS_BENCH_DIR=os.path.join(DIR, "cells"))
+    n = SIZES["cells"]
+    env = dict(os.environ, CELLS=str(n), CELLS_BENCH_DIR=os.path.join(DIR, "cells"))
     o = run(["bash", "bench/cells.sh"], env=env)["stdout"]
+    open(os.path.join(DIR, "cells.txt"), "w").write(o)
     g = lambda k: float(re.search(rf"^{k} ([\d.]+)", o, re.M).group(1))
-    c, pb, pl = g("ccc_best_ms"), g("pandas_groupby_merge_best_ms"), g("pandas_load_s") * 1000
-    row("cells per subclass in VISp (roll-up)", f"{SIZES['cells']:,} cells", "pandas merge + groupby on the whole table (tables in memory)",
-        f"{pb:.1f} ms (+ {pl:.0f} ms Parquet load)", f"{c:.0f} ms (whole process)", f"{pb / c:.2f}x ({(pb + pl) / c:.2f}x with load)",
-        f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}", pct(LIMITS["ccc_version_s"] * 1000 / c) + " of ccc's time is start",
-        whole="ccc: whole process")
+    start = g("ccc_version_process_ms")
+    for q, label, inproc in [("visp", "cells per subclass in VISp and below (roll-up)", "visp"),
+                             ("full", "cells per subclass, full atlas roll-up (every region with its subtree)", "full_rollup")]:
+        c, p, ci, pi = g(f"ccc_{q}_process_ms"), g(f"pandas_{q}_process_ms"), g(f"ccc_{inproc}_inprocess_ms"), g(f"pandas_{q}_compute_ms")
+        crss, prss = g(f"ccc_{q}_peak_rss_kb") / 1024, g(f"pandas_{q}_peak_rss_kb") / 1024
+        row(label, f"{n:,} spatial cells, ~300 subclasses",
+            "pandas: needed columns, categorical clusters, merge + groupby" + (" + closure merge" if q == "full" else ""),
+            f"{p:.0f} ms whole process, {prss:.0f} MB; {pi:.1f} ms on DataFrames in memory",
+            f"{c:.0f} ms whole process, {crss:.0f} MB; {ci:.1f} ms in process (from CellClusterRegionCount)",
+            f"{p / c:.1f}x whole process, {pi / ci:.1f}x in process",
+            f"bare start: ccc version {start:.0f} ms", pct(start / c) + " of ccc's time is start",
+            whole="both: whole process, warm OS cache", equal="yes (every (region, subclass) count)")
+        pa, pai = g(f"pandas_agg_{q}_process_ms"), g(f"pandas_agg_{q}_compute_ms")
+        row(label + " (second peer)", f"{n:,} spatial cells", "pandas from the same CellClusterRegionCount table ccc reads",
+            f"{pa:.0f} ms whole process; {pai:.1f} ms in memory", f"{c:.0f} ms whole process; {ci:.1f} ms in process",
+            f"{pa / c:.1f}x whole process, {pai / ci:.1f}x in process", whole="both: whole process, warm OS cache",
+            equal="yes (every (region, subclass) count)")
+        target(f"cells count {q}: < 300 ms warm and >= 5x pandas", f"{c:.0f} ms, {p / c:.1f}x (whole process)",
+               c < 300 and p / c >= 5, f"{n:,} cells")
+    d = g("ccc_visp_direct_process_ms")
+    NOTES.append(f"cells count reads the CellClusterRegionCount table written by cells ingest (cells per region and assigned "
+                 f"cluster); the direct join over every cell ('--direct') took {d:.0f} ms whole process for the VISp question.")
 
 
 def bench_serve():

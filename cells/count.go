@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,6 +22,7 @@ type CountOptions struct {
 	Ontology           *atlas.Ontology // the atlas the cells' regions belong to
 	Regions            []int64         // target regions (nil: the root)
 	IncludeDescendants bool            // a region counts the cells of its descendants too
+	Direct             bool            // join every cell with its assignment even where a current CellClusterRegionCount table exists
 }
 
 // CountRow is the number of cells of one cluster (at the level) in one
@@ -41,6 +43,10 @@ type CountStats struct {
 	Mapped    int64 // cells with a cluster in the taxonomy
 	AboveLvl  int64 // cells mapped to a cluster broader than the level (not counted)
 	Unmatched int64 // mapping rows whose cell is not in CellMetadata
+
+	FromAggregate []string // datasets counted from their CellClusterRegionCount table
+	Direct        []string // datasets counted with a join over their cells and assignments
+	Notes         []string // why a dataset's CellClusterRegionCount table was not used
 }
 
 // Datasets lists the cell datasets of a snapshot whose cells are mapped to
@@ -64,8 +70,15 @@ func Datasets(sn *store.Snapshot, taxonomyName string) []string {
 // Count counts cells per target region and cluster of one taxonomy level:
 // a cell counts for cluster C when its assigned cluster is C or below it,
 // and for region R when its brain_region is R (or, with
-// IncludeDescendants, any region below R). One hash join per dataset in
-// DuckDB over the Parquet files; nothing is written.
+// IncludeDescendants, any region below R). Nothing is written.
+//
+// A dataset whose CellClusterRegionCount table was written by the same
+// store version as its CellMetadata and CellToClusterMapping tables (what
+// 'ccc cells ingest' writes) is counted from that table: one row per
+// (region, assigned cluster), rolled up the taxonomy and the atlas in Go.
+// Any other dataset (no such table, or a later version rewrote the cells
+// or their assignments) is counted directly with one DuckDB hash join over
+// its Parquet files. Both give the same rows and stats (a test asserts it).
 func Count(ctx context.Context, sn *store.Snapshot, o CountOptions) ([]CountRow, *CountStats, error) {
 	t, on := o.Taxonomy, o.Ontology
 	if t == nil || on == nil {
@@ -86,110 +99,190 @@ func Count(ctx context.Context, sn *store.Snapshot, o CountOptions) ([]CountRow,
 	if len(targets) == 0 {
 		targets = []int64{on.Root().ID}
 	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return nil, nil, err
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE lvl (cluster VARCHAR, grp INTEGER); CREATE TEMP TABLE reg (region "+regionType+", target INTEGER)"); err != nil {
-		return nil, nil, err
-	}
-	var vals []string
-	for k := int32(1); k <= int32(t.Len()); k++ {
-		if a := t.AncestorAt(k, o.Level); a >= 0 {
-			vals = append(vals, fmt.Sprintf("(%s, %d)", store.QuoteString(t.Label(k)), a))
-		}
-	}
-	if err := insertValues(ctx, conn, "lvl", vals); err != nil {
-		return nil, nil, err
-	}
-	vals = vals[:0]
-	for i, r := range targets {
-		ids := []int64{r}
-		if o.IncludeDescendants {
-			ids = on.Descendants(r)
-		}
-		for _, id := range ids {
-			vals = append(vals, fmt.Sprintf("(%d, %d)", id, i))
-		}
-	}
-	if err := insertValues(ctx, conn, "reg", vals); err != nil {
-		return nil, nil, err
-	}
 	stats := &CountStats{Datasets: ds}
-	counts := map[[2]int64]int64{}
+	acc := newCounter(t, o.Level, on, targets, o.IncludeDescendants)
+	var db *sql.DB // for the direct join, opened when a dataset needs it
+	defer func() {
+		if db != nil {
+			db.Close()
+		}
+	}()
 	for _, d := range ds {
-		ct, err := sn.Table(d, CellClass)
+		in, err := countTables(sn, d, t.Name)
 		if err != nil {
-			return nil, nil, &ccc.Error{Op: "cells count", Row: -1, Value: d, Msg: "no cells in dataset", Kind: ErrNoCells, Err: err,
-				Hint: "ingest them with 'ccc cells ingest --dataset " + d + " FILE'"}
-		}
-		mt, err := sn.Table(d, CellClusterMap)
-		if err != nil {
-			return nil, nil, &ccc.Error{Op: "cells count", Row: -1, Value: d, Msg: "the dataset's cells have no cluster assignments", Kind: ErrNoMapping, Err: err,
-				Hint: "ingest them with --taxonomy " + t.Name + " --cluster-col COLUMN"}
-		}
-		cells := "read_parquet(" + store.QuoteString(ct.Path) + ")"
-		maps := "read_parquet(" + store.QuoteString(mt.Path) + ")"
-		var c, l, m, above, unmatched int64
-		err = conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM `+cells+`), (SELECT count(brain_region) FROM `+cells+`),
-			(SELECT count(*) FROM `+maps+` m JOIN lvl ON lvl.cluster = m.target_cluster),
-			(SELECT count(*) FROM `+maps+` m WHERE m.target_cluster NOT IN (SELECT cluster FROM lvl)),
-			(SELECT count(*) FROM `+maps+` m ANTI JOIN `+cells+` c ON c.cell_id = m.source_cell)`).Scan(&c, &l, &m, &above, &unmatched)
-		if err != nil {
-			return nil, nil, fmt.Errorf("cells count %s: %w", d, err)
-		}
-		stats.Cells += c
-		stats.Located += l
-		stats.Mapped += m
-		stats.AboveLvl += above
-		stats.Unmatched += unmatched
-		rows, err := conn.QueryContext(ctx, `SELECT reg.target, lvl.grp, count(*) FROM (SELECT cell_id, brain_region FROM `+cells+` WHERE brain_region IS NOT NULL) c
-			JOIN (SELECT source_cell, target_cluster FROM `+maps+`) m ON m.source_cell = c.cell_id
-			JOIN lvl ON lvl.cluster = m.target_cluster JOIN reg ON reg.region = c.brain_region GROUP BY 1, 2`)
-		if err != nil {
-			return nil, nil, fmt.Errorf("cells count %s: %w", d, err)
-		}
-		for rows.Next() {
-			var tg, grp, n int64
-			if err := rows.Scan(&tg, &grp, &n); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			counts[[2]int64{tg, grp}] += n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}
+		if in.staleNote != "" {
+			stats.Notes = append(stats.Notes, d+": "+in.staleNote)
+		}
+		if in.agg == nil || o.Direct {
+			if db == nil {
+				if db, err = sql.Open("duckdb", ""); err != nil {
+					return nil, nil, err
+				}
+			}
+			if err := countDirect(ctx, db, in, acc, stats); err != nil {
+				return nil, nil, err
+			}
+			stats.Direct = append(stats.Direct, d)
+			continue
+		}
+		if err := countAggregate(ctx, in, acc, stats); err != nil {
+			return nil, nil, err
+		}
+		stats.FromAggregate = append(stats.FromAggregate, d)
 	}
-	out := make([]CountRow, 0, len(counts))
-	for key, n := range counts {
-		r, _ := on.ByID(targets[key[0]])
-		k := int32(key[1])
-		out = append(out, CountRow{Region: r.ID, Acronym: r.Acronym, Cluster: t.Label(k), ClusterName: t.ClusterName(k), Count: n})
+	return acc.rows(), stats, nil
+}
+
+// countInput are the tables of one dataset Count reads.
+type countInput struct {
+	dataset   string
+	cells     store.TableInfo
+	maps      store.TableInfo
+	agg       *store.TableInfo // nil: count directly
+	staleNote string           // why an aggregate present was not used
+}
+
+// countTables finds the tables of dataset d; agg is set only when the
+// CellClusterRegionCount table is current (same version as the others).
+func countTables(sn *store.Snapshot, d, taxonomyName string) (countInput, error) {
+	in := countInput{dataset: d}
+	var err error
+	if in.cells, err = sn.Table(d, CellClass); err != nil {
+		return in, &ccc.Error{Op: "cells count", Row: -1, Value: d, Msg: "no cells in dataset", Kind: ErrNoCells, Err: err,
+			Hint: "ingest them with 'ccc cells ingest --dataset " + d + " FILE'"}
 	}
-	pos := map[int64]int{}
+	if in.maps, err = sn.Table(d, CellClusterMap); err != nil {
+		return in, &ccc.Error{Op: "cells count", Row: -1, Value: d, Msg: "the dataset's cells have no cluster assignments", Kind: ErrNoMapping, Err: err,
+			Hint: "ingest them with --taxonomy " + taxonomyName + " --cluster-col COLUMN"}
+	}
+	if agg, err := sn.Table(d, CountClass); err == nil {
+		if agg.Version == in.cells.Version && agg.Version == in.maps.Version {
+			in.agg = &agg
+		} else {
+			in.staleNote = fmt.Sprintf("%s of version %d does not describe cells of version %d and assignments of version %d", CountClass, agg.Version, in.cells.Version, in.maps.Version)
+		}
+	}
+	return in, nil
+}
+
+// counter accumulates counts per (target index, cluster at the level):
+// dense (targets x groups) when that is small, a map otherwise.
+type counter struct {
+	t        *taxonomy.Taxonomy
+	on       *atlas.Ontology
+	targets  []int64
+	desc     bool
+	group    map[string]int32 // cluster label -> its ancestor at the level
+	byRegion map[int64][]int  // target region id -> target indices
+	hits     map[int64][]int  // brain_region -> target indices it counts for (cache)
+	nk       int              // taxonomy size + 1 (group indices are below it)
+	dense    []int64          // [target*nk + group]
+	sparse   map[[2]int64]int64
+}
+
+// maxDense bounds the dense counter (int64s: 32 MB).
+const maxDense = 1 << 22
+
+func newCounter(t *taxonomy.Taxonomy, level int, on *atlas.Ontology, targets []int64, desc bool) *counter {
+	c := &counter{t: t, on: on, targets: targets, desc: desc, group: map[string]int32{}, byRegion: map[int64][]int{},
+		hits: map[int64][]int{}, nk: t.Len() + 1}
+	for k := int32(1); k <= int32(t.Len()); k++ {
+		if a := t.AncestorAt(k, level); a >= 0 {
+			c.group[t.Label(k)] = a
+		}
+	}
 	for i, r := range targets {
-		if _, ok := pos[r]; !ok {
-			pos[r] = i
+		c.byRegion[r] = append(c.byRegion[r], i)
+	}
+	if len(targets)*c.nk <= maxDense {
+		c.dense = make([]int64, len(targets)*c.nk)
+	} else {
+		c.sparse = map[[2]int64]int64{}
+	}
+	return c
+}
+
+// targetsOf lists the target indices a cell in region r counts for.
+func (c *counter) targetsOf(r int64) []int {
+	if h, ok := c.hits[r]; ok {
+		return h
+	}
+	var h []int
+	if !c.desc {
+		h = c.byRegion[r]
+	} else {
+		for _, a := range c.on.Ancestors(r) {
+			h = append(h, c.byRegion[a]...)
+		}
+		slices.Sort(h)
+	}
+	c.hits[r] = h
+	return h
+}
+
+// add counts n cells of region r assigned to cluster label cl (clusters
+// broader than the level, or not in the taxonomy, count nowhere).
+func (c *counter) add(r int64, cl string, n int64) {
+	g, ok := c.group[cl]
+	if !ok {
+		return
+	}
+	for _, t := range c.targetsOf(r) {
+		c.addAt(t, g, n)
+	}
+}
+
+func (c *counter) addAt(target int, g int32, n int64) {
+	if c.dense != nil {
+		c.dense[target*c.nk+int(g)] += n
+		return
+	}
+	c.sparse[[2]int64{int64(target), int64(g)}] += n
+}
+
+// rows returns the counts sorted: targets in the given order, then by count
+// (descending) and cluster label.
+func (c *counter) rows() []CountRow {
+	regs := make([]*atlas.Region, len(c.targets))
+	for i, id := range c.targets {
+		regs[i], _ = c.on.ByID(id)
+	}
+	type keyed struct {
+		target int
+		row    CountRow
+	}
+	var out []keyed
+	emit := func(target int, k int32, n int64) {
+		r := regs[target]
+		out = append(out, keyed{target, CountRow{Region: r.ID, Acronym: r.Acronym, Cluster: c.t.Label(k), ClusterName: c.t.ClusterName(k), Count: n}})
+	}
+	for i, n := range c.dense {
+		if n != 0 {
+			emit(i/c.nk, int32(i%c.nk), n)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Region != out[j].Region {
-			return pos[out[i].Region] < pos[out[j].Region]
+	for key, n := range c.sparse {
+		emit(int(key[0]), int32(key[1]), n)
+	}
+	slices.SortFunc(out, func(a, b keyed) int {
+		if a.target != b.target {
+			return a.target - b.target
 		}
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
+		if a.row.Count != b.row.Count {
+			if a.row.Count > b.row.Count {
+				return -1
+			}
+			return 1
 		}
-		return out[i].Cluster < out[j].Cluster
+		return strings.Compare(a.row.Cluster, b.row.Cluster)
 	})
-	return out, stats, nil
+	rows := make([]CountRow, len(out))
+	for i := range out {
+		rows[i] = out[i].row
+	}
+	return rows
 }
 
 // ResolveRegions looks up comma-separated region ids or acronyms.

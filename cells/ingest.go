@@ -100,7 +100,8 @@ var (
 
 // Ingest reads a CSV or Parquet cell table and writes the dataset's
 // DataSet, DataItem, CellMetadata (and, with a taxonomy, AlgorithmRun,
-// MappingSet, CellToClusterMapping) tables in one store version. Bad input
+// MappingSet, CellToClusterMapping and the CellClusterRegionCount aggregate
+// 'ccc cells count' reads) tables in one store version. Bad input
 // (missing or duplicate ids, non-numeric coordinates, unknown region
 // labels, unknown clusters) is an error naming the file, row and column;
 // the store is then unchanged.
@@ -507,8 +508,11 @@ func Ingest(ctx context.Context, st *store.Store, path string, o IngestOptions) 
 			FROM cells WHERE cluster IS NOT NULL ORDER BY _row`, store.QuoteString(runID+":"), store.QuoteString(runID))); err != nil {
 			return nil, err
 		}
+		if err := copyTo(CountClass, aggregateSelect); err != nil {
+			return nil, err
+		}
 	} else {
-		for _, c := range []string{RunClass, MappingSetClass, CellClusterMap} {
+		for _, c := range []string{RunClass, MappingSetClass, CellClusterMap, CountClass} {
 			tx.DropTable(c)
 		}
 	}

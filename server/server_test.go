@@ -593,7 +593,7 @@ func TestProjectionEndpoints(t *testing.T) {
 func TestSchemaEndpoints(t *testing.T) {
 	ts := newServer(t, "", server.Config{})
 	cls := getRows(t, ts.URL+"/api/v1/schema/classes")
-	if len(cls) != 38 || !slices.Contains(col(cls, "class"), "BrainRegionClosure") || !slices.Contains(col(cls, "class"), "CoordinateSpace") {
+	if len(cls) != 39 || !slices.Contains(col(cls, "class"), "BrainRegionClosure") || !slices.Contains(col(cls, "class"), "CoordinateSpace") || !slices.Contains(col(cls, "class"), "CellClusterRegionCount") {
 		t.Errorf("schema classes: %d", len(cls))
 	}
 	slots := getRows(t, ts.URL+"/api/v1/schema/classes/BrainRegion")

@@ -219,7 +219,7 @@ func TestExplorer(t *testing.T) {
 
 	// schema: classes, slots, ER diagram; another class by click
 	run(t, ctx, "schema", chromedp.Navigate(u+"#schema"), chromedp.WaitVisible(`#view-schema[data-shown="BrainRegion"]`))
-	if got := textsOf(t, ctx, `#schema-classes td[data-col="class"] button`); len(got) != 38 {
+	if got := textsOf(t, ctx, `#schema-classes td[data-col="class"] button`); len(got) != 39 {
 		t.Errorf("schema classes on screen: %d", len(got))
 	}
 	slots := col(getRows(t, ts.URL+"/api/v1/schema/classes/BrainRegion"), "slot")

@@ -1,14 +1,19 @@
 package taxonomy
 
 import (
+	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	_ "github.com/duckdb/duckdb-go/v2" // database/sql driver "duckdb"
 
 	"github.com/ccc-connectivity/ccc"
@@ -173,38 +178,99 @@ func Open(sn *store.Snapshot, name string) (*Taxonomy, error) {
 			aliases[k] = fmt.Sprint(v)
 		}
 	}
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	rows, err := db.Query(fmt.Sprintf(`SELECT id, name, level, parent FROM read_parquet(%s) ORDER BY file_row_number`, store.QuoteString(ti.Path)+", file_row_number=true"))
+	// arrow-go, not DuckDB: a few thousand rows, and no SQL engine to start
+	// for commands that only need the hierarchy
+	var terms []Term
+	err = readClusters(ti, func(id, nm, parent string, level int64) {
+		if level == 0 {
+			return // the root
+		}
+		if parent == name {
+			parent = ""
+		}
+		lv := ""
+		if l := int(level); l >= 1 && l <= len(levels) {
+			lv = levels[l-1]
+		}
+		terms = append(terms, Term{Label: id, Name: nm, Level: lv, Parent: parent, Alias: aliases[id], Row: len(terms)})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read taxonomy %s: %w", name, err)
 	}
-	defer rows.Close()
-	var terms []Term
-	for rows.Next() {
-		var id, nm, parent sql.NullString
-		var level sql.NullInt64
-		if err := rows.Scan(&id, &nm, &level, &parent); err != nil {
-			return nil, err
-		}
-		if level.Int64 == 0 {
-			continue // the root
-		}
-		p := parent.String
-		if p == name {
-			p = ""
-		}
-		lv := ""
-		if l := int(level.Int64); l >= 1 && l <= len(levels) {
-			lv = levels[l-1]
-		}
-		terms = append(terms, Term{Label: id.String, Name: nm.String, Level: lv, Parent: p, Alias: aliases[id.String], Row: len(terms)})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	return Build(name, terms, BuildOptions{Path: ti.Path, Levels: levels})
+}
+
+// readClusters calls fn for each row of a Cluster table (id, name, parent:
+// "" when NULL; level), in file order; the file must match the manifest's
+// SHA-256.
+func readClusters(ti store.TableInfo, fn func(id, name, parent string, level int64)) (err error) {
+	path := ti.Path
+	defer func() {
+		// arrow-go panics on some damaged pages: a format error, never a crash
+		if r := recover(); r != nil {
+			err = &ccc.Error{Op: "read taxonomy", Path: path, Row: -1, Msg: fmt.Sprint("damaged Parquet file: ", r), Kind: ccc.ErrFormat,
+				Hint: "check the store ('ccc store check'); loading the taxonomy again rewrites the table"}
+		}
+	}()
+	// arrow-go is not robust against damaged files: it only parses bytes
+	// that match the manifest's checksum
+	data, err := store.ReadVerified(ti, 1<<30)
+	if err != nil {
+		return err
+	}
+	rd, err := file.NewParquetReader(bytes.NewReader(data))
+	if err != nil {
+		return &ccc.Error{Op: "read taxonomy", Path: path, Row: -1, Msg: "cannot open the Parquet file: " + err.Error(), Kind: ccc.ErrFormat}
+	}
+	defer rd.Close()
+	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.DefaultAllocator)
+	if err != nil {
+		return err
+	}
+	names := []string{"id", "name", "level", "parent"}
+	idx := make([]int, len(names))
+	for i, n := range names {
+		if idx[i] = rd.MetaData().Schema.ColumnIndexByName(n); idx[i] < 0 {
+			return &ccc.Error{Op: "read taxonomy", Path: path, Row: -1, Field: n, Msg: "column missing", Kind: ccc.ErrFormat}
+		}
+	}
+	rr, err := fr.GetRecordReader(context.Background(), idx, nil)
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	for rr.Next() {
+		rec := rr.RecordBatch()
+		col := func(n string) arrow.Array {
+			for j, f := range rec.Schema().Fields() {
+				if f.Name == n {
+					return rec.Column(j)
+				}
+			}
+			return nil
+		}
+		id, ok1 := col("id").(*array.String)
+		nm, ok2 := col("name").(*array.String)
+		par, ok3 := col("parent").(*array.String)
+		lvl := col("level")
+		if !ok1 || !ok2 || !ok3 || lvl == nil {
+			return &ccc.Error{Op: "read taxonomy", Path: path, Row: -1, Msg: "unexpected column types of the Cluster table", Kind: ccc.ErrFormat}
+		}
+		for i := 0; i < int(rec.NumRows()); i++ {
+			var l int64
+			switch a := lvl.(type) {
+			case *array.Int32:
+				l = int64(a.Value(i))
+			case *array.Int64:
+				l = a.Value(i)
+			default:
+				return &ccc.Error{Op: "read taxonomy", Path: path, Row: -1, Field: "level", Msg: "level is " + lvl.DataType().String() + ", want an integer", Kind: ccc.ErrFormat}
+			}
+			if lvl.IsNull(i) {
+				l = 0
+			}
+			fn(id.Value(i), nm.Value(i), par.Value(i), l)
+		}
+	}
+	return rr.Err()
 }

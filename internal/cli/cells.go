@@ -309,7 +309,9 @@ type cellsCountOptions struct {
 	Taxonomy           string
 	By                 string
 	Regions            string
+	AllRegions         bool
 	IncludeDescendants bool
+	Direct             bool
 	Atlas              string
 	Format             string
 	Ref                refFlags
@@ -323,7 +325,13 @@ func newCmdCellsCount(io *IO, g *globalOptions) *cobra.Command {
 		Long: `Count the cells of each cluster of a taxonomy level (class, subclass, ...) per
 brain region. A cell counts for a cluster when its assigned cluster is that
 cluster or below it; for a region when its brain_region is that region or,
-with --include-descendants, any region below it (the atlas roll-up).`,
+with --include-descendants, any region below it (the atlas roll-up).
+--all-regions counts for every region of the atlas (with
+--include-descendants: the full roll-up, each region with its subtree).
+
+Datasets written by 'ccc cells ingest' are counted from their
+CellClusterRegionCount table (cells per region and assigned cluster, written
+in the same store version); others with a join over every cell.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runCellsCount(c.Context(), opts)
@@ -332,7 +340,9 @@ with --include-descendants, any region below it (the atlas roll-up).`,
 	f := cmd.Flags()
 	f.StringVar(&opts.By, "by", "", "taxonomy level to group by (e.g. subclass; required)")
 	f.StringVar(&opts.Regions, "region", "", "regions (ids or acronyms, comma-separated; default the root)")
+	f.BoolVar(&opts.AllRegions, "all-regions", false, "count for every region of the atlas (instead of --region)")
 	f.BoolVar(&opts.IncludeDescendants, "include-descendants", false, "count the cells of every region below each region too")
+	f.BoolVar(&opts.Direct, "direct", false, "join every cell with its assignment, ignoring the CellClusterRegionCount tables (slower; to cross-check)")
 	f.StringVar(&opts.Taxonomy, "taxonomy", "", "taxonomy (default: the only one)")
 	f.StringVar(&opts.Datasets, "dataset", "", "cell datasets, comma-separated (default: all mapped to the taxonomy)")
 	f.StringVar(&opts.Atlas, "atlas", "", "atlas (default: the only one)")
@@ -360,8 +370,15 @@ func runCellsCount(ctx context.Context, opts *cellsCountOptions) error {
 	if err != nil {
 		return err
 	}
-	co := cells.CountOptions{Taxonomy: t, Level: level, Ontology: a.Ontology, IncludeDescendants: opts.IncludeDescendants}
-	if co.Regions, err = cells.ResolveRegions(a.Ontology, opts.Regions); err != nil {
+	co := cells.CountOptions{Taxonomy: t, Level: level, Ontology: a.Ontology, IncludeDescendants: opts.IncludeDescendants, Direct: opts.Direct}
+	if opts.AllRegions {
+		if opts.Regions != "" {
+			return usageErr("give --region R,... or --all-regions, not both")
+		}
+		for _, r := range a.Ontology.Regions() {
+			co.Regions = append(co.Regions, r.ID)
+		}
+	} else if co.Regions, err = cells.ResolveRegions(a.Ontology, opts.Regions); err != nil {
 		return err
 	}
 	if opts.Datasets != "" {
@@ -400,6 +417,15 @@ func runCellsCount(ctx context.Context, opts *cellsCountOptions) error {
 	if !opts.Global.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "%d cells in %s: %d with a region, %d mapped at or below %s (%d mapped above it, %d mappings without a cell)\n",
 			stats.Cells, strings.Join(stats.Datasets, ","), stats.Located, stats.Mapped, opts.By, stats.AboveLvl, stats.Unmatched)
+		if len(stats.FromAggregate) > 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "counted from %s: %s\n", cells.CountClass, strings.Join(stats.FromAggregate, ","))
+		}
+		if len(stats.Direct) > 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "counted with a join over every cell: %s\n", strings.Join(stats.Direct, ","))
+		}
+		for _, n := range stats.Notes {
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s\n", n)
+		}
 	}
 	return nil
 }

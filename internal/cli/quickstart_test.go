@@ -36,7 +36,7 @@ func TestQuickstartOffline(t *testing.T) {
 		"store unchanged at version 14",
 		"version 15: 4 instances, 0 errors",
 		"15 versions of 8 datasets",
-		"33 table files and 5 artifacts verified by checksum, 319690 rows in the latest version, 0 problems",
+		"34 table files and 5 artifacts verified by checksum, 319902 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     6 (3 wild type)",
 		"300000 rows -> synapse.parquet",
 		"GET /api/v1/atlas/regions/VISp/ancestors: root > grey > CH > CTX > CTXpl > Isocortex > VIS > VISp",
@@ -51,7 +51,7 @@ func TestQuickstartOffline(t *testing.T) {
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
 		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurement", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion", "ccf2017/BrainRegionClosure",
 		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurement", "mapseq_demo/ProjectionMeasurementMatrix",
-		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
+		"merfish_demo/AlgorithmRun", "merfish_demo/CellClusterRegionCount", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray", "nwb_demo/RecordingSession", "nwb_demo/RecordingSite",
 		"nwb_demo/SortedUnit", "synth-minnie/CellTypeAnnotation", "synth-minnie/ProofreadingStatus", "synth-minnie/Synapse", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }
 
@@ -82,14 +82,14 @@ func TestQuickstartReal(t *testing.T) {
 		"13 versions of 8 datasets",
 		"regions in VISp or below (BrainRegion x BrainRegionClosure, one equality join)\n     7 regions",
 		"none of the 12 experiments of matrix quickstart-density is in the ConnectivityExperiment table",
-		"31 table files and 5 artifacts verified by checksum, 93927 rows in the latest version, 0 problems",
+		"32 table files and 5 artifacts verified by checksum, 94139 rows in the latest version, 0 problems",
 		"experiments injected in VISp or its layers (ConnectivityExperiment x BrainRegion)\n     283 (33 wild type)",
 		"5051 rows -> synapse.parquet",
 	})
 	assertTablesConform(t, filepath.Join(out, "store"), []string{"allen_connectivity/ConnectivityExperiment", "allen_connectivity/DataItem", "allen_connectivity/DataSet",
 		"allen_connectivity/InjectionSummary", "allen_connectivity/ProjectionMeasurement", "allen_connectivity/ProjectionMeasurementMatrix", "ccf2017/BrainRegion", "ccf2017/BrainRegionClosure",
 		"lab-proofreading/ProofreadingStatus", "mapseq_demo/DataItem", "mapseq_demo/DataSet", "mapseq_demo/ProjectionMeasurement", "mapseq_demo/ProjectionMeasurementMatrix",
-		"merfish_demo/AlgorithmRun", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
+		"merfish_demo/AlgorithmRun", "merfish_demo/CellClusterRegionCount", "merfish_demo/CellMetadata", "merfish_demo/CellToClusterMapping", "merfish_demo/DataItem", "merfish_demo/DataSet", "merfish_demo/MappingSet", "minnie65/CellTypeAnnotation", "minnie65/Synapse", "nwb_demo/DataItem", "nwb_demo/DataSet", "nwb_demo/NWBArray",
 		"nwb_demo/RecordingSession", "nwb_demo/RecordingSite", "nwb_demo/SortedUnit", "wmb-synth/Cluster", "wmb-synth/ClusterHierarchy"})
 }
 

@@ -1,0 +1,40 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ccc-connectivity/ccc"
+)
+
+// ReadVerified reads a table's whole Parquet file (at most max bytes) and
+// checks it against the manifest's SHA-256, so that a reader that is not
+// robust against damaged files (arrow-go panics on some, in its own
+// goroutines) only ever parses the bytes the store wrote. A larger file, or
+// one whose checksum differs, is a ccc.ErrFormat error naming it.
+func ReadVerified(t TableInfo, max int64) ([]byte, error) {
+	bad := func(msg string) error {
+		return &ccc.Error{Op: "read table", Path: t.Path, Row: -1, Value: t.Class, Msg: msg, Kind: ccc.ErrFormat,
+			Hint: "run 'ccc store check' (it names the damaged files and how to restore them)"}
+	}
+	f, err := os.Open(t.Path)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("store: read %s: %w", t.Path, err)
+	}
+	if int64(len(data)) > max {
+		return nil, bad(fmt.Sprintf("file larger than %d bytes", max))
+	}
+	sum := sha256.Sum256(data)
+	if hex.EncodeToString(sum[:]) != t.SHA256 {
+		return nil, bad("the file's SHA-256 differs from the manifest's (" + short(t.SHA256) + ")")
+	}
+	return data, nil
+}
