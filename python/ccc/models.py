@@ -320,6 +320,7 @@ class DataSet(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -372,6 +373,7 @@ class DataItem(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -421,6 +423,7 @@ class ParquetDataset(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -461,6 +464,7 @@ class ZarrDataset(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -501,6 +505,7 @@ class ZarrArray(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -557,6 +562,7 @@ class BrainRegion(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -651,6 +657,7 @@ class AlgorithmRun(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -698,6 +705,7 @@ class ClusterHierarchy(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -748,6 +756,7 @@ class Cluster(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -795,7 +804,7 @@ class ClusterMembership(ConfiguredBaseModel):
     """
     linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/clustering_schema'})
 
-    cluster: Optional[str] = Field(default=None, description="""The cluster the item is a member of.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterMembership']} })
+    cluster: Optional[str] = Field(default=None, description="""The cluster the item is a member of.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterMembership', 'CellClusterRegionCount']} })
     item: Optional[str] = Field(default=None, description="""The data item that is a member of the cluster.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterMembership']} })
     membership_score: Optional[float] = Field(default=None, description="""Score of the item's membership in the cluster.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterMembership']} })
     membership_probability: Optional[float] = Field(default=None, description="""Probability that the item belongs to the cluster.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterMembership']} })
@@ -834,6 +843,7 @@ class SingleCellReconstruction(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -867,6 +877,72 @@ class SingleCellReconstruction(ConfiguredBaseModel):
     ccf_registered_file: Optional[str] = Field(default=None, description="""The reconstruction registered to the CCF, stored as an array.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SingleCellReconstruction']} })
 
 
+class CoordinateSpace(ConfiguredBaseModel):
+    """
+    A coordinate space registered in the store (ccc space add), such as an EM data set's voxel space in nm, with its affine to a known space and the composed affine to the CCF in micrometres. Built-in spaces (CCF voxels and um, stereotaxic from bregma) are not stored.
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/morphology_schema',
+         'slot_usage': {'affine': {'name': 'affine', 'required': True},
+                        'ccf_affine': {'name': 'ccf_affine', 'required': True},
+                        'id': {'description': "The space's name (letters, digits, '_', "
+                                              "'.', '-').",
+                               'name': 'id'},
+                        'target_space': {'name': 'target_space', 'required': True},
+                        'transform_version': {'name': 'transform_version',
+                                              'required': True}}})
+
+    id: str = Field(default=..., description="""The space's name (letters, digits, '_', '.', '-').""", json_schema_extra = { "linkml_meta": {'domain_of': ['DataSet',
+                       'DataItem',
+                       'ParquetDataset',
+                       'ZarrDataset',
+                       'ZarrArray',
+                       'BrainRegion',
+                       'AlgorithmRun',
+                       'ClusterHierarchy',
+                       'Cluster',
+                       'SingleCellReconstruction',
+                       'CoordinateSpace',
+                       'ConnectivityExperiment',
+                       'InjectionSummary',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurement',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMeasurement',
+                       'CellFeatureMatrix',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'RecordingSession',
+                       'NWBArray',
+                       'CellGeneData',
+                       'MappingSet',
+                       'CellToCellMapping',
+                       'CellToClusterMapping',
+                       'ClusterToClusterMapping',
+                       'Synapse',
+                       'CellTypeAnnotation',
+                       'ProofreadingStatus']} })
+    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace',
+                       'ProjectionMeasurementMatrix',
+                       'ProjectionMeasurementTypeMetadata',
+                       'CellFeatureDefinition',
+                       'CellFeatureSet',
+                       'CellFeatureMatrix',
+                       'MappingSet']} })
+    space_axes: Optional[list[str]] = Field(default=None, description="""The three axes of a coordinate space, in coordinate order, with their positive direction (e.g. \"AP (posterior +)\").""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    space_unit: Optional[str] = Field(default=None, description="""Unit of a coordinate space's coordinates (e.g. nm, um, mm, voxel).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    space_convention: Optional[str] = Field(default=None, description="""Origin and orientation of a coordinate space, in words.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    space_source: Optional[str] = Field(default=None, description="""Where a coordinate space's transform comes from (publication, landmark file, person).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    target_space: str = Field(default=..., description="""The coordinate space (built-in or registered) that a CoordinateSpace's given affine maps to.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    affine: list[float] = Field(default=..., description="""A 3 x 4 affine transform, 12 numbers row by row (M11 M12 M13 t1 M21 ...): target = M source + t.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    ccf_affine: list[float] = Field(default=..., description="""The affine from a coordinate space to the CCF in micrometres (ccf_um), 12 numbers row by row, composed when the space is registered.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    landmark_count: Optional[int] = Field(default=None, description="""Landmark pairs an affine was fitted from (absent when the affine was given).""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    fit_rms: Optional[float] = Field(default=None, description="""Root mean square distance of the fitted affine's landmarks, in target units.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    fit_max: Optional[float] = Field(default=None, description="""Largest distance of the fitted affine's landmarks, in target units.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+    transform_version: int = Field(default=..., description="""Revision of a registered space's transform (1 when first registered, one more at each replacement); located rows record it.""", ge=1, json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace']} })
+
+
 class ConnectivityExperiment(ConfiguredBaseModel):
     """
     One tracer injection experiment of the Allen Mouse Connectivity Atlas.
@@ -892,6 +968,7 @@ class ConnectivityExperiment(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -964,6 +1041,7 @@ class InjectionSummary(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1023,6 +1101,7 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1044,7 +1123,8 @@ class ProjectionMeasurementMatrix(ConfiguredBaseModel):
                        'Synapse',
                        'CellTypeAnnotation',
                        'ProofreadingStatus']} })
-    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
+    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace',
+                       'ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
                        'CellFeatureSet',
@@ -1085,6 +1165,7 @@ class ProjectionMeasurement(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1118,7 +1199,8 @@ class ProjectionMeasurement(ConfiguredBaseModel):
     brain_region: int = Field(default=..., description="""The brain region a record lies in or refers to, as its integer structure id (BrainRegion.structure_id; resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
                        'RecordingSite',
                        'SortedUnit',
-                       'CellMetadata']} })
+                       'CellMetadata',
+                       'CellClusterRegionCount']} })
     measurement_type: Optional[ProjectionMeasurementType] = Field(default=None, description="""What the values quantify.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata']} })
@@ -1149,6 +1231,7 @@ class ProjectionMeasurementTypeMetadata(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1173,7 +1256,8 @@ class ProjectionMeasurementTypeMetadata(ConfiguredBaseModel):
     measurement_type: ProjectionMeasurementType = Field(default=..., description="""What the values quantify.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
                        'ProjectionMeasurement',
                        'ProjectionMeasurementTypeMetadata']} })
-    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
+    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace',
+                       'ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
                        'CellFeatureSet',
@@ -1210,6 +1294,7 @@ class CellFeatureDefinition(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1232,7 +1317,8 @@ class CellFeatureDefinition(ConfiguredBaseModel):
                        'CellTypeAnnotation',
                        'ProofreadingStatus']} })
     feature_name: Optional[str] = Field(default=None, description="""Name of the feature (e.g. total_axon_length).""", json_schema_extra = { "linkml_meta": {'domain_of': ['CellFeatureDefinition']} })
-    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
+    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace',
+                       'ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
                        'CellFeatureSet',
@@ -1264,6 +1350,7 @@ class CellFeatureSet(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1293,7 +1380,8 @@ class CellFeatureSet(ConfiguredBaseModel):
                        'ConnectivityExperiment',
                        'CellFeatureSet',
                        'MappingSet']} })
-    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
+    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace',
+                       'ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
                        'CellFeatureSet',
@@ -1325,6 +1413,7 @@ class CellFeatureMeasurement(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1382,6 +1471,7 @@ class CellFeatureMatrix(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1403,7 +1493,8 @@ class CellFeatureMatrix(ConfiguredBaseModel):
                        'Synapse',
                        'CellTypeAnnotation',
                        'ProofreadingStatus']} })
-    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
+    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace',
+                       'ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
                        'CellFeatureSet',
@@ -1450,6 +1541,7 @@ class RecordingSite(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1487,7 +1579,8 @@ class RecordingSite(ConfiguredBaseModel):
     brain_region: Optional[int] = Field(default=None, description="""The brain region a record lies in or refers to, as its integer structure id (BrainRegion.structure_id; resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
                        'RecordingSite',
                        'SortedUnit',
-                       'CellMetadata']} })
+                       'CellMetadata',
+                       'CellClusterRegionCount']} })
     probe: Optional[str] = Field(default=None, description="""Probe (electrode group) the site belongs to.""", json_schema_extra = { "linkml_meta": {'aliases': ['probe_id', 'group_name'], 'domain_of': ['RecordingSite']} })
     channel: Optional[int] = Field(default=None, description="""Channel index of the site on its probe.""", ge=0, json_schema_extra = { "linkml_meta": {'aliases': ['local_index'], 'domain_of': ['RecordingSite']} })
     probe_horizontal_position: Optional[float] = Field(default=None, description="""Horizontal position of the site on the probe shank, um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
@@ -1500,6 +1593,11 @@ class RecordingSite(ConfiguredBaseModel):
     location_region: Optional[int] = Field(default=None, description="""Region (structure id, BrainRegion.structure_id) the site's location label names in the atlas ontology, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
     nwb_file: Optional[str] = Field(default=None, description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
     hdf5_path: Optional[str] = Field(default=None, description="""Path of the electrodes table in the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'NWBArray']} })
+    coordinate_space: Optional[str] = Field(default=None, description="""The coordinate space (ccc space list) a row's x, y, z are given in, when it is not the CCF in micrometres.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite']} })
+    space_transform: Optional[str] = Field(default=None, description="""The transform that placed a row in the CCF, with its version: \"<space>->ccf_um@<transform_version>\".""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_ap_um: Optional[float] = Field(default=None, description="""The row's position in the CCF after its space's transform, anterior-posterior (posterior +), um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_dv_um: Optional[float] = Field(default=None, description="""The row's position in the CCF after its space's transform, dorsal-ventral (ventral +), um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_ml_um: Optional[float] = Field(default=None, description="""The row's position in the CCF after its space's transform, medial-lateral (right +), um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
 
 
 class SortedUnit(ConfiguredBaseModel):
@@ -1524,6 +1622,7 @@ class SortedUnit(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1580,7 +1679,8 @@ class SortedUnit(ConfiguredBaseModel):
     brain_region: Optional[int] = Field(default=None, description="""The brain region a record lies in or refers to, as its integer structure id (BrainRegion.structure_id; resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
                        'RecordingSite',
                        'SortedUnit',
-                       'CellMetadata']} })
+                       'CellMetadata',
+                       'CellClusterRegionCount']} })
     nwb_file: Optional[str] = Field(default=None, description="""Path of the NWB file the record was read from (absolute local path at ingest).""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'SortedUnit', 'RecordingSession']} })
     units_row: Optional[int] = Field(default=None, description="""Row of the unit in the NWB units table (0-based): the index into its ragged columns (spike_times with spike_times_index).""", ge=0, json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
     spike_times_path: Optional[str] = Field(default=None, description="""HDF5 path of the units table's spike_times column in the NWB file.""", json_schema_extra = { "linkml_meta": {'domain_of': ['SortedUnit']} })
@@ -1610,6 +1710,7 @@ class RecordingSession(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1684,6 +1785,7 @@ class NWBArray(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1752,6 +1854,7 @@ class CellGeneData(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1810,10 +1913,15 @@ class CellMetadata(ConfiguredBaseModel):
     brain_region: Optional[int] = Field(default=None, description="""Region of the cell: from its CCF position through an annotation volume (ccf_region), else from the parcellation label its table gives (location_region); both kept when they disagree.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
                        'RecordingSite',
                        'SortedUnit',
-                       'CellMetadata']} })
+                       'CellMetadata',
+                       'CellClusterRegionCount']} })
     region_source: Optional[RegionSource] = Field(default=None, description="""How brain_region was resolved (from the CCF position or the location label); empty when unresolved.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
     ccf_region: Optional[int] = Field(default=None, description="""Region (structure id, BrainRegion.structure_id) of the site's CCF position in the atlas annotation volume, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
     location_region: Optional[int] = Field(default=None, description="""Region (structure id, BrainRegion.structure_id) the site's location label names in the atlas ontology, whether or not brain_region took it.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    space_transform: Optional[str] = Field(default=None, description="""The transform that placed a row in the CCF, with its version: \"<space>->ccf_um@<transform_version>\".""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_ap_um: Optional[float] = Field(default=None, description="""The row's position in the CCF after its space's transform, anterior-posterior (posterior +), um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_dv_um: Optional[float] = Field(default=None, description="""The row's position in the CCF after its space's transform, dorsal-ventral (ventral +), um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
+    ccf_ml_um: Optional[float] = Field(default=None, description="""The row's position in the CCF after its space's transform, medial-lateral (right +), um.""", json_schema_extra = { "linkml_meta": {'domain_of': ['RecordingSite', 'CellMetadata']} })
 
 
 class GeneMetadata(ConfiguredBaseModel):
@@ -1842,6 +1950,7 @@ class MappingSet(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1871,7 +1980,8 @@ class MappingSet(ConfiguredBaseModel):
                        'ConnectivityExperiment',
                        'CellFeatureSet',
                        'MappingSet']} })
-    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurementMatrix',
+    description: Optional[str] = Field(default=None, description="""Free-text description.""", json_schema_extra = { "linkml_meta": {'domain_of': ['CoordinateSpace',
+                       'ProjectionMeasurementMatrix',
                        'ProjectionMeasurementTypeMetadata',
                        'CellFeatureDefinition',
                        'CellFeatureSet',
@@ -1902,6 +2012,7 @@ class CellToCellMapping(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -1956,6 +2067,7 @@ class CellToClusterMapping(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -2010,6 +2122,7 @@ class ClusterToClusterMapping(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -2048,6 +2161,21 @@ class ClusterToClusterMapping(ConfiguredBaseModel):
                        'ClusterToClusterMapping']} })
 
 
+class CellClusterRegionCount(ConfiguredBaseModel):
+    """
+    Cells of one data set counted per brain region and assigned cluster: one row per (brain_region, cluster) pair with cell_count cells; cells without a region have no brain_region and cells without an assigned cluster no cluster. Derived from CellMetadata.brain_region and CellToClusterMapping.target_cluster and written by ccc cells ingest in the same store version, so that \"cells per cell type per region, rolled up the atlas\" reads one small table; the counts sum to the data set's cells (and, over rows with a cluster, to its assignments).
+    """
+    linkml_meta: ClassVar[LinkMLMeta] = LinkMLMeta({'from_schema': 'https://w3id.org/ccc/mapping_schema'})
+
+    brain_region: Optional[int] = Field(default=None, description="""The brain region a record lies in or refers to, as its integer structure id (BrainRegion.structure_id; resolved from an acronym, a structure id or a CCF position).""", json_schema_extra = { "linkml_meta": {'domain_of': ['ProjectionMeasurement',
+                       'RecordingSite',
+                       'SortedUnit',
+                       'CellMetadata',
+                       'CellClusterRegionCount']} })
+    cluster: Optional[str] = Field(default=None, description="""The cluster the item is a member of.""", json_schema_extra = { "linkml_meta": {'domain_of': ['ClusterMembership', 'CellClusterRegionCount']} })
+    cell_count: int = Field(default=..., description="""Number of cells (of one data set) with the row's brain region and assigned cluster.""", ge=1, json_schema_extra = { "linkml_meta": {'domain_of': ['CellClusterRegionCount']} })
+
+
 class Synapse(ConfiguredBaseModel):
     """
     A synapse between two segmented neurons, with its size and positions.
@@ -2071,6 +2199,7 @@ class Synapse(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -2143,6 +2272,7 @@ class CellTypeAnnotation(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -2194,6 +2324,7 @@ class ProofreadingStatus(ConfiguredBaseModel):
                        'ClusterHierarchy',
                        'Cluster',
                        'SingleCellReconstruction',
+                       'CoordinateSpace',
                        'ConnectivityExperiment',
                        'InjectionSummary',
                        'ProjectionMeasurementMatrix',
@@ -2240,6 +2371,7 @@ Cluster.model_rebuild()
 ClusterMembership.model_rebuild()
 SpatialLocation.model_rebuild()
 SingleCellReconstruction.model_rebuild()
+CoordinateSpace.model_rebuild()
 ConnectivityExperiment.model_rebuild()
 InjectionSummary.model_rebuild()
 ProjectionMeasurementMatrix.model_rebuild()
@@ -2261,6 +2393,7 @@ MappingSet.model_rebuild()
 CellToCellMapping.model_rebuild()
 CellToClusterMapping.model_rebuild()
 ClusterToClusterMapping.model_rebuild()
+CellClusterRegionCount.model_rebuild()
 Synapse.model_rebuild()
 CellTypeAnnotation.model_rebuild()
 ProofreadingStatus.model_rebuild()
