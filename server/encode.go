@@ -272,6 +272,35 @@ func (rw *rowWriter) flushBatch() error {
 	return nil
 }
 
+// Record writes a whole Arrow record batch (Arrow and Parquet formats
+// only), whose schema must be the writer's, after any rows given by Row.
+func (rw *rowWriter) Record(rec arrow.RecordBatch) error {
+	if rw.ipcw == nil && rw.pqw == nil {
+		return fmt.Errorf("server: record batches need the arrow or parquet format, not %s", rw.format)
+	}
+	if !rec.Schema().Equal(rw.schema) {
+		return fmt.Errorf("server: record batch schema %s differs from the stream's %s", rec.Schema(), rw.schema)
+	}
+	if err := rw.flushBatch(); err != nil {
+		return err
+	}
+	rw.rows += rec.NumRows()
+	if rw.ipcw != nil {
+		if err := rw.ipcw.Write(rec); err != nil {
+			return err
+		}
+	} else if err := rw.pqw.WriteBuffered(rec); err != nil {
+		return err
+	}
+	if err := rw.bw.Flush(); err != nil {
+		return err
+	}
+	if f, ok := rw.w.(http.Flusher); ok {
+		f.Flush()
+	}
+	return nil
+}
+
 // Close ends the stream. Without a Header call it writes an empty table
 // with no columns.
 func (rw *rowWriter) Close() error {

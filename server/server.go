@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccc-connectivity/ccc/store"
@@ -73,6 +74,9 @@ type Server struct {
 	storeDir string
 	mux      *http.ServeMux
 	metrics  *metrics
+
+	noDirect     bool         // tests: every table request through SQL
+	directServed atomic.Int64 // table requests answered by the direct path
 
 	mu       sync.Mutex
 	synCache map[string]*synapse.Dataset // "version/dataset" -> open dataset (immutable)
