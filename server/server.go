@@ -25,7 +25,7 @@ type Config struct {
 
 	RequestTimeout time.Duration // per request (default 5m)
 	MemoryLimit    string        // DuckDB memory_limit per request (default "512MB")
-	Threads        int           // DuckDB threads per request (default 2)
+	Threads        int           // DuckDB threads per request, and pqarrow column decoding of a table stream when > 1 (default 2)
 	MaxBodyBytes   int64         // request body limit (default 256 MiB)
 
 	ReadHeaderTimeout time.Duration // default 10s

@@ -177,17 +177,51 @@ func (s *Server) serveTableDirect(w http.ResponseWriter, r *http.Request, sn *st
 	if err := rw.Header(cols); err != nil {
 		return true, err
 	}
-	for _, f := range files {
-		if limit == 0 {
-			break
+	// one goroutine reads and decodes the next batches while this one
+	// writes: decoding and sending overlap (and pqarrow decodes columns in
+	// parallel with more than one thread)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	batches := make(chan arrow.RecordBatch, 2)
+	var perr error
+	go func() {
+		defer close(batches)
+		send := func(b arrow.RecordBatch) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-ctx.Done():
+				b.Release()
+				return ctx.Err()
+			}
 		}
-		if offset >= f.rows {
-			offset -= f.rows
-			continue
+		for _, f := range files {
+			if limit == 0 {
+				return
+			}
+			if offset >= f.rows {
+				offset -= f.rows
+				continue
+			}
+			if perr = f.produce(ctx, rw.schema, &offset, &limit, send); perr != nil {
+				return
+			}
 		}
-		if err := f.stream(r.Context(), rw, &offset, &limit); err != nil {
-			return true, err
+	}()
+	var werr error
+	for b := range batches {
+		if werr == nil {
+			if werr = rw.Record(b); werr != nil {
+				cancel()
+			}
 		}
+		b.Release()
+	}
+	if werr != nil {
+		return true, werr
+	}
+	if perr != nil {
+		return true, perr
 	}
 	return true, rw.Close()
 }
@@ -247,9 +281,10 @@ func (s *Server) openDirect(t store.TableInfo, sel []string, dsCol string, types
 	return f, true
 }
 
-// stream writes the file's rows after skipping *offset of them, at most
-// *limit (-1: all), updating both.
-func (f *directFile) stream(ctx context.Context, rw *rowWriter, offset, limit *int64) error {
+// produce reads the file's rows after skipping *offset of them, at most
+// *limit (-1: all), updating both, and hands them to send as record
+// batches of schema (send owns each batch).
+func (f *directFile) produce(ctx context.Context, schema *arrow.Schema, offset, limit *int64, send func(arrow.RecordBatch) error) error {
 	var ds *array.String // the dataset column, built once per file
 	defer func() {
 		if ds != nil {
@@ -284,12 +319,11 @@ func (f *directFile) stream(ctx context.Context, rw *rowWriter, offset, limit *i
 				arrs[i] = widen(array.NewSlice(rec.Column(src), lo, hi))
 			}
 		}
-		batch := array.NewRecordBatch(rw.schema, arrs, hi-lo)
+		batch := array.NewRecordBatch(schema, arrs, hi-lo)
 		for _, a := range arrs {
 			a.Release()
 		}
-		defer batch.Release()
-		return rw.Record(batch)
+		return send(batch)
 	}
 	if len(f.leaves) == 0 {
 		// no column of this table is selected: its rows are nulls

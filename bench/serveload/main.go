@@ -1,8 +1,8 @@
 // Command serveload is the load generator of bench/serve.sh: C concurrent
 // clients send single-neuron synapse queries (GET /api/v1/synapses/query
 // ?pre=ID, Arrow) to a 'ccc serve' for a duration and it prints requests/s,
-// latency percentiles and errors; -stream reads one big table as Arrow and
-// prints MB/s; -cli runs the same queries as 'ccc synapses query'
+// latency percentiles and errors; -stream reads one big table as Arrow, decodes
+// it and prints MB/s; -cli runs the same queries as 'ccc synapses query'
 // processes, for the comparison.
 package main
 
@@ -19,6 +19,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/ipc"
 )
 
 func main() {
@@ -32,18 +34,7 @@ func main() {
 	columns := flag.String("columns", "id,pre_pt_root_id,post_pt_root_id,size", "output columns (these four come from the graph index; \"\" = all, read from Parquet)")
 	flag.Parse()
 	if *stream != "" {
-		start := time.Now()
-		resp, err := http.Get(*url + *stream)
-		if err != nil {
-			fail(err)
-		}
-		n, err := io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != 200 {
-			fail(fmt.Errorf("stream: status %d: %v", resp.StatusCode, err))
-		}
-		s := time.Since(start).Seconds()
-		fmt.Printf("stream %s: %d bytes in %.3f s = %.0f MB/s\n", *stream, n, s, float64(n)/s/1e6)
+		streamArrow(*url + *stream)
 		return
 	}
 	ids := readIDs(*idsFile)
@@ -117,6 +108,54 @@ func main() {
 		cols = "all columns"
 	}
 	report(fmt.Sprintf("%d clients, single-neuron synapse queries (%s; Arrow, %.1f MB)", *clients, cols, float64(bytesN.Load())/1e6), all, errs.Load(), time.Since(start))
+}
+
+// streamArrow reads one Arrow IPC stream and decodes every record batch as
+// it arrives; it prints the stream's bytes (Arrow IPC as sent, after HTTP
+// chunking is removed), rows, and MB/s from request to last batch.
+func streamArrow(u string) {
+	start := time.Now()
+	resp, err := http.Get(u)
+	if err != nil {
+		fail(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		fail(fmt.Errorf("stream: status %d: %s", resp.StatusCode, b))
+	}
+	cr := &countingReader{r: resp.Body}
+	rd, err := ipc.NewReader(cr)
+	if err != nil {
+		fail(fmt.Errorf("stream: %w", err))
+	}
+	var rows, batches int64
+	for rd.Next() {
+		rows += rd.RecordBatch().NumRows()
+		batches++
+	}
+	if err := rd.Err(); err != nil {
+		fail(fmt.Errorf("stream: %w", err))
+	}
+	ncols := len(rd.Schema().Fields())
+	rd.Release()
+	if _, err := io.Copy(io.Discard, cr); err != nil {
+		fail(fmt.Errorf("stream: %w", err))
+	}
+	s := time.Since(start).Seconds()
+	fmt.Printf("stream %s: %d rows, %d columns in %d batches, %d Arrow bytes decoded in %.3f s = %.0f MB/s\n",
+		u[strings.Index(u, "/api/"):], rows, ncols, batches, cr.n, s, float64(cr.n)/s/1e6)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func report(what string, lat []time.Duration, errs int64, wall time.Duration) {
