@@ -25,17 +25,17 @@ go build -o "$BIN/serveload" ./bench/serveload
 . bench/synapse_store.sh
 echo "== size: $M synapses among $N neurons (store $STORE)"
 # 1000 neurons with outputs, spread over the table
-"$CCC" --store "$STORE" -q synapses degree --format csv | awk -F, 'NR>1 && $2>0 {print $1}' | awk 'NR%3==1' | head -1000 > "$DIR/ids.txt"
+"$CCC" --store "$STORE" -q synapses degree --format csv | awk -F, 'NR>1 && $2>0 && k++%3==0 && n++<1000 {print $1}' > "$DIR/ids.txt"
 "$CCC" --store "$STORE" -q serve --addr 127.0.0.1:0 --threads 1 > "$DIR/serve.out" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do grep -q ' at http://' "$DIR/serve.out" && break; sleep 0.1; done
 URL="http://$(sed -n 's/.* at http:\/\/\([^ ]*\).*/\1/p' "$DIR/serve.out")"
 echo "== server $URL (pid $PID), $(wc -l < "$DIR/ids.txt") neurons queried, $M synapses; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BIN/serveload" -url "$URL" -ids "$DIR/ids.txt" -clients "$C" -duration "$D"
+"$BIN/serveload" -url "$URL" -pid "$PID" -ids "$DIR/ids.txt" -clients "$C" -duration "$D"
 echo "   load average $(cut -d' ' -f1-3 /proc/loadavg)"
-"$BIN/serveload" -url "$URL" -ids "$DIR/ids.txt" -clients "$C" -duration "$D" -columns ""
-"$BIN/serveload" -url "$URL" -stream "/api/v1/tables/Synapse?format=arrow&limit=$SROWS"
+"$BIN/serveload" -url "$URL" -pid "$PID" -ids "$DIR/ids.txt" -clients "$C" -duration "$D" -columns ""
+"$BIN/serveload" -url "$URL" -pid "$PID" -stream "/api/v1/tables/Synapse?format=arrow&limit=$SROWS"
 echo "   load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "   server peak RSS $(awk '/VmHWM/ {printf "%.0f MB", $2/1024}' /proc/$PID/status)"
 echo "== the same queries as processes"

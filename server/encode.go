@@ -117,7 +117,7 @@ type rowWriter struct {
 	batch  int
 }
 
-var _ synapse.RowWriter = (*rowWriter)(nil)
+var _ synapse.ColumnWriter = (*rowWriter)(nil)
 
 func newRowWriter(w http.ResponseWriter, format string) *rowWriter {
 	return &rowWriter{w: w, format: format}
@@ -270,6 +270,96 @@ func (rw *rowWriter) flushBatch() error {
 		f.Flush()
 	}
 	return nil
+}
+
+// Columns writes a batch of rows given as columns ([]int64, []float64 or
+// []string per column); Arrow and Parquet append them to the column
+// builders whole, other formats write them row by row.
+func (rw *rowWriter) Columns(cols []any) error {
+	if len(cols) != len(rw.cols) {
+		return fmt.Errorf("server: %d columns in a batch of a %d-column table", len(cols), len(rw.cols))
+	}
+	n := columnLen(cols[0])
+	for i, c := range cols {
+		if columnLen(c) != n {
+			return fmt.Errorf("server: column %s has %d rows in a batch of %d", rw.cols[i].Name, columnLen(c), n)
+		}
+	}
+	if rw.b == nil {
+		vals := make([]any, len(cols))
+		for k := range n {
+			for i, c := range cols {
+				switch x := c.(type) {
+				case []int64:
+					vals[i] = x[k]
+				case []float64:
+					vals[i] = x[k]
+				case []string:
+					vals[i] = x[k]
+				}
+			}
+			if err := rw.Row(vals); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, c := range cols {
+		var err error
+		switch fb := rw.b.Field(i).(type) {
+		case *array.Int64Builder:
+			x, ok := c.([]int64)
+			if !ok {
+				err = fmt.Errorf("want integers, got %T", c)
+				break
+			}
+			fb.AppendValues(x, nil)
+		case *array.Float64Builder:
+			x, ok := c.([]float64)
+			if !ok {
+				err = fmt.Errorf("want numbers, got %T", c)
+				break
+			}
+			fb.Reserve(len(x))
+			for _, f := range x {
+				if math.IsNaN(f) {
+					fb.UnsafeAppendBoolToBitmap(false)
+				} else {
+					fb.UnsafeAppend(f)
+				}
+			}
+		case *array.StringBuilder:
+			x, ok := c.([]string)
+			if !ok {
+				err = fmt.Errorf("want strings, got %T", c)
+				break
+			}
+			fb.AppendValues(x, nil)
+		default:
+			err = fmt.Errorf("no batch of %T", fb)
+		}
+		if err != nil {
+			return fmt.Errorf("server: column %s: %w", rw.cols[i].Name, err)
+		}
+	}
+	rw.rows += int64(n)
+	rw.batch += n
+	if rw.batch >= batchRows {
+		return rw.flushBatch()
+	}
+	return nil
+}
+
+func columnLen(c any) int {
+	switch x := c.(type) {
+	case []int64:
+		return len(x)
+	case []float64:
+		return len(x)
+	case []string:
+		return len(x)
+	}
+	return -1
 }
 
 // Record writes a whole Arrow record batch (Arrow and Parquet formats
