@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/jsonvalue"
 	"github.com/ccc-connectivity/ccc/synapse"
 )
 
@@ -218,25 +219,10 @@ func (rw *rowWriter) jsonRow(vals []any) error {
 		}
 		rw.bw.Write(rw.keys[i])
 		rw.bw.WriteByte(':')
-		switch x := v.(type) {
-		case int64:
-			if rw.format == formatJSONInt64String && (x > 1<<53 || x < -(1<<53)) {
-				v = strconv.FormatInt(x, 10)
-			}
-		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				v = nil
-			}
-		case time.Time:
-			v = x.UTC().Format(time.RFC3339Nano)
-		case []float64:
-			out := make([]any, len(x))
-			for k, f := range x {
-				if !math.IsNaN(f) {
-					out[k] = f
-				}
-			}
-			v = out
+		if x, ok := v.(int64); ok && rw.format == formatJSONInt64String && (x > 1<<53 || x < -(1<<53)) {
+			v = strconv.FormatInt(x, 10)
+		} else {
+			v = jsonvalue.Safe(v)
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -519,49 +505,12 @@ func textValue(v any) string {
 	case []byte:
 		return fmt.Sprintf("%x", x)
 	case []float64, []any, map[string]any:
-		b, err := json.Marshal(jsonSafe(x))
+		b, err := json.Marshal(jsonvalue.Safe(x))
 		if err == nil {
 			return string(b)
 		}
 	}
 	return fmt.Sprint(v)
-}
-
-// jsonSafe replaces NaN by null inside lists.
-func jsonSafe(v any) any {
-	switch x := v.(type) {
-	case []float64:
-		out := make([]any, len(x))
-		for i, f := range x {
-			if !math.IsNaN(f) {
-				out[i] = f
-			}
-		}
-		return out
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = jsonSafe(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = jsonSafe(e)
-		}
-		return out
-	case fmt.Stringer:
-		if _, ok := v.(json.Marshaler); !ok {
-			return x.String()
-		}
-	}
-	return v
 }
 
 // writeTable writes an in-memory table through a rowWriter.
