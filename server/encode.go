@@ -241,6 +241,12 @@ func (rw *rowWriter) flushBatch() error {
 	rec := rw.b.NewRecordBatch()
 	defer rec.Release()
 	rw.batch = 0
+	return rw.send(rec)
+}
+
+// send writes a record batch to the Arrow or Parquet stream and pushes it
+// to the client: streaming, and bounded memory.
+func (rw *rowWriter) send(rec arrow.RecordBatch) error {
 	if rw.ipcw != nil {
 		if err := rw.ipcw.Write(rec); err != nil {
 			return err
@@ -248,7 +254,6 @@ func (rw *rowWriter) flushBatch() error {
 	} else if err := rw.pqw.WriteBuffered(rec); err != nil {
 		return err
 	}
-	// push each batch to the client: streaming, and bounded memory
 	if err := rw.bw.Flush(); err != nil {
 		return err
 	}
@@ -361,20 +366,7 @@ func (rw *rowWriter) Record(rec arrow.RecordBatch) error {
 		return err
 	}
 	rw.rows += rec.NumRows()
-	if rw.ipcw != nil {
-		if err := rw.ipcw.Write(rec); err != nil {
-			return err
-		}
-	} else if err := rw.pqw.WriteBuffered(rec); err != nil {
-		return err
-	}
-	if err := rw.bw.Flush(); err != nil {
-		return err
-	}
-	if f, ok := rw.w.(http.Flusher); ok {
-		f.Flush()
-	}
-	return nil
+	return rw.send(rec)
 }
 
 // Close ends the stream. Without a Header call it writes an empty table

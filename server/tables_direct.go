@@ -186,6 +186,13 @@ func (s *Server) serveTableDirect(w http.ResponseWriter, r *http.Request, sn *st
 	var perr error
 	go func() {
 		defer close(batches)
+		defer func() {
+			// a damaged file must fail its request, not the server: a
+			// panic in this goroutine is not net/http's to recover
+			if p := recover(); p != nil {
+				perr = fmt.Errorf("server: read %s table: %v", class, p)
+			}
+		}()
 		send := func(b arrow.RecordBatch) error {
 			select {
 			case batches <- b:
@@ -308,22 +315,27 @@ func (f *directFile) produce(ctx context.Context, schema *arrow.Schema, offset, 
 			}
 			ds = constantString(f.dataset, int(n))
 		}
-		arrs := make([]arrow.Array, len(f.srcs))
+		arrs := make([]arrow.Array, 0, len(f.srcs))
+		defer func() {
+			for _, a := range arrs {
+				a.Release()
+			}
+		}()
 		for i, src := range f.srcs {
 			switch src {
 			case srcDataset:
-				arrs[i] = array.NewSlice(ds, 0, hi-lo)
+				arrs = append(arrs, array.NewSlice(ds, 0, hi-lo))
 			case srcNull:
-				arrs[i] = array.MakeArrayOfNull(memory.DefaultAllocator, f.nulls[i], int(hi-lo))
+				arrs = append(arrs, array.MakeArrayOfNull(memory.DefaultAllocator, f.nulls[i], int(hi-lo)))
 			default:
-				arrs[i] = widen(array.NewSlice(rec.Column(src), lo, hi))
+				a, err := widen(array.NewSlice(rec.Column(src), lo, hi))
+				if err != nil {
+					return err
+				}
+				arrs = append(arrs, a)
 			}
 		}
-		batch := array.NewRecordBatch(schema, arrs, hi-lo)
-		for _, a := range arrs {
-			a.Release()
-		}
-		return send(batch)
+		return send(array.NewRecordBatch(schema, arrs, hi-lo))
 	}
 	if len(f.leaves) == 0 {
 		// no column of this table is selected: its rows are nulls
@@ -389,45 +401,46 @@ func constantString(s string, n int) *array.String {
 // (what the SQL path's rowWriter makes of it): integers to int64, floats to
 // float64 with NaN as null, timestamps to microseconds in UTC. It takes
 // over a and returns an array the caller releases.
-func widen(a arrow.Array) arrow.Array {
+func widen(a arrow.Array) (arrow.Array, error) {
 	switch x := a.(type) {
 	case *array.Int64, *array.Boolean, *array.String:
-		return a
+		return a, nil
 	case *array.Float64:
 		for i := range x.Len() {
 			if x.IsValid(i) && math.IsNaN(x.Value(i)) {
 				defer a.Release()
-				return float64Array(x.Len(), x.IsNull, x.Value)
+				return float64Array(x.Len(), x.IsNull, x.Value), nil
 			}
 		}
-		return a
+		return a, nil
 	case *array.Float32:
 		defer a.Release()
-		return float64Array(x.Len(), x.IsNull, func(i int) float64 { return float64(x.Value(i)) })
+		return float64Array(x.Len(), x.IsNull, func(i int) float64 { return float64(x.Value(i)) }), nil
 	case *array.Timestamp:
 		defer a.Release()
 		d := x.Data()
-		return array.MakeFromData(array.NewData(&arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset()))
+		return array.MakeFromData(array.NewData(&arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, d.Len(), d.Buffers(), nil, d.NullN(), d.Offset())), nil
 	case *array.Int32:
-		defer a.Release()
-		return int64Array(x.Len(), x.IsNull, func(i int) int64 { return int64(x.Value(i)) })
+		return widenInt(a, x), nil
 	case *array.Int16:
-		defer a.Release()
-		return int64Array(x.Len(), x.IsNull, func(i int) int64 { return int64(x.Value(i)) })
+		return widenInt(a, x), nil
 	case *array.Int8:
-		defer a.Release()
-		return int64Array(x.Len(), x.IsNull, func(i int) int64 { return int64(x.Value(i)) })
+		return widenInt(a, x), nil
 	case *array.Uint32:
-		defer a.Release()
-		return int64Array(x.Len(), x.IsNull, func(i int) int64 { return int64(x.Value(i)) })
+		return widenInt(a, x), nil
 	case *array.Uint16:
-		defer a.Release()
-		return int64Array(x.Len(), x.IsNull, func(i int) int64 { return int64(x.Value(i)) })
+		return widenInt(a, x), nil
 	case *array.Uint8:
-		defer a.Release()
-		return int64Array(x.Len(), x.IsNull, func(i int) int64 { return int64(x.Value(i)) })
+		return widenInt(a, x), nil
 	}
-	panic(fmt.Sprintf("server: widen: unexpected %T (directType lets only known types through)", a))
+	a.Release()
+	return nil, fmt.Errorf("server: no direct read of a %s column", a.DataType())
+}
+
+// widenInt is widen for the narrower integer arrays.
+func widenInt[T int8 | int16 | int32 | uint8 | uint16 | uint32](a arrow.Array, x interface{ Value(int) T }) arrow.Array {
+	defer a.Release()
+	return int64Array(a.Len(), a.IsNull, func(i int) int64 { return int64(x.Value(i)) })
 }
 
 func int64Array(n int, null func(int) bool, v func(int) int64) arrow.Array {

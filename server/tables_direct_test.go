@@ -78,6 +78,17 @@ type table struct {
 	batches int
 }
 
+// add appends the rows of rec.
+func (tb *table) add(rec arrow.RecordBatch) {
+	for i := 0; i < int(rec.NumRows()); i++ {
+		row := make([]string, rec.NumCols())
+		for c := range row {
+			row[c] = cell(rec.Column(c), i)
+		}
+		tb.rows = append(tb.rows, row)
+	}
+}
+
 func readArrow(t *testing.T, b []byte) table {
 	t.Helper()
 	rd, err := ipc.NewReader(bytes.NewReader(b))
@@ -88,14 +99,7 @@ func readArrow(t *testing.T, b []byte) table {
 	out := table{schema: rd.Schema()}
 	for rd.Next() {
 		out.batches++
-		rec := rd.RecordBatch()
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]string, rec.NumCols())
-			for c := range row {
-				row[c] = cell(rec.Column(c), i)
-			}
-			out.rows = append(out.rows, row)
-		}
+		out.add(rd.RecordBatch())
 	}
 	if err := rd.Err(); err != nil {
 		t.Fatalf("arrow: %v", err)
@@ -120,14 +124,7 @@ func readParquet(t *testing.T, b []byte) table {
 	defer rr.Release()
 	out := table{schema: rr.Schema()}
 	for rr.Next() {
-		rec := rr.RecordBatch()
-		for i := 0; i < int(rec.NumRows()); i++ {
-			row := make([]string, rec.NumCols())
-			for c := range row {
-				row[c] = cell(rec.Column(c), i)
-			}
-			out.rows = append(out.rows, row)
-		}
+		out.add(rr.RecordBatch())
 	}
 	return out
 }
