@@ -12,31 +12,11 @@
 #   SYN_NEURONS=100000 SYN_SYNAPSES=100000000 bench/synapses.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${SYN_NEURONS:-10000}
-M=${SYN_SYNAPSES:-2000000}
-SEED=${SYN_SEED:-1}
 PROWS=${SYN_PANDAS_ROWS:-10000000}
-DIR=${SYN_BENCH_DIR:-/tmp/ccc-synapse-bench}
-mkdir -p "$DIR"
-CCC="$DIR/ccc"
+CCC="${SYN_BENCH_DIR:-/tmp/ccc-synapse-bench}/ccc"
+mkdir -p "$(dirname "$CCC")"
 go build -o "$CCC" ./cmd/ccc
-DATA="$DIR/synth-$N-$M-$SEED"
-STORE="$DIR/store-$N-$M-$SEED"
-if [ ! -f "$DATA/synapses.parquet" ]; then
-  echo "== generating $M synapses among $N neurons (seed $SEED)"
-  t0=$(date +%s%N)
-  "$CCC" synth synapses --minimal --neurons "$N" --synapses "$M" --seed "$SEED" --out "$DATA" -q >/dev/null
-  echo "   $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-fi
-if [ ! -f "$STORE/.ingested" ]; then
-  rm -rf "$STORE"
-  echo "== ingesting (sort by pre, Parquet + graph index)"
-  t0=$(date +%s%N)
-  "$CCC" --store "$STORE" synapses ingest --dataset bench --memory-limit "${SYN_MEMORY_LIMIT:-6GB}" "$DATA/synapses.parquet"
-  "$CCC" --store "$STORE" synapses cells ingest --dataset bench --kind proofreading "$DATA/proofreading_status.csv" >/dev/null
-  echo "   $(( ($(date +%s%N) - t0) / 1000000 )) ms"
-  touch "$STORE/.ingested"
-fi
+. bench/synapse_store.sh
 "$CCC" --store "$STORE" synapses cells show --proofread axon -q | tail -n +2 | cut -d, -f1 > "$DIR/set.txt"
 echo "== ccc graph index vs DuckDB SQL over the Parquet table (2 engines, one process)"
 if [ -x /usr/bin/time ]; then

@@ -8,6 +8,13 @@
 //
 // One route table (routes.go) builds both the ServeMux (Go 1.22 patterns)
 // and the OpenAPI 3 document at /openapi.json, so the two cannot drift.
+//
+// Columnar answers stay columnar: a plain table request in Arrow or Parquet
+// (columns, datasets, limit/offset; no filter, order or keyset) is read
+// from the version's Parquet files with arrow-go in record batches and
+// written as they come (tables_direct.go), with the SQL path's schema, rows
+// and order; synapse queries from the graph index reach the Arrow and
+// Parquet writers a column batch at a time (synapse.ColumnWriter).
 // Tokens (auth.go) are read from a YAML file and compared in constant time;
 // scopes are read and write per dataset. Every request runs under a time
 // limit, its DuckDB under a memory limit, its body under a size limit.

@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/jsonvalue"
 	"github.com/ccc-connectivity/ccc/synapse"
 )
 
@@ -117,7 +118,7 @@ type rowWriter struct {
 	batch  int
 }
 
-var _ synapse.RowWriter = (*rowWriter)(nil)
+var _ synapse.ColumnWriter = (*rowWriter)(nil)
 
 func newRowWriter(w http.ResponseWriter, format string) *rowWriter {
 	return &rowWriter{w: w, format: format}
@@ -218,25 +219,10 @@ func (rw *rowWriter) jsonRow(vals []any) error {
 		}
 		rw.bw.Write(rw.keys[i])
 		rw.bw.WriteByte(':')
-		switch x := v.(type) {
-		case int64:
-			if rw.format == formatJSONInt64String && (x > 1<<53 || x < -(1<<53)) {
-				v = strconv.FormatInt(x, 10)
-			}
-		case float64:
-			if math.IsNaN(x) || math.IsInf(x, 0) {
-				v = nil
-			}
-		case time.Time:
-			v = x.UTC().Format(time.RFC3339Nano)
-		case []float64:
-			out := make([]any, len(x))
-			for k, f := range x {
-				if !math.IsNaN(f) {
-					out[k] = f
-				}
-			}
-			v = out
+		if x, ok := v.(int64); ok && rw.format == formatJSONInt64String && (x > 1<<53 || x < -(1<<53)) {
+			v = strconv.FormatInt(x, 10)
+		} else {
+			v = jsonvalue.Safe(v)
 		}
 		b, err := json.Marshal(v)
 		if err != nil {
@@ -255,6 +241,12 @@ func (rw *rowWriter) flushBatch() error {
 	rec := rw.b.NewRecordBatch()
 	defer rec.Release()
 	rw.batch = 0
+	return rw.send(rec)
+}
+
+// send writes a record batch to the Arrow or Parquet stream and pushes it
+// to the client: streaming, and bounded memory.
+func (rw *rowWriter) send(rec arrow.RecordBatch) error {
 	if rw.ipcw != nil {
 		if err := rw.ipcw.Write(rec); err != nil {
 			return err
@@ -262,7 +254,6 @@ func (rw *rowWriter) flushBatch() error {
 	} else if err := rw.pqw.WriteBuffered(rec); err != nil {
 		return err
 	}
-	// push each batch to the client: streaming, and bounded memory
 	if err := rw.bw.Flush(); err != nil {
 		return err
 	}
@@ -270,6 +261,112 @@ func (rw *rowWriter) flushBatch() error {
 		f.Flush()
 	}
 	return nil
+}
+
+// Columns writes a batch of rows given as columns ([]int64, []float64 or
+// []string per column); Arrow and Parquet append them to the column
+// builders whole, other formats write them row by row.
+func (rw *rowWriter) Columns(cols []any) error {
+	if len(cols) != len(rw.cols) {
+		return fmt.Errorf("server: %d columns in a batch of a %d-column table", len(cols), len(rw.cols))
+	}
+	n := columnLen(cols[0])
+	for i, c := range cols {
+		if columnLen(c) != n {
+			return fmt.Errorf("server: column %s has %d rows in a batch of %d", rw.cols[i].Name, columnLen(c), n)
+		}
+	}
+	if rw.b == nil {
+		vals := make([]any, len(cols))
+		for k := range n {
+			for i, c := range cols {
+				switch x := c.(type) {
+				case []int64:
+					vals[i] = x[k]
+				case []float64:
+					vals[i] = x[k]
+				case []string:
+					vals[i] = x[k]
+				}
+			}
+			if err := rw.Row(vals); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, c := range cols {
+		var err error
+		switch fb := rw.b.Field(i).(type) {
+		case *array.Int64Builder:
+			x, ok := c.([]int64)
+			if !ok {
+				err = fmt.Errorf("want integers, got %T", c)
+				break
+			}
+			fb.AppendValues(x, nil)
+		case *array.Float64Builder:
+			x, ok := c.([]float64)
+			if !ok {
+				err = fmt.Errorf("want numbers, got %T", c)
+				break
+			}
+			fb.Reserve(len(x))
+			for _, f := range x {
+				if math.IsNaN(f) {
+					fb.UnsafeAppendBoolToBitmap(false)
+				} else {
+					fb.UnsafeAppend(f)
+				}
+			}
+		case *array.StringBuilder:
+			x, ok := c.([]string)
+			if !ok {
+				err = fmt.Errorf("want strings, got %T", c)
+				break
+			}
+			fb.AppendValues(x, nil)
+		default:
+			err = fmt.Errorf("no batch of %T", fb)
+		}
+		if err != nil {
+			return fmt.Errorf("server: column %s: %w", rw.cols[i].Name, err)
+		}
+	}
+	rw.rows += int64(n)
+	rw.batch += n
+	if rw.batch >= batchRows {
+		return rw.flushBatch()
+	}
+	return nil
+}
+
+func columnLen(c any) int {
+	switch x := c.(type) {
+	case []int64:
+		return len(x)
+	case []float64:
+		return len(x)
+	case []string:
+		return len(x)
+	}
+	return -1
+}
+
+// Record writes a whole Arrow record batch (Arrow and Parquet formats
+// only), whose schema must be the writer's, after any rows given by Row.
+func (rw *rowWriter) Record(rec arrow.RecordBatch) error {
+	if rw.ipcw == nil && rw.pqw == nil {
+		return fmt.Errorf("server: record batches need the arrow or parquet format, not %s", rw.format)
+	}
+	if !rec.Schema().Equal(rw.schema) {
+		return fmt.Errorf("server: record batch schema %s differs from the stream's %s", rec.Schema(), rw.schema)
+	}
+	if err := rw.flushBatch(); err != nil {
+		return err
+	}
+	rw.rows += rec.NumRows()
+	return rw.send(rec)
 }
 
 // Close ends the stream. Without a Header call it writes an empty table
@@ -400,49 +497,12 @@ func textValue(v any) string {
 	case []byte:
 		return fmt.Sprintf("%x", x)
 	case []float64, []any, map[string]any:
-		b, err := json.Marshal(jsonSafe(x))
+		b, err := json.Marshal(jsonvalue.Safe(x))
 		if err == nil {
 			return string(b)
 		}
 	}
 	return fmt.Sprint(v)
-}
-
-// jsonSafe replaces NaN by null inside lists.
-func jsonSafe(v any) any {
-	switch x := v.(type) {
-	case []float64:
-		out := make([]any, len(x))
-		for i, f := range x {
-			if !math.IsNaN(f) {
-				out[i] = f
-			}
-		}
-		return out
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil
-		}
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = jsonSafe(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = jsonSafe(e)
-		}
-		return out
-	case fmt.Stringer:
-		if _, ok := v.(json.Marshaler); !ok {
-			return x.String()
-		}
-	}
-	return v
 }
 
 // writeTable writes an in-memory table through a rowWriter.

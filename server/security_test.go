@@ -192,6 +192,16 @@ func TestReadScopes(t *testing.T) {
 	if code, _ := do(t, "GET", ts.URL+"/api/v1/tables/Synapse?limit=1&dataset=synth-minnie", dsTok, ""); code != 403 {
 		t.Errorf("ccf token, Synapse of synth-minnie: %d", code)
 	}
+	// the same scopes on the direct Arrow path: no file of an unreadable dataset is read
+	if code, body := do(t, "GET", ts.URL+"/api/v1/tables/Synapse?limit=1&dataset=synth-minnie&format=arrow", dsTok, ""); code != 403 {
+		t.Errorf("ccf token, Synapse of synth-minnie as Arrow: %d %.200s", code, body)
+	}
+	for tok, want := range map[string]int{otherTok: 0, dsTok: 0, readTok: 44 + 4} {
+		code, body := do(t, "GET", ts.URL+"/api/v1/tables/ProofreadingStatus?select=id,pt_root_id&format=arrow", tok, "")
+		if tb := readArrow(t, []byte(body)); code != 200 || len(tb.rows) != want {
+			t.Errorf("ProofreadingStatus as Arrow: %d, %d rows, want %d", code, len(tb.rows), want)
+		}
+	}
 	// health, metrics and the API description stay open
 	for _, p := range []string{"/healthz", "/metrics", "/openapi.json"} {
 		if code, _ := do(t, "GET", ts.URL+p, "", ""); code != 200 {

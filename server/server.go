@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccc-connectivity/ccc/store"
@@ -24,7 +25,7 @@ type Config struct {
 
 	RequestTimeout time.Duration // per request (default 5m)
 	MemoryLimit    string        // DuckDB memory_limit per request (default "512MB")
-	Threads        int           // DuckDB threads per request (default 2)
+	Threads        int           // DuckDB threads per request, and pqarrow column decoding of a table stream when > 1 (default 2)
 	MaxBodyBytes   int64         // request body limit (default 256 MiB)
 
 	ReadHeaderTimeout time.Duration // default 10s
@@ -73,6 +74,9 @@ type Server struct {
 	storeDir string
 	mux      *http.ServeMux
 	metrics  *metrics
+
+	noDirect     bool         // tests: every table request through SQL
+	directServed atomic.Int64 // table requests answered by the direct path
 
 	mu       sync.Mutex
 	synCache map[string]*synapse.Dataset // "version/dataset" -> open dataset (immutable)

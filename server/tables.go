@@ -154,6 +154,31 @@ func handleColumns(s *Server, w http.ResponseWriter, r *http.Request) error {
 	return writeTable(w, format, []synapse.Col{{Name: "column", Kind: synapse.KindString}, {Name: "type", Kind: synapse.KindString}}, rows)
 }
 
+// tableDatasets returns the datasets of a class table request: those of
+// ?dataset= (each checked) within those the token may read; restrict is
+// false when that is every dataset holding the class.
+func (s *Server) tableDatasets(r *http.Request, sn *store.Snapshot, class string) (datasets []string, restrict bool, err error) {
+	var allowed []string
+	for _, t := range sn.Tables(class) {
+		allowed = append(allowed, t.Dataset)
+	}
+	v := r.URL.Query().Get("dataset")
+	if v != "" {
+		want := strings.Split(v, ",")
+		for _, d := range want {
+			if err := validName("dataset", d); err != nil {
+				return nil, false, err
+			}
+			if err := s.canRead(r, d); err != nil {
+				return nil, false, err
+			}
+		}
+		allowed = slices.DeleteFunc(allowed, func(d string) bool { return !slices.Contains(want, d) })
+	}
+	readable := s.readable(r, allowed)
+	return readable, len(readable) < len(allowed) || v != "", nil
+}
+
 // tableQuery is a parsed GET /api/v1/tables/{class}.
 type tableQuery struct {
 	sql  string
@@ -186,25 +211,11 @@ func (s *Server) buildTableQuery(r *http.Request, sn *store.Snapshot, class stri
 	}
 	var where []string
 	var args []any
-	// datasets: those asked for, within those the token may read
-	var allowed []string
-	for _, t := range sn.Tables(class) {
-		allowed = append(allowed, t.Dataset)
+	readable, restrict, err := s.tableDatasets(r, sn, class)
+	if err != nil {
+		return nil, err
 	}
-	if v := qs.Get("dataset"); v != "" {
-		want := strings.Split(v, ",")
-		for _, d := range want {
-			if err := validName("dataset", d); err != nil {
-				return nil, err
-			}
-			if err := s.canRead(r, d); err != nil {
-				return nil, err
-			}
-		}
-		allowed = slices.DeleteFunc(allowed, func(d string) bool { return !slices.Contains(want, d) })
-	}
-	readable := s.readable(r, allowed)
-	if len(readable) < len(allowed) || qs.Get("dataset") != "" {
+	if restrict {
 		if len(readable) == 0 {
 			where = append(where, "false")
 		} else {
@@ -312,12 +323,20 @@ func handleQueryTable(s *Server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sn, db, err := s.snapshotDB(r)
+	sn, err := s.snapshot(r)
+	if err != nil {
+		return err
+	}
+	class := r.PathValue("class")
+	w.Header().Set("X-CCC-Version", strconv.Itoa(sn.Number()))
+	if ok, err := s.serveTableDirect(w, r, sn, class, format); ok {
+		return err
+	}
+	db, err := s.queryDB(r.Context(), sn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	class := r.PathValue("class")
 	names, types, err := viewColumns(r, db, sn, class)
 	if err != nil {
 		return err
@@ -326,7 +345,6 @@ func handleQueryTable(s *Server, w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("X-CCC-Version", strconv.Itoa(sn.Number()))
 	return streamQuery(r, db, tq.sql, tq.args, newRowWriter(w, format))
 }
 

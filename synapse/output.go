@@ -50,6 +50,16 @@ type RowWriter interface {
 	Close() error
 }
 
+// ColumnWriter is a RowWriter that also takes rows a batch at a time, as
+// whole columns: one slice per header column, each []int64, []float64 (NaN
+// is null) or []string, all of one length. Writers of columnar formats
+// implement it so that a query's columns reach them without a value per
+// cell; a batch is the same as its rows given one by one to Row.
+type ColumnWriter interface {
+	RowWriter
+	Columns(cols []any) error
+}
+
 // Formats lists the output formats.
 var Formats = []string{"csv", "parquet", "json", "table"}
 

@@ -331,6 +331,64 @@ func (d *Dataset) cellTypeOf(ctx context.Context, cols []string) (func(int64) st
 	return cells.TypeOf, nil
 }
 
+// fastBatchRows is the number of rows writeFastColumns gathers per batch.
+const fastBatchRows = 8192
+
+// writeFastColumns is writeFast for a ColumnWriter: the index's columns are
+// gathered for a batch of rows at a time, with no value per cell.
+func (d *Dataset) writeFastColumns(ctx context.Context, cols []string, rows []uint32, w ColumnWriter, typeOf func(int64) string, st *Stats) error {
+	ix := d.Index
+	vals := make([]any, len(cols))
+	for start := 0; start < len(rows); start += fastBatchRows {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch := rows[start:min(len(rows), start+fastBatchRows)]
+		for i, c := range cols {
+			switch c {
+			case "id", "pre_pt_root_id", "post_pt_root_id":
+				v := make([]int64, len(batch))
+				switch c {
+				case "id":
+					for k, r := range batch {
+						v[k] = ix.ID[r]
+					}
+				case "pre_pt_root_id":
+					for k, r := range batch {
+						v[k] = ix.Roots[ix.Pre[r]]
+					}
+				default:
+					for k, r := range batch {
+						v[k] = ix.Roots[ix.Post[r]]
+					}
+				}
+				vals[i] = v
+			case "size":
+				v := make([]float64, len(batch))
+				for k, r := range batch {
+					v[k] = ix.Size[r]
+				}
+				vals[i] = v
+			case "cell_type_pre", "cell_type_post":
+				side := ix.Pre
+				if c == "cell_type_post" {
+					side = ix.Post
+				}
+				v := make([]string, len(batch))
+				for k, r := range batch {
+					v[k] = typeOf(ix.Roots[side[r]])
+				}
+				vals[i] = v
+			}
+		}
+		if err := w.Columns(vals); err != nil {
+			return err
+		}
+		st.Rows += int64(len(batch))
+	}
+	return w.Close()
+}
+
 func (d *Dataset) writeFast(ctx context.Context, cols []string, rows []uint32, w RowWriter, st *Stats) error {
 	ix := d.Index
 	typeOf, err := d.cellTypeOf(ctx, cols)
@@ -343,6 +401,9 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, rows []uint32, w
 	}
 	if err := w.Header(hdr); err != nil {
 		return err
+	}
+	if cw, ok := w.(ColumnWriter); ok {
+		return d.writeFastColumns(ctx, cols, rows, cw, typeOf, st)
 	}
 	vals := make([]any, len(cols))
 	for k, r := range rows {

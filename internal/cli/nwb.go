@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ccc-connectivity/ccc/internal/jsonvalue"
 	"github.com/ccc-connectivity/ccc/nwb"
 )
 
@@ -188,7 +189,7 @@ func runNWBTable(o *nwbTableOptions) error {
 		}
 		enc := json.NewEncoder(o.IO.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(jsonSafe(row))
+		return enc.Encode(jsonvalue.Safe(row))
 	}
 	fr, err := t.Frame(nwb.FrameOptions{Columns: o.Columns, DropInvalid: o.DropInvalid})
 	if err != nil {
@@ -246,45 +247,6 @@ func runNWBTable(o *nwbTableOptions) error {
 		}
 		return err
 	}
-}
-
-// jsonSafe replaces NaN/Inf floats (which encoding/json rejects) by nil.
-func jsonSafe(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = jsonSafe(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = jsonSafe(e)
-		}
-		return out
-	case float64:
-		if x != x || x > 1.7e308 || x < -1.7e308 {
-			return nil
-		}
-	case float32:
-		if x != x || x > 3.4e38 || x < -3.4e38 {
-			return nil
-		}
-	case []float64:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = jsonSafe(e)
-		}
-		return out
-	case []float32:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = jsonSafe(e)
-		}
-		return out
-	}
-	return v
 }
 
 type nwbSeriesOptions struct {

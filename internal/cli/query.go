@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ccc-connectivity/ccc/internal/jsonvalue"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -187,7 +188,7 @@ func queryWriteRows(w io.Writer, rows resultRows, format string) error {
 			io.WriteString(w, "\n  {")
 			for i, v := range vals {
 				k, _ := json.Marshal(cols[i])
-				b, err := json.Marshal(queryJSONValue(v))
+				b, err := json.Marshal(jsonvalue.Safe(v))
 				if err != nil {
 					b, _ = json.Marshal(fmt.Sprint(v))
 				}
@@ -238,36 +239,12 @@ func queryCellText(v any, null string) string {
 	case []byte:
 		return fmt.Sprintf("%x", x)
 	case []any, map[string]any:
-		b, err := json.Marshal(queryJSONValue(x))
+		b, err := json.Marshal(jsonvalue.Safe(x))
 		if err == nil {
 			return string(b)
 		}
 	}
 	return fmt.Sprint(v)
-}
-
-func queryJSONValue(v any) any {
-	switch x := v.(type) {
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = queryJSONValue(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = queryJSONValue(e)
-		}
-		return out
-	case fmt.Stringer:
-		if _, ok := v.(json.Marshaler); !ok {
-			return x.String()
-		}
-	}
-	return v
 }
 
 var _ = store.Ref{}

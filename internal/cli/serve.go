@@ -55,7 +55,7 @@ read scope (unless public_read: true) and POST ingests one with write scope.
 	f.BoolVar(&opts.AllowSQL, "allow-sql", false, "enable POST /api/v1/sql (read-only, external access off)")
 	f.DurationVar(&opts.Cfg.RequestTimeout, "request-timeout", 5*time.Minute, "time limit of one request")
 	f.StringVar(&opts.Cfg.MemoryLimit, "memory-limit", "512MB", "DuckDB memory limit of one request")
-	f.IntVar(&opts.Cfg.Threads, "threads", 2, "DuckDB threads of one request")
+	f.IntVar(&opts.Cfg.Threads, "threads", 2, "threads of one request (DuckDB's, and Parquet decoding of a table stream)")
 	f.Int64Var(&opts.MaxBody, "max-body", 256<<20, "request body limit in bytes (413 above)")
 	f.DurationVar(&opts.Cfg.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "time to read request headers")
 	f.DurationVar(&opts.Cfg.ReadTimeout, "read-timeout", 5*time.Minute, "time to read a whole request")
