@@ -77,6 +77,7 @@ type Server struct {
 
 	noDirect     bool         // tests: every table request through SQL
 	directServed atomic.Int64 // table requests answered by the direct path
+	verified     sync.Map     // "path\x00sha256" -> *verifiedFile (direct path)
 
 	mu       sync.Mutex
 	synCache map[string]*synapse.Dataset // "version/dataset" -> open dataset (immutable)

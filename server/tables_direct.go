@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -236,6 +237,9 @@ func (s *Server) serveTableDirect(w http.ResponseWriter, r *http.Request, sn *st
 // openDirect opens table t's file for the output columns sel, checking
 // that pqarrow reads each with the expected type; ok is false otherwise.
 func (s *Server) openDirect(t store.TableInfo, sel []string, dsCol string, types map[string]string) (*directFile, bool) {
+	if !s.verifiedFile(t) {
+		return nil, false // DuckDB reads it and reports the damage
+	}
 	pf, err := file.OpenParquetFile(t.Path, false)
 	if err != nil {
 		return nil, false
@@ -469,4 +473,23 @@ func float64Array(n int, null func(int) bool, v func(int) float64) arrow.Array {
 		}
 	}
 	return b.NewArray()
+}
+
+// verifiedFile is one table file's checksum verdict, computed once per
+// server process (store files are immutable).
+type verifiedFile struct {
+	once sync.Once
+	ok   bool
+}
+
+// verifiedFile reports whether t's file matches the manifest's SHA-256.
+// arrow-go can panic on damaged Parquet in goroutines of its own (parallel
+// column decoding), where no recover reaches, so the direct path only
+// parses files whose bytes are the ones the store wrote; the first request
+// of a file pays for one streaming hash of it, later ones for a map lookup.
+func (s *Server) verifiedFile(t store.TableInfo) bool {
+	v, _ := s.verified.LoadOrStore(t.Path+"\x00"+t.SHA256, &verifiedFile{})
+	vf := v.(*verifiedFile)
+	vf.once.Do(func() { vf.ok = store.VerifyFile(t) == nil })
+	return vf.ok
 }

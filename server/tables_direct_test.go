@@ -3,12 +3,16 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -412,4 +416,36 @@ func FuzzTableDirect(f *testing.F) {
 			t.Fatalf("%s: direct answer (%d rows) differs from SQL's (%d rows)", q, len(g.rows), len(w.rows))
 		}
 	})
+}
+
+// TestTableDirectChecksumGate: the direct path (arrow-go) only parses a
+// file whose bytes match the manifest's SHA-256; a damaged file is left to
+// DuckDB, which reports it instead of crashing the server.
+func TestTableDirectChecksumGate(t *testing.T) {
+	dir := t.TempDir()
+	good := []byte("PAR1 not really parquet PAR1")
+	path := filepath.Join(dir, "x.parquet")
+	if err := os.WriteFile(path, good, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(good)
+	st, err := store.Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.New(server.Config{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := store.TableInfo{Class: "X", Path: path, SHA256: hex.EncodeToString(sum[:])}
+	if !s.VerifiedFile(info) {
+		t.Fatal("a file matching its checksum was refused")
+	}
+	info.SHA256 = strings.Repeat("0", 64)
+	if s.VerifiedFile(info) {
+		t.Fatal("a file whose checksum differs was accepted for the direct path")
+	}
+	if err := store.VerifyFile(info); err == nil || !strings.Contains(err.Error(), "SHA-256 differs") {
+		t.Fatalf("VerifyFile: %v", err)
+	}
 }

@@ -38,3 +38,25 @@ func ReadVerified(t TableInfo, max int64) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// VerifyFile checks a table's Parquet file against the manifest's SHA-256
+// without holding it in memory (a streaming hash), for readers that parse
+// the file in place afterwards. A differing checksum is a ccc.ErrFormat
+// error naming the file.
+func VerifyFile(t TableInfo) error {
+	f, err := os.Open(t.Path)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return fmt.Errorf("store: read %s: %w", t.Path, err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != t.SHA256 {
+		return &ccc.Error{Op: "read table", Path: t.Path, Row: -1, Value: t.Class, Kind: ccc.ErrFormat,
+			Msg:  "the file's SHA-256 differs from the manifest's (" + short(t.SHA256) + ")",
+			Hint: "run 'ccc store check' (it names the damaged files and how to restore them)"}
+	}
+	return nil
+}
