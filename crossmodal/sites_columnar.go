@@ -371,7 +371,7 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
-	err = readColumns(ctx, ct.Path, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, func(c []arrow.Array) error {
+	err = readColumns(ctx, ct, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, func(c []arrow.Array) error {
 		if !isInt(c[0]) || !isInt(c[1]) || !isInt(c[2]) {
 			return errNotColumnar
 		}
@@ -400,7 +400,7 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 		return nil, err
 	}
 	t := &regionTable{index: map[int64]int32{}}
-	err = readColumns(ctx, rt.Path, []string{"structure_id", "acronym"}, func(c []arrow.Array) error {
+	err = readColumns(ctx, rt, []string{"structure_id", "acronym"}, func(c []arrow.Array) error {
 		if !isInt(c[0]) {
 			return errNotColumnar
 		}

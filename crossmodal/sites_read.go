@@ -32,15 +32,15 @@ type siteRows struct {
 func readSites(ctx context.Context, sn *store.Snapshot, session string) (*siteRows, error) {
 	s := &siteRows{}
 	for _, t := range sn.Tables("RecordingSite") {
-		if err := s.readTable(ctx, t.Path, session); err != nil {
+		if err := s.readTable(ctx, t, session); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
 }
 
-func (s *siteRows) readTable(ctx context.Context, path, session string) error {
-	return readColumns(ctx, path, siteColumns, func(c []arrow.Array) error {
+func (s *siteRows) readTable(ctx context.Context, t store.TableInfo, session string) error {
+	return readColumns(ctx, t, siteColumns, func(c []arrow.Array) error {
 		sess, ok1 := stringsOf(c[0])
 		ids, ok2 := stringsOf(c[1])
 		el, reg := c[2], c[3]
@@ -64,8 +64,14 @@ func (s *siteRows) readTable(ctx context.Context, path, session string) error {
 
 // readColumns streams the named columns of a Parquet table in batches; fn
 // gets one array per name (same order). A missing column is
-// errNotColumnar (the class view would give NULLs).
-func readColumns(ctx context.Context, path string, names []string, fn func([]arrow.Array) error) error {
+// errNotColumnar (the class view would give NULLs). The file is checked
+// against the manifest's SHA-256 first: arrow-go can panic on damaged
+// Parquet in goroutines of its own, where no recover reaches.
+func readColumns(ctx context.Context, t store.TableInfo, names []string, fn func([]arrow.Array) error) error {
+	path := t.Path
+	if err := store.VerifyFile(t); err != nil {
+		return err
+	}
 	rd, err := file.OpenParquetFile(path, true)
 	if err != nil {
 		return &ccc.Error{Op: "ask site-projections", Path: path, Row: -1, Msg: "cannot open the Parquet table", Kind: ccc.ErrFormat, Err: err}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
+
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
@@ -143,5 +145,20 @@ func TestMedianNaNLast(t *testing.T) {
 		if got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
 			t.Errorf("median %v = %v, DuckDB %v", v, got, want)
 		}
+	}
+}
+
+// TestReadColumnsChecksum: a table file whose bytes differ from the
+// manifest's SHA-256 is refused before arrow-go parses it.
+func TestReadColumnsChecksum(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "RecordingSite.parquet")
+	if err := os.WriteFile(path, []byte("PAR1 damaged PAR1"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	called := false
+	err := readColumns(context.Background(), store.TableInfo{Class: "RecordingSite", Path: path, SHA256: strings.Repeat("a", 64)},
+		siteColumns, func([]arrow.Array) error { called = true; return nil })
+	if err == nil || !strings.Contains(err.Error(), "SHA-256 differs") || called {
+		t.Fatalf("err = %v, called = %v; want a checksum refusal before any read", err, called)
 	}
 }
