@@ -5,24 +5,6 @@ package hdf5
 #include <zlib.h>
 #include "helpers.h"
 
-// ccc_inflate_prefix inflates the zlib stream src into dst until dst is
-// full or the stream ends; it returns the bytes written or a negative zlib
-// error.
-static long ccc_inflate_prefix(const unsigned char *src, size_t srclen, unsigned char *dst, size_t dstlen) {
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (inflateInit(&z) != Z_OK) return Z_MEM_ERROR;
-	z.next_in = (unsigned char *)src;
-	z.avail_in = (uInt)srclen;
-	z.next_out = dst;
-	z.avail_out = (uInt)dstlen;
-	int rc = Z_OK;
-	while (z.avail_out > 0 && rc == Z_OK) rc = inflate(&z, Z_NO_FLUSH);
-	long n = (long)(dstlen - z.avail_out);
-	inflateEnd(&z);
-	if (rc != Z_OK && rc != Z_STREAM_END && !(rc == Z_BUF_ERROR && z.avail_out == 0)) return rc < 0 ? rc : Z_DATA_ERROR;
-	return n;
-}
 */
 import "C"
 
@@ -63,7 +45,6 @@ type rawChunk struct {
 	origin  []int // chunk coordinates (element offsets)
 	data    []byte
 	mask    uint32 // filters skipped for this chunk (bit i = filter i)
-	need    int    // decoded bytes the read needs (a prefix), -1 for all
 	decoded []byte // from the cache, or after decoding
 }
 
@@ -181,14 +162,12 @@ func (d *Dataset) sliceDirect(start, count []int) (a *Array, ok bool, err error)
 	}
 	off := make([]C.hsize_t, rank)
 	for ci, o := range origins {
-		need := d.prefixNeeded(o, start, count)
-		b := cache.get(chunkKey(d.path, o))
-		if b != nil && len(b) >= need {
+		// every chunk is inflated whole: only then does zlib check the
+		// stream's Adler-32, so that a damaged chunk is an error, never
+		// wrong values (a prefix inflate skipped that check)
+		if b := cache.get(chunkKey(d.path, o)); b != nil {
 			chunks[ci] = rawChunk{origin: o, decoded: b}
 			continue
-		}
-		if b != nil { // a prefix is cached but this read goes further: decode it all
-			need = -1
 		}
 		for i := range o {
 			off[i] = C.hsize_t(o[i])
@@ -204,7 +183,7 @@ func (d *Dataset) sliceDirect(start, count []int) (a *Array, ok bool, err error)
 			unlock()
 			return nil, false, nil
 		}
-		chunks[ci] = rawChunk{origin: o, data: buf, mask: uint32(mask), need: need}
+		chunks[ci] = rawChunk{origin: o, data: buf, mask: uint32(mask)}
 	}
 	unlock()
 
@@ -257,22 +236,6 @@ func (d *Dataset) sliceDirect(start, count []int) (a *Array, ok bool, err error)
 	return &Array{Shape: append([]int(nil), count...), Type: d.Type, Data: typedFromBytes(d.Type, out, n)}, true, nil
 }
 
-// prefixNeeded returns how many bytes of the decoded chunk at origin the
-// selection reaches in row-major order: up to its last selected element.
-// Only a chunk whose one active filter is deflate can be decoded partially
-// (shuffle spreads each element over the whole chunk); -1 means all of it.
-func (d *Dataset) prefixNeeded(origin, start, count []int) int {
-	if len(d.Filters) != 1 || d.Filters[0] != "gzip" {
-		return -1
-	}
-	lin := 0
-	for i := range d.Chunks {
-		hi := min(origin[i]+d.Chunks[i], start[i]+count[i]) - 1 // last selected coordinate
-		lin = lin*d.Chunks[i] + (hi - origin[i])
-	}
-	return (lin + 1) * d.Type.Size
-}
-
 // decodeChunk undoes the filter pipeline (applied in order when writing,
 // undone in reverse when reading).
 func (d *Dataset) decodeChunk(c rawChunk, want int) ([]byte, error) {
@@ -287,20 +250,6 @@ func (d *Dataset) decodeChunk(c rawChunk, want int) ([]byte, error) {
 			// per goroutine
 			if len(b) == 0 {
 				return nil, fmt.Errorf("empty deflated chunk")
-			}
-			if i == 0 && c.need > 0 && c.need < want {
-				// the last filter to undo: inflate only the prefix the
-				// selection reaches (e.g. the first second of a long
-				// one-channel LFP chunk)
-				dec := make([]byte, c.need)
-				got := C.ccc_inflate_prefix((*C.uchar)(unsafe.Pointer(&b[0])), C.size_t(len(b)), (*C.uchar)(unsafe.Pointer(&dec[0])), C.size_t(c.need))
-				if got < 0 {
-					return nil, fmt.Errorf("inflate: zlib error %d", int(got))
-				}
-				if int(got) < c.need {
-					return nil, fmt.Errorf("chunk has %d bytes, want at least %d", int(got), c.need)
-				}
-				return dec, nil
 			}
 			dec := make([]byte, want)
 			dlen := C.uLongf(want)
