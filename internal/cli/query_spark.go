@@ -36,7 +36,7 @@ func runQuerySpark(ctx context.Context, opts *queryOptions) error {
 	defer st.Close()
 	defer s.Close()
 	q := strings.TrimRight(strings.TrimSpace(opts.SQL), ";")
-	t, err := s.Query(ctx, q)
+	t, err := s.QueryMax(ctx, q, opts.Engine.maxRows())
 	if err != nil {
 		return err
 	}
