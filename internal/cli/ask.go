@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ccc-connectivity/ccc/crossmodal"
+	"github.com/ccc-connectivity/ccc/engine/spark"
 	"github.com/ccc-connectivity/ccc/internal/plot"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -48,6 +49,7 @@ type askSiteProjectionsOptions struct {
 	PNG      string
 	PrintSQL bool
 	Ref      refFlags
+	Engine   engineFlags
 }
 
 func newCmdAskSiteProjections(io *IO, g *globalOptions) *cobra.Command {
@@ -80,6 +82,7 @@ Columns: ` + strings.Join(crossmodal.Columns, ", ") + `.`,
 	f.StringVar(&opts.PNG, "png", "", "also draw the strength per site region as a bar chart PNG")
 	f.BoolVar(&opts.PrintSQL, "print-sql", false, "print the SQL statement (for 'ccc query') instead of running it")
 	opts.Ref.add(cmd)
+	opts.Engine.add(cmd)
 	return cmd
 }
 
@@ -172,6 +175,10 @@ func (e *askEnv) write(ctx context.Context, w io.Writer, what, stmt, format stri
 }
 
 func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions) error {
+	onSpark, err := opts.Engine.spark()
+	if err != nil {
+		return err
+	}
 	e, err := openAsk(ctx, opts.IO, opts.Global, opts.Ref, opts.Format, opts.Out, opts.PNG, opts.PrintSQL)
 	if err != nil {
 		return err
@@ -181,16 +188,30 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 	if err != nil {
 		return err
 	}
+	if onSpark {
+		q.SQL = spark.Dialect.SiteProjectionsSQL(q.Atlas, q.SourceID, q.MatrixDataset, q.Matrix, q.Session, q.Stat)
+	}
 	if opts.PrintSQL {
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	answers, err := crossmodal.SiteProjections(ctx, e.db, q)
-	if err != nil {
-		return err
-	}
-	if err := e.write(ctx, opts.IO.Out, "ask site-projections", q.SQL, opts.Format); err != nil {
-		return err
+	var answers []crossmodal.SiteProjection
+	if onSpark {
+		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask site-projections", q.SQL, opts.Format)
+		if err != nil {
+			return err
+		}
+		for _, v := range sparkRows(t) {
+			answers = append(answers, crossmodal.SiteProjectionOf(v))
+		}
+		t.Release()
+	} else {
+		if answers, err = crossmodal.SiteProjections(ctx, e.db, q); err != nil {
+			return err
+		}
+		if err := e.write(ctx, opts.IO.Out, "ask site-projections", q.SQL, opts.Format); err != nil {
+			return err
+		}
 	}
 	matched := 0
 	for _, a := range answers {

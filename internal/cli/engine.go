@@ -70,15 +70,24 @@ func (e *engineFlags) openSpark(ctx context.Context, io *IO, g *globalOptions, r
 		st.Close()
 		return nil, nil, nil, err
 	}
-	s, err := spark.Connect(ctx, spark.Options{Remote: e.Remote, StoreURI: e.StoreURI})
+	s, err := e.connect(ctx, st, sn, classes...)
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
 	}
+	return st, sn, s, nil
+}
+
+// connect connects to Spark and registers version sn of st (only classes,
+// when given). The caller closes the session.
+func (e *engineFlags) connect(ctx context.Context, st *store.Store, sn *store.Snapshot, classes ...string) (*spark.Session, error) {
+	s, err := spark.Connect(ctx, spark.Options{Remote: e.Remote, StoreURI: e.StoreURI})
+	if err != nil {
+		return nil, err
+	}
 	if err := s.Register(ctx, st, sn, classes...); err != nil {
 		s.Close()
-		st.Close()
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return st, sn, s, nil
+	return s, nil
 }
