@@ -33,6 +33,13 @@ func (s *Session) MatrixValues(ctx context.Context, sn *store.Snapshot, dataset 
 	if t != nil {
 		defer t.Release()
 	}
+	return fillMatrix(m, dataset, NewRows(t))
+}
+
+// fillMatrix fills m.Values from long-form rows (data_item, brain_region,
+// value), checking that every entry of m's index appears exactly once.
+func fillMatrix(m *projection.Matrix, dataset string, rows *Rows) error {
+	const op = "projection matrix on spark"
 	nr, nc := len(m.Rows), len(m.RegionIDs)
 	row := make(map[string]int, nr)
 	for i, r := range m.Rows {
@@ -48,7 +55,6 @@ func (s *Session) MatrixValues(ctx context.Context, sn *store.Snapshot, dataset 
 		return &ccc.Error{Op: op, Row: -1, Value: m.ID, Msg: "the long form (" + projection.MeasurementClass + ") of matrix " + m.ID + " in dataset " + dataset + " does not match its index: " + msg,
 			Hint: "save the matrix again (ccc projections matrix build/ingest/axons), or drop --engine spark to read the Zarr array", Kind: ccc.ErrInvalidData}
 	}
-	rows := NewRows(t)
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
