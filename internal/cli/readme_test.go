@@ -48,8 +48,12 @@ var readmeSkips = map[string]string{
 	"ccc synapses matrix --dataset minnie --proofread subgraph --by cell_type --engine spark":                                            "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
 	"ccc synapses query --dataset minnie --group-by pair --with-cell-types --engine spark":                                               "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
 	"ccc synapses degree --dataset minnie --engine spark":                                                                                "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
-	"ccc ask site-projections --source VISp --session synthetic-0001 --png sites.png":                                                    "the offline quickstart's synthetic session (the real-data store has no experiment of the demo matrix; TestAskSiteProjections covers it)",
-	"ccc ingest --class Synapse --dataset derived spark-job-output/":                                                                     "a Spark job's output directory (TestSparkOutputBackIntoStore covers it)",
+	"ccc synapses query --dataset minnie --proofread subgraph --columns id,pre_pt_root_id,post_pt_root_id,size --engine spark":           "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
+	"ccc projections matrix export quickstart-density --dataset allen_connectivity --engine spark":                                       "needs a Spark Connect server (TestSparkQuickstartCommandsEqualDuckDB covers it)",
+	"ccc ask coverage --engine spark":                                                 "needs a Spark Connect server (TestSparkQuickstartCommandsEqualDuckDB covers it)",
+	"ccc ask site-projections --source VISp --engine spark":                           "needs a Spark Connect server and the offline quickstart's synthetic session (TestSparkQuickstartCommandsEqualDuckDB covers it)",
+	"ccc ask site-projections --source VISp --session synthetic-0001 --png sites.png": "the offline quickstart's synthetic session (the real-data store has no experiment of the demo matrix; TestAskSiteProjections covers it)",
+	"ccc ingest --class Synapse --dataset derived spark-job-output/":                  "a Spark job's output directory (TestSparkOutputBackIntoStore covers it)",
 }
 
 // readmeCommands returns the ccc commands of the README's capability
