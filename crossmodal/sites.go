@@ -331,6 +331,8 @@ func SiteProjectionOf(v []any) SiteProjection {
 	return p
 }
 
+// asInt reads an integer value: int64 from Spark (engine/spark.Value) and
+// DuckDB's BIGINT; int32 and int16 from DuckDB's INTEGER and SMALLINT.
 func asInt(v any) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
@@ -338,14 +340,6 @@ func asInt(v any) (int64, bool) {
 	case int32:
 		return int64(x), true
 	case int16:
-		return int64(x), true
-	case int8:
-		return int64(x), true
-	case uint64:
-		return int64(x), true
-	case uint32:
-		return int64(x), true
-	case float64:
 		return int64(x), true
 	}
 	return 0, false

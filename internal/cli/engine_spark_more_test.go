@@ -138,15 +138,7 @@ func TestSparkMaxRows(t *testing.T) {
 		t.Skip("needs a Spark Connect server")
 	}
 	remote := testenv.SparkRemote(t)
-	dir := filepath.Join(t.TempDir(), "st")
-	if code, _, e := runCLI(t, nil, "--store", dir, "init"); code != 0 {
-		t.Fatal(e)
-	}
-	csvPath := filepath.Join(t.TempDir(), "syn.csv")
-	ingestTestSynapseCSV(t, csvPath, 50, -1)
-	if code, _, e := runCLI(t, nil, "--store", dir, "synapses", "ingest", "--dataset", "d", csvPath); code != 0 {
-		t.Fatal(e)
-	}
+	dir := smallSynapseStore(t)
 	out := filepath.Join(t.TempDir(), "rows.csv")
 	sp := []string{"--engine", "spark", "--spark-remote", remote}
 	for _, args := range [][]string{
@@ -169,4 +161,19 @@ func TestSparkMaxRows(t *testing.T) {
 	if code, _, errOut := runCLI(t, nil, "--store", dir, "synapses", "query", "--spark-max-rows", "5"); code != 2 || !strings.Contains(errOut, "need --engine spark") {
 		t.Errorf("--spark-max-rows without spark: exit %d %s", code, errOut)
 	}
+}
+
+// smallSynapseStore is a store with dataset d: 50 synapses.
+func smallSynapseStore(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "st")
+	if code, _, e := runCLI(t, nil, "--store", dir, "init"); code != 0 {
+		t.Fatal(e)
+	}
+	csvPath := filepath.Join(t.TempDir(), "syn.csv")
+	ingestTestSynapseCSV(t, csvPath, 50, -1)
+	if code, _, e := runCLI(t, nil, "--store", dir, "synapses", "ingest", "--dataset", "d", csvPath); code != 0 {
+		t.Fatal(e)
+	}
+	return dir
 }

@@ -272,15 +272,7 @@ func TestSparkEngineErrors(t *testing.T) {
 		t.Skip("needs a Spark Connect server")
 	}
 	remote := testenv.SparkRemote(t)
-	dir := filepath.Join(t.TempDir(), "st")
-	if code, _, e := runCLI(t, nil, "--store", dir, "init"); code != 0 {
-		t.Fatal(e)
-	}
-	csvPath := filepath.Join(t.TempDir(), "syn.csv")
-	ingestTestSynapseCSV(t, csvPath, 50, -1)
-	if code, _, e := runCLI(t, nil, "--store", dir, "synapses", "ingest", "--dataset", "d", csvPath); code != 0 {
-		t.Fatal(e)
-	}
+	dir := smallSynapseStore(t)
 	cases := []struct {
 		args []string
 		want []string
