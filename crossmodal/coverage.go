@@ -40,6 +40,15 @@ type CoverageQuery struct {
 	SQL      string
 }
 
+// Classes are the classes the statement reads.
+func (q *CoverageQuery) Classes() []string {
+	out := []string{atlas.RegionClass, atlas.ClosureClass}
+	for _, s := range q.Sources {
+		out = append(out, s.Class)
+	}
+	return out
+}
+
 // PrepareCoverage checks the atlas and regions and builds the statement:
 // per region, the records of each modality in the region or below (through
 // BrainRegionClosure).

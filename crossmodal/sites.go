@@ -62,6 +62,9 @@ type SiteProjection struct {
 	Experiments    int
 }
 
+// SiteProjectionsClasses are the classes the statement reads.
+var SiteProjectionsClasses = []string{"ConnectivityExperiment", atlas.ClosureClass, projection.MeasurementClass, "RecordingSite", atlas.RegionClass}
+
 // Columns are the answer's column names, in order.
 var Columns = []string{"session", "site", "electrode_id", "site_region", "site_acronym", "matched_region", "matched_acronym", "levels_up", "strength", "experiments"}
 

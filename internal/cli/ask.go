@@ -197,7 +197,7 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 	}
 	var answers []crossmodal.SiteProjection
 	if onSpark {
-		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask site-projections", q.SQL, opts.Format)
+		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask site-projections", q.SQL, opts.Format, crossmodal.SiteProjectionsClasses)
 		if err != nil {
 			return err
 		}

@@ -86,7 +86,7 @@ func runAskCoverage(ctx context.Context, opts *askCoverageOptions) error {
 	}
 	db, png, sn := e.db, e.png, e.sn
 	if onSpark {
-		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask coverage", q.SQL, opts.Format)
+		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask coverage", q.SQL, opts.Format, q.Classes())
 		if err != nil {
 			return err
 		}

@@ -15,9 +15,10 @@ import (
 // result for the caller's summary (the caller releases it). The question's
 // names were checked on the embedded engine (small lookups in the atlas,
 // the matrix index and the sessions); the statement itself runs on the
-// cluster.
-func (e *askEnv) writeSpark(ctx context.Context, eng *engineFlags, w io.Writer, what, stmt, format string) (arrow.Table, error) {
-	s, err := eng.connect(ctx, e.st, e.sn)
+// cluster. Only classes get a view (each view makes Spark read its files'
+// footers).
+func (e *askEnv) writeSpark(ctx context.Context, eng *engineFlags, w io.Writer, what, stmt, format string, classes []string) (arrow.Table, error) {
+	s, err := eng.connect(ctx, e.st, e.sn, classes...)
 	if err != nil {
 		return nil, err
 	}
