@@ -186,6 +186,18 @@ func TestSparkEngineSQLEqualsDuckDB(t *testing.T) {
 			t.Errorf("%s: only %d rows", q, len(r1))
 		}
 	}
+	// the commands, on this store too (site-projections is refused alike
+	// on the real-data store: its matrix's experiments have no metadata)
+	var answered, refused [][]string
+	for _, c := range quickstartSparkCases {
+		if c[0] == "ask" && c[1] == "site-projections" {
+			refused = append(refused, c)
+		} else {
+			answered = append(answered, c)
+		}
+	}
+	compareEngines(t, dir, remote, answered, false)
+	compareEngines(t, dir, remote, refused, true)
 }
 
 // TestSparkEngineCommandsEqualDuckDB runs the synapse questions and ccc
