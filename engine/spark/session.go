@@ -156,7 +156,7 @@ func (s *Session) Query(ctx context.Context, q string) (arrow.Table, error) {
 }
 
 // DefaultMaxRows bounds the rows a command collects from Spark (see
-// QueryMax): 10 million rows of a dozen columns take about 1 GB of Arrow
+// QueryMax): 10 million rows of a dozen numeric columns take about 1 GB of Arrow
 // buffers in this process.
 const DefaultMaxRows = 10_000_000
 
@@ -180,7 +180,7 @@ func (s *Session) QueryMax(ctx context.Context, q string, max int64) (arrow.Tabl
 	t.Release()
 	return nil, &kindError{&ccc.Error{Op: "spark query", Row: -1, Field: "--spark-max-rows", Value: strconv.FormatInt(max, 10),
 		Msg: fmt.Sprintf("the result has more than %d rows: the Spark Connect Go client collects a whole result in memory before ccc writes it (no streaming)", max),
-		Hint: "narrow the query (filters, --limit, an aggregation), raise --spark-max-rows if this machine's memory allows (about 100 bytes per row and column), " +
+		Hint: "narrow the query (filters, --limit, an aggregation), raise --spark-max-rows if this machine's memory allows (Arrow holds about 8 bytes per number, more for strings and lists), " +
 			"or let the cluster write it: ccc query --engine spark --sql \"INSERT OVERWRITE DIRECTORY 'DIR' USING parquet SELECT ...\"",
 		Kind: ccc.ErrUsage, Err: ErrTooManyRows}, ErrTooManyRows}
 }
