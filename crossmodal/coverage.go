@@ -40,6 +40,15 @@ type CoverageQuery struct {
 	SQL      string
 }
 
+// Classes are the classes the statement reads.
+func (q *CoverageQuery) Classes() []string {
+	out := []string{atlas.RegionClass, atlas.ClosureClass}
+	for _, s := range q.Sources {
+		out = append(out, s.Class)
+	}
+	return out
+}
+
 // PrepareCoverage checks the atlas and regions and builds the statement:
 // per region, the records of each modality in the region or below (through
 // BrainRegionClosure).
@@ -89,23 +98,24 @@ func PrepareCoverage(ctx context.Context, st *store.Store, sn *store.Snapshot, d
 	return q, nil
 }
 
-// CoverageSQL is the coverage statement: one row per region (the regions
-// given, else every region that directly holds a record), with the count
-// of each source's records in the region or below.
+// CoverageSQL is the coverage statement (DuckDB): one row per region (the
+// regions given, else every region that directly holds a record), with the
+// count of each source's records in the region or below.
 func CoverageSQL(atlasName string, regions []int64, sources []CoverageSource) string {
-	qa := store.QuoteString(atlasName)
+	return DuckDB.CoverageSQL(atlasName, regions, sources)
+}
+
+// CoverageSQL is the coverage statement in dialect d.
+func (d Dialect) CoverageSQL(atlasName string, regions []int64, sources []CoverageSource) string {
+	qa := d.String(atlasName)
 	var rec, counts []string
 	for _, s := range sources {
-		rec = append(rec, fmt.Sprintf("SELECT '%s' AS modality, %s AS region FROM %s", s.Column, store.QuoteIdent(s.RegionColumn), store.QuoteIdent(s.Class)))
+		rec = append(rec, fmt.Sprintf("SELECT '%s' AS modality, %s AS region FROM %s", s.Column, d.Ident(s.RegionColumn), d.Ident(s.Class)))
 		counts = append(counts, fmt.Sprintf("count(r.region) FILTER (WHERE r.modality = '%s') AS %s", s.Column, s.Column))
 	}
 	asked := "SELECT DISTINCT region FROM rec WHERE region IS NOT NULL"
 	if len(regions) > 0 {
-		ids := make([]string, len(regions))
-		for i, r := range regions {
-			ids[i] = fmt.Sprint(r)
-		}
-		asked = "SELECT unnest([" + strings.Join(ids, ", ") + "]::BIGINT[]) AS region"
+		asked = d.IDs(regions)
 	}
 	return fmt.Sprintf(`WITH rec AS (  -- every record with a region, by modality
   %s),
@@ -117,5 +127,5 @@ JOIN BrainRegion b ON b.structure_id = asked.region AND b.dataset = %s
 LEFT JOIN BrainRegionClosure c ON c.ancestor_structure_id = b.structure_id AND c.dataset = %s
 LEFT JOIN rec r ON r.region = c.descendant_structure_id
 GROUP BY b.structure_id, b.acronym, b.depth, b.term_order
-ORDER BY b.term_order`, strings.Join(rec, "\n  UNION ALL "), asked, strings.Join(counts, ",\n  "), qa, qa)
+ORDER BY b.term_order%s`, strings.Join(rec, "\n  UNION ALL "), asked, strings.Join(counts, ",\n  "), qa, qa, d.NullsLast)
 }

@@ -14,8 +14,8 @@ import (
 )
 
 // Stats are the accepted SiteProjections statistics over the source
-// experiments, with their DuckDB aggregates.
-var Stats = map[string]string{"mean": `fsum(p."value") / count(*)`, "median": `median(p."value")`, "max": `max(p."value")`}
+// experiments, with their DuckDB aggregates of $v (the value column).
+var Stats = map[string]string{"mean": `fsum($v) / count(*)`, "median": `median($v)`, "max": `max($v)`}
 
 // SiteProjectionsOptions is one "recording sites x projection strength from
 // a source region" question.
@@ -64,31 +64,39 @@ type SiteProjection struct {
 	Experiments    int
 }
 
+// SiteProjectionsClasses are the classes the statement reads.
+var SiteProjectionsClasses = []string{"ConnectivityExperiment", atlas.ClosureClass, projection.MeasurementClass, "RecordingSite", atlas.RegionClass}
+
 // Columns are the answer's column names, in order.
 var Columns = []string{"session", "site", "electrode_id", "site_region", "site_acronym", "matched_region", "matched_acronym", "levels_up", "strength", "experiments"}
 
-// SiteProjectionsSQL is the one SQL statement of the question; docs/query.md
-// shows it with the quickstart's names.
+// SiteProjectionsSQL is the one SQL statement of the question (DuckDB);
+// docs/query.md shows it with the quickstart's names.
 func SiteProjectionsSQL(atlasName string, source int64, matrixDataset, matrix, session, stat string) string {
-	q := store.QuoteString
-	agg := Stats[stat]
+	return DuckDB.SiteProjectionsSQL(atlasName, source, matrixDataset, matrix, session, stat)
+}
+
+// SiteProjectionsSQL is the question's statement in dialect d.
+func (d Dialect) SiteProjectionsSQL(atlasName string, source int64, matrixDataset, matrix, session, stat string) string {
+	q := d.String
+	agg := strings.ReplaceAll(d.Stats[stat], "$v", "p."+d.Ident("value"))
 	sessionFilter := ""
 	if session != "" {
 		sessionFilter = "\nWHERE s.data_item = " + q(session)
 	}
 	return fmt.Sprintf(`WITH src AS (  -- experiments injected in the source region or below
-  SELECT DISTINCT 'allen:' || e.id AS data_item
+  SELECT DISTINCT %[7]s AS data_item
   FROM ConnectivityExperiment e
   JOIN BrainRegionClosure c ON c.descendant_structure_id = e.structure_id
   WHERE c.dataset = %[1]s AND c.ancestor_structure_id = %[2]d),
 strength AS (  -- their projection into each matrix column (fsum: compensated, order-robust)
   SELECT p.brain_region, %[6]s AS strength, count(*) AS experiments
   FROM ProjectionMeasurement p JOIN src USING (data_item)
-  WHERE p.dataset = %[3]s AND p."matrix" = %[4]s
+  WHERE p.dataset = %[3]s AND p.%[9]s = %[4]s
   GROUP BY p.brain_region),
 nearest AS (  -- per region: the nearest matrix column at or above it
   SELECT c.descendant_structure_id AS region, min(c.closure_distance) AS levels_up,
-    arg_min(c.ancestor_structure_id, c.closure_distance) AS matched_region
+    %[8]s(c.ancestor_structure_id, c.closure_distance) AS matched_region
   FROM BrainRegionClosure c JOIN strength t ON t.brain_region = c.ancestor_structure_id
   WHERE c.dataset = %[1]s
   GROUP BY 1)
@@ -99,7 +107,8 @@ LEFT JOIN BrainRegion b ON b.structure_id = s.brain_region AND b.dataset = %[1]s
 LEFT JOIN nearest n ON n.region = s.brain_region
 LEFT JOIN strength t ON t.brain_region = n.matched_region
 LEFT JOIN BrainRegion m ON m.structure_id = n.matched_region AND m.dataset = %[1]s%[5]s
-ORDER BY session, electrode_id, site`, q(atlasName), source, q(matrixDataset), q(matrix), sessionFilter, agg)
+ORDER BY session%[10]s, electrode_id%[10]s, site%[10]s`, q(atlasName), source, q(matrixDataset), q(matrix), sessionFilter, agg,
+		d.AllenItem, d.ArgMin, d.Ident("matrix"), d.NullsLast)
 }
 
 // PrepareSiteProjections checks the question's names against the store
@@ -291,19 +300,55 @@ func SiteProjections(ctx context.Context, db *sql.DB, q *SiteProjectionsQuery) (
 	}
 	defer rows.Close()
 	var out []SiteProjection
+	vals := make([]any, len(Columns))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
 	for rows.Next() {
-		var p SiteProjection
-		var eid, region, matched, levels, n sql.NullInt64
-		var acr, macr sql.NullString
-		var strength sql.NullFloat64
-		if err := rows.Scan(&p.Session, &p.Site, &eid, &region, &acr, &matched, &macr, &levels, &strength, &n); err != nil {
+		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
-		p.ElectrodeID, p.HasElectrode, p.SiteRegion, p.HasRegion, p.SiteAcronym = eid.Int64, eid.Valid, region.Int64, region.Valid, acr.String
-		if matched.Valid {
-			p.Matched, p.MatchedRegion, p.MatchedAcronym, p.LevelsUp, p.Strength, p.Experiments = true, matched.Int64, macr.String, int(levels.Int64), strength.Float64, int(n.Int64)
-		}
-		out = append(out, p)
+		out = append(out, SiteProjectionOf(vals))
 	}
 	return out, rows.Err()
+}
+
+// SiteProjectionOf reads one answer row (the values of Columns, in order,
+// as an engine returns them: integers, floats, strings or nil).
+func SiteProjectionOf(v []any) SiteProjection {
+	var p SiteProjection
+	p.Session, _ = v[0].(string)
+	p.Site, _ = v[1].(string)
+	p.ElectrodeID, p.HasElectrode = asInt(v[2])
+	p.SiteRegion, p.HasRegion = asInt(v[3])
+	p.SiteAcronym, _ = v[4].(string)
+	if matched, ok := asInt(v[5]); ok {
+		p.Matched, p.MatchedRegion = true, matched
+		p.MatchedAcronym, _ = v[6].(string)
+		levels, _ := asInt(v[7])
+		n, _ := asInt(v[9])
+		p.LevelsUp, p.Experiments = int(levels), int(n)
+		switch f := v[8].(type) {
+		case float64:
+			p.Strength = f
+		case float32:
+			p.Strength = float64(f)
+		}
+	}
+	return p
+}
+
+// asInt reads an integer value: int64 from Spark (engine/spark.Value) and
+// DuckDB's BIGINT; int32 and int16 from DuckDB's INTEGER and SMALLINT.
+func asInt(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case int32:
+		return int64(x), true
+	case int16:
+		return int64(x), true
+	}
+	return 0, false
 }

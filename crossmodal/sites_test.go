@@ -162,3 +162,20 @@ func TestReadColumnsChecksum(t *testing.T) {
 		t.Fatalf("err = %v, called = %v; want a checksum refusal before any read", err, called)
 	}
 }
+
+// TestSiteProjectionOf: an answer row reads alike from both engines'
+// values (DuckDB's int32/int64, Spark's int64); a row without a matched
+// column is unmatched with zero fields.
+func TestSiteProjectionOf(t *testing.T) {
+	duck := SiteProjectionOf([]any{"s1", "e7", int32(7), int64(593), "VISp1", int64(385), "VISp", int32(1), 0.25, int64(3)})
+	spark := SiteProjectionOf([]any{"s1", "e7", int64(7), int64(593), "VISp1", int64(385), "VISp", int64(1), 0.25, int64(3)})
+	want := SiteProjection{Session: "s1", Site: "e7", ElectrodeID: 7, HasElectrode: true, SiteRegion: 593, HasRegion: true, SiteAcronym: "VISp1", Matched: true,
+		MatchedRegion: 385, MatchedAcronym: "VISp", LevelsUp: 1, Strength: 0.25, Experiments: 3}
+	if duck != want || spark != want {
+		t.Errorf("duckdb %+v\nspark  %+v\nwant   %+v", duck, spark, want)
+	}
+	none := SiteProjectionOf([]any{"s1", "e8", int64(8), nil, nil, nil, nil, nil, nil, nil})
+	if (none != SiteProjection{Session: "s1", Site: "e8", ElectrodeID: 8, HasElectrode: true}) {
+		t.Errorf("unmatched: %+v", none)
+	}
+}

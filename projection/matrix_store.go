@@ -35,8 +35,27 @@ func ReadMatrixZarr(dir string) (*Matrix, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := matrixMeta(dir, a)
+	if err != nil {
+		return nil, err
+	}
+	m.Values = vals
+	return m, nil
+}
+
+// ReadMatrixIndex reads the metadata and indexes of a matrix written by
+// WriteMatrixZarr (its zarr.json), not its values (Values stays nil).
+func ReadMatrixIndex(dir string) (*Matrix, error) {
+	a, err := zarr.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	return matrixMeta(dir, a)
+}
+
+func matrixMeta(dir string, a *zarr.Array) (*Matrix, error) {
 	at := a.Meta.Attributes
-	m := &Matrix{Values: vals}
+	m := &Matrix{}
 	m.ID, _ = at["id"].(string)
 	m.Description, _ = at["description"].(string)
 	m.MeasurementType, _ = at["measurement_type"].(string)
@@ -161,6 +180,18 @@ func SaveMatrix(ctx context.Context, st *store.Store, m *Matrix, dataset string,
 
 // LoadMatrix reads matrix id of dataset from the store at ref.
 func LoadMatrix(st *store.Store, ref store.Ref, dataset, id string) (*Matrix, error) {
+	return loadMatrix(st, ref, dataset, id, ReadMatrixZarr)
+}
+
+// LoadMatrixIndex reads the metadata and indexes of matrix id of dataset
+// (rows, regions, acronyms, measurement), not its values: an engine that
+// computes the values from the long form (ProjectionMeasurement) fills
+// Values in this order.
+func LoadMatrixIndex(st *store.Store, ref store.Ref, dataset, id string) (*Matrix, error) {
+	return loadMatrix(st, ref, dataset, id, ReadMatrixIndex)
+}
+
+func loadMatrix(st *store.Store, ref store.Ref, dataset, id string, read func(string) (*Matrix, error)) (*Matrix, error) {
 	if dataset == "" {
 		dataset = DefaultDataset
 	}
@@ -174,7 +205,7 @@ func LoadMatrix(st *store.Store, ref store.Ref, dataset, id string) (*Matrix, er
 		return nil, &ccc.Error{Op: "load matrix", Path: st.Dir(), Row: -1, Value: id, Msg: "no such projection matrix",
 			Hint: "matrices in " + dataset + ": " + strings.Join(names, ", "), Kind: ccc.ErrNotFound}
 	}
-	return ReadMatrixZarr(filepath.Join(art.Dir, "values.zarr"))
+	return read(filepath.Join(art.Dir, "values.zarr"))
 }
 
 // MatrixNames lists the matrices of a dataset.

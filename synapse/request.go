@@ -185,8 +185,8 @@ func (d *Dataset) plan(ctx context.Context, r *Request) (*plan, error) {
 	}
 	var rowPreds []func(uint32) bool
 	handle := func(col string, vals []string, op string) error {
-		if !knownColumn(col) || slices.Contains(synapseSpec.Positions, col) {
-			return unknownColumn(col, "--filter-"+op)
+		if err := CheckFilterColumn(col, op); err != nil {
+			return err
 		}
 		switch col {
 		case "pre_pt_root_id", "post_pt_root_id":
@@ -220,8 +220,6 @@ func (d *Dataset) plan(ctx context.Context, r *Request) (*plan, error) {
 			} else {
 				rowPreds = append(rowPreds, func(r uint32) bool { return set[ix.Size[r]] == want })
 			}
-		case "cell_type_pre", "cell_type_post":
-			return &ccc.Error{Op: "query", Row: -1, Field: col, Msg: "filter cell types with --pre-type / --post-type", Kind: ccc.ErrUsage}
 		default:
 			lits := make([]string, len(vals))
 			for i, v := range vals {
@@ -478,57 +476,25 @@ func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint
 	if err != nil {
 		return err
 	}
-	var exprs []string
-	var hdr []Col
-	scale := [3]float64{1, 1, 1}
-	if r.Desired != nil {
-		for i := range scale {
-			scale[i] = d.Resolution[i] / r.Desired[i]
-		}
+	req := *r
+	req.Columns = p.cols
+	ocols, err := PlanColumns(&req, d.Resolution)
+	if err != nil {
+		return err
 	}
-	posExpr := func(name string, axis int) string {
-		if scale[axis] == 1 {
-			return quoteIdent(name)
+	exprs := make([]string, len(ocols))
+	hdr := make([]Col, len(ocols))
+	for i, c := range ocols {
+		src := make([]string, len(c.Sources))
+		for k, name := range c.Sources {
+			src[k] = quoteIdent(name)
+			if c.Scales[k] != 1 {
+				src[k] = fmt.Sprintf("(%s * %s)", src[k], strconv.FormatFloat(c.Scales[k], 'g', -1, 64))
+			}
 		}
-		return fmt.Sprintf("(%s * %s)", quoteIdent(name), strconv.FormatFloat(scale[axis], 'g', -1, 64))
-	}
-	for _, c := range p.cols {
-		switch {
-		case c == "cell_type_pre":
-			exprs = append(exprs, "pre_pt_root_id")
-			hdr = append(hdr, Col{c, KindString})
-		case c == "cell_type_post":
-			exprs = append(exprs, "post_pt_root_id")
-			hdr = append(hdr, Col{c, KindString})
-		case slices.Contains(synapseSpec.Positions, c):
-			if r.SplitPositions {
-				for a := 0; a < 3; a++ {
-					n := c + "_" + string("xyz"[a])
-					exprs = append(exprs, posExpr(n, a))
-					hdr = append(hdr, Col{n, KindFloat})
-				}
-			} else {
-				exprs = append(exprs, "["+posExpr(c+"_x", 0)+", "+posExpr(c+"_y", 1)+", "+posExpr(c+"_z", 2)+"]")
-				hdr = append(hdr, Col{c, KindFloatList})
-			}
-		case strings.HasSuffix(c, "_position_x") || strings.HasSuffix(c, "_position_y") || strings.HasSuffix(c, "_position_z"):
-			exprs = append(exprs, posExpr(c, strings.IndexByte("xyz", c[len(c)-1])))
-			hdr = append(hdr, Col{c, KindFloat})
-		default:
-			exprs = append(exprs, quoteIdent(c))
-			f := synapseSpec.field(c)
-			k := KindInt
-			switch f.Type {
-			case "DOUBLE":
-				k = KindFloat
-			case "BOOLEAN":
-				k = KindBool
-			case "TIMESTAMPTZ":
-				k = KindTime
-			case "VARCHAR":
-				k = KindString
-			}
-			hdr = append(hdr, Col{c, k})
+		exprs[i], hdr[i] = src[0], c.Col
+		if c.Col.Kind == KindFloatList {
+			exprs[i] = "[" + strings.Join(src, ", ") + "]"
 		}
 	}
 	where := []string{"t.file_row_number IN (SELECT r FROM sel)"}
@@ -570,14 +536,11 @@ func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint
 			return err
 		}
 		// exprs and hdr align one to one
-		for i, c := range hdr {
-			switch {
-			case c.Name == "cell_type_pre" || c.Name == "cell_type_post":
+		for i, c := range ocols {
+			if c.CellType {
 				out[i] = typeOf(toInt64(raw[i]))
-			case c.Kind == KindFloatList:
-				out[i] = toFloatList(raw[i])
-			default:
-				out[i] = normalizeValue(raw[i])
+			} else {
+				out[i] = c.Value(raw[i])
 			}
 		}
 		if err := w.Row(out); err != nil {

@@ -19,6 +19,9 @@ var (
 	ErrPathNotVisible = errors.New("store file not visible to the cluster")
 	// ErrSQL: Spark rejected or failed a query.
 	ErrSQL = errors.New("spark sql error")
+	// ErrTooManyRows: a result exceeds the row bound of QueryMax (the Spark
+	// Connect Go client gathers a result in memory before ccc writes it).
+	ErrTooManyRows = errors.New("spark result larger than the row bound")
 )
 
 // kindError is a *ccc.Error whose Is also reports a package sentinel.

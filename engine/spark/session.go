@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,6 +153,64 @@ func (s *Session) Query(ctx context.Context, q string) (arrow.Table, error) {
 		return nil, nil
 	}
 	return *t, nil
+}
+
+// DefaultMaxRows bounds the rows a command collects from Spark (see
+// QueryMax): 10 million rows of a dozen numeric columns take about 1 GB of Arrow
+// buffers in this process.
+const DefaultMaxRows = 10_000_000
+
+// QueryMax runs a query like Query but collects at most max rows (max <= 0:
+// no bound): the Spark Connect Go client (spark-connect-go, the
+// pseudo-version in go.mod) has no streaming reader: DataFrame.ToArrow and
+// DataFrame.All gather every Arrow batch of a result before returning, so
+// a result larger than memory cannot be streamed to the output writer. A
+// SELECT (or WITH) statement is cut on the cluster at max+1 rows; any
+// result with more than max rows fails with ErrTooManyRows, and nothing is
+// written.
+func (s *Session) QueryMax(ctx context.Context, q string, max int64) (arrow.Table, error) {
+	q = strings.TrimRight(strings.TrimSpace(q), ";")
+	if max > 0 && isSelect(q) {
+		q = "SELECT * FROM (" + q + "\n) LIMIT " + strconv.FormatInt(max+1, 10)
+	}
+	t, err := s.Query(ctx, q)
+	if err != nil || t == nil || max <= 0 || t.NumRows() <= max {
+		return t, err
+	}
+	t.Release()
+	return nil, &kindError{&ccc.Error{Op: "spark query", Row: -1, Field: "--spark-max-rows", Value: strconv.FormatInt(max, 10),
+		Msg: fmt.Sprintf("the result has more than %d rows: the Spark Connect Go client collects a whole result in memory before ccc writes it (no streaming)", max),
+		Hint: "narrow the query (filters, --limit, an aggregation), raise --spark-max-rows if this machine's memory allows (Arrow holds about 8 bytes per number, more for strings and lists), " +
+			"or let the cluster write it: ccc query --engine spark --sql \"INSERT OVERWRITE DIRECTORY 'DIR' USING parquet SELECT ...\"",
+		Kind: ccc.ErrUsage, Err: ErrTooManyRows}, ErrTooManyRows}
+}
+
+// isSelect reports whether a statement is a query that can be wrapped in
+// SELECT * FROM (...) LIMIT n (leading comments skipped).
+func isSelect(q string) bool {
+	for {
+		q = strings.TrimSpace(q)
+		switch {
+		case strings.HasPrefix(q, "--"):
+			if i := strings.IndexByte(q, '\n'); i >= 0 {
+				q = q[i+1:]
+				continue
+			}
+			return false
+		case strings.HasPrefix(q, "/*"):
+			if i := strings.Index(q, "*/"); i >= 0 {
+				q = q[i+2:]
+				continue
+			}
+			return false
+		}
+		break
+	}
+	w := strings.ToUpper(q)
+	if i := strings.IndexFunc(w, func(r rune) bool { return !(r >= 'A' && r <= 'Z') }); i >= 0 {
+		w = w[:i]
+	}
+	return w == "SELECT" || w == "WITH"
 }
 
 // Version returns the server's Spark version.

@@ -27,6 +27,7 @@ type Synapses struct {
 	proofCol string // dataset column of the ProofreadingStatus view
 	hasTypes bool
 	hasProof bool
+	res      synapse.Resolution // the table's position resolution (nm per unit)
 }
 
 // Synapses returns the synapse questions over dataset ("" = the only
@@ -56,6 +57,10 @@ func (s *Session) Synapses(sn *store.Snapshot, dataset string) (*Synapses, error
 	y.hasTypes = err == nil
 	_, err = sn.Table(dataset, synapse.ClassProofreading)
 	y.hasProof = err == nil
+	y.res = synapse.DefaultResolution
+	if r, ok := synapse.ResolutionFromMeta(sn.Meta(dataset)["resolution"]); ok {
+		y.res = r
+	}
 	return y, nil
 }
 
@@ -163,16 +168,17 @@ func (y *Synapses) where(r *synapse.Request, op string) (string, error) {
 		col  string
 		vals []string
 		out  bool
+		flag string // in, equal, out
 	}
 	var fs []filt
 	for _, c := range sortedKeys(r.FilterIn) {
-		fs = append(fs, filt{c, r.FilterIn[c], false})
+		fs = append(fs, filt{c, r.FilterIn[c], false, "in"})
 	}
 	for _, c := range sortedKeys(r.FilterEqual) {
-		fs = append(fs, filt{c, []string{r.FilterEqual[c]}, false})
+		fs = append(fs, filt{c, []string{r.FilterEqual[c]}, false, "equal"})
 	}
 	for _, c := range sortedKeys(r.FilterOut) {
-		fs = append(fs, filt{c, r.FilterOut[c], true})
+		fs = append(fs, filt{c, r.FilterOut[c], true, "out"})
 	}
 	for _, f := range fs {
 		var lits []string
@@ -194,6 +200,23 @@ func (y *Synapses) where(r *synapse.Request, op string) (string, error) {
 				lits = append(lits, strconv.FormatFloat(x, 'g', -1, 64)+"D")
 			}
 		default:
+			if op == rowsOp {
+				// synapse rows filter any stored column, as the embedded
+				// engine does in SQL (string literals cast to the column)
+				if err := synapse.CheckFilterColumn(f.col, f.flag); err != nil {
+					return "", err
+				}
+				for _, v := range f.vals {
+					lits = append(lits, quoteString(v))
+				}
+				col := quoteIdent(f.col)
+				if f.out {
+					conds = append(conds, "("+col+" IS NULL OR "+col+" NOT IN ("+strings.Join(lits, ", ")+"))")
+				} else {
+					conds = append(conds, col+" IN ("+strings.Join(lits, ", ")+")")
+				}
+				continue
+			}
 			return "", &ccc.Error{Op: op, Row: -1, Field: "--filter-*", Value: f.col,
 				Msg:  "with --engine spark the synapse questions filter on pre_pt_root_id, post_pt_root_id, id and size",
 				Hint: "filter other columns with 'ccc query --engine spark --sql ...' over the Synapse view", Kind: ccc.ErrUsage}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ccc-connectivity/ccc/crossmodal"
+	"github.com/ccc-connectivity/ccc/engine/spark"
 	"github.com/ccc-connectivity/ccc/internal/plot"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -49,6 +50,7 @@ type askSiteProjectionsOptions struct {
 	PNG      string
 	PrintSQL bool
 	Ref      refFlags
+	Engine   engineFlags
 }
 
 func newCmdAskSiteProjections(io *IO, g *globalOptions) *cobra.Command {
@@ -83,6 +85,7 @@ statement that --print-sql prints (run it with 'ccc query').`,
 	f.StringVar(&opts.PNG, "png", "", "also draw the strength per site region as a bar chart PNG")
 	f.BoolVar(&opts.PrintSQL, "print-sql", false, "print the SQL statement (for 'ccc query') instead of running it")
 	opts.Ref.add(cmd)
+	opts.Engine.add(cmd)
 	return cmd
 }
 
@@ -175,6 +178,10 @@ func (e *askEnv) write(ctx context.Context, w io.Writer, what, stmt, format stri
 }
 
 func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions) error {
+	onSpark, err := opts.Engine.spark()
+	if err != nil {
+		return err
+	}
 	e, err := openAsk(ctx, opts.IO, opts.Global, opts.Ref, opts.Format, opts.Out, opts.PNG, opts.PrintSQL)
 	if err != nil {
 		return err
@@ -184,16 +191,30 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 	if err != nil {
 		return err
 	}
+	if onSpark {
+		q.SQL = spark.Dialect.SiteProjectionsSQL(q.Atlas, q.SourceID, q.MatrixDataset, q.Matrix, q.Session, q.Stat)
+	}
 	if opts.PrintSQL {
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	answers, err := crossmodal.AnswerSiteProjections(ctx, e.sn, e.db, q)
-	if err != nil {
-		return err
-	}
-	if err := writeSiteProjections(opts.IO.Out, e.out, opts.Format, answers); err != nil {
-		return err
+	var answers []crossmodal.SiteProjection
+	if onSpark {
+		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask site-projections", q.SQL, opts.Format, crossmodal.SiteProjectionsClasses)
+		if err != nil {
+			return err
+		}
+		for _, v := range sparkRows(t) {
+			answers = append(answers, crossmodal.SiteProjectionOf(v))
+		}
+		t.Release()
+	} else {
+		if answers, err = crossmodal.AnswerSiteProjections(ctx, e.sn, e.db, q); err != nil {
+			return err
+		}
+		if err := writeSiteProjections(opts.IO.Out, e.out, opts.Format, answers); err != nil {
+			return err
+		}
 	}
 	matched := 0
 	for _, a := range answers {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ccc-connectivity/ccc/crossmodal"
+	"github.com/ccc-connectivity/ccc/engine/spark"
 	"github.com/ccc-connectivity/ccc/internal/plot"
 )
 
@@ -24,6 +25,7 @@ type askCoverageOptions struct {
 	PNG      string
 	PrintSQL bool
 	Ref      refFlags
+	Engine   engineFlags
 }
 
 func newCmdAskCoverage(io *IO, g *globalOptions) *cobra.Command {
@@ -51,6 +53,7 @@ modalities the store does not hold are left out and named too.`,
 	f.StringVar(&opts.PNG, "png", "", "also draw the records per region (all modalities) as a bar chart PNG")
 	f.BoolVar(&opts.PrintSQL, "print-sql", false, "print the SQL statement (for 'ccc query') instead of running it")
 	opts.Ref.add(cmd)
+	opts.Engine.add(cmd)
 	return cmd
 }
 
@@ -61,6 +64,10 @@ func runAskCoverage(ctx context.Context, opts *askCoverageOptions) error {
 			regions = append(regions, r)
 		}
 	}
+	onSpark, err := opts.Engine.spark()
+	if err != nil {
+		return err
+	}
 	e, err := openAsk(ctx, opts.IO, opts.Global, opts.Ref, opts.Format, opts.Out, opts.PNG, opts.PrintSQL)
 	if err != nil {
 		return err
@@ -70,39 +77,52 @@ func runAskCoverage(ctx context.Context, opts *askCoverageOptions) error {
 	if err != nil {
 		return err
 	}
+	if onSpark {
+		q.SQL = spark.Dialect.CoverageSQL(q.Atlas, q.Regions, q.Sources)
+	}
 	if opts.PrintSQL {
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	if err := e.write(ctx, opts.IO.Out, "ask coverage", q.SQL, opts.Format); err != nil {
+	db, png, sn := e.db, e.png, e.sn
+	if onSpark {
+		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask coverage", q.SQL, opts.Format, q.Classes())
+		if err != nil {
+			return err
+		}
+		rows := sparkRows(t)
+		t.Release()
+		if png != "" {
+			if err := coveragePNG(png, q, rows); err != nil {
+				return err
+			}
+		}
+	} else if err := e.write(ctx, opts.IO.Out, "ask coverage", q.SQL, opts.Format); err != nil {
 		return err
 	}
-	db, png, sn := e.db, e.png, e.sn
-	if png != "" {
-		var labels []string
-		var values []float64
-		sum := make([]string, len(q.Sources))
-		for i, s := range q.Sources {
-			sum[i] = s.Column
-		}
-		rows, err := db.QueryContext(ctx, "SELECT acronym, "+strings.Join(sum, " + ")+" FROM ("+q.SQL+"\n)")
+	if png != "" && !onSpark {
+		rows, err := db.QueryContext(ctx, q.SQL)
 		if err != nil {
 			return fmt.Errorf("ask coverage: %w", err)
 		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		var all [][]any
 		for rows.Next() {
-			var a string
-			var v float64
-			if err := rows.Scan(&a, &v); err != nil {
-				rows.Close()
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
 				return err
 			}
-			labels, values = append(labels, a), append(values, v)
+			all = append(all, vals)
 		}
-		rows.Close()
-		if len(labels) == 0 {
-			return usageErr("--png: no region to draw")
+		if err := rows.Err(); err != nil {
+			return err
 		}
-		if err := plot.Bar(png, "records per region ("+strings.Join(sum, " + ")+"), in the region or below", labels, values); err != nil {
+		if err := coveragePNG(png, q, all); err != nil {
 			return err
 		}
 	}
@@ -125,4 +145,28 @@ func runAskCoverage(ctx context.Context, opts *askCoverageOptions) error {
 		}
 	}
 	return nil
+}
+
+// coveragePNG draws the records per region (all modalities) of a coverage
+// answer read from Spark (rows: region, acronym, depth, one count per source).
+func coveragePNG(png string, q *crossmodal.CoverageQuery, rows [][]any) error {
+	var labels []string
+	var values []float64
+	sum := make([]string, len(q.Sources))
+	for i, s := range q.Sources {
+		sum[i] = s.Column
+	}
+	for _, r := range rows {
+		a, _ := r[1].(string)
+		var v float64
+		for _, c := range r[3:] {
+			n, _ := c.(int64)
+			v += float64(n)
+		}
+		labels, values = append(labels, a), append(values, v)
+	}
+	if len(labels) == 0 {
+		return usageErr("--png: no region to draw")
+	}
+	return plot.Bar(png, "records per region ("+strings.Join(sum, " + ")+"), in the region or below", labels, values)
 }

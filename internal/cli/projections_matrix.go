@@ -340,6 +340,7 @@ type matrixExportOptions struct {
 	Log     bool
 	Dataset string
 	Ref     refFlags
+	Engine  engineFlags
 }
 
 func newCmdMatrixExport(io *IO, g *globalOptions) *cobra.Command {
@@ -360,6 +361,7 @@ func newCmdMatrixExport(io *IO, g *globalOptions) *cobra.Command {
 	f.BoolVar(&opts.Log, "log", false, "log colour scale for the heatmap")
 	f.StringVar(&opts.Dataset, "dataset", projection.DefaultDataset, "dataset")
 	opts.Ref.add(cmd)
+	opts.Engine.add(cmd)
 	return cmd
 }
 
@@ -368,14 +370,24 @@ func runMatrixExport(ctx context.Context, o *matrixExportOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(o.Global.StorePath(o.IO))
+	onSpark, err := o.Engine.spark()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	m, err := projection.LoadMatrix(st, ref, o.Dataset, o.Name)
-	if err != nil {
-		return err
+	var m *projection.Matrix
+	if onSpark {
+		if m, err = sparkMatrix(ctx, o); err != nil {
+			return err
+		}
+	} else {
+		st, err := store.Open(o.Global.StorePath(o.IO))
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if m, err = projection.LoadMatrix(st, ref, o.Dataset, o.Name); err != nil {
+			return err
+		}
 	}
 	switch o.Format {
 	case "csv":

@@ -13,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc/engine/spark"
+	"github.com/ccc-connectivity/ccc/projection"
+	"github.com/ccc-connectivity/ccc/store"
 )
 
 // runQuerySpark runs 'ccc query --engine spark': the SQL runs on Spark over
@@ -36,7 +38,7 @@ func runQuerySpark(ctx context.Context, opts *queryOptions) error {
 	defer st.Close()
 	defer s.Close()
 	q := strings.TrimRight(strings.TrimSpace(opts.SQL), ";")
-	t, err := s.Query(ctx, q)
+	t, err := s.QueryMax(ctx, q, opts.Engine.maxRows())
 	if err != nil {
 		return err
 	}
@@ -76,4 +78,31 @@ func writeArrowParquet(t arrow.Table, path string) error {
 		return err
 	}
 	return nil // WriteTable closed f
+}
+
+// sparkMatrix reads a projection matrix for 'ccc projections matrix export
+// --engine spark': its indexes from the store, its values computed on
+// Spark from the long-form ProjectionMeasurement rows.
+func sparkMatrix(ctx context.Context, o *matrixExportOptions) (*projection.Matrix, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	st, sn, s, err := o.Engine.openSpark(ctx, o.IO, o.Global, o.Ref, projection.MeasurementClass)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	defer s.Close()
+	m, err := projection.LoadMatrixIndex(st, store.Ref{Version: sn.Number()}, o.Dataset, o.Name)
+	if err != nil {
+		return nil, err
+	}
+	dataset := o.Dataset
+	if dataset == "" {
+		dataset = projection.DefaultDataset
+	}
+	if err := s.MatrixValues(ctx, sn, dataset, m, o.Engine.maxRows()); err != nil {
+		return nil, err
+	}
+	return m, nil
 }

@@ -51,6 +51,10 @@ var readmeSkips = map[string]string{
 	"ccc ask site-projections --source VISp --session synthetic-0001 --png sites.png":                                                    "the offline quickstart's synthetic session (the real-data store has no experiment of the demo matrix; TestAskSiteProjections covers it)",
 	"ccc ask em-types-projections --region VISp --dataset synth-minnie":                                                                  "the offline quickstart's synthetic EM cell types and matrix (the real-data store has no experiment of the demo matrix; TestAskEMTypes covers it)",
 	"ccc ingest --class Synapse --dataset derived spark-job-output/":                                                                     "a Spark job's output directory (TestSparkOutputBackIntoStore covers it)",
+	"ccc synapses query --dataset minnie --proofread subgraph --columns id,pre_pt_root_id,post_pt_root_id,size --engine spark":           "needs a Spark Connect server (TestSparkEngineCommandsEqualDuckDB covers it)",
+	"ccc projections matrix export quickstart-density --dataset allen_connectivity --engine spark":                                       "needs a Spark Connect server (TestSparkQuickstartCommandsEqualDuckDB covers it)",
+	"ccc ask coverage --engine spark":                                                                                                    "needs a Spark Connect server (TestSparkQuickstartCommandsEqualDuckDB covers it)",
+	"ccc ask site-projections --source VISp --engine spark":                                                                              "needs a Spark Connect server and the offline quickstart's synthetic session (TestSparkQuickstartCommandsEqualDuckDB covers it)",
 }
 
 // readmeCommands returns the ccc commands of the README's capability

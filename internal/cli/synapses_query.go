@@ -176,6 +176,9 @@ func runSynapsesQuery(ctx context.Context, opts *synapsesQueryOptions) error {
 	default:
 		req.SortPairs = true
 	}
+	if opts.WithCellTypes && opts.GroupBy != "pair" {
+		return usageErr("--with-cell-types applies to --group-by pair; for synapse rows add cell_type_pre,cell_type_post to --columns")
+	}
 	onSpark, err := opts.Sel.eng.spark()
 	if err != nil {
 		return err

@@ -21,12 +21,12 @@ var (
 	_ matrixQuestions = (*spark.Synapses)(nil)
 )
 
-// runSynapsesQuerySpark answers 'ccc synapses query --engine spark': per-pair
-// counts (--group-by pair). Raw synapse rows are refused: they are a plain
-// table read, which 'ccc query --engine spark' does over the Synapse view.
+// runSynapsesQuerySpark answers 'ccc synapses query --engine spark': synapse
+// rows, or per-pair counts with --group-by pair, as the embedded engine
+// writes them.
 func runSynapsesQuerySpark(ctx context.Context, opts *synapsesQueryOptions, req *synapse.Request) error {
 	if opts.GroupBy != "pair" {
-		return usageErr("with --engine spark, 'synapses query' answers --group-by pair; read synapse rows with: ccc query --engine spark --sql \"SELECT * FROM Synapse WHERE pre_pt_root_id IN (...)\"")
+		return runSynapseRowsSpark(ctx, opts, req)
 	}
 	if len(opts.Columns) > 0 || opts.SplitPositions || opts.Desired != "" {
 		return usageErr("--columns, --split-positions and --desired-resolution apply to synapse rows, not to --group-by pair")
@@ -52,7 +52,7 @@ func runSynapsesQuerySpark(ctx context.Context, opts *synapsesQueryOptions, req 
 		stats.Matched = n
 		stats.Truncated = n > req.Limit
 	}
-	n, err := sparkWrite(ctx, s, q, opts.IO, opts.Format, opts.Out, pairKinds)
+	n, err := sparkWrite(ctx, s, q, opts.Sel.eng.maxRows(), opts.IO, opts.Format, opts.Out, pairKinds)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func runSynapsesDegreeSpark(ctx context.Context, opts *synapsesDegreeOptions, ne
 	if err != nil {
 		return err
 	}
-	if _, err = sparkWrite(ctx, s, q, opts.IO, opts.Format, opts.Out, degreeKinds); err != nil {
+	if _, err = sparkWrite(ctx, s, q, opts.Sel.eng.maxRows(), opts.IO, opts.Format, opts.Out, degreeKinds); err != nil {
 		return err
 	}
 	missing, err := y.Missing(ctx, neurons)
@@ -124,8 +124,8 @@ func sparkCount(ctx context.Context, s *spark.Session, q string) (int64, error) 
 
 // sparkWrite runs q on Spark and writes its rows with the synapse package's
 // writers (the embedded engine's), columns typed by kinds (default int).
-func sparkWrite(ctx context.Context, s *spark.Session, q string, io *IO, format, out string, kinds map[string]synapse.ColKind) (int64, error) {
-	t, err := s.Query(ctx, q)
+func sparkWrite(ctx context.Context, s *spark.Session, q string, max int64, io *IO, format, out string, kinds map[string]synapse.ColKind) (int64, error) {
+	t, err := s.QueryMax(ctx, q, max)
 	if err != nil {
 		return 0, err
 	}
@@ -168,4 +168,80 @@ func sparkWrite(ctx context.Context, s *spark.Session, q string, io *IO, format,
 		return n, err
 	}
 	return n, closeFn()
+}
+
+// runSynapseRowsSpark writes the synapse rows of a request, read on Spark:
+// the embedded engine's columns, order, --limit note and missing-id note.
+func runSynapseRowsSpark(ctx context.Context, opts *synapsesQueryOptions, req *synapse.Request) error {
+	y, s, done, err := opts.Sel.openSparkSynapses(ctx, opts.IO, opts.Global)
+	if err != nil {
+		return err
+	}
+	defer done()
+	q, count, cols, err := y.RowsSQL(req)
+	if err != nil {
+		return err
+	}
+	stats := &synapse.Stats{Matched: -1}
+	if stats.MissingIDs, err = y.Missing(ctx, spark.RequestedIDs(req)...); err != nil {
+		return err
+	}
+	t, err := s.QueryMax(ctx, q, opts.Sel.eng.maxRows())
+	if err != nil {
+		return err
+	}
+	if t != nil {
+		defer t.Release()
+	}
+	rows := spark.NewRows(t)
+	defer rows.Close()
+	if req.Limit > 0 && t != nil && t.NumRows() > req.Limit {
+		stats.Truncated = true
+		// the embedded engine knows the count when every filter is on
+		// root ids, ids or sizes; so does this
+		if !y.SQLOnlyFilters(req) {
+			if stats.Matched, err = sparkCount(ctx, s, count); err != nil {
+				return err
+			}
+		}
+	}
+	rw, closeFn, err := outputTarget(opts.IO, opts.Format, opts.Out)
+	if err != nil {
+		return err
+	}
+	hdr := make([]synapse.Col, len(cols))
+	for i, c := range cols {
+		hdr[i] = c.Col
+	}
+	if err := rw.Header(hdr); err != nil {
+		closeFn()
+		return err
+	}
+	out := make([]any, len(cols))
+	for rows.Next() {
+		if req.Limit > 0 && stats.Rows == req.Limit {
+			break
+		}
+		for i, v := range rows.Values() {
+			out[i] = cols[i].Value(v)
+		}
+		if err := rw.Row(out); err != nil {
+			closeFn()
+			return err
+		}
+		stats.Rows++
+	}
+	if err := rows.Err(); err != nil {
+		closeFn()
+		return err
+	}
+	if err := rw.Close(); err != nil {
+		closeFn()
+		return err
+	}
+	if err := closeFn(); err != nil {
+		return err
+	}
+	reportStats(opts.IO, opts.Global, stats, opts.Limit, opts.Out, false)
+	return nil
 }
