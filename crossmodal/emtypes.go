@@ -89,7 +89,7 @@ LEFT JOIN profile f ON f.profile_region = n.profile_region
 LEFT JOIN BrainRegion b ON b.structure_id = t.region AND b.dataset = %[1]s
 LEFT JOIN BrainRegion pb ON pb.structure_id = n.profile_region AND pb.dataset = %[1]s
 LEFT JOIN BrainRegion tb ON tb.structure_id = f.target_region AND tb.dataset = %[1]s
-ORDER BY t.region NULLS LAST, t.classification_system, t.cell_type, f.target_region`, q(atlasName), q(matrixDataset), q(matrix), Stats[stat], placed)
+ORDER BY t.region NULLS LAST, t.classification_system, t.cell_type, f.target_region`, q(atlasName), q(matrixDataset), q(matrix), strings.ReplaceAll(Stats[stat], "$v", `p."value"`), placed)
 }
 
 // PrepareEMTypes checks the question's names against the store version sn
