@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestValidateParallelSameAsSequential: the chunked, parallel decoding of
+// CSV, TSV and JSON Lines gives the sequential path's output, errors and
+// exit status byte for byte, at chunk sizes that cut every file many
+// times (including inside quoted fields and multi-byte characters).
+func TestValidateParallelSameAsSequential(t *testing.T) {
+	var big strings.Builder
+	big.WriteString("id,acronym,depth,side,parent\n")
+	for i := range 300 {
+		fmt.Fprintf(&big, "%d,A%d,%d,left,%d\n", i%250+1, i, i%30-5, i/2+1)
+	}
+	var bigl strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&bigl, "{\"id\": %d, \"acronym\": \"A%d\", \"depth\": %d, \"parent\": %d}\n", i%250+1, i, i%30-5, i/2+1)
+	}
+	files := map[string]string{
+		"schema.yaml":      validateTestSchema,
+		"big.csv":          big.String(),
+		"big.jsonl":        bigl.String(),
+		"quoted.csv":       "id,acronym,side\n1,\"A\nB\",left\n2,\"x,\"\"y\",right\n3,C,\"up\"\n",
+		"barequote.csv":    "id,acronym\n1,A\n2,B\"C\n3,D\n",
+		"unterminated.csv": "id,acronym\n1,A\n2,\"B\n3,D\n",
+		"ragged.csv":       "id,acronym,depth\n1,A,1\n2,B\n3,C,3,4\n",
+		"nul.csv":          "id,acronym\n1,A\x00\n",
+		"latin1.csv":       "id,acronym\n1,\xe9t\xe9\n",
+		"crlf.csv":         "id,acronym,depth\r\n1,A,1\r\n\r\n2,B,-2\r\n",
+		"bom.csv":          "\xef\xbb\xbfid,acronym\n1,A\n",
+		"dupcol.csv":       "id,id\n1,2\n",
+		"alias.csv":        "id,acronym,extra_col,Unnamed: 0\n1,A,x,0\n",
+		"headeronly.csv":   "id,acronym\n",
+		"noeol.csv":        "id,acronym\n1,A",
+		"spaces.csv":       "id, acronym, depth\n1, A, 2\n2,  B,x\n",
+		"unicode.tsv":      "id\tacronym\tside\n1\tVISp\tleft\n2\tÄ—ß\t\"lazy\"quote\n",
+		"plain.tsv":        "id\tacronym\n1\tA\n2\tB C\n",
+		"escapes.jsonl":    "{\"id\": 1, \"acronym\": \"A\\u0042\"}\n{\"id\": 2, \"acronym\": \"tab\\tx\"}\n",
+		"garbage.jsonl":    "{\"id\": 1, \"acronym\": \"A\"}\n{\"id\": 2, \"acronym\": \"B\"} trailing\n",
+		"malformed.jsonl":  "{\"id\": 1, \"acronym\": \"A\"}\n{\"id\": 2, \"acronym\": \n{\"id\": 3}\n",
+		"numbers.jsonl":    "{\"id\": 1, \"acronym\": \"A\", \"depth\": 1E700}\n{\"id\": 2, \"acronym\": \"B\", \"depth\": 2.0}\n{\"id\": -0, \"acronym\": \"C\", \"depth\": 99999999999999999999}\n{\"id\": 4, \"acronym\": \"D\", \"depth\": -1.5e3}\n",
+		"nonfinite.jsonl":  "{\"id\": 1, \"acronym\": \"A\", \"depth\": NaN}\n",
+		"blank.jsonl":      "\n  \n{\"id\": 1, \"acronym\": \"A\"}\n\n\n{\"id\": 2, \"acronym\": \"ü\"}\n   ",
+		"dupkey.jsonl":     "{\"id\": 1, \"acronym\": \"A\", \"acronym\": \"B C\"}\n",
+		"nested.jsonl":     "{\"id\": 1, \"acronym\": \"A\", \"centre\": {\"x\": 1, \"y\": [1, {\"z\": null}]}, \"side\": true, \"parent\": null}\n[1, 2]\n\"str\"\n",
+		"badutf8.jsonl":    "{\"id\": 1, \"acronym\": \"\xff\"}\n",
+		"nul.jsonl":        "{\"id\": 1, \"acronym\": \"A\"}\x00\n",
+		"deep.jsonl":       "{\"id\": 1, \"acronym\": \"A\", \"centre\": " + strings.Repeat("[", 1100) + strings.Repeat("]", 1100) + "}\n",
+		"crlf.jsonl":       "{\"id\": 1, \"acronym\": \"A\"}\r\n{\"id\": 2, \"acronym\": \"B\"}\r\n",
+		"empty.jsonl":      "",
+	}
+	dir := vtWriteFiles(t, files)
+	schema := filepath.Join(dir, "schema.yaml")
+	defer func(c int) { validateChunkBytes = c }(validateChunkBytes)
+	for name := range files {
+		if name == "schema.yaml" {
+			continue
+		}
+		for _, extra := range [][]string{nil, {"--format", "json", "--refs"}, {"--open"}, {"--closed"}} {
+			args := append([]string{"validate", "--schema", schema, "--class", "Region"}, extra...)
+			args = append(args, filepath.Join(dir, name))
+			validateSequential = true
+			wc, wo, we := vtRun(t, args...)
+			validateSequential = false
+			for _, chunk := range []int{1, 7, 64, 1 << 20} {
+				validateChunkBytes = chunk
+				gc, gout, ge := vtRun(t, args...)
+				if gc != wc || gout != wo || ge != we {
+					t.Errorf("%s %v, chunks of %d bytes: parallel exit %d\n%s%s\nsequential exit %d\n%s%s", name, extra, chunk, gc, gout, ge, wc, wo, we)
+				}
+			}
+		}
+	}
+	// the files above reach every outcome: valid, invalid, malformed
+	validateSequential = true
+	defer func() { validateSequential = false }()
+	for name, code := range map[string]int{"big.csv": 1, "big.jsonl": 1, "plain.tsv": 1, "barequote.csv": 2, "malformed.jsonl": 2, "deep.jsonl": 2} {
+		if c, _, _ := vtRun(t, "validate", "--schema", schema, "--class", "Region", filepath.Join(dir, name)); c != code {
+			t.Errorf("%s: exit %d, want %d", name, c, code)
+		}
+	}
+}
