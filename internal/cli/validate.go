@@ -204,6 +204,11 @@ func validateFile(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, 
 	}
 	switch ext {
 	case ".parquet":
+		if !validateSequential {
+			if n, ok, err := validateParquetArrow(opts, s, v, st, file, all); ok {
+				return n, err
+			}
+		}
 		return validateParquet(opts, s, v, st, file, all)
 	case ".jsonl", ".ndjson":
 		if !validateSequential {
