@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,50 @@ func TestValidateParallelSameAsSequential(t *testing.T) {
 	for name, code := range map[string]int{"big.csv": 1, "big.jsonl": 1, "plain.tsv": 1, "barequote.csv": 2, "malformed.jsonl": 2, "deep.jsonl": 2} {
 		if c, _, _ := vtRun(t, "validate", "--schema", schema, "--class", "Region", filepath.Join(dir, name)); c != code {
 			t.Errorf("%s: exit %d, want %d", name, c, code)
+		}
+	}
+}
+
+// TestValidateParquetArrowSameAsDuckDB: Parquet files read with arrow-go
+// give the DuckDB path's output byte for byte, for every plain column type
+// DuckDB writes (and files the arrow path leaves to DuckDB still validate).
+func TestValidateParquetArrowSameAsDuckDB(t *testing.T) {
+	dir := vtWriteFiles(t, map[string]string{"schema.yaml": validateTestSchema})
+	schema := filepath.Join(dir, "schema.yaml")
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tables := map[string]string{
+		"ints": `SELECT i::INTEGER AS id, 'A' || i AS acronym, (i % 7 - 2)::SMALLINT AS depth, (i / 2)::BIGINT AS parent,
+			CASE WHEN i % 3 = 0 THEN NULL ELSE 'left' END AS side FROM range(1, 3000) t(i)`,
+		"floats": `SELECT i::UTINYINT AS id, CASE WHEN i % 5 = 0 THEN 'B c' ELSE 'B' END AS acronym, (i * 0.5)::FLOAT AS depth,
+			i::DOUBLE AS centre_x, (i % 2 = 0) AS extra_flag FROM range(0, 250) t(i)`,
+		"strings": `SELECT (i % 50)::VARCHAR AS id, 'C' AS acronym, (i::UBIGINT) AS depth, i::TINYINT AS "Unnamed: 0",
+			'x' AS unmapped FROM range(0, 100) t(i)`,
+		"dates": `SELECT i::BIGINT AS id, 'D' AS acronym, DATE '2020-01-01' + i::INTEGER AS side FROM range(0, 10) t(i)`,
+		"lists": `SELECT i::BIGINT AS id, 'E' AS acronym, [i, i] AS depth FROM range(0, 10) t(i)`,
+		"empty": `SELECT 1::BIGINT AS id, 'F' AS acronym WHERE false`,
+	}
+	defer func(b bool) { validateSequential = b }(validateSequential)
+	for name, q := range tables {
+		pq := filepath.Join(dir, name+".parquet")
+		if _, err := db.Exec(`COPY (` + q + `) TO '` + pq + `' (FORMAT parquet, ROW_GROUP_SIZE 1000)`); err != nil {
+			t.Fatal(err)
+		}
+		for _, extra := range [][]string{nil, {"--format", "json", "--refs"}, {"--open"}, {"--closed"}, {"--allow-empty"}} {
+			args := append(append([]string{"validate", "--schema", schema, "--class", "Region"}, extra...), pq)
+			validateSequential = true
+			wc, wo, we := vtRun(t, args...)
+			validateSequential = false
+			gc, gout, ge := vtRun(t, args...)
+			if gc != wc || gout != wo || ge != we {
+				t.Errorf("%s %v: arrow exit %d\n%.2000s%s\nDuckDB exit %d\n%.2000s%s", name, extra, gc, gout, ge, wc, wo, we)
+			}
+			if name == "ints" && extra == nil && (wc != 1 || strings.Count(wo, "\n") < 800) {
+				t.Errorf("ints: exit %d, %d error lines", wc, strings.Count(wo, "\n"))
+			}
 		}
 	}
 }
