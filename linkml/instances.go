@@ -248,6 +248,17 @@ func DecodeJSON(r io.Reader) (any, error) {
 	return jsonClean(normalizeJSON(v)), nil
 }
 
+// DecodeJSONStrict is DecodeJSON for a document held in memory that is
+// strict JSON (RFC 8259, nested at most 64 levels, strings without
+// escapes, in valid UTF-8): ok is false for any other document, which
+// DecodeJSON then reads. The value is DecodeJSON's for the same bytes.
+func DecodeJSONStrict(data []byte) (v any, ok bool) {
+	if v, ok = fastJSONValue(data); !ok {
+		return nil, false
+	}
+	return jsonClean(v), true
+}
+
 // jsonClean is linkml_runtime's Loader.json_clean, which linkml-validate's
 // JSON loader applies: keys starting with @ and keys whose value is null,
 // [] or {} are dropped, and so are null, [] and {} list elements, at every

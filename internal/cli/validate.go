@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"unicode/utf8"
 
 	_ "github.com/duckdb/duckdb-go/v2" // Parquet input
 	"github.com/spf13/cobra"
@@ -210,6 +213,12 @@ func validateFile(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, 
 			}
 		}
 		return validateParquet(opts, s, v, st, file, all)
+	case ".json":
+		if !validateSequential {
+			if n, ok, err := validateJSONStrict(v, st, file, all); ok {
+				return n, err
+			}
+		}
 	case ".jsonl", ".ndjson":
 		if !validateSequential {
 			return validateJSONLParallel(file, st, all)
@@ -262,17 +271,7 @@ func validateFile(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, 
 				return 0, err
 			}
 		}
-		for _, d := range docs {
-			recs, root := v.Records(d)
-			for i, rec := range recs {
-				idx := i
-				if root == "" {
-					idx = -1
-				}
-				*all = st.AddAt(rec, root, idx, *all)
-				n++
-			}
-		}
+		n = addDocs(v, st, docs, all)
 	case ".jsonl", ".ndjson":
 		err = linkml.DecodeJSONL(f, func(line int, rec any) error {
 			*all = st.AddAt(rec, "rows", n, *all)
@@ -300,6 +299,44 @@ func validateFile(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, 
 		return 0, usageErr("%s: unknown file type %q (use .yaml, .json, .jsonl, .csv, .tsv or .parquet)", file, ext)
 	}
 	return n, nil
+}
+
+// addDocs validates the records of decoded YAML or JSON documents.
+func addDocs(v *linkml.Validator, st *linkml.Stream, docs []any, all *[]linkml.Violation) int {
+	n := 0
+	for _, d := range docs {
+		recs, root := v.Records(d)
+		for i, rec := range recs {
+			idx := i
+			if root == "" {
+				idx = -1
+			}
+			*all = st.AddAt(rec, root, idx, *all)
+			n++
+		}
+	}
+	return n
+}
+
+// validateJSONStrict validates a .json file that is strict JSON in valid
+// UTF-8 without NUL bytes (linkml.DecodeJSONStrict): such a file passes
+// the pre-check (nesting at most 64 levels, below the limit), so one read
+// and one decoding pass serve. ok is false for any other file.
+func validateJSONStrict(v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (n int, ok bool, err error) {
+	f, err := textinput.Open(file)
+	if err != nil {
+		return 0, true, err
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil || bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		return 0, false, nil
+	}
+	d, ok := linkml.DecodeJSONStrict(data)
+	if !ok {
+		return 0, false, nil
+	}
+	return addDocs(v, st, []any{d}, all), true, nil
 }
 
 func validateParquet(opts *validateOptions, s *linkml.Schema, v *linkml.Validator, st *linkml.Stream, file string, all *[]linkml.Violation) (int, error) {
