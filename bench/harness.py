@@ -387,8 +387,25 @@ def bench_ingest():
     fr = run([KERNELS, "limits", "-mb", "0", "-file", f["input"]])
     rd = list(json.loads(fr["stdout"])["file_read_GBps"].values())[0]
     mb = f["input_bytes"] / 1e6
-    target("generic ingest: <= 1.2x a plain DuckDB COPY of the same file", f"{f['ingest_s'] / f['copy_s']:.2f}x",
+    ph = f.get("phases_s") or {}
+    sc = f.get("schema_copy_s")
+    why = ""
+    if sc:
+        # what ccc does beyond the COPY, measured in this run: the COPY that writes the class's
+        # columns (the store's contract) is itself a ceiling, then ccc's own passes
+        why = (f"; ceiling: a DuckDB COPY writing the class's columns (cast, NULL for absent slots) takes {sc / f['copy_s']:.2f}x "
+               f"the plain COPY, so ccc's write pass alone is at least that; ccc's phases: " +
+               ", ".join(f"{k} {ph[k]:.2f} s" for k in ("check", "write", "commit") if k in ph) +
+               f", start {f.get('start_s', 0) * 1000:.0f} ms; ingest / class COPY {f['ingest_s'] / sc:.2f}x")
+    target("generic ingest: <= 1.2x a plain DuckDB COPY of the same file", f"{f['ingest_s'] / f['copy_s']:.2f}x" + why,
            f["ingest_s"] / f["copy_s"] <= 1.2, f"{rows:,} rows")
+    if sc:
+        row("generic ingest (Parquet), ceiling", f"{rows:,} synapse rows, {mb:.0f} MB zstd Parquet",
+            "DuckDB COPY writing the class's columns and types (in process, same threads)",
+            f"{ms(sc)} = {rate(rows / sc, 'rows/s')}", f"{ms(f['ingest_s'])} (whole process: " +
+            ", ".join(f"{k} {ms(ph[k])}" for k in ("check", "write", "commit") if k in ph) + ")",
+            f"{f['ingest_s'] / sc:.2f}x the COPY's time", "plain COPY " + ms(f["copy_s"]), f"{sc / f['copy_s']:.2f}x the plain COPY",
+            whole="ccc: whole process; COPY: in process", equal="yes (the stored table's columns and types)")
     row("generic ingest (Parquet)", f"{rows:,} synapse rows, {mb:.0f} MB zstd Parquet", "plain DuckDB COPY of the same file (in process, same threads)",
         f"{ms(f['copy_s'])} = {rate(rows / f['copy_s'], 'rows/s')}",
         f"{ms(f['ingest_s'])} = {rate(rows / f['ingest_s'], 'rows/s')} (whole process, peak RSS {f['ingest_rss_mb']:.0f} MB)",
