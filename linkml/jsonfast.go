@@ -20,8 +20,9 @@ import (
 const fastJSONDepth = 64
 
 type fastJSON struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	skip bool // check the grammar only: build no values
 }
 
 // fastJSONValue decodes b, which must hold one JSON value and nothing else
@@ -58,7 +59,10 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			return nil, false
 		}
 		p.i++
-		m := make(map[string]any, 8)
+		var m map[string]any
+		if !p.skip {
+			m = make(map[string]any, 8)
+		}
 		p.space()
 		if p.i < len(p.b) && p.b[p.i] == '}' {
 			p.i++
@@ -82,7 +86,9 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			m[k] = v
+			if !p.skip {
+				m[k] = v
+			}
 			p.space()
 			if p.i >= len(p.b) {
 				return nil, false
@@ -112,7 +118,9 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			a = append(a, v)
+			if !p.skip {
+				a = append(a, v)
+			}
 			p.space()
 			if p.i >= len(p.b) {
 				return nil, false
@@ -162,6 +170,9 @@ func (p *fastJSON) str() (string, bool) {
 				return "", false
 			}
 			p.i = j + 1
+			if p.skip {
+				return "", true
+			}
 			return string(s), true
 		case c == '\\' || c < 0x20:
 			return "", false
@@ -220,6 +231,9 @@ func (p *fastJSON) number() (any, bool) {
 	}
 	s := b[p.i:j]
 	p.i = j
+	if p.skip {
+		return nil, true
+	}
 	if integer && len(s) <= 18 {
 		neg := s[0] == '-'
 		if neg {
@@ -242,4 +256,67 @@ func (p *fastJSON) number() (any, bool) {
 		return f, true
 	}
 	return json.Number(str), true
+}
+
+// StrictJSONArray reports whether data is one JSON array that
+// DecodeJSONStrict reads, and returns the byte spans of its elements:
+// each element then decodes alone with DecodeJSONElement, on any core,
+// and the elements DecodeJSON keeps are those DecodeJSONElement keeps.
+func StrictJSONArray(data []byte) (spans [][2]int, ok bool) {
+	p := fastJSON{b: data, skip: true}
+	p.space()
+	if p.i >= len(p.b) || p.b[p.i] != '[' {
+		return nil, false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		p.space()
+		return spans, p.i == len(p.b)
+	}
+	for {
+		p.space()
+		start := p.i
+		if _, ok := p.value(1); !ok {
+			return nil, false
+		}
+		spans = append(spans, [2]int{start, p.i})
+		p.space()
+		if p.i >= len(p.b) {
+			return nil, false
+		}
+		if p.b[p.i] == ']' {
+			p.i++
+			p.space()
+			return spans, p.i == len(p.b)
+		}
+		if p.b[p.i] != ',' {
+			return nil, false
+		}
+		p.i++
+	}
+}
+
+// DecodeJSONElement decodes one element of an array StrictJSONArray
+// accepted, as DecodeJSON does inside the array: keep is false for the
+// elements linkml_runtime's json_clean drops (null, [] and {}).
+func DecodeJSONElement(b []byte) (v any, keep bool) {
+	v, ok := fastJSONValue(b)
+	if !ok {
+		panic("linkml: DecodeJSONElement on a span StrictJSONArray did not return")
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, false
+	case []any:
+		if len(x) == 0 {
+			return nil, false
+		}
+	case map[string]any:
+		if len(x) == 0 {
+			return nil, false
+		}
+	}
+	return jsonClean(v), true
 }

@@ -43,7 +43,24 @@ func FuzzFastJSON(f *testing.F) {
 	for _, s := range []string{`{"id": 1, "a": [1.5, "x", null, true]}`, `-12e-3`, `"abc"`, `{"a":{"b":{}}}`, `[]`, `1E700`, `{"a":1,"a":"2"}`} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`[{"id": 1}, null, {}, [], {"a": null}, [null, 1], 2]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		if spans, ok := StrictJSONArray(b); ok {
+			// element by element = the whole document (json_clean included)
+			want, err := DecodeJSON(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("%q: StrictJSONArray accepted, DecodeJSON: %v", b, err)
+			}
+			got := []any{}
+			for _, sp := range spans {
+				if v, keep := DecodeJSONElement(b[sp[0]:sp[1]]); keep {
+					got = append(got, v)
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%q: elements %#v, DecodeJSON %#v", b, got, want)
+			}
+		}
 		b = bytes.TrimSpace(b)
 		got, ok := fastJSONValue(b)
 		if !ok || len(b) == 0 {

@@ -332,6 +332,9 @@ func validateJSONStrict(v *linkml.Validator, st *linkml.Stream, file string, all
 	if err != nil || bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		return 0, false, nil
 	}
+	if spans, ok := linkml.StrictJSONArray(data); ok {
+		return validateJSONArrayParallel(st, data, spans, all), true, nil
+	}
 	d, ok := linkml.DecodeJSONStrict(data)
 	if !ok {
 		return 0, false, nil

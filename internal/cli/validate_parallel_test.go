@@ -18,6 +18,24 @@ func TestValidateParallelSameAsSequential(t *testing.T) {
 	for i := range 300 {
 		fmt.Fprintf(&big, "%d,A%d,%d,left,%d\n", i%250+1, i, i%30-5, i/2+1)
 	}
+	var bigj strings.Builder
+	bigj.WriteString("[")
+	for i := range 10000 {
+		if i > 0 {
+			bigj.WriteString(",\n")
+		}
+		switch i % 997 {
+		case 5:
+			bigj.WriteString("null")
+		case 6:
+			bigj.WriteString("{}")
+		case 7:
+			bigj.WriteString("{\"side\": null}")
+		default:
+			fmt.Fprintf(&bigj, "{\"id\": %d, \"acronym\": \"A%d\", \"depth\": %d, \"parent\": %d}", i%9000+1, i, i%30-5, i/2+1)
+		}
+	}
+	bigj.WriteString("]")
 	var bigl strings.Builder
 	for i := range 300 {
 		fmt.Fprintf(&bigl, "{\"id\": %d, \"acronym\": \"A%d\", \"depth\": %d, \"parent\": %d}\n", i%250+1, i, i%30-5, i/2+1)
@@ -26,6 +44,7 @@ func TestValidateParallelSameAsSequential(t *testing.T) {
 		"schema.yaml":      validateTestSchema,
 		"big.csv":          big.String(),
 		"big.jsonl":        bigl.String(),
+		"big.json":         bigj.String(),
 		"quoted.csv":       "id,acronym,side\n1,\"A\nB\",left\n2,\"x,\"\"y\",right\n3,C,\"up\"\n",
 		"barequote.csv":    "id,acronym\n1,A\n2,B\"C\n3,D\n",
 		"unterminated.csv": "id,acronym\n1,A\n2,\"B\n3,D\n",
@@ -80,9 +99,9 @@ func TestValidateParallelSameAsSequential(t *testing.T) {
 	// the files above reach every outcome: valid, invalid, malformed
 	validateSequential = true
 	defer func() { validateSequential = false }()
-	for name, code := range map[string]int{"big.csv": 1, "big.jsonl": 1, "plain.tsv": 1, "barequote.csv": 2, "malformed.jsonl": 2, "deep.jsonl": 2} {
-		if c, _, _ := vtRun(t, "validate", "--schema", schema, "--class", "Region", filepath.Join(dir, name)); c != code {
-			t.Errorf("%s: exit %d, want %d", name, c, code)
+	for name, code := range map[string]int{"big.csv": 1, "big.jsonl": 1, "big.json": 1, "plain.tsv": 1, "barequote.csv": 2, "malformed.jsonl": 2, "deep.jsonl": 2} {
+		if c, _, e := vtRun(t, "validate", "--schema", schema, "--class", "Region", filepath.Join(dir, name)); c != code {
+			t.Errorf("%s: exit %d, want %d\n%.500s", name, c, code, e)
 		}
 	}
 }
