@@ -293,7 +293,10 @@ func jsonClean(v any) any {
 				delete(x, k)
 				continue
 			}
-			x[k] = jsonClean(e)
+			switch e.(type) {
+			case []any, map[string]any: // scalars stay as they are
+				x[k] = jsonClean(e)
+			}
 		}
 	}
 	return v

@@ -21,6 +21,7 @@ const fastJSONDepth = 64
 
 type fastJSON struct {
 	b    []byte
+	s    string // b as one string: the strings read are its substrings (one allocation)
 	i    int
 	skip bool // check the grammar only: build no values
 }
@@ -28,7 +29,7 @@ type fastJSON struct {
 // fastJSONValue decodes b, which must hold one JSON value and nothing else
 // but JSON white space.
 func fastJSONValue(b []byte) (any, bool) {
-	p := fastJSON{b: b}
+	p := fastJSON{b: b, s: string(b)}
 	v, ok := p.value(0)
 	if !ok {
 		return nil, false
@@ -173,7 +174,7 @@ func (p *fastJSON) str() (string, bool) {
 			if p.skip {
 				return "", true
 			}
-			return string(s), true
+			return p.s[start:j], true
 		case c == '\\' || c < 0x20:
 			return "", false
 		case c >= 0x80:

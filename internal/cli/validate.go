@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -327,8 +326,13 @@ func validateJSONStrict(v *linkml.Validator, st *linkml.Stream, file string, all
 	if err != nil {
 		return 0, true, err
 	}
-	data, err := io.ReadAll(f)
+	var buf bytes.Buffer
+	if fi, err := os.Stat(file); err == nil && fi.Size() < 1<<40 {
+		buf.Grow(int(fi.Size()) + bytes.MinRead) // one allocation, no growth copies
+	}
+	_, err = buf.ReadFrom(f)
 	f.Close()
+	data := buf.Bytes()
 	if err != nil || bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		return 0, false, nil
 	}
