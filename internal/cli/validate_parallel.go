@@ -309,14 +309,9 @@ func validateDelimitedParallel(opts *validateOptions, s *linkml.Schema, v *linkm
 	hr, drop := mappedDelimited(&hopts, s, file, strings.NewReader(line), comma)
 	dec, err := v.NewDelimitedDecoder(hr, comma)
 	if err != nil || dec == nil {
-		if cerr := pc.wait(); cerr != nil {
-			return 0, true, cerr
-		}
-		_, _ = opts.IO.ErrOut.Write(notes.Bytes())
-		if err != nil {
-			return 0, true, fail(err)
-		}
-		return 0, true, nil
+		// no header on the first line (a blank line before it, ...): the
+		// sequential path reads the file
+		return 0, false, nil
 	}
 	err = chunkRecords(br, cutDelimited, maxCSVCarry, func(c *recordChunk) ([]any, error) {
 		var recs []any

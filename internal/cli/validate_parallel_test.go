@@ -3,6 +3,7 @@ package cli
 import (
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,4 +149,32 @@ func TestValidateParquetArrowSameAsDuckDB(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzValidateParallel: for any CSV or JSON Lines content, the parallel
+// path (in chunks of a few bytes) prints what the sequential path prints.
+func FuzzValidateParallel(f *testing.F) {
+	f.Add([]byte("id,acronym,depth\n1,A,2\n2,\"B\nC\",x\n"), false, uint8(3))
+	f.Add([]byte("{\"id\": 1, \"acronym\": \"A\"}\n{\"id\": 1, \"depth\": -1}\nnot json\n"), true, uint8(5))
+	f.Add([]byte("id,acronym\n1,\"A\"\"B\"\n2,C\"D\n"), false, uint8(1))
+	dir := vtWriteFiles(f, map[string]string{"schema.yaml": validateTestSchema})
+	schema := filepath.Join(dir, "schema.yaml")
+	f.Fuzz(func(t *testing.T, data []byte, jsonl bool, chunk uint8) {
+		name := filepath.Join(t.TempDir(), "in.csv")
+		if jsonl {
+			name = filepath.Join(filepath.Dir(name), "in.jsonl")
+		}
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer func(c int) { validateChunkBytes, validateSequential = c, false }(validateChunkBytes)
+		validateSequential = true
+		wc, wo, we := vtRun(t, "validate", "--schema", schema, "--class", "Region", name)
+		validateSequential = false
+		validateChunkBytes = int(chunk) + 1
+		gc, gout, ge := vtRun(t, "validate", "--schema", schema, "--class", "Region", name)
+		if gc != wc || gout != wo || ge != we {
+			t.Fatalf("%q: parallel exit %d\n%s%s\nsequential exit %d\n%s%s", data, gc, gout, ge, wc, wo, we)
+		}
+	})
 }
