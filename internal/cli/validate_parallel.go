@@ -45,77 +45,49 @@ var errChunkTooLong = errors.New("record longer than the chunk reader holds")
 type recordChunk struct {
 	data  []byte
 	first int // first line of the chunk (1-based)
-	res   chan chunkDecoded
 }
 
-type chunkDecoded struct {
-	recs []any
-	err  error
-}
-
-// chunkRecords reads r in chunks cut by cut (the end of the last whole
-// record in b, 0 if none), decodes them with decode on every core and
-// calls emit with each chunk's records in file order. It stops at the
-// first error (of the reader, a decoder, emit or abort).
-func chunkRecords(r io.Reader, cut func(b []byte) int, maxCarry int, decode func(c *recordChunk) ([]any, error),
-	emit func(recs []any) error, abort func() error) error {
+// inOrder calls next for items (until it returns false or an error) on
+// one goroutine, decodes them with decode on every core and calls emit
+// with each item's records in the order next gave them; at most a few
+// items per core are in flight. It stops at the first error (of next, a
+// decoder, emit or abort, checked after each item).
+func inOrder[T any](next func() (T, bool, error), decode func(T) ([]any, error), emit func(recs []any) error, abort func() error) error {
+	type result struct {
+		recs []any
+		err  error
+	}
+	type job struct {
+		item T
+		res  chan result
+	}
 	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan *recordChunk, workers)
-	order := make(chan *recordChunk, 2*workers+2)
+	jobs := make(chan job, workers)
+	order := make(chan chan result, 2*workers+2)
 	done := make(chan struct{})
 	go func() {
 		defer close(order)
 		defer close(jobs)
-		var carry []byte
-		line := 1
-		send := func(c *recordChunk) bool {
-			select {
-			case order <- c:
-			case <-done:
-				return false
-			}
-			if c.data == nil {
-				return true
-			}
-			select {
-			case jobs <- c:
-				return true
-			case <-done:
-				return false
-			}
-		}
 		for {
-			b := make([]byte, len(carry), max(len(carry)+validateChunkBytes, 2*len(carry)))
-			copy(b, carry)
-			n, err := io.ReadFull(r, b[len(carry):cap(b)])
-			b = b[:len(carry)+n]
-			eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-			if err != nil && !eof {
-				c := &recordChunk{res: make(chan chunkDecoded, 1)}
-				c.res <- chunkDecoded{err: err}
-				send(c)
+			item, more, err := next()
+			if !more && err == nil {
 				return
 			}
-			k := len(b)
-			if !eof {
-				k = cut(b)
+			res := make(chan result, 1)
+			if err != nil {
+				res <- result{err: err}
 			}
-			if k == 0 && !eof {
-				if len(b) > maxCarry {
-					c := &recordChunk{res: make(chan chunkDecoded, 1)}
-					c.res <- chunkDecoded{err: errChunkTooLong}
-					send(c)
-					return
-				}
-				carry = b
-				continue
-			}
-			if k > 0 && !send(&recordChunk{data: b[:k], first: line, res: make(chan chunkDecoded, 1)}) {
+			select {
+			case order <- res:
+			case <-done:
 				return
 			}
-			line += bytes.Count(b[:k], []byte{'\n'})
-			carry = b[k:]
-			if eof {
+			if err != nil {
+				return
+			}
+			select {
+			case jobs <- job{item, res}:
+			case <-done:
 				return
 			}
 		}
@@ -125,15 +97,15 @@ func chunkRecords(r io.Reader, cut func(b []byte) int, maxCarry int, decode func
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for c := range jobs {
-				recs, err := decode(c)
-				c.res <- chunkDecoded{recs: recs, err: err}
+			for j := range jobs {
+				recs, err := decode(j.item)
+				j.res <- result{recs, err}
 			}
 		}()
 	}
 	err := func() error {
-		for c := range order {
-			d := <-c.res
+		for res := range order {
+			d := <-res
 			if d.err != nil {
 				return d.err
 			}
@@ -147,10 +119,47 @@ func chunkRecords(r io.Reader, cut func(b []byte) int, maxCarry int, decode func
 		return nil
 	}()
 	close(done)
-	for range order { // let the reader see done and exit
+	for range order { // let next's goroutine see done and exit
 	}
 	wg.Wait()
 	return err
+}
+
+// chunkRecords reads r in chunks cut by cut (the end of the last whole
+// record in b, 0 if none) and decodes and emits them with inOrder.
+func chunkRecords(r io.Reader, cut func(b []byte) int, maxCarry int, decode func(c *recordChunk) ([]any, error),
+	emit func(recs []any) error, abort func() error) error {
+	var carry []byte
+	line, eof := 1, false
+	next := func() (*recordChunk, bool, error) {
+		for !eof {
+			b := make([]byte, len(carry), max(len(carry)+validateChunkBytes, 2*len(carry)))
+			copy(b, carry)
+			n, err := io.ReadFull(r, b[len(carry):cap(b)])
+			b = b[:len(carry)+n]
+			eof = errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+			if err != nil && !eof {
+				return nil, false, err
+			}
+			k := len(b)
+			if !eof {
+				k = cut(b)
+			}
+			if k == 0 {
+				if len(b) > maxCarry {
+					return nil, false, errChunkTooLong
+				}
+				carry = b
+				continue
+			}
+			c := &recordChunk{data: b[:k], first: line}
+			line += bytes.Count(b[:k], []byte{'\n'})
+			carry = b[k:]
+			return c, true, nil
+		}
+		return nil, false, nil
+	}
+	return inOrder(next, decode, emit, abort)
 }
 
 // cutLines returns the end of the last whole line of b.
@@ -360,42 +369,30 @@ func validateDelimitedParallel(opts *validateOptions, s *linkml.Schema, v *linkm
 // (rows[i] counts the elements json_clean keeps).
 func validateJSONArrayParallel(st *linkml.Stream, data []byte, spans [][2]int, all *[]linkml.Violation) int {
 	const batch = 4096
-	nb := (len(spans) + batch - 1) / batch
-	workers := runtime.GOMAXPROCS(0)
-	type job struct {
-		i   int
-		res chan []any
-	}
-	jobs := make(chan job, workers)
-	order := make(chan job, 2*workers+2)
-	go func() {
-		defer close(order)
-		defer close(jobs)
-		for i := range nb {
-			j := job{i: i, res: make(chan []any, 1)}
-			order <- j
-			jobs <- j
+	i := 0
+	next := func() ([][2]int, bool, error) {
+		if i >= len(spans) {
+			return nil, false, nil
 		}
-	}()
-	for range workers {
-		go func() {
-			for j := range jobs {
-				var recs []any
-				for _, sp := range spans[j.i*batch : min((j.i+1)*batch, len(spans))] {
-					if v, keep := linkml.DecodeJSONElement(data[sp[0]:sp[1]]); keep {
-						recs = append(recs, v)
-					}
-				}
-				j.res <- recs
-			}
-		}()
+		b := spans[i:min(i+batch, len(spans))]
+		i += len(b)
+		return b, true, nil
 	}
 	n := 0
-	for j := range order {
-		for _, rec := range <-j.res {
+	_ = inOrder(next, func(b [][2]int) ([]any, error) {
+		var recs []any
+		for _, sp := range b {
+			if v, keep := linkml.DecodeJSONElement(data[sp[0]:sp[1]]); keep {
+				recs = append(recs, v)
+			}
+		}
+		return recs, nil
+	}, func(recs []any) error {
+		for _, rec := range recs {
 			*all = st.AddAt(rec, "rows", n, *all)
 			n++
 		}
-	}
+		return nil
+	}, func() error { return nil })
 	return n
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 
@@ -101,88 +100,48 @@ func validateParquetArrow(opts *validateOptions, s *linkml.Schema, v *linkml.Val
 	readErr := func(err error) error {
 		return &ccc.Error{Op: "validate", Path: file, Row: n, Msg: "cannot read Parquet", Err: err, Kind: ccc.ErrFormat}
 	}
-	type batch struct {
-		rec  arrow.RecordBatch
-		res  chan []any
-		err  error
-		base int
-	}
-	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan *batch, workers)
-	order := make(chan *batch, 2*workers+2)
-	done := make(chan struct{})
-	go func() {
-		defer close(order)
-		defer close(jobs)
+	next := func() (rec arrow.RecordBatch, more bool, err error) {
 		defer func() {
 			if p := recover(); p != nil { // a damaged file: arrow-go's panic becomes an error
-				select {
-				case order <- &batch{err: fmt.Errorf("%v", p)}:
-				case <-done:
-				}
+				rec, more, err = nil, false, fmt.Errorf("%v", p)
 			}
 		}()
-		for rr.Next() {
-			rec := rr.RecordBatch()
-			rec.Retain()
-			b := &batch{rec: rec, res: make(chan []any, 1)}
-			select {
-			case order <- b:
-			case <-done:
-				rec.Release()
-				return
-			}
-			select {
-			case jobs <- b:
-			case <-done:
-				return
-			}
+		if !rr.Next() {
+			return nil, false, rr.Err()
 		}
-		if err := rr.Err(); err != nil {
-			select {
-			case order <- &batch{err: err}:
-			case <-done:
-			}
-		}
-	}()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			vals := make([]any, len(cols))
-			for b := range jobs {
-				rows := int(b.rec.NumRows())
-				recs := make([]any, rows)
-				arrs := b.rec.Columns()
-				for r := range rows {
-					for c, a := range arrs {
-						vals[c] = arrowValue(a, r)
-					}
-					recs[r] = dropKeys(m.Record(vals), drop)
-				}
-				b.rec.Release()
-				b.res <- recs
-			}
-		}()
+		rec = rr.RecordBatch()
+		rec.Retain()
+		return rec, true, nil
 	}
-	err = func() error {
-		for b := range order {
-			if b.err != nil {
-				return readErr(b.err)
+	var pool sync.Pool
+	err = inOrder(next, func(rec arrow.RecordBatch) ([]any, error) {
+		defer rec.Release()
+		vals, _ := pool.Get().([]any)
+		if vals == nil {
+			vals = make([]any, len(cols))
+		}
+		defer pool.Put(vals)
+		rows := int(rec.NumRows())
+		recs := make([]any, rows)
+		arrs := rec.Columns()
+		for r := range rows {
+			for c, a := range arrs {
+				vals[c] = arrowValue(a, r)
 			}
-			for _, rec := range <-b.res {
-				*all = st.AddAt(rec, "rows", n, *all)
-				n++
-			}
+			recs[r] = dropKeys(m.Record(vals), drop)
+		}
+		return recs, nil
+	}, func(recs []any) error {
+		for _, rec := range recs {
+			*all = st.AddAt(rec, "rows", n, *all)
+			n++
 		}
 		return nil
-	}()
-	close(done)
-	for range order { // let the reader see done and exit
+	}, func() error { return nil })
+	if err != nil {
+		return n, true, readErr(err)
 	}
-	wg.Wait()
-	return n, true, err
+	return n, true, nil
 }
 
 // openArrowParquet opens a Parquet file with arrow-go when every column
