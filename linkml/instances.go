@@ -547,7 +547,7 @@ func (d *DelimitedDecoder) rows(cr *csv.Reader, row int, fn func(row int, rec ma
 			if numeric[i] {
 				m[h] = pyNumber(cell)
 			} else {
-				m[h] = strings.Clone(cell)
+				m[h] = cell // a substring of the record's own string (csv.Reader allocates one per record)
 			}
 		}
 		if err := fn(row, m); err != nil {
