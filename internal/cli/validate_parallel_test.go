@@ -3,10 +3,13 @@ package cli
 import (
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ccc-connectivity/ccc/linkml"
 )
 
 // TestValidateParallelSameAsSequential: the chunked, parallel decoding of
@@ -149,6 +152,27 @@ func TestValidateParquetArrowSameAsDuckDB(t *testing.T) {
 			}
 		}
 	}
+	// damaged files: an error or verdicts, never a crash
+	good, err := os.ReadFile(filepath.Join(dir, "ints.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, at := range []int{4, len(good) / 3, len(good) / 2, len(good) - 12} {
+		bad := append([]byte(nil), good...)
+		for k := at; k < min(at+16, len(bad)); k++ {
+			bad[k] ^= 0x5A
+		}
+		pq := filepath.Join(dir, fmt.Sprintf("damaged%d.parquet", i))
+		if err := os.WriteFile(pq, bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, errOut := vtRun(t, "validate", "--schema", schema, "--class", "Region", pq); code != 1 && code != 2 {
+			t.Errorf("damaged at %d: exit %d\n%.300s%.300s", at, code, out, errOut)
+		}
+	}
+	if code, _, _ := vtRun(t, "validate", "--schema", schema, "--class", "Region", filepath.Join(dir, "ints.parquet")); code != 1 {
+		t.Errorf("ints: exit %d", code)
+	}
 }
 
 // FuzzValidateParallel: for any CSV or JSON Lines content, the parallel
@@ -175,6 +199,48 @@ func FuzzValidateParallel(f *testing.F) {
 		gc, gout, ge := vtRun(t, "validate", "--schema", schema, "--class", "Region", name)
 		if gc != wc || gout != wo || ge != we {
 			t.Fatalf("%q: parallel exit %d\n%s%s\nsequential exit %d\n%s%s", data, gc, gout, ge, wc, wo, we)
+		}
+	})
+}
+
+// FuzzValidateParquetArrow: any bytes given to the arrow-go Parquet path
+// give records, an error or a hand-over to DuckDB: never a crash.
+func FuzzValidateParquetArrow(f *testing.F) {
+	dir := vtWriteFiles(f, map[string]string{"schema.yaml": validateTestSchema})
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	seed := filepath.Join(dir, "seed.parquet")
+	_, err = db.Exec(`COPY (SELECT i::INTEGER AS id, 'A' || i AS acronym, (i % 7 - 2)::BIGINT AS depth, i % 2 = 0 AS extra
+		FROM range(1, 200) t(i)) TO '` + seed + `' (FORMAT parquet, ROW_GROUP_SIZE 50)`)
+	db.Close()
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, err := os.ReadFile(seed)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	s, err := loadLinkMLSchema(&IO{ErrOut: io.Discard}, filepath.Join(dir, "schema.yaml"), false)
+	if err != nil {
+		f.Fatal(err)
+	}
+	v, err := s.NewValidator("Region", linkml.ValidateOptions{CheckUnique: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pq := filepath.Join(t.TempDir(), "in.parquet")
+		if err := os.WriteFile(pq, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opts := &validateOptions{IO: &IO{Out: io.Discard, ErrOut: io.Discard}, Global: &globalOptions{Quiet: true}, Class: "Region"}
+		var all []linkml.Violation
+		n, ok, err := validateParquetArrow(opts, s, v, v.NewStream(), pq, &all)
+		if !ok && (n != 0 || err != nil || len(all) != 0) {
+			t.Fatalf("handed over to DuckDB after reading %d records (%v)", n, err)
 		}
 	})
 }

@@ -92,11 +92,14 @@ func validateParquetArrow(opts *validateOptions, s *linkml.Schema, v *linkml.Val
 	}
 	cols, drop := tabularHeader(opts, s, file, names)
 	m := v.NewRowMapper(cols)
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
+	rr, err := arrowRecordReader(ctx, fr)
 	if err != nil {
 		return 0, false, nil
 	}
-	defer rr.Release()
+	defer func() {
+		defer func() { _ = recover() }() // arrow-go may panic releasing a damaged file's readers
+		rr.Release()
+	}()
 	readErr := func(err error) error {
 		return &ccc.Error{Op: "validate", Path: file, Row: n, Msg: "cannot read Parquet", Err: err, Kind: ccc.ErrFormat}
 	}
@@ -114,15 +117,20 @@ func validateParquetArrow(opts *validateOptions, s *linkml.Schema, v *linkml.Val
 		return rec, true, nil
 	}
 	var pool sync.Pool
-	err = inOrder(next, func(rec arrow.RecordBatch) ([]any, error) {
+	err = inOrder(next, func(rec arrow.RecordBatch) (recs []any, err error) {
 		defer rec.Release()
+		defer func() {
+			if p := recover(); p != nil { // a damaged batch: an error, not a crash
+				recs, err = nil, fmt.Errorf("%v", p)
+			}
+		}()
 		vals, _ := pool.Get().([]any)
 		if vals == nil {
 			vals = make([]any, len(cols))
 		}
 		defer pool.Put(vals)
 		rows := int(rec.NumRows())
-		recs := make([]any, rows)
+		recs = make([]any, rows)
 		arrs := rec.Columns()
 		for r := range rows {
 			for c, a := range arrs {
@@ -142,6 +150,16 @@ func validateParquetArrow(opts *validateOptions, s *linkml.Schema, v *linkml.Val
 		return n, true, readErr(err)
 	}
 	return n, true, nil
+}
+
+// arrowRecordReader is fr.GetRecordReader with arrow-go's panics as errors.
+func arrowRecordReader(ctx context.Context, fr *pqarrow.FileReader) (rr pqarrow.RecordReader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rr, err = nil, fmt.Errorf("%v", p)
+		}
+	}()
+	return fr.GetRecordReader(ctx, nil, nil)
 }
 
 // openArrowParquet opens a Parquet file with arrow-go when every column
