@@ -90,18 +90,9 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !p.skip {
 				m[k] = v
 			}
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, false
+			if end, ok := p.next('}'); !ok || end {
+				return m, ok
 			}
-			if p.b[p.i] == '}' {
-				p.i++
-				return m, true
-			}
-			if p.b[p.i] != ',' {
-				return nil, false
-			}
-			p.i++
 		}
 	case c == '[':
 		if depth >= fastJSONDepth {
@@ -122,18 +113,9 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !p.skip {
 				a = append(a, v)
 			}
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, false
+			if end, ok := p.next(']'); !ok || end {
+				return a, ok
 			}
-			if p.b[p.i] == ']' {
-				p.i++
-				return a, true
-			}
-			if p.b[p.i] != ',' {
-				return nil, false
-			}
-			p.i++
 		}
 	case c == '"':
 		return p.str()
@@ -147,6 +129,24 @@ func (p *fastJSON) value(depth int) (any, bool) {
 		return nil, p.word("null")
 	}
 	return nil, false
+}
+
+// next reads what follows a member or element: the closing byte (end
+// true) or a comma; ok is false for anything else.
+func (p *fastJSON) next(closing byte) (end, ok bool) {
+	p.space()
+	if p.i >= len(p.b) {
+		return false, false
+	}
+	switch p.b[p.i] {
+	case closing:
+		p.i++
+		return true, true
+	case ',':
+		p.i++
+		return false, true
+	}
+	return false, false
 }
 
 func (p *fastJSON) word(w string) bool {
@@ -283,19 +283,12 @@ func StrictJSONArray(data []byte) (spans [][2]int, ok bool) {
 			return nil, false
 		}
 		spans = append(spans, [2]int{start, p.i})
-		p.space()
-		if p.i >= len(p.b) {
+		if end, ok := p.next(']'); !ok {
 			return nil, false
-		}
-		if p.b[p.i] == ']' {
-			p.i++
+		} else if end {
 			p.space()
 			return spans, p.i == len(p.b)
 		}
-		if p.b[p.i] != ',' {
-			return nil, false
-		}
-		p.i++
 	}
 }
 

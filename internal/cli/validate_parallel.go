@@ -162,6 +162,18 @@ func chunkRecords(r io.Reader, cut func(b []byte) int, maxCarry int, decode func
 	return inOrder(next, decode, emit, abort)
 }
 
+// addRows returns an emit function for inOrder: it validates records in
+// order as rows[n], rows[n+1], ... of the stream and counts them in n.
+func addRows(st *linkml.Stream, all *[]linkml.Violation, n *int) func(recs []any) error {
+	return func(recs []any) error {
+		for _, rec := range recs {
+			*all = st.AddAt(rec, "rows", *n, *all)
+			*n++
+		}
+		return nil
+	}
+}
+
 // cutLines returns the end of the last whole line of b.
 func cutLines(b []byte) int { return bytes.LastIndexByte(b, '\n') + 1 }
 
@@ -259,13 +271,7 @@ func validateJSONLParallel(file string, st *linkml.Stream, all *[]linkml.Violati
 			pc.need()
 		}
 		return recs, err
-	}, func(recs []any) error {
-		for _, rec := range recs {
-			*all = st.AddAt(rec, "rows", n, *all)
-			n++
-		}
-		return nil
-	}, pc.failed)
+	}, addRows(st, all, &n), pc.failed)
 	if err != nil {
 		pc.need() // a read or decode error: the pre-check's error comes first
 	}
@@ -332,13 +338,7 @@ func validateDelimitedParallel(opts *validateOptions, s *linkml.Schema, v *linkm
 			pc.need()
 		}
 		return recs, err
-	}, func(recs []any) error {
-		for _, rec := range recs {
-			*all = st.AddAt(rec, "rows", n, *all)
-			n++
-		}
-		return nil
-	}, pc.failed)
+	}, addRows(st, all, &n), pc.failed)
 	if err != nil {
 		pc.need()
 	}
@@ -387,12 +387,6 @@ func validateJSONArrayParallel(st *linkml.Stream, data []byte, spans [][2]int, a
 			}
 		}
 		return recs, nil
-	}, func(recs []any) error {
-		for _, rec := range recs {
-			*all = st.AddAt(rec, "rows", n, *all)
-			n++
-		}
-		return nil
-	}, func() error { return nil })
+	}, addRows(st, all, &n), func() error { return nil })
 	return n
 }

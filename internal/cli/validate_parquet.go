@@ -139,13 +139,7 @@ func validateParquetArrow(opts *validateOptions, s *linkml.Schema, v *linkml.Val
 			recs[r] = dropKeys(m.Record(vals), drop)
 		}
 		return recs, nil
-	}, func(recs []any) error {
-		for _, rec := range recs {
-			*all = st.AddAt(rec, "rows", n, *all)
-			n++
-		}
-		return nil
-	}, func() error { return nil })
+	}, addRows(st, all, &n), func() error { return nil })
 	if err != nil {
 		return n, true, readErr(err)
 	}
