@@ -198,21 +198,15 @@ func (p *fastJSON) number() (any, bool) {
 	case b[j] == '0':
 		j++
 	case b[j] >= '1' && b[j] <= '9':
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
+		j = digitsEnd(b, j)
 	default:
 		return nil, false
 	}
 	integer := true
 	if j < len(b) && b[j] == '.' {
 		integer = false
-		j++
-		d := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == d {
+		d := j + 1
+		if j = digitsEnd(b, d); j == d {
 			return nil, false
 		}
 	}
@@ -223,10 +217,7 @@ func (p *fastJSON) number() (any, bool) {
 			j++
 		}
 		d := j
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		if j == d {
+		if j = digitsEnd(b, d); j == d {
 			return nil, false
 		}
 	}
@@ -313,4 +304,12 @@ func DecodeJSONElement(b []byte) (v any, keep bool) {
 		}
 	}
 	return jsonClean(v), true
+}
+
+// digitsEnd returns the end of the run of decimal digits at b[j:].
+func digitsEnd(b []byte, j int) int {
+	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+		j++
+	}
+	return j
 }
