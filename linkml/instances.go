@@ -248,6 +248,17 @@ func DecodeJSON(r io.Reader) (any, error) {
 	return jsonClean(normalizeJSON(v)), nil
 }
 
+// DecodeJSONStrict is DecodeJSON for a document held in memory that is
+// strict JSON (RFC 8259, nested at most 64 levels, strings without
+// escapes, in valid UTF-8): ok is false for any other document, which
+// DecodeJSON then reads. The value is DecodeJSON's for the same bytes.
+func DecodeJSONStrict(data []byte) (v any, ok bool) {
+	if v, ok = fastJSONValue(data); !ok {
+		return nil, false
+	}
+	return jsonClean(v), true
+}
+
 // jsonClean is linkml_runtime's Loader.json_clean, which linkml-validate's
 // JSON loader applies: keys starting with @ and keys whose value is null,
 // [] or {} are dropped, and so are null, [] and {} list elements, at every
@@ -282,7 +293,10 @@ func jsonClean(v any) any {
 				delete(x, k)
 				continue
 			}
-			x[k] = jsonClean(e)
+			switch e.(type) {
+			case []any, map[string]any: // scalars stay as they are
+				x[k] = jsonClean(e)
+			}
 		}
 	}
 	return v
@@ -295,21 +309,65 @@ func DecodeJSONL(r io.Reader, fn func(line int, rec any) error) error {
 	line := 0
 	for sc.Scan() {
 		line++
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return fmt.Errorf("line %d: malformed JSON: %v", line, err)
-		}
-		if err := fn(line, normalizeJSON(v)); err != nil {
+		if err := decodeJSONLine(sc.Bytes(), line, fn); err != nil {
 			return err
 		}
 	}
 	return sc.Err()
+}
+
+// DecodeJSONLines is DecodeJSONL on a chunk of whole lines held in memory
+// (a part of a JSON Lines file cut after a newline), whose first line is
+// line firstLine of the file: records and errors are the ones DecodeJSONL
+// gives for the same lines. Chunks decode independently, so a file can be
+// decoded on several cores. strict reports that every non-blank line held
+// one JSON value (RFC 8259) nested at most 64 levels deep.
+func DecodeJSONLines(data []byte, firstLine int, fn func(line int, rec any) error) (strict bool, err error) {
+	line, strict := firstLine, true
+	for len(data) > 0 {
+		b := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			b, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if b = bytes.TrimSpace(b); len(b) > 0 {
+			v, ok := fastJSONValue(b)
+			if !ok {
+				strict = false
+				if v, err = decodeJSONValue(b, line); err != nil {
+					return false, err
+				}
+			}
+			if err := fn(line, v); err != nil {
+				return strict, err
+			}
+		}
+		line++
+	}
+	return strict, nil
+}
+
+func decodeJSONLine(b []byte, line int, fn func(line int, rec any) error) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	v, err := decodeJSONValue(b, line)
+	if err != nil {
+		return err
+	}
+	return fn(line, v)
+}
+
+func decodeJSONValue(b []byte, line int) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("line %d: malformed JSON: %v", line, err)
+	}
+	return normalizeJSON(v), nil
 }
 
 // nonFiniteMark prefixes the strings nonFiniteJSON writes for NaN,
@@ -397,6 +455,49 @@ func normalizeJSON(v any) any {
 // in columns whose slot range derives from integer, float, double or
 // decimal. fn receives the 0-based data row index and the record.
 func (v *Validator) DecodeDelimited(r io.Reader, comma rune, fn func(row int, rec map[string]any) error) error {
+	cr := newDelimitedReader(r, comma)
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return v.delimitedDecoder(header, comma).rows(cr, 0, fn, nil)
+}
+
+// DelimitedDecoder decodes the data rows of a CSV or TSV file whose header
+// was read before, as DecodeDelimited does; chunks of whole rows decode
+// independently (one decoder may serve several goroutines).
+type DelimitedDecoder struct {
+	header  []string
+	numeric []bool
+	comma   rune
+}
+
+// NewDelimitedDecoder reads the header line(s) from r as DecodeDelimited
+// does; it returns nil and no error when r holds no header.
+func (v *Validator) NewDelimitedDecoder(r io.Reader, comma rune) (*DelimitedDecoder, error) {
+	header, err := newDelimitedReader(r, comma).Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return v.delimitedDecoder(header, comma), nil
+}
+
+// Decode reads data rows from r (a chunk of whole rows) and calls fn with
+// the data row index, counted from firstRow, and the record. uniform
+// reports that every row had as many fields as the header.
+func (d *DelimitedDecoder) Decode(r io.Reader, firstRow int, fn func(row int, rec map[string]any) error) (uniform bool, err error) {
+	uniform = true
+	err = d.rows(newDelimitedReader(r, d.comma), firstRow, fn, &uniform)
+	return uniform, err
+}
+
+func newDelimitedReader(r io.Reader, comma rune) *csv.Reader {
 	cr := csv.NewReader(r)
 	cr.Comma = comma
 	cr.TrimLeadingSpace = true
@@ -405,13 +506,10 @@ func (v *Validator) DecodeDelimited(r io.Reader, comma rune, fn func(row int, re
 	if comma == '\t' {
 		cr.LazyQuotes = true
 	}
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+	return cr
+}
+
+func (v *Validator) delimitedDecoder(header []string, comma rune) *DelimitedDecoder {
 	header = append([]string(nil), header...)
 	numeric := make([]bool, len(header))
 	for i, h := range header {
@@ -420,7 +518,11 @@ func (v *Validator) DecodeDelimited(r io.Reader, comma rune, fn func(row int, re
 			numeric[i] = k == kInt || k == kNumber || (k == kRef && (v.plan.slots[sp].refKind == kInt || v.plan.slots[sp].refKind == kNumber))
 		}
 	}
-	row := 0
+	return &DelimitedDecoder{header: header, numeric: numeric, comma: comma}
+}
+
+func (d *DelimitedDecoder) rows(cr *csv.Reader, row int, fn func(row int, rec map[string]any) error, uniform *bool) error {
+	header, numeric := d.header, d.numeric
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -428,6 +530,9 @@ func (v *Validator) DecodeDelimited(r io.Reader, comma rune, fn func(row int, re
 		}
 		if err != nil {
 			return err
+		}
+		if uniform != nil && len(rec) != len(header) {
+			*uniform = false
 		}
 		m := make(map[string]any, len(header))
 		for i, h := range header {
@@ -442,7 +547,7 @@ func (v *Validator) DecodeDelimited(r io.Reader, comma rune, fn func(row int, re
 			if numeric[i] {
 				m[h] = pyNumber(cell)
 			} else {
-				m[h] = strings.Clone(cell)
+				m[h] = cell // a substring of the record's own string (csv.Reader allocates one per record)
 			}
 		}
 		if err := fn(row, m); err != nil {

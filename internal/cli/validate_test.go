@@ -42,7 +42,7 @@ classes:
       centre: {range: Point}
 `
 
-func vtWriteFiles(t *testing.T, files map[string]string) string {
+func vtWriteFiles(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
@@ -53,7 +53,7 @@ func vtWriteFiles(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-func vtRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func vtRun(t testing.TB, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = Run(context.Background(), args, &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errb, Getenv: func(string) string { return "" }})

@@ -1,0 +1,315 @@
+package linkml
+
+import (
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+)
+
+// A strict JSON reader for the common case of JSON Lines records (issue
+// 18): it decodes a value into the same plain values as encoding/json with
+// UseNumber followed by normalizeJSON (map[string]any, []any, string,
+// int64, float64, json.Number, bool, nil) without the reflection and the
+// second pass, and gives up (ok false) on anything it does not read
+// exactly like encoding/json: escapes, control characters or invalid UTF-8
+// in strings, nesting deeper than fastJSONDepth, and any syntax error. The
+// caller then decodes the value with encoding/json, whose result or error
+// is the reference.
+
+// fastJSONDepth is the deepest nesting fastJSON reads.
+const fastJSONDepth = 64
+
+type fastJSON struct {
+	b    []byte
+	s    string // b as one string: the strings read are its substrings (one allocation)
+	i    int
+	skip bool // check the grammar only: build no values
+}
+
+// fastJSONValue decodes b, which must hold one JSON value and nothing else
+// but JSON white space.
+func fastJSONValue(b []byte) (any, bool) {
+	p := fastJSON{b: b, s: string(b)}
+	v, ok := p.value(0)
+	if !ok {
+		return nil, false
+	}
+	p.space()
+	return v, p.i == len(p.b)
+}
+
+func (p *fastJSON) space() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *fastJSON) value(depth int) (any, bool) {
+	p.space()
+	if p.i >= len(p.b) {
+		return nil, false
+	}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		if depth >= fastJSONDepth {
+			return nil, false
+		}
+		p.i++
+		var m map[string]any
+		if !p.skip {
+			m = make(map[string]any, 8)
+		}
+		p.space()
+		if p.i < len(p.b) && p.b[p.i] == '}' {
+			p.i++
+			return m, true
+		}
+		for {
+			p.space()
+			if p.i >= len(p.b) || p.b[p.i] != '"' {
+				return nil, false
+			}
+			k, ok := p.str()
+			if !ok {
+				return nil, false
+			}
+			p.space()
+			if p.i >= len(p.b) || p.b[p.i] != ':' {
+				return nil, false
+			}
+			p.i++
+			v, ok := p.value(depth + 1)
+			if !ok {
+				return nil, false
+			}
+			if !p.skip {
+				m[k] = v
+			}
+			if end, ok := p.next('}'); !ok || end {
+				return m, ok
+			}
+		}
+	case c == '[':
+		if depth >= fastJSONDepth {
+			return nil, false
+		}
+		p.i++
+		a := []any{}
+		p.space()
+		if p.i < len(p.b) && p.b[p.i] == ']' {
+			p.i++
+			return a, true
+		}
+		for {
+			v, ok := p.value(depth + 1)
+			if !ok {
+				return nil, false
+			}
+			if !p.skip {
+				a = append(a, v)
+			}
+			if end, ok := p.next(']'); !ok || end {
+				return a, ok
+			}
+		}
+	case c == '"':
+		return p.str()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case c == 't':
+		return true, p.word("true")
+	case c == 'f':
+		return false, p.word("false")
+	case c == 'n':
+		return nil, p.word("null")
+	}
+	return nil, false
+}
+
+// next reads what follows a member or element: the closing byte (end
+// true) or a comma; ok is false for anything else.
+func (p *fastJSON) next(closing byte) (end, ok bool) {
+	p.space()
+	if p.i >= len(p.b) {
+		return false, false
+	}
+	switch p.b[p.i] {
+	case closing:
+		p.i++
+		return true, true
+	case ',':
+		p.i++
+		return false, true
+	}
+	return false, false
+}
+
+func (p *fastJSON) word(w string) bool {
+	if len(p.b)-p.i < len(w) || string(p.b[p.i:p.i+len(w)]) != w {
+		return false
+	}
+	p.i += len(w)
+	return true
+}
+
+// str reads a string without escapes or control characters, in valid
+// UTF-8 (what encoding/json returns byte for byte).
+func (p *fastJSON) str() (string, bool) {
+	start := p.i + 1
+	ascii := true
+	for j := start; j < len(p.b); j++ {
+		c := p.b[j]
+		switch {
+		case c == '"':
+			s := p.b[start:j]
+			if !ascii && !utf8.Valid(s) {
+				return "", false
+			}
+			p.i = j + 1
+			if p.skip {
+				return "", true
+			}
+			return p.s[start:j], true
+		case c == '\\' || c < 0x20:
+			return "", false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	return "", false
+}
+
+// number reads a number of JSON's grammar and converts it as
+// normalizeJSON does: int64, else float64, else json.Number.
+func (p *fastJSON) number() (any, bool) {
+	b, j := p.b, p.i
+	if b[j] == '-' {
+		j++
+	}
+	if j >= len(b) {
+		return nil, false
+	}
+	switch {
+	case b[j] == '0':
+		j++
+	case b[j] >= '1' && b[j] <= '9':
+		j = digitsEnd(b, j)
+	default:
+		return nil, false
+	}
+	integer := true
+	if j < len(b) && b[j] == '.' {
+		integer = false
+		d := j + 1
+		if j = digitsEnd(b, d); j == d {
+			return nil, false
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		integer = false
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		d := j
+		if j = digitsEnd(b, d); j == d {
+			return nil, false
+		}
+	}
+	s := b[p.i:j]
+	p.i = j
+	if p.skip {
+		return nil, true
+	}
+	if integer && len(s) <= 18 {
+		neg := s[0] == '-'
+		if neg {
+			s = s[1:]
+		}
+		var n int64
+		for _, c := range s {
+			n = n*10 + int64(c-'0')
+		}
+		if neg {
+			n = -n
+		}
+		return n, true
+	}
+	str := string(s)
+	if n, err := strconv.ParseInt(str, 10, 64); err == nil {
+		return n, true
+	}
+	if f, err := strconv.ParseFloat(str, 64); err == nil {
+		return f, true
+	}
+	return json.Number(str), true
+}
+
+// StrictJSONArray reports whether data is one JSON array that
+// DecodeJSONStrict reads, and returns the byte spans of its elements:
+// each element then decodes alone with DecodeJSONElement, on any core,
+// and the elements DecodeJSON keeps are those DecodeJSONElement keeps.
+func StrictJSONArray(data []byte) (spans [][2]int, ok bool) {
+	p := fastJSON{b: data, skip: true}
+	p.space()
+	if p.i >= len(p.b) || p.b[p.i] != '[' {
+		return nil, false
+	}
+	p.i++
+	p.space()
+	if p.i < len(p.b) && p.b[p.i] == ']' {
+		p.i++
+		p.space()
+		return spans, p.i == len(p.b)
+	}
+	for {
+		p.space()
+		start := p.i
+		if _, ok := p.value(1); !ok {
+			return nil, false
+		}
+		spans = append(spans, [2]int{start, p.i})
+		if end, ok := p.next(']'); !ok {
+			return nil, false
+		} else if end {
+			p.space()
+			return spans, p.i == len(p.b)
+		}
+	}
+}
+
+// DecodeJSONElement decodes one element of an array StrictJSONArray
+// accepted, as DecodeJSON does inside the array: keep is false for the
+// elements linkml_runtime's json_clean drops (null, [] and {}).
+func DecodeJSONElement(b []byte) (v any, keep bool) {
+	v, ok := fastJSONValue(b)
+	if !ok {
+		panic("linkml: DecodeJSONElement on a span StrictJSONArray did not return")
+	}
+	switch x := v.(type) {
+	case nil:
+		return nil, false
+	case []any:
+		if len(x) == 0 {
+			return nil, false
+		}
+	case map[string]any:
+		if len(x) == 0 {
+			return nil, false
+		}
+	}
+	return jsonClean(v), true
+}
+
+// digitsEnd returns the end of the run of decimal digits at b[j:].
+func digitsEnd(b []byte, j int) int {
+	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+		j++
+	}
+	return j
+}
