@@ -3,15 +3,14 @@ package crossmodal
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -72,42 +71,14 @@ func readColumns(ctx context.Context, t store.TableInfo, names []string, fn func
 	if err := store.VerifyFile(t); err != nil {
 		return err
 	}
-	rd, err := file.OpenParquetFile(path, true)
-	if err != nil {
-		return &ccc.Error{Op: "ask site-projections", Path: path, Row: -1, Msg: "cannot open the Parquet table", Kind: ccc.ErrFormat, Err: err}
+	err := pqcols.Read(ctx, path, names, pqcols.Options{Parallel: true}, fn)
+	switch {
+	case errors.Is(err, pqcols.ErrMissing):
+		return errNotColumnar
+	case err != nil:
+		return &ccc.Error{Op: "ask site-projections", Path: path, Row: -1, Msg: "cannot read the Parquet table", Kind: ccc.ErrFormat, Err: err}
 	}
-	defer rd.Close()
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 17, Parallel: true}, memory.DefaultAllocator)
-	if err != nil {
-		return err
-	}
-	sc := rd.MetaData().Schema
-	idx := make([]int, len(names))
-	for i, n := range names {
-		if idx[i] = sc.ColumnIndexByName(n); idx[i] < 0 {
-			return errNotColumnar
-		}
-	}
-	rr, err := fr.GetRecordReader(ctx, idx, nil)
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	pos := make([]int, len(names))
-	for i, n := range names {
-		pos[i] = rr.Schema().FieldIndices(n)[0]
-	}
-	cols := make([]arrow.Array, len(names))
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		for i := range names {
-			cols[i] = rec.Column(pos[i])
-		}
-		if err := fn(cols); err != nil {
-			return err
-		}
-	}
-	return rr.Err()
+	return nil
 }
 
 // stringsOf returns the values of a string column without NULLs, sharing

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -13,11 +14,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 )
 
 // IndexFormat is the version of the index layout (docs/formats/synapse-index.md).
@@ -39,50 +38,11 @@ type IndexMeta struct {
 // readColumns streams the named int64/float64 columns of a Parquet file in
 // batches; fn gets one array per name (same order).
 func readColumns(ctx context.Context, path string, names []string, fn func(cols []arrow.Array) error) error {
-	rd, err := file.OpenParquetFile(path, true)
-	if err != nil {
-		return &ccc.Error{Op: "index", Path: path, Row: -1, Msg: "cannot open Parquet table", Kind: ccc.ErrFormat, Err: err}
+	err := pqcols.Read(ctx, path, names, pqcols.Options{}, fn)
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return &ccc.Error{Op: "index", Path: path, Row: -1, Msg: "cannot read the Parquet table", Kind: ccc.ErrFormat, Err: err}
 	}
-	defer rd.Close()
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: 1 << 17}, memory.DefaultAllocator)
-	if err != nil {
-		return err
-	}
-	sc := rd.MetaData().Schema
-	idx := make([]int, len(names))
-	for i, n := range names {
-		idx[i] = sc.ColumnIndexByName(n)
-		if idx[i] < 0 {
-			return &ccc.Error{Op: "index", Path: path, Row: -1, Field: n, Msg: "column missing", Kind: ccc.ErrFormat}
-		}
-	}
-	rr, err := fr.GetRecordReader(ctx, idx, nil)
-	if err != nil {
-		return err
-	}
-	defer rr.Release()
-	// the record reader orders columns by file position; map them back
-	pos := make([]int, len(names))
-	fields := rr.Schema().Fields()
-	for i, n := range names {
-		pos[i] = -1
-		for j, f := range fields {
-			if f.Name == n {
-				pos[i] = j
-			}
-		}
-	}
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		cols := make([]arrow.Array, len(names))
-		for i := range names {
-			cols[i] = rec.Column(pos[i])
-		}
-		if err := fn(cols); err != nil {
-			return err
-		}
-	}
-	return rr.Err()
+	return err
 }
 
 func int64Values(a arrow.Array) ([]int64, error) {
