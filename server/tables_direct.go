@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -237,14 +239,19 @@ func (s *Server) serveTableDirect(w http.ResponseWriter, r *http.Request, sn *st
 // openDirect opens table t's file for the output columns sel, checking
 // that pqarrow reads each with the expected type; ok is false otherwise.
 func (s *Server) openDirect(t store.TableInfo, sel []string, dsCol string, types map[string]string) (*directFile, bool) {
-	if !s.verifiedFile(t) {
+	verified, bad := s.fileVerdict(t)
+	if bad {
 		return nil, false // DuckDB reads it and reports the damage
 	}
 	pf, err := file.OpenParquetFile(t.Path, false)
 	if err != nil {
 		return nil, false
 	}
-	props := pqarrow.ArrowReadProperties{BatchSize: directBatchRows, Parallel: s.cfg.Threads > 1}
+	// parallel column decoding runs in arrow-go's own goroutines, where a
+	// panic on a damaged page cannot be recovered: only for files whose
+	// checksum has been verified; until then decoding stays in the
+	// request's reader goroutine, which recovers
+	props := pqarrow.ArrowReadProperties{BatchSize: directBatchRows, Parallel: s.cfg.Threads > 1 && verified}
 	fr, err := pqarrow.NewFileReader(pf, props, memory.DefaultAllocator)
 	if err != nil {
 		pf.Close()
@@ -478,18 +485,37 @@ func float64Array(n int, null func(int) bool, v func(int) float64) arrow.Array {
 // verifiedFile is one table file's checksum verdict, computed once per
 // server process (store files are immutable).
 type verifiedFile struct {
+	done atomic.Bool // the hash has been computed
+	ok   bool        // and matched the manifest (valid once done)
 	once sync.Once
-	ok   bool
 }
 
-// verifiedFile reports whether t's file matches the manifest's SHA-256.
-// arrow-go can panic on damaged Parquet in goroutines of its own (parallel
-// column decoding), where no recover reaches, so the direct path only
-// parses files whose bytes are the ones the store wrote; the first request
-// of a file pays for one streaming hash of it, later ones for a map lookup.
-func (s *Server) verifiedFile(t store.TableInfo) bool {
+// fileVerdict reports whether t's file is known to match the manifest's
+// SHA-256 (verified) or known not to (bad), without waiting: the first
+// request of a file starts one streaming hash of it in the background
+// (seconds for a multi-GB table), and answers with verified=false until it
+// is done.
+func (s *Server) fileVerdict(t store.TableInfo) (verified, bad bool) {
 	v, _ := s.verified.LoadOrStore(t.Path+"\x00"+t.SHA256, &verifiedFile{})
 	vf := v.(*verifiedFile)
-	vf.once.Do(func() { vf.ok = store.VerifyFile(t) == nil })
-	return vf.ok
+	vf.once.Do(func() {
+		go func() {
+			vf.ok = store.VerifyFile(t) == nil
+			vf.done.Store(true)
+		}()
+	})
+	if !vf.done.Load() {
+		return false, false
+	}
+	return vf.ok, !vf.ok
+}
+
+// verifiedFile waits for t's verdict (tests).
+func (s *Server) verifiedFile(t store.TableInfo) bool {
+	for {
+		if verified, bad := s.fileVerdict(t); verified || bad {
+			return verified
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
