@@ -78,18 +78,8 @@ func (c *chunkCache) get(k string) []byte {
 }
 
 func (c *chunkCache) put(k string, b []byte) {
-	if old, ok := c.data[k]; ok { // a longer decoded prefix replaces a shorter one
-		if len(old) >= len(b) {
-			return
-		}
-		c.bytes -= len(old)
-		delete(c.data, k)
-		for i, key := range c.keys {
-			if key == k {
-				c.keys = append(c.keys[:i], c.keys[i+1:]...)
-				break
-			}
-		}
+	if _, ok := c.data[k]; ok { // decoded by two reads at once: keep the first
+		return
 	}
 	if len(b) > chunkCacheBytes/4 {
 		return

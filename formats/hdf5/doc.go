@@ -25,11 +25,9 @@
 // the raw chunks the hyperslab touches are read with H5Dread_chunk under
 // the library lock, then inflated (zlib) and unshuffled in parallel outside
 // it, and kept in a 32 MiB decoded-chunk cache per File (pynwb opens files
-// with a 32 MiB chunk cache). A deflate-only chunk is inflated only as far
-// as the selection reaches in row-major order (the first second of a
-// one-channel LFP chunk of 47,320 samples is 2% of it); the decoded prefix is
-// cached and a later read that goes further decodes the whole chunk. Other
-// layouts use H5Dread.
+// with a 32 MiB chunk cache). Every deflated chunk is inflated whole, so that
+// zlib checks its Adler-32 and a damaged chunk is an error, never wrong
+// values. Other layouts use H5Dread.
 //
 // libhdf5 is thread-safe only when built so (Debian's 1.10 serial package
 // is, behind one global lock; other builds are not), so every call into the
