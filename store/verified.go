@@ -16,10 +16,6 @@ import (
 // goroutines) only ever parses the bytes the store wrote. A larger file, or
 // one whose checksum differs, is a ccc.ErrFormat error naming it.
 func ReadVerified(t TableInfo, max int64) ([]byte, error) {
-	bad := func(msg string) error {
-		return &ccc.Error{Op: "read table", Path: t.Path, Row: -1, Value: t.Class, Msg: msg, Kind: ccc.ErrFormat,
-			Hint: "run 'ccc store check' (it names the damaged files and how to restore them)"}
-	}
 	f, err := os.Open(t.Path)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -30,11 +26,11 @@ func ReadVerified(t TableInfo, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("store: read %s: %w", t.Path, err)
 	}
 	if int64(len(data)) > max {
-		return nil, bad(fmt.Sprintf("file larger than %d bytes", max))
+		return nil, damagedTable(t, fmt.Sprintf("file larger than %d bytes", max))
 	}
 	sum := sha256.Sum256(data)
 	if hex.EncodeToString(sum[:]) != t.SHA256 {
-		return nil, bad("the file's SHA-256 differs from the manifest's (" + short(t.SHA256) + ")")
+		return nil, damagedTable(t, checksumDiffers(t))
 	}
 	return data, nil
 }
@@ -54,9 +50,18 @@ func VerifyFile(t TableInfo) error {
 		return fmt.Errorf("store: read %s: %w", t.Path, err)
 	}
 	if hex.EncodeToString(h.Sum(nil)) != t.SHA256 {
-		return &ccc.Error{Op: "read table", Path: t.Path, Row: -1, Value: t.Class, Kind: ccc.ErrFormat,
-			Msg:  "the file's SHA-256 differs from the manifest's (" + short(t.SHA256) + ")",
-			Hint: "run 'ccc store check' (it names the damaged files and how to restore them)"}
+		return damagedTable(t, checksumDiffers(t))
 	}
 	return nil
+}
+
+func checksumDiffers(t TableInfo) string {
+	return "the file's SHA-256 differs from the manifest's (" + short(t.SHA256) + ")"
+}
+
+// damagedTable is the error of a table file that is not what the manifest
+// says.
+func damagedTable(t TableInfo, msg string) error {
+	return &ccc.Error{Op: "read table", Path: t.Path, Row: -1, Value: t.Class, Msg: msg, Kind: ccc.ErrFormat,
+		Hint: "run 'ccc store check' (it names the damaged files and how to restore them)"}
 }
