@@ -1,6 +1,10 @@
 package server
 
-import "github.com/ccc-connectivity/ccc/store"
+import (
+	"time"
+
+	"github.com/ccc-connectivity/ccc/store"
+)
 
 // SetDirect turns the direct table path (tables_direct.go) on or off, so
 // that tests can compare its answers with the SQL path's.
@@ -9,5 +13,12 @@ func (s *Server) SetDirect(on bool) { s.noDirect = !on }
 // DirectServed is the number of table requests the direct path answered.
 func (s *Server) DirectServed() int64 { return s.directServed.Load() }
 
-// VerifiedFile exposes the direct path's checksum gate.
-func (s *Server) VerifiedFile(t store.TableInfo) bool { return s.verifiedFile(t) }
+// VerifiedFile waits for the direct path's checksum verdict on t.
+func (s *Server) VerifiedFile(t store.TableInfo) bool {
+	for {
+		if verified, bad := s.fileVerdict(t); verified || bad {
+			return verified
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

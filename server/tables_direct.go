@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -508,14 +507,4 @@ func (s *Server) fileVerdict(t store.TableInfo) (verified, bad bool) {
 		return false, false
 	}
 	return vf.ok, !vf.ok
-}
-
-// verifiedFile waits for t's verdict (tests).
-func (s *Server) verifiedFile(t store.TableInfo) bool {
-	for {
-		if verified, bad := s.fileVerdict(t); verified || bad {
-			return verified
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
