@@ -138,6 +138,13 @@ func (v *Volume) locateRange(x, y, z []float64, labels []uint32, status []uint8)
 		locateBlocks[uint](lab, &prm, x, y, z, labels, status)
 		return
 	}
+	if locatePrefetch && v.Dims[0] > 0 && v.Dims[1] > 0 && v.Dims[2] > 0 && len(lab)/v.Dims[0]/v.Dims[1] == v.Dims[2] &&
+		len(lab) == v.Dims[0]*v.Dims[1]*v.Dims[2] {
+		// the assembly reads labels without bounds checks: only when every
+		// inside voxel index is below len(lab)
+		locateBlocksPF(lab, &prm, x, y, z, labels, status)
+		return
+	}
 	locateBlocks[uint32](lab, &prm, x, y, z, labels, status)
 }
 

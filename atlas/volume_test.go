@@ -236,9 +236,10 @@ func TestRollup(t *testing.T) {
 	}
 }
 
-// TestLocateBatchBlocks checks the blocked batch path (index, gather and
-// status passes per block of locateBlock points, split over goroutines)
-// against LabelAt point by point, for batch sizes around the block size and
+// TestLocateBatchBlocks checks the blocked batch path (on amd64 the
+// prefetching loop of locate_amd64.s, elsewhere the index, gather and
+// status passes, per block of locateBlock points, split over goroutines)
+// against LabelAt point by point and against both portable paths, for batch sizes around the block size and
 // the parallel threshold, with points outside, on the far faces, negative,
 // NaN and huge.
 func TestLocateBatchBlocks(t *testing.T) {
@@ -266,6 +267,13 @@ func TestLocateBatchBlocks(t *testing.T) {
 		locateBlocks[uint](v.Labels, &prm, x, y, z, wl, ws)
 		if !reflect.DeepEqual(wl, labels) || !reflect.DeepEqual(ws, status) {
 			t.Fatalf("n=%d: 64-bit index path differs", n)
+		}
+		// and so does the portable path (the one of other architectures)
+		clear(wl)
+		clear(ws)
+		locateBlocks[uint32](v.Labels, &prm, x, y, z, wl, ws)
+		if !reflect.DeepEqual(wl, labels) || !reflect.DeepEqual(ws, status) {
+			t.Fatalf("n=%d: portable 32-bit index path differs", n)
 		}
 		var counts [3]int
 		for p := 0; p < n; p++ {
