@@ -18,7 +18,10 @@
 // D/x.f64, D/y.f64, D/z.f64 and D/meta.json, times Volume.LocateBatch (best
 // of 5, GOMAXPROCS threads and one thread), writes D/labels.u32 and
 // D/status.u8, and measures the random-gather ceiling: the same labels read
-// through precomputed flat indices (no arithmetic, no bounds), same threads.
+// through precomputed flat indices (no arithmetic, no bounds), same threads;
+// and the stream+gather floor: the same gather plus the reads of x, y, z
+// and the writes of labels and status, with the lookup's prefetches (the
+// lookup's memory traffic without its arithmetic, gather_amd64.s).
 //
 // The locate ceilings are measured on the volume's own label array (on
 // transparent huge pages, as NumPy's arrays) and, for comparison, on a copy
@@ -338,6 +341,20 @@ func locate(args []string) (any, error) {
 	}
 	gN := best(5, func() { parallel(n, workers, gather(v.Labels)) })
 	g1, gc1 := bestCPU(5, func() { gather(v.Labels)(0, n) })
+	// the floor of a lookup that reads its coordinates: the gather plus the
+	// coordinate reads and both outputs, without the arithmetic
+	sl, ss := make([]uint32, n), make([]uint8, n)
+	sgN := best(5, func() {
+		parallel(n, workers, func(lo, hi int) {
+			streamGather(v.Labels, idx[lo:hi], x[lo:hi], y[lo:hi], z[lo:hi], sl[lo:hi], ss[lo:hi])
+		})
+	})
+	sg1, sgc1 := bestCPU(5, func() { streamGather(v.Labels, idx, x, y, z, sl, ss) })
+	for p := range sl {
+		if sl[p] != g[p] || ss[p] != uint8(g[p]) {
+			return nil, fmt.Errorf("locate: stream+gather kernel differs from the gather at point %d", p)
+		}
+	}
 	small := make([]uint32, len(v.Labels)) // Go's heap without advice: 4 KiB pages here
 	copy(small, v.Labels)
 	g1small := best(3, func() { gather(small)(0, n) })
@@ -365,8 +382,25 @@ func locate(args []string) (any, error) {
 		"ccc_points_per_s": float64(n) / tN, "ccc_1t_points_per_s": float64(n) / t1,
 		"gather_points_per_s": float64(n) / gN, "gather_1t_points_per_s": float64(n) / g1,
 		"gather_1t_4k_points_per_s": float64(n) / g1small, "huge_pages_kB": anonHugeKB(),
-		"ccc_1t_cpu_s": c1, "gather_1t_cpu_s": gc1}, nil
+		"ccc_1t_cpu_s": c1, "gather_1t_cpu_s": gc1,
+		"stream_gather_points_per_s": float64(n) / sgN, "stream_gather_1t_points_per_s": float64(n) / sg1,
+		"stream_gather_1t_cpu_s": sgc1}, nil
 }
+
+// streamGatherGo is the portable loop of streamGather.
+func streamGatherGo(lab, idx []uint32, x, y, z []float64, labels []uint32, status []uint8) {
+	n := len(idx)
+	x, y, z, labels, status = x[:n], y[:n], z[:n], labels[:n], status[:n]
+	var acc uint64
+	for p, q := range idx {
+		acc ^= math.Float64bits(x[p]) ^ math.Float64bits(y[p]) ^ math.Float64bits(z[p])
+		l := lab[q]
+		labels[p], status[p] = l, uint8(l)
+	}
+	sinkBits = acc
+}
+
+var sinkBits uint64
 
 // anonHugeKB returns this process's memory on transparent huge pages
 // (kB, /proc/self/smaps_rollup), -1 when unknown.
