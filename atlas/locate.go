@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"math/bits"
 	"path/filepath"
 	"strings"
 
@@ -35,27 +36,78 @@ func Locate(o *Ontology, v *Volume, x, y, z []float64) *Located {
 	n := len(x)
 	res := &Located{Labels: make([]uint32, n), RegionID: make([]int64, n), Status: make([]uint8, n)}
 	v.LocateBatch(x, y, z, res.Labels, res.Status)
-	var lastLabel uint32
-	var lastID int64
-	lastOK, cached := false, false
-	for i, l := range res.Labels {
-		if res.Status[i] != StatusOK {
+	o.regionIDs(res.Labels, res.RegionID, res.Status)
+	return res
+}
+
+// labelTable maps volume labels (uint32, not 0) to region ids: an open
+// addressing table with linear probing, at most a quarter full, so a
+// lookup is a multiply and, almost always, one slot read. Random points
+// change label at almost every point; Locate then pays this instead of a
+// Go map lookup per point.
+type labelTable struct {
+	keys  []uint32 // 0 = empty slot
+	ids   []int64
+	shift uint32 // 32 - log2(len(keys))
+}
+
+// newLabelTable builds the table of every annotation value of byLabel
+// that fits uint32.
+func newLabelTable(byLabel map[int64]int32, regions []Region) labelTable {
+	size := 16
+	for size < 4*len(byLabel) {
+		size *= 2
+	}
+	t := labelTable{keys: make([]uint32, size), ids: make([]int64, size), shift: uint32(32 - bits.TrailingZeros(uint(size)))}
+	for l, k := range byLabel {
+		if l <= 0 || l > math.MaxUint32 {
 			continue
 		}
-		if !cached || l != lastLabel {
-			r, ok := o.ByLabel(int64(l))
-			lastLabel, lastOK, lastID, cached = l, ok, 0, true
-			if ok {
-				lastID = r.ID
+		h := t.slot(uint32(l))
+		for t.keys[h] != 0 {
+			h = (h + 1) & uint32(size-1)
+		}
+		t.keys[h], t.ids[h] = uint32(l), regions[k].ID
+	}
+	return t
+}
+
+func (t *labelTable) slot(l uint32) uint32 { return (l * 0x9E3779B1) >> t.shift }
+
+// regionIDs sets ids[i] to the region of labels[i] for the points with
+// status StatusOK, and the status to StatusUnknown when the ontology has
+// no region with that label.
+func (o *Ontology) regionIDs(labels []uint32, ids []int64, status []uint8) {
+	ids, status = ids[:len(labels)], status[:len(labels)]
+	t := &o.labelTab
+	keys, tids := t.keys, t.ids[:len(t.keys)]
+	if len(keys) == 0 { // an Ontology not built by build
+		for i, l := range labels {
+			if status[i] == StatusOK {
+				if r, ok := o.ByLabel(int64(l)); ok {
+					ids[i] = r.ID
+				} else {
+					status[i] = StatusUnknown
+				}
 			}
 		}
-		if lastOK {
-			res.RegionID[i] = lastID
+		return
+	}
+	mask := uint32(len(keys) - 1)
+	for i, l := range labels {
+		if status[i] != StatusOK {
+			continue
+		}
+		h := t.slot(l) & mask
+		for keys[h] != l && keys[h] != 0 {
+			h = (h + 1) & mask
+		}
+		if keys[h] == l && l != 0 {
+			ids[i] = tids[h]
 		} else {
-			res.Status[i] = StatusUnknown
+			status[i] = StatusUnknown
 		}
 	}
-	return res
 }
 
 // Points are CCF coordinates read from a table, with an optional id column.

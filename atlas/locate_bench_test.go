@@ -109,3 +109,39 @@ func BenchmarkLocateVsNumPy(b *testing.B) {
 	}
 	b.ReportMetric(0, "ns/op")
 }
+
+// BenchmarkRegionIDs times Locate's label -> region step on 2M labels drawn
+// at random from every CCF label, next to a map lookup per point (the step
+// before the label table).
+func BenchmarkRegionIDs(b *testing.B) {
+	o := loadCCF(b)
+	var known []uint32
+	for _, r := range o.Regions() {
+		if r.AnnotationValue > 0 {
+			known = append(known, uint32(r.AnnotationValue))
+		}
+	}
+	n := 2_000_000
+	rng := rand.New(rand.NewPCG(1, 2))
+	labels, ids, status := make([]uint32, n), make([]int64, n), make([]uint8, n)
+	for i := range labels {
+		labels[i] = known[rng.IntN(len(known))]
+	}
+	b.Run("table", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			clear(status)
+			o.regionIDs(labels, ids, status)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/point")
+	})
+	b.Run("map", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			for p, l := range labels {
+				if r, ok := o.ByLabel(int64(l)); ok {
+					ids[p] = r.ID
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/point")
+	})
+}

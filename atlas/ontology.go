@@ -55,6 +55,7 @@ type Ontology struct {
 	byAcronym map[string]int32   // exact acronym -> index
 	byFold    map[string][]int32 // lower-cased acronym and name -> indices
 	byLabel   map[int64]int32    // annotation value -> index
+	labelTab  labelTable         // annotation values that fit uint32 -> region id (Locate)
 	children  [][]int32          // index -> children indices (source order)
 	preorder  []int64            // ids in preorder: subtree of r = preorder[r.pre : r.pre+r.size]
 	preIdx    []int32            // indices in preorder
@@ -480,4 +481,5 @@ func (o *Ontology) index() {
 			}
 		}
 	}
+	o.labelTab = newLabelTable(o.byLabel, o.regions)
 }

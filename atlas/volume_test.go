@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -293,5 +294,55 @@ func TestLocateBatchBlocks(t *testing.T) {
 		if n > 1000 && (counts[0] == 0 || counts[1] == 0 || counts[2] == 0) {
 			t.Fatalf("n=%d: statuses %v: not every case exercised", n, counts)
 		}
+	}
+}
+
+// TestRegionIDs checks Locate's label -> region table against ByLabel
+// point by point, with every CCF label, labels the ontology lacks, and
+// points that are not StatusOK (left alone).
+func TestRegionIDs(t *testing.T) {
+	o := loadCCF(t)
+	var known []uint32
+	for _, r := range o.Regions() {
+		if r.AnnotationValue > 0 && r.AnnotationValue <= math.MaxUint32 {
+			known = append(known, uint32(r.AnnotationValue))
+		}
+	}
+	if len(known) < 1000 {
+		t.Fatalf("only %d labels", len(known))
+	}
+	n := 200_000
+	labels, ids, status := make([]uint32, n), make([]int64, n), make([]uint8, n)
+	s := uint64(7)
+	for i := range labels {
+		s = s*6364136223846793005 + 1442695040888963407
+		switch r := s >> 33; {
+		case r%10 == 0:
+			labels[i] = uint32(r>>4) | 1<<31 // not a CCF label
+		case r%10 == 1:
+			labels[i], status[i] = known[r>>4%uint64(len(known))], StatusOutside
+		default:
+			labels[i] = known[r>>4%uint64(len(known))]
+		}
+	}
+	want := slices.Clone(status)
+	o.regionIDs(labels, ids, status)
+	counts := map[uint8]int{}
+	for i, l := range labels {
+		var wid int64
+		if want[i] == StatusOK {
+			if r, ok := o.ByLabel(int64(l)); ok {
+				wid = r.ID
+			} else {
+				want[i] = StatusUnknown
+			}
+		}
+		if ids[i] != wid || status[i] != want[i] {
+			t.Fatalf("point %d label %d: region %d %s, want %d %s", i, l, ids[i], StatusNames[status[i]], wid, StatusNames[want[i]])
+		}
+		counts[status[i]]++
+	}
+	if counts[StatusOK] < n/2 || counts[StatusUnknown] == 0 || counts[StatusOutside] == 0 {
+		t.Fatalf("statuses %v: not every case exercised", counts)
 	}
 }
