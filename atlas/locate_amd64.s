@@ -10,11 +10,12 @@
 // prefetchers alone left the coordinate streams 1.5 ns a point slower;
 // past the end of the slices too: a prefetch never faults),
 // computes the flat indices of points AX and AX+1 (SSE2, two points a
-// vector), stores them to idx[AX], idx[AX+1] with bit 31 set for points
-// outside the volume, and prefetches their labels. As locateIndex: f =
-// c*inv; inside when 0 <= f < dim on every axis (false for NaN); flat =
-// i + dim0*(j + dim1*k) with i, j, k the truncated f, computed in float64
-// (exact: integers below 2^53), 0 when outside.
+// vector), stores them to idx[AX], idx[AX+1], and prefetches their labels.
+// As locateIndex: f = c*inv; inside when 0 <= f < dim on every axis (false
+// for NaN); flat = i + dim0*(j + dim1*k) with i, j, k the truncated f,
+// computed in float64 (exact: integers below 2^53). Outside points get
+// flat = NaN (all ones OR-ed in), which CVTTPD2PL turns into 0x80000000:
+// bit 31 set, voxel 0.
 #define INDEX2 \
 	PREFETCHT0 1024(SI)(AX*8) \
 	PREFETCHT0 1024(R11)(AX*8) \
@@ -52,13 +53,9 @@
 	ADDPD     X4, X6 \
 	MULPD     X11, X6 \
 	ADDPD     X0, X6 \
-	ANDPD     X1, X6 \
+	ANDNPD    X15, X1 \
+	ORPD      X1, X6 \
 	CVTTPD2PL X6, X7 \
-	PSHUFD    $0x08, X1, X2 \
-	PCMPEQL   X5, X5 \
-	PSLLL     $31, X5 \
-	PANDN     X5, X2 \
-	POR       X2, X7 \
 	MOVQ      X7, R8 \
 	MOVQ      R8, (DI)(AX*4) \
 	MOVL      R8, R9 \
@@ -120,6 +117,7 @@ TEXT ·locatePF(SB), NOSPLIT, $0-72
 	UNPCKLPD X12, X12
 	UNPCKLPD X13, X13
 	XORPD  X14, X14
+	PCMPEQL X15, X15 // all ones (X15 is scratch in ABI0 code)
 	XORQ   AX, AX
 
 head:
