@@ -6,6 +6,21 @@
 // label of point p is read locateDist points after its prefetch.
 #define locateDist 32
 
+// AXIS loads the coordinates of points AX and AX+1 on one axis from ptr,
+// multiplies them by inv, ANDs the mask X1 with 0 <= f < dim (false for
+// NaN) and leaves the truncated f in f.
+#define AXIS(ptr, inv, dim, f) \
+	MOVUPD    (ptr)(AX*8), f \
+	MULPD     inv, f \
+	MOVAPD    X14, X5 \
+	CMPPD     f, X5, $2 \
+	ANDPD     X5, X1 \
+	MOVAPD    f, X5 \
+	CMPPD     dim, X5, $1 \
+	ANDPD     X5, X1 \
+	CVTTPD2PL f, X3 \
+	CVTPL2PD  X3, f
+
 // INDEX2 prefetches the coordinates 128 points ahead (the hardware
 // prefetchers alone left the coordinate streams 1.5 ns a point slower;
 // past the end of the slices too: a prefetch never faults),
@@ -20,35 +35,10 @@
 	PREFETCHT0 1024(SI)(AX*8) \
 	PREFETCHT0 1024(R11)(AX*8) \
 	PREFETCHT0 1024(R12)(AX*8) \
-	MOVUPD    (SI)(AX*8), X0 \
-	MULPD     X8, X0 \
-	MOVAPD    X14, X1 \
-	CMPPD     X0, X1, $2 \
-	MOVAPD    X0, X2 \
-	CMPPD     X11, X2, $1 \
-	ANDPD     X2, X1 \
-	CVTTPD2PL X0, X3 \
-	CVTPL2PD  X3, X0 \
-	MOVUPD    (R11)(AX*8), X4 \
-	MULPD     X9, X4 \
-	MOVAPD    X14, X5 \
-	CMPPD     X4, X5, $2 \
-	ANDPD     X5, X1 \
-	MOVAPD    X4, X5 \
-	CMPPD     X12, X5, $1 \
-	ANDPD     X5, X1 \
-	CVTTPD2PL X4, X3 \
-	CVTPL2PD  X3, X4 \
-	MOVUPD    (R12)(AX*8), X6 \
-	MULPD     X10, X6 \
-	MOVAPD    X14, X5 \
-	CMPPD     X6, X5, $2 \
-	ANDPD     X5, X1 \
-	MOVAPD    X6, X5 \
-	CMPPD     X13, X5, $1 \
-	ANDPD     X5, X1 \
-	CVTTPD2PL X6, X3 \
-	CVTPL2PD  X3, X6 \
+	MOVAPD    X15, X1 \
+	AXIS(SI, X8, X11, X0) \
+	AXIS(R11, X9, X12, X4) \
+	AXIS(R12, X10, X13, X6) \
 	MULPD     X12, X6 \
 	ADDPD     X4, X6 \
 	MULPD     X11, X6 \

@@ -2,6 +2,24 @@
 
 #include "textflag.h"
 
+// STREAM2 reads the coordinates of points AX and AX+1 (prefetched 1 KB
+// ahead) and prefetches their labels through the precomputed indices.
+#define STREAM2 \
+	PREFETCHT0 1024(SI)(AX*8) \
+	PREFETCHT0 1024(R11)(AX*8) \
+	PREFETCHT0 1024(R12)(AX*8) \
+	MOVUPD (SI)(AX*8), X0 \
+	MOVUPD (R11)(AX*8), X4 \
+	MOVUPD (R12)(AX*8), X6 \
+	XORPD  X4, X0 \
+	XORPD  X6, X0 \
+	XORPD  X0, X7 \
+	MOVQ   (DI)(AX*4), R8 \
+	MOVL   R8, R9 \
+	PREFETCHT0 (BX)(R9*4) \
+	SHRQ   $32, R8 \
+	PREFETCHT0 (BX)(R8*4)
+
 // func streamGatherPF(x, y, z *float64, idx *uint32, n int, lab *uint32, labels *uint32, status *uint8)
 //
 // The memory traffic of atlas.Volume.LocateBatch without its arithmetic
@@ -25,40 +43,14 @@ TEXT ·streamGatherPF(SB), NOSPLIT, $0-64
 head:
 	CMPQ AX, $32
 	JGE  body
-	PREFETCHT0 1024(SI)(AX*8)
-	PREFETCHT0 1024(R11)(AX*8)
-	PREFETCHT0 1024(R12)(AX*8)
-	MOVUPD (SI)(AX*8), X0
-	MOVUPD (R11)(AX*8), X4
-	MOVUPD (R12)(AX*8), X6
-	XORPD  X4, X0
-	XORPD  X6, X0
-	XORPD  X0, X7
-	MOVQ   (DI)(AX*4), R8
-	MOVL   R8, R9
-	PREFETCHT0 (BX)(R9*4)
-	SHRQ   $32, R8
-	PREFETCHT0 (BX)(R8*4)
+	STREAM2
 	ADDQ   $2, AX
 	JMP    head
 
 body:
 	CMPQ AX, CX
 	JGE  tail0
-	PREFETCHT0 1024(SI)(AX*8)
-	PREFETCHT0 1024(R11)(AX*8)
-	PREFETCHT0 1024(R12)(AX*8)
-	MOVUPD (SI)(AX*8), X0
-	MOVUPD (R11)(AX*8), X4
-	MOVUPD (R12)(AX*8), X6
-	XORPD  X4, X0
-	XORPD  X6, X0
-	XORPD  X0, X7
-	MOVQ   (DI)(AX*4), R8
-	MOVL   R8, R9
-	PREFETCHT0 (BX)(R9*4)
-	SHRQ   $32, R8
-	PREFETCHT0 (BX)(R8*4)
+	STREAM2
 	MOVL   -128(DI)(AX*4), R8
 	MOVL   (BX)(R8*4), R9
 	MOVL   R9, -128(DX)(AX*4)
