@@ -225,7 +225,10 @@ def bench_atlas():
                      f"(precomputed indices) {ns_g:.1f} ns, the gather plus reading x, y, z and writing label and status "
                      f"(the lookup's memory traffic without its arithmetic, same prefetches) {ns_s:.1f} ns, NumPy {ns_np:.1f} ns. "
                      f"The target needs {need:.1f} ns a point (70% of the gather: {ns_g / 0.7:.1f} ns; 2x NumPy: {ns_np / 2:.1f} ns); "
-                     + (f"the stream+gather floor alone is {ns_s - need:.1f} ns over it: reading 24 bytes of coordinates a point "
+                     + (f"by CPU time ccc reaches it ({ns_c:.1f} <= {need:.1f} ns); the wall-clock figures of this run miss it "
+                        f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall time is mostly waiting for a core)."
+                        if ns_c <= need else
+                        f"the stream+gather floor alone is {ns_s - need:.1f} ns over it: reading 24 bytes of coordinates a point "
                         f"prevents it, whatever the arithmetic costs. ccc reaches {pct(ns_s / ns_c)} of that floor."
                         if ns_s > need else
                         f"the stream+gather floor is {need - ns_s:.1f} ns under it; ccc is {ns_c - need:.1f} ns over it, "
