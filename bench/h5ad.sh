@@ -68,7 +68,7 @@ PEERW_CPU=$(python3 -c "print(round($PEERW_U+$PEERW_SYS, 2))")
 read -r PEER_S PEER_CPU < <(sort -n "$DIR/peer.in" | head -1)
 echo "anndata whole script (python start, imports, read_h5ad, subset, np.save): $PEERW_S s wall, $PEERW_CPU s CPU, peak RSS $((PEER_KB/1024)) MB"
 echo "seconds $PEER_S $PEER_CPU"
-python3 python/h5ad_bench.py compare "$DIR/peer.npy" "$DIR/ccc.parquet" "$GENELIST"
+python3 python/h5ad_bench.py compare "$DIR/peer.npy" "$DIR/ccc.parquet" "$GENELIST" "$FILE"
 
 # ceilings: bare start and ccc's phases alone
 /usr/bin/time -f "%e" -o "$DIR/t" "$BIN" version >/dev/null

@@ -17,6 +17,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/ccc-connectivity/ccc/formats/hdf5"
 )
 
 // Kind is a column's value type.
@@ -37,6 +39,9 @@ type Col struct {
 	Name string
 	Kind Kind
 	Str  []string
+	// StrList holds KindString values in one buffer when Str is nil
+	// (the obs index of an extraction: no string per cell).
+	StrList *hdf5.StringList
 	F64  []float64
 	F32  []float32 // KindFloat32 values when F64 is nil
 	I64  []int64
@@ -70,7 +75,23 @@ func (c *Col) text(i int) string {
 	case KindBool:
 		return strconv.FormatBool(c.Bool[i])
 	}
+	return c.str(i)
+}
+
+// str is KindString entry i.
+func (c *Col) str(i int) string {
+	if c.Str == nil && c.StrList != nil {
+		return c.StrList.At(i)
+	}
 	return c.Str[i]
+}
+
+// Strings returns the values of a KindString column.
+func (c *Col) Strings() []string {
+	if c.Str == nil && c.StrList != nil {
+		return c.StrList.Strings()
+	}
+	return c.Str
 }
 
 // WriteCSV writes the table with a header line.
@@ -195,6 +216,13 @@ func (c *Col) arrowArray(n int) arrow.Array {
 	}
 	if c.Null == nil {
 		switch {
+		case c.Kind == KindString && c.Str == nil && c.StrList != nil && c.StrList.Len() == n:
+			// Arrow's string layout already: offsets and bytes as they are
+			l := c.StrList
+			offs := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(l.Offsets))), 4*len(l.Offsets))
+			d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{nil, memory.NewBufferBytes(offs), memory.NewBufferBytes(l.Bytes)}, nil, 0, 0)
+			defer d.Release()
+			return array.MakeFromData(d)
 		case c.Kind == KindFloat32 && c.F64 == nil:
 			return view(arrow.PrimitiveTypes.Float32, unsafe.Pointer(unsafe.SliceData(c.F32)), 4)
 		case c.Kind == KindFloat64:
@@ -216,7 +244,7 @@ func (c *Col) arrowArray(n int) arrow.Array {
 		case KindBool:
 			b.(*array.BooleanBuilder).AppendValues(c.Bool[:n], nil)
 		default:
-			b.(*array.StringBuilder).AppendValues(c.Str[:n], nil)
+			b.(*array.StringBuilder).AppendValues(c.Strings()[:n], nil)
 		}
 		return b.NewArray()
 	}
@@ -239,7 +267,7 @@ func (c *Col) arrowArray(n int) arrow.Array {
 		case KindBool:
 			b.(*array.BooleanBuilder).Append(c.Bool[i])
 		default:
-			b.(*array.StringBuilder).Append(c.Str[i])
+			b.(*array.StringBuilder).Append(c.str(i))
 		}
 	}
 	return b.NewArray()
