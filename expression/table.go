@@ -42,11 +42,11 @@ type Col struct {
 	// StrList holds KindString values in one buffer when Str is nil
 	// (the obs index of an extraction: no string per cell).
 	StrList *hdf5.StringList
-	F64  []float64
-	F32  []float32 // KindFloat32 values when F64 is nil
-	I64  []int64
-	Bool []bool
-	Null []bool
+	F64     []float64
+	F32     []float32 // KindFloat32 values when F64 is nil
+	I64     []int64
+	Bool    []bool
+	Null    []bool
 }
 
 func (c *Col) null(i int) bool { return c.Null != nil && c.Null[i] }
