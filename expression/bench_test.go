@@ -68,7 +68,7 @@ func BenchmarkExtractCSR(b *testing.B) {
 		phase(0, func() error {
 			obs, err := f.Obs()
 			if err == nil {
-				_, err = obs.Index()
+				_, err = obs.IndexList()
 			}
 			return err
 		})

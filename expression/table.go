@@ -2,13 +2,17 @@ package expression
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc/formats/hdf5"
@@ -136,24 +141,15 @@ func (c *Col) arrowType() arrow.DataType {
 
 // WriteParquet writes the table to path (snappy, pandas' default; row groups of 64Ki
 // rows), through a temporary file renamed into place so that path appears
-// complete or not at all.
+// complete or not at all. The columns of a row group are encoded and
+// compressed concurrently (a buffered row group: one in-memory chunk per
+// column, written out in column order).
 func (t *Table) WriteParquet(path string) (err error) {
 	fields := make([]arrow.Field, len(t.Cols))
 	for j, c := range t.Cols {
 		fields[j] = arrow.Field{Name: c.Name, Type: c.arrowType(), Nullable: c.Null != nil}
 	}
 	schema := arrow.NewSchema(fields, nil)
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
 	// dictionaries only for text columns after the first (category labels
 	// repeat; cell ids do not; expression
 	// values rarely do, and dictionary-encoding them costs more than the
@@ -166,13 +162,24 @@ func (t *Table) WriteParquet(path string) (err error) {
 	}
 	opts = append(opts, parquet.WithMaxRowGroupLength(rowGroup))
 	props := parquet.NewWriterProperties(opts...)
-	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
+	pqs, err := pqarrow.ToParquet(schema, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err
 	}
-	// one record of the whole table: numeric columns without nulls are
-	// zero-copy views of their slices, the others built once; the writer
-	// cuts it into row groups of rowGroup rows (slices, no copies)
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	// the whole table as Arrow arrays: numeric columns without nulls are
+	// zero-copy views of their slices, the index a view of its StringList,
+	// the others built once; row groups are slices of them (no copies)
 	cols := make([]arrow.Array, len(t.Cols))
 	defer func() {
 		for _, a := range cols {
@@ -184,19 +191,68 @@ func (t *Table) WriteParquet(path string) (err error) {
 	for j, c := range t.Cols {
 		cols[j] = c.arrowArray(t.Rows)
 	}
-	rec := array.NewRecordBatch(schema, cols, int64(t.Rows))
-	err = w.Write(rec)
-	rec.Release()
-	if err != nil {
-		return fmt.Errorf("write parquet %s: %w", path, err)
+	w := file.NewParquetWriter(f, pqs.Root(), file.WithWriterProps(props))
+	for lo := 0; lo == 0 || lo < t.Rows; lo += rowGroup {
+		hi := min(lo+rowGroup, t.Rows)
+		rgw := w.AppendBufferedRowGroup()
+		if err = writeRowGroup(rgw, cols, fields, lo, hi); err != nil {
+			rgw.Close()
+			w.Close()
+			return fmt.Errorf("write parquet %s: %w", path, err)
+		}
+		if err = rgw.Close(); err != nil {
+			w.Close()
+			return fmt.Errorf("write parquet %s: %w", path, err)
+		}
 	}
 	if err = w.Close(); err != nil {
-		return err
+		return fmt.Errorf("write parquet %s: %w", path, err)
 	}
 	if cerr := f.Close(); cerr != nil && !errors.Is(cerr, os.ErrClosed) {
 		return cerr
 	}
 	return os.Rename(tmp, path)
+}
+
+// writeRowGroup writes rows lo..hi of every column into a buffered row
+// group, the columns shared out among GOMAXPROCS goroutines (each column
+// chunk has its own encoder, compressor and buffer).
+func writeRowGroup(rgw file.BufferedRowGroupWriter, cols []arrow.Array, fields []arrow.Field, lo, hi int) error {
+	errs := make([]error, len(cols))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(runtime.GOMAXPROCS(0), len(cols)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := int(next.Add(1) - 1); j < len(cols); j = int(next.Add(1) - 1) {
+				errs[j] = writeColumnChunk(rgw, j, cols[j], fields[j].Nullable, lo, hi)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// writeColumnChunk writes rows lo..hi of column j (a flat column: one
+// definition level per row when nullable, none when required).
+func writeColumnChunk(rgw file.BufferedRowGroupWriter, j int, a arrow.Array, nullable bool, lo, hi int) error {
+	cw, err := rgw.Column(j)
+	if err != nil {
+		return err
+	}
+	s := array.NewSlice(a, int64(lo), int64(hi))
+	defer s.Release()
+	var def []int16
+	if nullable {
+		def = make([]int16, hi-lo)
+		for i := range def {
+			if s.IsValid(i) {
+				def[i] = 1
+			}
+		}
+	}
+	return pqarrow.WriteArrowToColumn(context.Background(), cw, s, def, nil, nullable)
 }
 
 // rowGroup is the row-group length of WriteParquet's files.
