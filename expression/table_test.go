@@ -3,6 +3,7 @@ package expression
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,6 +20,8 @@ import (
 // nulls, the index as a StringList) over several row groups, whose columns
 // are written concurrently, and reads the file back value by value.
 func TestWriteParquetRoundTrip(t *testing.T) {
+	defer func(n int) { rowGroup = n }(rowGroup)
+	rowGroup = 50000 // several row groups, several pages per column chunk
 	for _, rows := range []int{0, 1, rowGroup, 3*rowGroup + 17} {
 		t.Run(fmt.Sprint(rows), func(t *testing.T) {
 			ids := make([]string, rows)
@@ -111,4 +114,37 @@ func TestWriteParquetRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkWriteParquet writes what 'ccc cells genes' writes: a cell-id
+// column and 20 float32 gene columns with about 1% nonzero values, for
+// CCC_PARQUET_BENCH_ROWS rows (default 200,000; the size is
+// 1,000,000).
+func BenchmarkWriteParquet(b *testing.B) {
+	rows := 200000
+	if v := os.Getenv("CCC_PARQUET_BENCH_ROWS"); v != "" {
+		fmt.Sscan(v, &rows)
+	}
+	ids := make([]string, rows)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("cell%07d", i)
+	}
+	list, _ := hdf5.NewStringList(ids)
+	tab := &Table{Rows: rows, Cols: []*Col{{Name: "cell_id", Kind: KindString, StrList: list}}}
+	for g := 0; g < 20; g++ {
+		v := make([]float32, rows)
+		for i := g; i < rows; i += 97 {
+			v[i] = float32(i%13 + 1)
+		}
+		tab.Cols = append(tab.Cols, &Col{Name: fmt.Sprintf("Gene%05d", g), Kind: KindFloat32, F32: v})
+	}
+	p := filepath.Join(b.TempDir(), "b.parquet")
+	b.ResetTimer()
+	c0 := cpuSeconds()
+	for range b.N {
+		if err := tab.WriteParquet(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
 }
