@@ -9,6 +9,7 @@ import "C"
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -241,9 +242,14 @@ func parseVarStrings(file []byte, lay varStringLayout) (*StringList, error) {
 	out := &StringList{Offsets: make([]int32, lay.n+1), Bytes: make([]byte, 0, min(int64(lay.n)*16, size))}
 	for i := 0; i < lay.n; i++ {
 		e := elems[i*esz : (i+1)*esz]
-		n := int64(le(e[:4]))
-		ca := le(e[4 : 4+lay.offSize])
-		idx := uint32(le(e[4+lay.offSize:]))
+		n := int64(binary.LittleEndian.Uint32(e))
+		var ca uint64
+		if lay.offSize == 8 { // the usual: read in one load
+			ca = binary.LittleEndian.Uint64(e[4:])
+		} else {
+			ca = le(e[4 : 4+lay.offSize])
+		}
+		idx := binary.LittleEndian.Uint32(e[4+lay.offSize:])
 		if n > 0 && ca != 0 { // length 0 or address 0: empty (null)
 			if ca >= uint64(size) { // HADDR_UNDEF (all ones) included
 				return nil, fmt.Errorf("element %d: global heap collection address %d is outside the file (%d bytes)", i, ca, size)
@@ -311,11 +317,16 @@ func parseGlobalHeap(file []byte, addr int64, lenSize int) (*gheap, int64, error
 	h := &gheap{}
 	sorted := true
 	for p := hdr; p+ohdr <= int64(cs); {
-		idx := uint16(le(coll[p : p+2]))
+		idx := binary.LittleEndian.Uint16(coll[p:])
 		if idx == 0 { // free space: the rest
 			break
 		}
-		osz := le(coll[p+8 : p+ohdr])
+		var osz uint64
+		if lenSize == 8 {
+			osz = binary.LittleEndian.Uint64(coll[p+8:])
+		} else {
+			osz = le(coll[p+8 : p+ohdr])
+		}
 		room := int64(cs) - p - ohdr
 		if osz > uint64(room) {
 			return nil, 0, fmt.Errorf("global heap collection at byte %d: object %d of %d bytes at byte %d reaches past the collection's end (%d bytes)", addr, idx, osz, addr+p, cs)
