@@ -134,26 +134,11 @@ func (d *Dataset) varStringLayout() (varStringLayout, bool, error) {
 	f := d.f
 	lock()
 	defer unlock()
-	if err := f.check(); err != nil {
+	did, offSize, lenSize, ok, err := d.rawOpen()
+	if err != nil || !ok {
 		return lay, false, err
 	}
-	if f.size <= 0 {
-		return lay, false, nil
-	}
-	did := f.dataset(d.path)
-	if did < 0 {
-		return lay, false, newErr("read hdf5", f.path, d.path, ErrCorrupt, "cannot open dataset", nil)
-	}
-	fcpl := C.H5Fget_create_plist(f.id)
-	var ub C.hsize_t
-	var so, sl C.size_t
-	C.H5Pget_userblock(fcpl, &ub)
-	r := C.H5Pget_sizes(fcpl, &so, &sl)
-	C.H5Pclose(fcpl)
-	if ub != 0 || r < 0 {
-		return lay, false, nil
-	}
-	lay.offSize, lay.lenSize = int(so), int(sl)
+	lay.offSize, lay.lenSize = offSize, lenSize
 	if !validSize(lay.offSize) || !validSize(lay.lenSize) {
 		return lay, false, nil
 	}
