@@ -1,5 +1,6 @@
 // Package mmap maps whole files read-only into memory (the synapse graph
-// index, the raw blocks of HDF5 datasets).
+// index, the raw blocks of HDF5 datasets) and advises large, sparsely
+// written buffers to transparent huge pages (HugePages).
 package mmap
 
 import (
