@@ -605,10 +605,10 @@ def bench_h5ad():
     row("genes from .h5ad (20 genes, CSR)", fl.group(1) if fl else "", "anndata read_h5ad(backed='r')[:, genes].X (in process, no start-up)",
         f"{float(peer.group(1)):.2f} s wall, {float(peer.group(2)):.2f} s CPU" if peer else "", cfig,
         f"{sp.group(1)}x wall, {sp.group(2)}x CPU" if sp else "", ceil.group(1) if ceil else "", "",
-        whole="ccc: whole process", equal="yes (values and dtype)")
+        whole="ccc: whole process", equal="yes (values, dtype, cell ids)")
     row("genes from .h5ad (20 genes, CSR)", fl.group(1) if fl else "", "the same anndata code as a whole script (start, imports, np.save)",
         f"{float(whole.group(1)):.2f} s wall, {float(whole.group(2)):.2f} s CPU, {whole.group(3)} MB" if whole else "", cfig,
-        f"{sp.group(3)}x wall, {sp.group(4)}x CPU" if sp else "", whole="both: whole process", equal="yes (values and dtype)")
+        f"{sp.group(3)}x wall, {sp.group(4)}x CPU" if sp else "", whole="both: whole process", equal="yes (values, dtype, cell ids)")
     if below:
         NOTES.append("genes from .h5ad: below 5x " + below.group(1))
 

@@ -79,8 +79,8 @@ func TestExtract(t *testing.T) {
 			if !reflect.DeepEqual(names, []string{tc.index, "subclass", "total_counts", "Vip", "Gad1", "Pvalb"}) {
 				t.Fatalf("columns %v", names)
 			}
-			if tab.Rows != len(w.Obs.Index) || !reflect.DeepEqual(tab.Cols[0].Str, w.Obs.Index) {
-				t.Fatalf("index %v, anndata %v", tab.Cols[0].Str, w.Obs.Index)
+			if tab.Rows != len(w.Obs.Index) || !reflect.DeepEqual(tab.Cols[0].Strings(), w.Obs.Index) {
+				t.Fatalf("index %v, anndata %v", tab.Cols[0].Strings(), w.Obs.Index)
 			}
 			for i, v := range w.Obs.Data["subclass"].Values {
 				if tab.Cols[1].Str[i] != v {

@@ -137,7 +137,7 @@ func obsTable(f *anndata.File, names []string) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	ids, err := obs.Index()
+	ids, err := obs.IndexList()
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func obsTable(f *anndata.File, names []string) (*Table, error) {
 	if name == "" {
 		name = IndexColumn
 	}
-	t := &Table{Rows: len(ids), Cols: []*Col{{Name: name, Kind: KindString, Str: ids}}}
+	t := &Table{Rows: ids.Len(), Cols: []*Col{{Name: name, Kind: KindString, StrList: ids}}}
 	for _, cn := range names {
 		c, err := obs.Column(cn)
 		if err != nil {

@@ -2,13 +2,17 @@ package expression
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -16,7 +20,10 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/ccc-connectivity/ccc/formats/hdf5"
 )
 
 // Kind is a column's value type.
@@ -37,11 +44,14 @@ type Col struct {
 	Name string
 	Kind Kind
 	Str  []string
-	F64  []float64
-	F32  []float32 // KindFloat32 values when F64 is nil
-	I64  []int64
-	Bool []bool
-	Null []bool
+	// StrList holds KindString values in one buffer when Str is nil
+	// (the obs index of an extraction: no string per cell).
+	StrList *hdf5.StringList
+	F64     []float64
+	F32     []float32 // KindFloat32 values when F64 is nil
+	I64     []int64
+	Bool    []bool
+	Null    []bool
 }
 
 func (c *Col) null(i int) bool { return c.Null != nil && c.Null[i] }
@@ -70,7 +80,23 @@ func (c *Col) text(i int) string {
 	case KindBool:
 		return strconv.FormatBool(c.Bool[i])
 	}
+	return c.str(i)
+}
+
+// str is KindString entry i.
+func (c *Col) str(i int) string {
+	if c.Str == nil && c.StrList != nil {
+		return c.StrList.At(i)
+	}
 	return c.Str[i]
+}
+
+// Strings returns the values of a KindString column.
+func (c *Col) Strings() []string {
+	if c.Str == nil && c.StrList != nil {
+		return c.StrList.Strings()
+	}
+	return c.Str
 }
 
 // WriteCSV writes the table with a header line.
@@ -113,15 +139,41 @@ func (c *Col) arrowType() arrow.DataType {
 	return arrow.BinaryTypes.String
 }
 
-// WriteParquet writes the table to path (snappy, pandas' default; row groups of 64Ki
+// WriteParquet writes the table to path (snappy, pandas' default; row groups of 1Mi
 // rows), through a temporary file renamed into place so that path appears
-// complete or not at all.
+// complete or not at all. The columns of a row group are encoded and
+// compressed concurrently (a buffered row group: one in-memory chunk per
+// column, written out in column order).
 func (t *Table) WriteParquet(path string) (err error) {
 	fields := make([]arrow.Field, len(t.Cols))
 	for j, c := range t.Cols {
 		fields[j] = arrow.Field{Name: c.Name, Type: c.arrowType(), Nullable: c.Null != nil}
 	}
 	schema := arrow.NewSchema(fields, nil)
+	// dictionaries only for text columns after the first (category labels
+	// repeat; cell ids do not; expression
+	// values rarely do, and dictionary-encoding them costs more than the
+	// rest of the extraction)
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false)}
+	for j, c := range t.Cols {
+		if c.Kind == KindString && j > 0 { // not the (unique) index
+			opts = append(opts, parquet.WithDictionaryFor(c.Name, true))
+		}
+	}
+	// no min/max statistics for floating-point columns: measured values
+	// (expression, scores) seldom prune anything, and computing them cost
+	// a quarter of the writer's time on 'ccc cells genes' output
+	for _, c := range t.Cols {
+		if c.Kind == KindFloat32 || c.Kind == KindFloat64 {
+			opts = append(opts, parquet.WithStatsFor(c.Name, false))
+		}
+	}
+	opts = append(opts, parquet.WithMaxRowGroupLength(int64(rowGroup)), parquet.WithDataPageSize(pageSize))
+	props := parquet.NewWriterProperties(opts...)
+	pqs, err := pqarrow.ToParquet(schema, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		return err
+	}
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -133,25 +185,9 @@ func (t *Table) WriteParquet(path string) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	// dictionaries only for text columns after the first (category labels
-	// repeat; cell ids do not; expression
-	// values rarely do, and dictionary-encoding them costs more than the
-	// rest of the extraction)
-	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false)}
-	for j, c := range t.Cols {
-		if c.Kind == KindString && j > 0 { // not the (unique) index
-			opts = append(opts, parquet.WithDictionaryFor(c.Name, true))
-		}
-	}
-	opts = append(opts, parquet.WithMaxRowGroupLength(rowGroup))
-	props := parquet.NewWriterProperties(opts...)
-	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
-	if err != nil {
-		return err
-	}
-	// one record of the whole table: numeric columns without nulls are
-	// zero-copy views of their slices, the others built once; the writer
-	// cuts it into row groups of rowGroup rows (slices, no copies)
+	// the whole table as Arrow arrays: numeric columns without nulls are
+	// zero-copy views of their slices, the index a view of its StringList,
+	// the others built once; row groups are slices of them (no copies)
 	cols := make([]arrow.Array, len(t.Cols))
 	defer func() {
 		for _, a := range cols {
@@ -163,14 +199,22 @@ func (t *Table) WriteParquet(path string) (err error) {
 	for j, c := range t.Cols {
 		cols[j] = c.arrowArray(t.Rows)
 	}
-	rec := array.NewRecordBatch(schema, cols, int64(t.Rows))
-	err = w.Write(rec)
-	rec.Release()
-	if err != nil {
-		return fmt.Errorf("write parquet %s: %w", path, err)
+	w := file.NewParquetWriter(f, pqs.Root(), file.WithWriterProps(props))
+	for lo := 0; lo == 0 || lo < t.Rows; lo += rowGroup {
+		hi := min(lo+rowGroup, t.Rows)
+		rgw := w.AppendBufferedRowGroup()
+		if err = writeRowGroup(rgw, cols, fields, lo, hi); err != nil {
+			rgw.Close()
+			w.Close()
+			return fmt.Errorf("write parquet %s: %w", path, err)
+		}
+		if err = rgw.Close(); err != nil {
+			w.Close()
+			return fmt.Errorf("write parquet %s: %w", path, err)
+		}
 	}
 	if err = w.Close(); err != nil {
-		return err
+		return fmt.Errorf("write parquet %s: %w", path, err)
 	}
 	if cerr := f.Close(); cerr != nil && !errors.Is(cerr, os.ErrClosed) {
 		return cerr
@@ -178,8 +222,66 @@ func (t *Table) WriteParquet(path string) (err error) {
 	return os.Rename(tmp, path)
 }
 
-// rowGroup is the row-group length of WriteParquet's files.
-const rowGroup = 1 << 16
+// writeRowGroup writes rows lo..hi of every column into a buffered row
+// group, the columns shared out among GOMAXPROCS goroutines (each column
+// chunk has its own encoder, compressor and buffer).
+func writeRowGroup(rgw file.BufferedRowGroupWriter, cols []arrow.Array, fields []arrow.Field, lo, hi int) error {
+	errs := make([]error, len(cols))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(runtime.GOMAXPROCS(0), len(cols)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := int(next.Add(1) - 1); j < len(cols); j = int(next.Add(1) - 1) {
+				errs[j] = writeColumnChunk(rgw, j, cols[j], fields[j].Nullable, lo, hi)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// writeColumnChunk writes rows lo..hi of column j (a flat column: one
+// definition level per row when nullable, none when required).
+func writeColumnChunk(rgw file.BufferedRowGroupWriter, j int, a arrow.Array, nullable bool, lo, hi int) error {
+	cw, err := rgw.Column(j)
+	if err != nil {
+		return err
+	}
+	s := array.NewSlice(a, int64(lo), int64(hi))
+	defer s.Release()
+	var def []int16
+	if nullable {
+		def = make([]int16, hi-lo)
+		for i := range def {
+			if s.IsValid(i) {
+				def[i] = 1
+			}
+		}
+	}
+	if err := pqarrow.WriteArrowToColumn(context.Background(), cw, s, def, nil, nullable); err != nil {
+		return err
+	}
+	// encode and compress the chunk's last page here, in parallel, not in
+	// the row group's Close (which then only copies the chunks out in
+	// order); dictionary columns keep their pages until Close writes the
+	// dictionary page ahead of them
+	if fl, ok := cw.(interface{ FlushBufferedDataPages() error }); ok && !cw.Properties().DictionaryEnabledFor(cw.Descr().Path()) {
+		return fl.FlushBufferedDataPages()
+	}
+	return nil
+}
+
+// rowGroup is the row-group length of WriteParquet's files: 1Mi rows,
+// pyarrow's default (the buffers of a column chunk's encoder and
+// compressor then serve all of its pages; with 64Ki-row groups each chunk
+// allocated and cleared them afresh). Tests shorten it.
+var rowGroup = 1 << 20
+
+// pageSize is the data-page size: 128 KiB, measured cheaper to encode and
+// compress than the 1 MiB default (BenchmarkWriteParquet).
+const pageSize = 128 << 10
 
 // arrowArray returns the column as one Arrow array of n rows: a zero-copy
 // view of F32, F64 or I64 when the column has no nulls, else built.
@@ -195,6 +297,13 @@ func (c *Col) arrowArray(n int) arrow.Array {
 	}
 	if c.Null == nil {
 		switch {
+		case c.Kind == KindString && c.Str == nil && c.StrList != nil && c.StrList.Len() == n:
+			// Arrow's string layout already: offsets and bytes as they are
+			l := c.StrList
+			offs := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(l.Offsets))), 4*len(l.Offsets))
+			d := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{nil, memory.NewBufferBytes(offs), memory.NewBufferBytes(l.Bytes)}, nil, 0, 0)
+			defer d.Release()
+			return array.MakeFromData(d)
 		case c.Kind == KindFloat32 && c.F64 == nil:
 			return view(arrow.PrimitiveTypes.Float32, unsafe.Pointer(unsafe.SliceData(c.F32)), 4)
 		case c.Kind == KindFloat64:
@@ -216,7 +325,7 @@ func (c *Col) arrowArray(n int) arrow.Array {
 		case KindBool:
 			b.(*array.BooleanBuilder).AppendValues(c.Bool[:n], nil)
 		default:
-			b.(*array.StringBuilder).AppendValues(c.Str[:n], nil)
+			b.(*array.StringBuilder).AppendValues(c.Strings()[:n], nil)
 		}
 		return b.NewArray()
 	}
@@ -239,7 +348,7 @@ func (c *Col) arrowArray(n int) arrow.Array {
 		case KindBool:
 			b.(*array.BooleanBuilder).Append(c.Bool[i])
 		default:
-			b.(*array.StringBuilder).Append(c.Str[i])
+			b.(*array.StringBuilder).Append(c.str(i))
 		}
 	}
 	return b.NewArray()

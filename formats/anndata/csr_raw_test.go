@@ -1,11 +1,18 @@
 package anndata
 
 import (
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/ccc-connectivity/ccc"
 )
 
 // TestCSRRawPath: the parallel raw-block path (csr_raw.go) gives exactly
@@ -169,4 +176,92 @@ func FuzzCSRRawBlocks(f *testing.F) {
 			t.Fatal("raw path differs from the libhdf5 path")
 		}
 	})
+}
+
+// TestIndexRaw: obs and var indices read straight from the global heap
+// (hdf5.ReadVarStrings) equal libhdf5's reads, on the anndata-written
+// fixtures and on a synthetic file; IndexList holds the same strings.
+func TestIndexRaw(t *testing.T) {
+	syn := filepath.Join(t.TempDir(), "syn.h5ad")
+	if err := WriteSynthetic(syn, SynthOptions{Cells: 5000, Genes: 300, PerCell: 5, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	files := []string{syn}
+	for _, n := range []string{"csr.h5ad", "dense.h5ad", "csc.h5ad"} {
+		files = append(files, filepath.Join("testdata", "h5ad", n))
+	}
+	for _, p := range files {
+		f, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fr := range []func() (*DataFrame, error){f.Obs, f.Var} {
+			d, err := fr()
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := d.Index()
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := d.IndexList()
+			if err != nil {
+				t.Fatal(err)
+			}
+			rawReads = false
+			lib, err := d.Index()
+			libList, err2 := d.IndexList()
+			rawReads = true
+			if err != nil || err2 != nil {
+				t.Fatal(err, err2)
+			}
+			if len(raw) == 0 || !slices.Equal(raw, lib) || !slices.Equal(list.Strings(), lib) || !slices.Equal(libList.Strings(), lib) {
+				t.Fatalf("%s %s: raw index (%d) differs from libhdf5's (%d)", p, d.Path, len(raw), len(lib))
+			}
+		}
+		f.Close()
+	}
+}
+
+// TestIndexRawDamaged: a damaged global heap is an error naming the
+// element and the collection, of kind ccc.ErrFormat, never a crash, a
+// hang or wrong names.
+func TestIndexRawDamaged(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "h5ad", "csr.h5ad"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the collection holding the first cell id
+	at := bytes.LastIndex(b[:bytes.Index(b, []byte("cell_000"))], []byte("GCOL"))
+	if at < 0 {
+		t.Fatal("no global heap collection before the cell ids in the fixture")
+	}
+	// the obs index's first element: length 8 ("cell_000"), that collection
+	var elem [12]byte
+	binary.LittleEndian.PutUint32(elem[:], 8)
+	binary.LittleEndian.PutUint64(elem[4:], uint64(at))
+	e := bytes.Index(b, elem[:])
+	if e < 0 {
+		t.Fatal("the first obs index element is not in the fixture")
+	}
+	binary.LittleEndian.PutUint64(b[e+4:], 1<<40) // past the end of the file
+
+	p := filepath.Join(t.TempDir(), "damaged.h5ad")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	obs, err := f.Obs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = obs.IndexList()
+	if err == nil || !errors.Is(err, ccc.ErrFormat) || !strings.Contains(err.Error(), "/obs/cell_label") ||
+		!strings.Contains(err.Error(), "element 0: global heap collection address 1099511627776 is outside the file") {
+		t.Fatalf("damaged heap: %v", err)
+	}
 }

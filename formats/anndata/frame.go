@@ -72,19 +72,50 @@ func (d *DataFrame) IndexName() string {
 
 // Index reads the index values (obs_names or var_names).
 func (d *DataFrame) Index() ([]string, error) {
+	l, strs, err := d.index()
+	if l != nil {
+		return l.Strings(), nil
+	}
+	return strs, err
+}
+
+// IndexList is Index as one hdf5.StringList (one buffer, no string per
+// entry): a variable-length string index stored contiguous (what anndata
+// writes) is parsed straight from the file, outside libhdf5's lock
+// (hdf5.Dataset.ReadVarStrings); other layouts are read through libhdf5.
+func (d *DataFrame) IndexList() (*hdf5.StringList, error) {
+	l, strs, err := d.index()
+	if l != nil || err != nil {
+		return l, err
+	}
+	l, ok := hdf5.NewStringList(strs)
+	if !ok {
+		return nil, elemErr(d.f.path, d.Path+"/"+d.IndexKey, ErrShape, "index strings exceed 2 GiB in all", "", nil)
+	}
+	return l, nil
+}
+
+// index reads the index as a StringList when the raw reader takes it, else
+// as strings through libhdf5.
+func (d *DataFrame) index() (*hdf5.StringList, []string, error) {
 	p := d.Path + "/" + d.IndexKey
 	enc, _, ds, err := d.f.element(p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if enc != EncStringArray && enc != EncArray {
-		return nil, elemErr(d.f.path, p, ErrEncoding, fmt.Sprintf("index encoding-type %q", enc), "", nil)
+		return nil, nil, elemErr(d.f.path, p, ErrEncoding, fmt.Sprintf("index encoding-type %q", enc), "", nil)
+	}
+	if rawReads {
+		if l, ok, err := ds.ReadVarStrings(); err != nil || ok {
+			return l, nil, err
+		}
 	}
 	a, err := ds.Read()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return a.Strings(), nil
+	return nil, a.Strings(), nil
 }
 
 // HasColumn reports whether name is one of the columns.

@@ -2,8 +2,10 @@ package anndata
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/ccc-connectivity/ccc/formats/hdf5"
+	"github.com/ccc-connectivity/ccc/internal/mmap"
 )
 
 // Matrix is a 2-D element: X, a layer, raw/X or an obsm array, stored
@@ -323,13 +325,25 @@ func csrPrep[T float32 | float64](m *Matrix, cols []int) ([]int64, []int32, [][]
 	out := make([][]T, len(cols))
 	first := map[int]int{} // column -> first output holding it
 	for i, c := range cols {
-		if j, dup := first[c]; dup {
+		if _, dup := first[c]; !dup {
+			first[c] = i
+			lookup[c] = int32(i)
+		}
+	}
+	// one allocation for all outputs, backed by huge pages: the scan
+	// writes them sparsely and for the first time, and one fault per 4 KiB
+	// page cost more than the scan itself
+	buf := make([]T, nr*len(first))
+	var zero T
+	mmap.HugePages(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(buf))), len(buf)*int(unsafe.Sizeof(zero))))
+	k := 0
+	for i, c := range cols {
+		if j := first[c]; j != i {
 			out[i] = out[j] // filled once, shared
 			continue
 		}
-		first[c] = i
-		lookup[c] = int32(i)
-		out[i] = make([]T, nr)
+		out[i] = buf[k*nr : (k+1)*nr : (k+1)*nr]
+		k++
 	}
 	return indptr, lookup, out, nil
 }

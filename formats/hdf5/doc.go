@@ -29,6 +29,14 @@
 // zlib checks its Adler-32 and a damaged chunk is an error, never wrong
 // values. Other layouts use H5Dread.
 //
+// Two hot paths read bytes straight from a read-only memory map of the
+// file, outside the library lock, libhdf5 telling only where they are:
+// RawBlocks/BlockBytes (the blocks of a 1-D numeric dataset, for
+// formats/anndata's CSR scan) and ReadVarStrings (a contiguous 1-D
+// variable-length string dataset: its elements and the global heap
+// collections they point to, parsed with every address and length checked
+// against the file, into one StringList; libhdf5 reads any other layout).
+//
 // libhdf5 is thread-safe only when built so (Debian's 1.10 serial package
 // is, behind one global lock; other builds are not), so every call into the
 // library is serialized by one package mutex: File values may be used from

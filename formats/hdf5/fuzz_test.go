@@ -52,6 +52,7 @@ func walk(p string) {
 		case TypeDataset:
 			if d, err := h.Dataset(m.Path); err == nil {
 				attrs(&d.object)
+				d.ReadVarStrings() // before libhdf5 reads the same heaps (it may hang on them)
 				if d.Len() < 1<<16 {
 					d.Read()
 				}

@@ -64,20 +64,9 @@ func (d *Dataset) RawBlocks(split int) (blocks []Block, ok bool, err error) {
 	f := d.f
 	lock()
 	defer unlock()
-	if err := f.check(); err != nil {
+	did, _, _, ok, err := d.rawOpen()
+	if err != nil || !ok {
 		return nil, false, err
-	}
-	did := f.dataset(d.path)
-	if did < 0 {
-		return nil, false, newErr("read hdf5", f.path, d.path, ErrCorrupt, "cannot open dataset", nil)
-	}
-	// a user block shifts addresses; such files take the normal path
-	fcpl := C.H5Fget_create_plist(f.id)
-	var ub C.hsize_t
-	C.H5Pget_userblock(fcpl, &ub)
-	C.H5Pclose(fcpl)
-	if ub != 0 || f.size <= 0 {
-		return nil, false, nil
 	}
 	bad := func(msg string) error {
 		return newErr("read hdf5", f.path, d.path, ErrCorrupt, msg, nil)
@@ -132,6 +121,30 @@ func (d *Dataset) RawBlocks(split int) (blocks []Block, ok bool, err error) {
 		blocks = append(blocks, b)
 	}
 	return blocks, true, nil
+}
+
+// rawOpen opens d for a raw read (mu held): its identifier and the file's
+// address and length sizes. ok is false when the file has a user block
+// (it shifts addresses; such files take the normal path) or its size is
+// unknown.
+func (d *Dataset) rawOpen() (did C.hid_t, offSize, lenSize int, ok bool, err error) {
+	f := d.f
+	if err := f.check(); err != nil {
+		return 0, 0, 0, false, err
+	}
+	if did = f.dataset(d.path); did < 0 {
+		return 0, 0, 0, false, newErr("read hdf5", f.path, d.path, ErrCorrupt, "cannot open dataset", nil)
+	}
+	fcpl := C.H5Fget_create_plist(f.id)
+	var ub C.hsize_t
+	var so, sl C.size_t
+	C.H5Pget_userblock(fcpl, &ub)
+	r := C.H5Pget_sizes(fcpl, &so, &sl)
+	C.H5Pclose(fcpl)
+	if ub != 0 || r < 0 || f.size <= 0 {
+		return did, 0, 0, false, nil
+	}
+	return did, int(so), int(sl), true, nil
 }
 
 // ChunkBytes is the decoded size of one chunk of a 1-D chunked dataset

@@ -26,3 +26,20 @@ func TestOpen(t *testing.T) {
 		t.Fatal("no error for a missing file")
 	}
 }
+
+// TestHugePages: advising small, unaligned and large buffers leaves their
+// contents as they were (the advice changes only how pages are backed).
+func TestHugePages(t *testing.T) {
+	for _, n := range []int{0, 1, 4 << 20, 9<<20 + 123} {
+		b := make([]byte, n+1)[1:] // unaligned start
+		for i := 0; i < len(b); i += 4093 {
+			b[i] = byte(i)
+		}
+		HugePages(b)
+		for i := 0; i < len(b); i += 4093 {
+			if b[i] != byte(i) {
+				t.Fatalf("%d bytes: byte %d changed", n, i)
+			}
+		}
+	}
+}
