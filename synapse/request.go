@@ -293,25 +293,31 @@ func (d *Dataset) Select(ctx context.Context, r *Request) ([]uint32, *plan, erro
 // Query runs r and writes rows to w. Rows come in table order (pre, post,
 // id); nothing is cut unless r.Limit is set, and then Stats says so.
 func (d *Dataset) Query(ctx context.Context, r *Request, w RowWriter) (*Stats, error) {
-	rows, p, err := d.Select(ctx, r)
+	p, err := d.plan(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	st := &Stats{MissingIDs: p.missing, Matched: int64(len(rows))}
 	fast := len(p.sqlCond) == 0
 	for _, c := range p.cols {
 		if _, ok := fastColumns[c]; !ok {
 			fast = false
 		}
 	}
-	if fast {
-		if r.Limit > 0 && int64(len(rows)) > r.Limit {
-			rows = rows[:r.Limit]
-			st.Truncated = true
-		}
-		return st, d.writeFast(ctx, p.cols, rows, w, st)
+	if !fast {
+		rows := d.Index.Select(p.filter)
+		st := &Stats{MissingIDs: p.missing, Matched: int64(len(rows))}
+		return st, d.writeSQL(ctx, r, p, rows, w, st)
 	}
-	return st, d.writeSQL(ctx, r, p, rows, w, st)
+	h, err := d.Index.selectHits(p.filter)
+	if err != nil {
+		return nil, err
+	}
+	st := &Stats{MissingIDs: p.missing, Matched: int64(len(h.rows))}
+	if r.Limit > 0 && int64(len(h.rows)) > r.Limit {
+		h.rows = h.rows[:r.Limit]
+		st.Truncated = true
+	}
+	return st, d.writeFast(ctx, p.cols, h, w, st)
 }
 
 func (d *Dataset) cellTypeOf(ctx context.Context, cols []string) (func(int64) string, error) {
@@ -329,65 +335,14 @@ func (d *Dataset) cellTypeOf(ctx context.Context, cols []string) (func(int64) st
 	return cells.TypeOf, nil
 }
 
-// fastBatchRows is the number of rows writeFastColumns gathers per batch.
+// fastBatchRows is the number of rows writeFast gathers per batch.
 const fastBatchRows = 8192
 
-// writeFastColumns is writeFast for a ColumnWriter: the index's columns are
-// gathered for a batch of rows at a time, with no value per cell.
-func (d *Dataset) writeFastColumns(ctx context.Context, cols []string, rows []uint32, w ColumnWriter, typeOf func(int64) string, st *Stats) error {
-	ix := d.Index
-	vals := make([]any, len(cols))
-	for start := 0; start < len(rows); start += fastBatchRows {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		batch := rows[start:min(len(rows), start+fastBatchRows)]
-		for i, c := range cols {
-			switch c {
-			case "id", "pre_pt_root_id", "post_pt_root_id":
-				v := make([]int64, len(batch))
-				switch c {
-				case "id":
-					for k, r := range batch {
-						v[k] = ix.ID[r]
-					}
-				case "pre_pt_root_id":
-					for k, r := range batch {
-						v[k] = ix.Roots[ix.Pre[r]]
-					}
-				default:
-					for k, r := range batch {
-						v[k] = ix.Roots[ix.Post[r]]
-					}
-				}
-				vals[i] = v
-			case "size":
-				v := make([]float64, len(batch))
-				for k, r := range batch {
-					v[k] = ix.Size[r]
-				}
-				vals[i] = v
-			case "cell_type_pre", "cell_type_post":
-				side := ix.Pre
-				if c == "cell_type_post" {
-					side = ix.Post
-				}
-				v := make([]string, len(batch))
-				for k, r := range batch {
-					v[k] = typeOf(ix.Roots[side[r]])
-				}
-				vals[i] = v
-			}
-		}
-		if err := w.Columns(vals); err != nil {
-			return err
-		}
-		st.Rows += int64(len(batch))
-	}
-	return w.Close()
-}
-
-func (d *Dataset) writeFast(ctx context.Context, cols []string, rows []uint32, w RowWriter, st *Stats) error {
+// writeFast writes the hits' columns that the index holds, a batch of
+// rows at a time: each column is gathered for the batch (with positioned
+// reads: nearby rows in one pread), then handed to a ColumnWriter whole,
+// or row by row to any other writer.
+func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWriter, st *Stats) error {
 	ix := d.Index
 	typeOf, err := d.cellTypeOf(ctx, cols)
 	if err != nil {
@@ -400,36 +355,91 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, rows []uint32, w
 	if err := w.Header(hdr); err != nil {
 		return err
 	}
-	if cw, ok := w.(ColumnWriter); ok {
-		return d.writeFastColumns(ctx, cols, rows, cw, typeOf, st)
-	}
+	cw, columnar := w.(ColumnWriter)
+	n := min(len(h.rows), fastBatchRows)
 	vals := make([]any, len(cols))
-	for k, r := range rows {
-		if k&0xffff == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	for i, c := range cols {
+		switch fastColumns[c] {
+		case KindInt:
+			vals[i] = make([]int64, n)
+		case KindFloat:
+			vals[i] = make([]float64, n)
+		default:
+			vals[i] = make([]string, n)
+		}
+	}
+	var g gatherer
+	preBuf, postBuf := make([]uint32, n), make([]uint32, n)
+	row := make([]any, len(cols))
+	for start := 0; start < len(h.rows); start += fastBatchRows {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		end := min(len(h.rows), start+fastBatchRows)
+		batch := h.rows[start:end]
+		m := len(batch)
+		pre, post, err := ix.hitSides(&g, h, start, end, preBuf, postBuf)
+		if err != nil {
+			return err
 		}
 		for i, c := range cols {
 			switch c {
 			case "id":
-				vals[i] = ix.ID[r]
-			case "pre_pt_root_id":
-				vals[i] = ix.Roots[ix.Pre[r]]
-			case "post_pt_root_id":
-				vals[i] = ix.Roots[ix.Post[r]]
+				v := vals[i].([]int64)[:m]
+				if err := gather(&g, ix.file(colID), ix.ID, batch, v); err != nil {
+					return err
+				}
+				vals[i] = v
+			case "pre_pt_root_id", "post_pt_root_id":
+				side := pre
+				if c == "post_pt_root_id" {
+					side = post
+				}
+				v := vals[i].([]int64)[:m]
+				for k, x := range side {
+					v[k] = ix.Roots[x]
+				}
+				vals[i] = v
 			case "size":
-				vals[i] = ix.Size[r]
-			case "cell_type_pre":
-				vals[i] = typeOf(ix.Roots[ix.Pre[r]])
-			case "cell_type_post":
-				vals[i] = typeOf(ix.Roots[ix.Post[r]])
+				v := vals[i].([]float64)[:m]
+				if err := gather(&g, ix.file(colSize), ix.Size, batch, v); err != nil {
+					return err
+				}
+				vals[i] = v
+			case "cell_type_pre", "cell_type_post":
+				side := pre
+				if c == "cell_type_post" {
+					side = post
+				}
+				v := vals[i].([]string)[:m]
+				for k, x := range side {
+					v[k] = typeOf(ix.Roots[x])
+				}
+				vals[i] = v
 			}
 		}
-		if err := w.Row(vals); err != nil {
-			return err
+		if columnar {
+			if err := cw.Columns(vals); err != nil {
+				return err
+			}
+		} else {
+			for k := range m {
+				for i, v := range vals {
+					switch x := v.(type) {
+					case []int64:
+						row[i] = x[k]
+					case []float64:
+						row[i] = x[k]
+					case []string:
+						row[i] = x[k]
+					}
+				}
+				if err := w.Row(row); err != nil {
+					return err
+				}
+			}
 		}
-		st.Rows++
+		st.Rows += int64(m)
 	}
 	return w.Close()
 }

@@ -1,0 +1,152 @@
+package synapse
+
+import (
+	"math"
+	"slices"
+)
+
+// hits are selected rows (table order) with each hit's dense pre and post
+// index when the selection read them anyway; nil pre/post: read them from
+// the index.
+type hits struct {
+	rows, pre, post []uint32
+}
+
+// selectHits is Select for a query that writes the rows out. With
+// positioned reads (UsePositionedReads) the walks over a few neurons' rows
+// read the index with pread and keep each hit's pre and post, so the
+// output needs no second look at those columns.
+func (ix *Index) selectHits(f Filter) (*hits, error) {
+	if ix.files != nil {
+		switch ix.walk(f) {
+		case walkPre:
+			return ix.preWalkRead(f)
+		case walkPost:
+			return ix.postWalkRead(f)
+		}
+	}
+	return &hits{rows: ix.Select(f)}, nil
+}
+
+// preWalkRead is Select's walkPre with each pre neuron's post range read
+// by one pread.
+func (ix *Index) preWalkRead(f Filter) (*hits, error) {
+	h := &hits{}
+	var buf []uint32
+	post := f.Post
+	for _, i := range f.Pre.List {
+		lo, hi := ix.PreOff[i], ix.PreOff[i+1]
+		n := int(hi - lo)
+		if n == 0 {
+			continue
+		}
+		if cap(buf) < n {
+			buf = make([]uint32, n)
+		}
+		posts := buf[:n]
+		if err := readRange(ix.files[colPost], lo, posts); err != nil {
+			return nil, err
+		}
+		for k, p := range posts {
+			if post != nil && post.bits[p>>6]&(1<<(p&63)) == 0 {
+				continue
+			}
+			if f.RemoveAutapses && p == i {
+				continue
+			}
+			r := uint32(lo) + uint32(k)
+			if f.Row != nil && !f.Row(r) {
+				continue
+			}
+			h.rows = append(h.rows, r)
+			h.pre = append(h.pre, i)
+			h.post = append(h.post, p)
+		}
+	}
+	return h, nil
+}
+
+// postWalkRead is Select's walkPost: each post neuron's rows come from one
+// pread of post_perm, and their pre indices from reads of nearby rows.
+func (ix *Index) postWalkRead(f Filter) (*hits, error) {
+	var keys []uint64 // row << 32 | post
+	var buf []uint32
+	for _, j := range f.Post.List {
+		lo, hi := ix.PostOff[j], ix.PostOff[j+1]
+		n := int(hi - lo)
+		if n == 0 {
+			continue
+		}
+		if cap(buf) < n {
+			buf = make([]uint32, n)
+		}
+		if err := readRange(ix.files[colPerm], lo, buf[:n]); err != nil {
+			return nil, err
+		}
+		for _, r := range buf[:n] {
+			keys = append(keys, uint64(r)<<32|uint64(j))
+		}
+	}
+	if len(f.Post.List) > 1 {
+		slices.Sort(keys)
+	}
+	h := &hits{rows: make([]uint32, len(keys)), pre: make([]uint32, len(keys)), post: make([]uint32, len(keys))}
+	for k, key := range keys {
+		h.rows[k], h.post[k] = uint32(key>>32), uint32(key)
+	}
+	var g gatherer
+	if err := gather(&g, ix.files[colPre], ix.Pre, h.rows, h.pre); err != nil {
+		return nil, err
+	}
+	n := 0
+	pre := f.Pre
+	for k, r := range h.rows {
+		p, j := h.pre[k], h.post[k]
+		if pre != nil && pre.bits[p>>6]&(1<<(p&63)) == 0 {
+			continue
+		}
+		if f.RemoveAutapses && p == j {
+			continue
+		}
+		if f.Row != nil && !f.Row(r) {
+			continue
+		}
+		h.rows[n], h.pre[n], h.post[n] = r, p, j
+		n++
+	}
+	h.rows, h.pre, h.post = h.rows[:n], h.pre[:n], h.post[:n]
+	return h, nil
+}
+
+// hitSides returns the dense pre and post indices of h.rows[lo:hi], read
+// into pre and post (of capacity hi-lo) when the selection did not keep them.
+func (ix *Index) hitSides(g *gatherer, h *hits, lo, hi int, pre, post []uint32) ([]uint32, []uint32, error) {
+	if h.pre != nil {
+		return h.pre[lo:hi], h.post[lo:hi], nil
+	}
+	rows := h.rows[lo:hi]
+	pre, post = pre[:len(rows)], post[:len(rows)]
+	if err := gather(g, ix.file(colPre), ix.Pre, rows, pre); err != nil {
+		return nil, nil, err
+	}
+	if err := gather(g, ix.file(colPost), ix.Post, rows, post); err != nil {
+		return nil, nil, err
+	}
+	return pre, post, nil
+}
+
+// pairCountsOf is PairCounts over gathered columns (rows in table order).
+func pairCountsOf(pre, post []uint32, size []float64) []Pair {
+	var out []Pair
+	for k := 0; k < len(pre); {
+		p := Pair{Pre: pre[k], Post: post[k]}
+		for ; k < len(pre) && pre[k] == p.Pre && post[k] == p.Post; k++ {
+			p.Count++
+			if s := size[k]; !math.IsNaN(s) {
+				p.SumSize += s
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
