@@ -1,8 +1,11 @@
 package synapse
 
 import (
+	"errors"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // hits are selected rows (table order) with each hit's dense pre and post
@@ -28,13 +31,57 @@ func (ix *Index) selectHits(f Filter) (*hits, error) {
 	return &hits{rows: ix.Select(f)}, nil
 }
 
+// parallelRows is the number of walked rows above which a walk is split
+// between goroutines (one per GOMAXPROCS, at most 4): below it the
+// goroutines cost more than they save. A variable for tests.
+var parallelRows uint64 = 1 << 16
+
 // preWalkRead is Select's walkPre with each pre neuron's post range read
-// by one pread.
+// by one pread; large walks are split by rows between goroutines.
 func (ix *Index) preWalkRead(f Filter) (*hits, error) {
+	list := f.Pre.List
+	total := cost(f.Pre, ix.PreOff)
+	parts := min(runtime.GOMAXPROCS(0), 4, int(total/parallelRows)+1, len(list))
+	if parts <= 1 {
+		return ix.preWalkPart(f, list)
+	}
+	// cut the list where the walked rows reach k/parts of the total
+	cuts := []int{0}
+	var acc uint64
+	for k, i := range list {
+		acc += ix.PreOff[i+1] - ix.PreOff[i]
+		if len(cuts) < parts && acc*uint64(parts) >= total*uint64(len(cuts)) {
+			cuts = append(cuts, k+1)
+		}
+	}
+	cuts = append(cuts, len(list))
+	res := make([]*hits, len(cuts)-1)
+	errs := make([]error, len(cuts)-1)
+	var wg sync.WaitGroup
+	for p := range res {
+		wg.Go(func() { res[p], errs[p] = ix.preWalkPart(f, list[cuts[p]:cuts[p+1]]) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, r := range res {
+		n += len(r.rows)
+	}
+	h := &hits{rows: make([]uint32, 0, n), pre: make([]uint32, 0, n), post: make([]uint32, 0, n)}
+	for _, r := range res {
+		h.rows, h.pre, h.post = append(h.rows, r.rows...), append(h.pre, r.pre...), append(h.post, r.post...)
+	}
+	return h, nil
+}
+
+// preWalkPart walks the pre neurons of list (a part of f.Pre.List).
+func (ix *Index) preWalkPart(f Filter, list []uint32) (*hits, error) {
 	h := &hits{}
 	var buf []uint32
 	post := f.Post
-	for _, i := range f.Pre.List {
+	for _, i := range list {
 		lo, hi := ix.PreOff[i], ix.PreOff[i+1]
 		n := int(hi - lo)
 		if n == 0 {

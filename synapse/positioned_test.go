@@ -3,6 +3,7 @@ package synapse
 import (
 	"bytes"
 	"context"
+	"errors"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -15,9 +16,10 @@ import (
 // and with positioned reads forced for every gather.
 func positionedPair(t *testing.T) (mapped, positioned *Dataset) {
 	t.Helper()
-	old := faultBytes
-	faultBytes = 1 // every gather reads with pread, however many rows
-	t.Cleanup(func() { faultBytes = old })
+	oldFault, oldPar := faultBytes, parallelRows
+	faultBytes = 1     // every gather reads with pread, however many rows
+	parallelRows = 500 // walks of more rows are split between goroutines
+	t.Cleanup(func() { faultBytes, parallelRows = oldFault, oldPar })
 	dir := t.TempDir()
 	ctx := context.Background()
 	if _, err := synth.Generate(ctx, synth.Options{Neurons: 600, Synapses: 40000, Seed: 3, Minimal: true}, dir); err != nil {
@@ -76,6 +78,7 @@ func TestPositionedReadsSameAnswers(t *testing.T) {
 		walk walk
 	}{
 		{"outputs of one", Request{Pre: one, PreGiven: true}, walkPre},
+		{"outputs of most", Request{Pre: many, PreGiven: true, RemoveAutapses: true}, walkPre},
 		{"inputs of one", Request{Post: one, PostGiven: true}, walkPost},
 		{"inputs of a set", Request{Post: set, PostGiven: true, RemoveAutapses: true}, walkPost},
 		{"subgraph", Request{Pre: set, PreGiven: true, Post: set, PostGiven: true, RemoveAutapses: true}, walkPre},
@@ -173,5 +176,40 @@ func TestCSVColumnsEqualRows(t *testing.T) {
 	}
 	if err := w.(ColumnWriter).Columns([]any{ints, strs[:2], floats}); err == nil {
 		t.Error("a batch with columns of different lengths was accepted")
+	}
+}
+
+// failWriter accepts the header and n batches, then fails.
+type failWriter struct {
+	n int
+}
+
+var errFull = errors.New("disk full")
+
+func (f *failWriter) Header([]Col) error { return nil }
+func (f *failWriter) Row([]any) error    { return f.Columns(nil) }
+func (f *failWriter) Close() error       { return nil }
+func (f *failWriter) Columns([]any) error {
+	if f.n == 0 {
+		return errFull
+	}
+	f.n--
+	return nil
+}
+
+// TestWriteFastStopsOnWriterError checks that a failing writer stops a
+// query of several batches (the gathering goroutine included) with its
+// error, having written only what it accepted.
+func TestWriteFastStopsOnWriterError(t *testing.T) {
+	_, pos := positionedPair(t)
+	for _, n := range []int{0, 1, 2} {
+		r := Request{Columns: []string{"id", "size"}}
+		st, err := pos.Query(context.Background(), &r, &failWriter{n: n})
+		if !errors.Is(err, errFull) {
+			t.Fatalf("after %d batches: err %v, want the writer's", n, err)
+		}
+		if st.Rows != int64(n*fastBatchRows) {
+			t.Errorf("after %d batches: %d rows counted, want %d", n, st.Rows, n*fastBatchRows)
+		}
 	}
 }

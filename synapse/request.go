@@ -338,10 +338,19 @@ func (d *Dataset) cellTypeOf(ctx context.Context, cols []string) (func(int64) st
 // fastBatchRows is the number of rows writeFast gathers per batch.
 const fastBatchRows = 8192
 
+// fastBatch is one batch of writeFast's output columns.
+type fastBatch struct {
+	vals      []any // per column: []int64, []float64 or []string
+	pre, post []uint32
+	rows      int
+	err       error
+}
+
 // writeFast writes the hits' columns that the index holds, a batch of
 // rows at a time: each column is gathered for the batch (with positioned
 // reads: nearby rows in one pread), then handed to a ColumnWriter whole,
-// or row by row to any other writer.
+// or row by row to any other writer. With several batches, one goroutine
+// gathers the next batch while the current one is written.
 func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWriter, st *Stats) error {
 	ix := d.Index
 	typeOf, err := d.cellTypeOf(ctx, cols)
@@ -355,76 +364,82 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 	if err := w.Header(hdr); err != nil {
 		return err
 	}
-	cw, columnar := w.(ColumnWriter)
 	n := min(len(h.rows), fastBatchRows)
-	vals := make([]any, len(cols))
-	for i, c := range cols {
-		switch fastColumns[c] {
-		case KindInt:
-			vals[i] = make([]int64, n)
-		case KindFloat:
-			vals[i] = make([]float64, n)
-		default:
-			vals[i] = make([]string, n)
+	newBatch := func() *fastBatch {
+		b := &fastBatch{vals: make([]any, len(cols)), pre: make([]uint32, n), post: make([]uint32, n)}
+		for i, c := range cols {
+			switch fastColumns[c] {
+			case KindInt:
+				b.vals[i] = make([]int64, n)
+			case KindFloat:
+				b.vals[i] = make([]float64, n)
+			default:
+				b.vals[i] = make([]string, n)
+			}
 		}
+		return b
 	}
 	var g gatherer
-	preBuf, postBuf := make([]uint32, n), make([]uint32, n)
-	row := make([]any, len(cols))
-	for start := 0; start < len(h.rows); start += fastBatchRows {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	fill := func(b *fastBatch, start int) error {
 		end := min(len(h.rows), start+fastBatchRows)
 		batch := h.rows[start:end]
 		m := len(batch)
-		pre, post, err := ix.hitSides(&g, h, start, end, preBuf, postBuf)
+		b.rows = m
+		pre, post, err := ix.hitSides(&g, h, start, end, b.pre, b.post)
 		if err != nil {
 			return err
 		}
 		for i, c := range cols {
 			switch c {
 			case "id":
-				v := vals[i].([]int64)[:m]
+				v := b.vals[i].([]int64)[:m]
 				if err := gather(&g, ix.file(colID), ix.ID, batch, v); err != nil {
 					return err
 				}
-				vals[i] = v
+				b.vals[i] = v
 			case "pre_pt_root_id", "post_pt_root_id":
 				side := pre
 				if c == "post_pt_root_id" {
 					side = post
 				}
-				v := vals[i].([]int64)[:m]
+				v := b.vals[i].([]int64)[:m]
 				for k, x := range side {
 					v[k] = ix.Roots[x]
 				}
-				vals[i] = v
+				b.vals[i] = v
 			case "size":
-				v := vals[i].([]float64)[:m]
+				v := b.vals[i].([]float64)[:m]
 				if err := gather(&g, ix.file(colSize), ix.Size, batch, v); err != nil {
 					return err
 				}
-				vals[i] = v
+				b.vals[i] = v
 			case "cell_type_pre", "cell_type_post":
 				side := pre
 				if c == "cell_type_post" {
 					side = post
 				}
-				v := vals[i].([]string)[:m]
+				v := b.vals[i].([]string)[:m]
 				for k, x := range side {
 					v[k] = typeOf(ix.Roots[x])
 				}
-				vals[i] = v
+				b.vals[i] = v
 			}
 		}
+		return nil
+	}
+	cw, columnar := w.(ColumnWriter)
+	row := make([]any, len(cols))
+	write := func(b *fastBatch) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if columnar {
-			if err := cw.Columns(vals); err != nil {
+			if err := cw.Columns(b.vals); err != nil {
 				return err
 			}
 		} else {
-			for k := range m {
-				for i, v := range vals {
+			for k := range b.rows {
+				for i, v := range b.vals {
 					switch x := v.(type) {
 					case []int64:
 						row[i] = x[k]
@@ -439,7 +454,57 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 				}
 			}
 		}
-		st.Rows += int64(m)
+		st.Rows += int64(b.rows)
+		return nil
+	}
+	if len(h.rows) <= fastBatchRows {
+		if len(h.rows) > 0 {
+			b := newBatch()
+			if err := fill(b, 0); err != nil {
+				return err
+			}
+			if err := write(b); err != nil {
+				return err
+			}
+		}
+		return w.Close()
+	}
+	// two batches in flight: one is filled (index reads) while the other
+	// is written
+	free, full, done := make(chan *fastBatch, 2), make(chan *fastBatch, 2), make(chan struct{})
+	free <- newBatch()
+	free <- newBatch()
+	go func() {
+		defer close(full)
+		for start := 0; start < len(h.rows); start += fastBatchRows {
+			var b *fastBatch
+			select {
+			case b = <-free:
+			case <-done:
+				return
+			}
+			b.err = fill(b, start)
+			full <- b // never blocks: only two batches exist
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	for b := range full {
+		if err != nil {
+			continue // draining after an error
+		}
+		if err = b.err; err == nil {
+			err = write(b)
+		}
+		if err != nil {
+			close(done)
+			continue
+		}
+		free <- b
+	}
+	if err != nil {
+		return err
 	}
 	return w.Close()
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -196,6 +198,11 @@ func runSynapsesQuery(ctx context.Context, opts *synapsesQueryOptions) error {
 	// in (and at exit unmapping) 64 KB of mapped index per touched row
 	if err := ds.Index.UsePositionedReads(); err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		// the live heap is the selection's columns: collecting at 4x
+		// instead of 2x of it halves the collector's work for a query
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	rw, closeFn, err := outputTarget(opts.IO, opts.Format, opts.Out)
 	if err != nil {
