@@ -120,10 +120,11 @@ func formatValue(v any) string {
 // same text: both write to bw (csv.Writer keeps no buffer of its own when
 // given a large enough bufio.Writer).
 type csvWriter struct {
-	bw  *bufio.Writer
-	w   *csv.Writer
-	rec []string
-	buf []byte
+	bw   *bufio.Writer
+	w    *csv.Writer
+	rec  []string
+	buf  []byte
+	span []int
 }
 
 var _ ColumnWriter = (*csvWriter)(nil)
@@ -165,6 +166,14 @@ func (c *csvWriter) Columns(cols []any) error {
 		}
 		n = m
 	}
+	// an int equal to the one above it (a neuron's root id down its rows)
+	// is copied from the previous line: from[i]:to[i] is where column i's
+	// last cell is in b (to[i] == 0: not in b)
+	if cap(c.span) < 2*len(cols) {
+		c.span = make([]int, 2*len(cols))
+	}
+	from, to := c.span[:len(cols)], c.span[len(cols):2*len(cols)]
+	clear(to)
 	b := c.buf[:0]
 	for k := range n {
 		for i, col := range cols {
@@ -173,11 +182,15 @@ func (c *csvWriter) Columns(cols []any) error {
 			}
 			switch x := col.(type) {
 			case []int64:
-				b = strconv.AppendInt(b, x[k], 10)
-			case []float64:
-				if !math.IsNaN(x[k]) {
-					b = strconv.AppendFloat(b, x[k], 'f', -1, 64)
+				at := len(b)
+				if k > 0 && to[i] > 0 && x[k] == x[k-1] {
+					b = append(b, b[from[i]:to[i]]...)
+				} else {
+					b = strconv.AppendInt(b, x[k], 10)
 				}
+				from[i], to[i] = at, len(b)
+			case []float64:
+				b = appendFloatCSV(b, x[k])
 			case []string:
 				b = appendCSVField(b, x[k])
 			}
@@ -188,11 +201,24 @@ func (c *csvWriter) Columns(cols []any) error {
 				return err
 			}
 			b = b[:0]
+			clear(to)
 		}
 	}
 	_, err := c.bw.Write(b)
 	c.buf = b[:0]
 	return err
+}
+
+// appendFloatCSV appends x as formatValue writes it (NaN: nothing), whole
+// numbers (synapse sizes) through the faster integer path.
+func appendFloatCSV(b []byte, x float64) []byte {
+	switch {
+	case math.IsNaN(x):
+		return b
+	case x == math.Trunc(x) && math.Abs(x) < 1e15 && (x != 0 || !math.Signbit(x)):
+		return strconv.AppendInt(b, int64(x), 10)
+	}
+	return strconv.AppendFloat(b, x, 'f', -1, 64)
 }
 
 // appendCSVField appends s as encoding/csv's Writer writes a field (Comma

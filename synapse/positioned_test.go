@@ -124,6 +124,17 @@ func TestPositionedReadsSameAnswers(t *testing.T) {
 				if !bytes.Equal(out[0].Bytes(), out[1].Bytes()) {
 					t.Errorf("%s: positioned reads wrote %d bytes, mapped %d; they differ", format, out[1].Len(), out[0].Len())
 				}
+				// the same rows given one by one (no column batches)
+				var byRow bytes.Buffer
+				r := c.req
+				r.Columns = []string{"id", "pre_pt_root_id", "post_pt_root_id", "size"}
+				w, _ := NewRowWriter(format, &byRow, "")
+				if _, err := pos.Query(ctx, &r, rowsOnly{w}); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(out[0].Bytes(), byRow.Bytes()) {
+					t.Errorf("%s: column batches wrote %d bytes, rows %d; they differ", format, out[0].Len(), byRow.Len())
+				}
 			}
 			var pairs [2]bytes.Buffer
 			for k, d := range []*Dataset{mapped, pos} {
@@ -150,7 +161,9 @@ func TestCSVColumnsEqualRows(t *testing.T) {
 		ints[k] = int64(k*k) - 5
 		floats[k] = float64(k) / 3
 	}
-	floats[2], floats[3], floats[4] = math.NaN(), 1e21, -0.5
+	floats[2], floats[3], floats[4], floats[5], floats[6], floats[7] = math.NaN(), 1e21, -0.5, math.Copysign(0, -1), 12120, -1e15
+	floats[8], floats[9] = math.Inf(1), 999999999999999
+	ints[4], ints[5], ints[6] = ints[3], ints[3], math.MinInt64 // repeated values are copied from the line above
 	hdr := []Col{{"i", KindInt}, {"s", KindString}, {"f", KindFloat}}
 	var byCols, byRows bytes.Buffer
 	w, _ := NewRowWriter("csv", &byCols, "")
@@ -213,3 +226,6 @@ func TestWriteFastStopsOnWriterError(t *testing.T) {
 		}
 	}
 }
+
+// rowsOnly hides a writer's Columns method.
+type rowsOnly struct{ RowWriter }
