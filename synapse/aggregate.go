@@ -22,7 +22,7 @@ func (d *Dataset) WritePairs(ctx context.Context, r *Request, w RowWriter, withT
 			Hint: "group-by works with root-id, id, size, proofreading and cell-type filters", Kind: ccc.ErrUsage}
 	}
 	ix := d.Index
-	h, err := ix.selectHits(p.filter)
+	h, err := ix.selectHits(p.filter, hitCols{size: true})
 	if err != nil {
 		return nil, err
 	}
@@ -30,12 +30,12 @@ func (d *Dataset) WritePairs(ctx context.Context, r *Request, w RowWriter, withT
 	if h.pre == nil {
 		pairs = ix.PairCounts(h.rows)
 	} else {
-		size := make([]float64, len(h.rows))
-		var g gatherer
-		if err := gather(&g, ix.file(colSize), ix.Size, h.rows, size); err != nil {
-			return nil, err
+		if h.size == nil {
+			if err := ix.gatherHits(h, hitCols{size: true}); err != nil {
+				return nil, err
+			}
 		}
-		pairs = pairCountsOf(h.pre, h.post, size)
+		pairs = pairCountsOf(h.pre, h.post, h.size)
 	}
 	if r.SortPairs {
 		sort.SliceStable(pairs, func(a, b int) bool { return pairs[a].Count > pairs[b].Count })

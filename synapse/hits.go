@@ -9,23 +9,38 @@ import (
 )
 
 // hits are selected rows (table order) with each hit's dense pre and post
-// index when the selection read them anyway; nil pre/post: read them from
-// the index.
+// index when the selection read them anyway, and its id and size when the
+// selection gathered them; nil: read them from the index.
 type hits struct {
 	rows, pre, post []uint32
+	id              []int64
+	size            []float64
 }
+
+// hitCols names the per-row columns a selection should gather along.
+type hitCols struct{ id, size bool }
+
+// positionedMaxRows caps the rows a positioned walk visits: beyond it the
+// hits' columns (28 bytes a hit) would outweigh the mapped walk's row
+// numbers (4 bytes), and most pages are read anyway.
+const positionedMaxRows = 1 << 24
 
 // selectHits is Select for a query that writes the rows out. With
 // positioned reads (UsePositionedReads) the walks over a few neurons' rows
-// read the index with pread and keep each hit's pre and post, so the
-// output needs no second look at those columns.
-func (ix *Index) selectHits(f Filter) (*hits, error) {
+// read the index with pread and keep each hit's pre and post (and, for a
+// pre walk, its id and size as want says), so the output needs no second
+// look at those columns.
+func (ix *Index) selectHits(f Filter, want hitCols) (*hits, error) {
 	if ix.files != nil {
 		switch ix.walk(f) {
 		case walkPre:
-			return ix.preWalkRead(f)
+			if cost(f.Pre, ix.PreOff) <= positionedMaxRows {
+				return ix.preWalkRead(f, want)
+			}
 		case walkPost:
-			return ix.postWalkRead(f)
+			if cost(f.Post, ix.PostOff) <= positionedMaxRows {
+				return ix.postWalkRead(f)
+			}
 		}
 	}
 	return &hits{rows: ix.Select(f)}, nil
@@ -37,14 +52,12 @@ func (ix *Index) selectHits(f Filter) (*hits, error) {
 var parallelRows uint64 = 1 << 16
 
 // preWalkRead is Select's walkPre with each pre neuron's post range read
-// by one pread; large walks are split by rows between goroutines.
-func (ix *Index) preWalkRead(f Filter) (*hits, error) {
+// by one pread; large walks are split by rows between goroutines, each
+// also gathering the id and size of its hits.
+func (ix *Index) preWalkRead(f Filter, want hitCols) (*hits, error) {
 	list := f.Pre.List
 	total := cost(f.Pre, ix.PreOff)
-	parts := min(runtime.GOMAXPROCS(0), 4, int(total/parallelRows)+1, len(list))
-	if parts <= 1 {
-		return ix.preWalkPart(f, list)
-	}
+	parts := max(1, min(runtime.GOMAXPROCS(0), 4, int(total/parallelRows)+1, len(list)))
 	// cut the list where the walked rows reach k/parts of the total
 	cuts := []int{0}
 	var acc uint64
@@ -57,9 +70,20 @@ func (ix *Index) preWalkRead(f Filter) (*hits, error) {
 	cuts = append(cuts, len(list))
 	res := make([]*hits, len(cuts)-1)
 	errs := make([]error, len(cuts)-1)
+	part := func(p int) {
+		h, err := ix.preWalkPart(f, list[cuts[p]:cuts[p+1]])
+		if err == nil {
+			err = ix.gatherHits(h, want)
+		}
+		res[p], errs[p] = h, err
+	}
+	if len(res) == 1 {
+		part(0)
+		return res[0], errs[0]
+	}
 	var wg sync.WaitGroup
 	for p := range res {
-		wg.Go(func() { res[p], errs[p] = ix.preWalkPart(f, list[cuts[p]:cuts[p+1]]) })
+		wg.Go(func() { part(p) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -70,10 +94,40 @@ func (ix *Index) preWalkRead(f Filter) (*hits, error) {
 		n += len(r.rows)
 	}
 	h := &hits{rows: make([]uint32, 0, n), pre: make([]uint32, 0, n), post: make([]uint32, 0, n)}
+	if want.id {
+		h.id = make([]int64, 0, n)
+	}
+	if want.size {
+		h.size = make([]float64, 0, n)
+	}
 	for _, r := range res {
 		h.rows, h.pre, h.post = append(h.rows, r.rows...), append(h.pre, r.pre...), append(h.post, r.post...)
+		if want.id {
+			h.id = append(h.id, r.id...)
+		}
+		if want.size {
+			h.size = append(h.size, r.size...)
+		}
 	}
 	return h, nil
+}
+
+// gatherHits reads the id and size of h's rows as want says.
+func (ix *Index) gatherHits(h *hits, want hitCols) error {
+	var g gatherer
+	if want.id {
+		h.id = make([]int64, len(h.rows))
+		if err := gather(&g, ix.file(colID), ix.ID, h.rows, h.id); err != nil {
+			return err
+		}
+	}
+	if want.size {
+		h.size = make([]float64, len(h.rows))
+		if err := gather(&g, ix.file(colSize), ix.Size, h.rows, h.size); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // preWalkPart walks the pre neurons of list (a part of f.Pre.List).

@@ -308,7 +308,7 @@ func (d *Dataset) Query(ctx context.Context, r *Request, w RowWriter) (*Stats, e
 		st := &Stats{MissingIDs: p.missing, Matched: int64(len(rows))}
 		return st, d.writeSQL(ctx, r, p, rows, w, st)
 	}
-	h, err := d.Index.selectHits(p.filter)
+	h, err := d.Index.selectHits(p.filter, hitCols{id: slices.Contains(p.cols, "id"), size: slices.Contains(p.cols, "size")})
 	if err != nil {
 		return nil, err
 	}
@@ -392,6 +392,10 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 		for i, c := range cols {
 			switch c {
 			case "id":
+				if h.id != nil {
+					b.vals[i] = h.id[start:end]
+					continue
+				}
 				v := b.vals[i].([]int64)[:m]
 				if err := gather(&g, ix.file(colID), ix.ID, batch, v); err != nil {
 					return err
@@ -408,6 +412,10 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 				}
 				b.vals[i] = v
 			case "size":
+				if h.size != nil {
+					b.vals[i] = h.size[start:end]
+					continue
+				}
 				v := b.vals[i].([]float64)[:m]
 				if err := gather(&g, ix.file(colSize), ix.Size, batch, v); err != nil {
 					return err
