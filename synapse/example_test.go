@@ -44,3 +44,12 @@ func Example() {
 	// 864691135808473885,864691135884799088,1,4832
 	// 3 pairs
 }
+
+// A column batch's third row, as a RowWriter gets it.
+func ExampleColumnsRow() {
+	cols := []any{[]int64{7, 8, 9}, []float64{0.5, 1.5, 2.5}, []string{"a", "b", "c"}}
+	row := make([]any, len(cols))
+	synapse.ColumnsRow(cols, 2, row)
+	fmt.Println(row...)
+	// Output: 9 2.5 c
+}

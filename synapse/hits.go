@@ -3,6 +3,7 @@ package synapse
 import (
 	"errors"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -136,16 +137,8 @@ func (ix *Index) preWalkPart(f Filter, list []uint32) (*hits, error) {
 	var buf []uint32
 	post := f.Post
 	for _, i := range list {
-		lo, hi := ix.PreOff[i], ix.PreOff[i+1]
-		n := int(hi - lo)
-		if n == 0 {
-			continue
-		}
-		if cap(buf) < n {
-			buf = make([]uint32, n)
-		}
-		posts := buf[:n]
-		if err := readRange(ix.files[colPost], lo, posts); err != nil {
+		posts, lo, err := readCSR(ix.files[colPost], ix.PreOff, i, &buf)
+		if err != nil {
 			return nil, err
 		}
 		for k, p := range posts {
@@ -173,18 +166,11 @@ func (ix *Index) postWalkRead(f Filter) (*hits, error) {
 	var keys []uint64 // row << 32 | post
 	var buf []uint32
 	for _, j := range f.Post.List {
-		lo, hi := ix.PostOff[j], ix.PostOff[j+1]
-		n := int(hi - lo)
-		if n == 0 {
-			continue
-		}
-		if cap(buf) < n {
-			buf = make([]uint32, n)
-		}
-		if err := readRange(ix.files[colPerm], lo, buf[:n]); err != nil {
+		rows, _, err := readCSR(ix.files[colPerm], ix.PostOff, j, &buf)
+		if err != nil {
 			return nil, err
 		}
-		for _, r := range buf[:n] {
+		for _, r := range rows {
 			keys = append(keys, uint64(r)<<32|uint64(j))
 		}
 	}
@@ -217,6 +203,28 @@ func (ix *Index) postWalkRead(f Filter) (*hits, error) {
 	}
 	h.rows, h.pre, h.post = h.rows[:n], h.pre[:n], h.post[:n]
 	return h, nil
+}
+
+// readCSR reads neuron i's range of a CSR-ordered column file (offsets
+// off) into *buf, grown as needed; lo is the range's first element.
+func readCSR(f *os.File, off []uint64, i uint32, buf *[]uint32) (vals []uint32, lo uint64, err error) {
+	lo, hi := off[i], off[i+1]
+	n := int(hi - lo)
+	if cap(*buf) < n {
+		*buf = make([]uint32, n)
+	}
+	vals = (*buf)[:n]
+	return vals, lo, readRange(f, lo, vals)
+}
+
+// hitColumn returns column m (file f) of h.rows[start:end]: from kept
+// when the selection gathered it, else read into buf.
+func hitColumn[T any](g *gatherer, f *os.File, m, kept, buf []T, h *hits, start, end int) ([]T, error) {
+	if kept != nil {
+		return kept[start:end], nil
+	}
+	v := buf[:end-start]
+	return v, gather(g, f, m, h.rows[start:end], v)
 }
 
 // hitSides returns the dense pre and post indices of h.rows[lo:hi], read

@@ -62,6 +62,21 @@ type ColumnWriter interface {
 	Columns(cols []any) error
 }
 
+// ColumnsRow sets row[i] to the k-th value of column batch cols[i]
+// ([]int64, []float64 or []string), as a ColumnWriter's Row would get it.
+func ColumnsRow(cols []any, k int, row []any) {
+	for i, c := range cols {
+		switch x := c.(type) {
+		case []int64:
+			row[i] = x[k]
+		case []float64:
+			row[i] = x[k]
+		case []string:
+			row[i] = x[k]
+		}
+	}
+}
+
 // Formats lists the output formats.
 var Formats = []string{"csv", "parquet", "json", "table"}
 

@@ -341,6 +341,7 @@ const fastBatchRows = 8192
 // fastBatch is one batch of writeFast's output columns.
 type fastBatch struct {
 	vals      []any // per column: []int64, []float64 or []string
+	bufs      []any // the batch's own storage per column, same types
 	pre, post []uint32
 	rows      int
 	err       error
@@ -366,15 +367,15 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 	}
 	n := min(len(h.rows), fastBatchRows)
 	newBatch := func() *fastBatch {
-		b := &fastBatch{vals: make([]any, len(cols)), pre: make([]uint32, n), post: make([]uint32, n)}
+		b := &fastBatch{vals: make([]any, len(cols)), bufs: make([]any, len(cols)), pre: make([]uint32, n), post: make([]uint32, n)}
 		for i, c := range cols {
 			switch fastColumns[c] {
 			case KindInt:
-				b.vals[i] = make([]int64, n)
+				b.bufs[i] = make([]int64, n)
 			case KindFloat:
-				b.vals[i] = make([]float64, n)
+				b.bufs[i] = make([]float64, n)
 			default:
-				b.vals[i] = make([]string, n)
+				b.bufs[i] = make([]string, n)
 			}
 		}
 		return b
@@ -382,43 +383,26 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 	var g gatherer
 	fill := func(b *fastBatch, start int) error {
 		end := min(len(h.rows), start+fastBatchRows)
-		batch := h.rows[start:end]
-		m := len(batch)
-		b.rows = m
+		b.rows = end - start
 		pre, post, err := ix.hitSides(&g, h, start, end, b.pre, b.post)
 		if err != nil {
 			return err
 		}
 		for i, c := range cols {
+			var err error
 			switch c {
 			case "id":
-				if h.id != nil {
-					b.vals[i] = h.id[start:end]
-					continue
-				}
-				v := b.vals[i].([]int64)[:m]
-				if err := gather(&g, ix.file(colID), ix.ID, batch, v); err != nil {
-					return err
-				}
-				b.vals[i] = v
+				b.vals[i], err = hitColumn(&g, ix.file(colID), ix.ID, h.id, b.bufs[i].([]int64), h, start, end)
+			case "size":
+				b.vals[i], err = hitColumn(&g, ix.file(colSize), ix.Size, h.size, b.bufs[i].([]float64), h, start, end)
 			case "pre_pt_root_id", "post_pt_root_id":
 				side := pre
 				if c == "post_pt_root_id" {
 					side = post
 				}
-				v := b.vals[i].([]int64)[:m]
+				v := b.bufs[i].([]int64)[:b.rows]
 				for k, x := range side {
 					v[k] = ix.Roots[x]
-				}
-				b.vals[i] = v
-			case "size":
-				if h.size != nil {
-					b.vals[i] = h.size[start:end]
-					continue
-				}
-				v := b.vals[i].([]float64)[:m]
-				if err := gather(&g, ix.file(colSize), ix.Size, batch, v); err != nil {
-					return err
 				}
 				b.vals[i] = v
 			case "cell_type_pre", "cell_type_post":
@@ -426,11 +410,14 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 				if c == "cell_type_post" {
 					side = post
 				}
-				v := b.vals[i].([]string)[:m]
+				v := b.bufs[i].([]string)[:b.rows]
 				for k, x := range side {
 					v[k] = typeOf(ix.Roots[x])
 				}
 				b.vals[i] = v
+			}
+			if err != nil {
+				return err
 			}
 		}
 		return nil
@@ -447,16 +434,7 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 			}
 		} else {
 			for k := range b.rows {
-				for i, v := range b.vals {
-					switch x := v.(type) {
-					case []int64:
-						row[i] = x[k]
-					case []float64:
-						row[i] = x[k]
-					case []string:
-						row[i] = x[k]
-					}
-				}
+				ColumnsRow(b.vals, k, row)
 				if err := w.Row(row); err != nil {
 					return err
 				}
