@@ -123,13 +123,18 @@ func runs(rows []uint32, es int) int {
 // small files.
 var faultBytes = 64 << 10
 
-// gather fills dst[k] = column[rows[k]] from f, or from the mapping m when
-// that is cheaper: without positioned reads, or when the rows need more
-// reads than half the file's fault-around blocks (most blocks are hit anyway).
+// gather fills dst[k] = column[rows[k]] (rows ascending) from f, or from
+// the mapping m when that is cheaper: without positioned reads, or when the
+// rows need more reads than half the fault-around blocks their range spans
+// (most blocks are hit anyway, and a fault maps a block without a copy).
 func gather[T any](g *gatherer, f *os.File, m []T, rows []uint32, dst []T) error {
 	var z T
 	es := int(unsafe.Sizeof(z))
-	if f == nil || runs(rows, es) > len(m)*es/faultBytes/2 {
+	if len(rows) == 0 {
+		return nil
+	}
+	first, last := rows[0], rows[len(rows)-1]
+	if f == nil || last < first || runs(rows, es) > (int(last-first)+1)*es/faultBytes/2 {
 		for k, r := range rows {
 			dst[k] = m[r]
 		}
