@@ -490,7 +490,9 @@ def bench_synapses():
                   f"(SELECT * FROM read_csv('{setf}', header=false)) AND pre_pt_root_id <> post_pt_root_id",
              "b": f"pre_pt_root_id = {neuron}", "c": f"post_pt_root_id = {neuron}"}
     for q, cond in conds.items():
-        script = f"import duckdb; print(*duckdb.execute({sel + cond!r}).fetchone())"
+        # no progress bar: DuckDB draws one on stdout for a query over 2 s (a loaded machine), which
+        # would be parsed as the answer
+        script = f"import duckdb; duckdb.execute('SET enable_progress_bar = false'); print(*duckdb.execute({sel + cond!r}).fetchone())"
         out = os.path.join(d, f"fresh-{q}.txt")
         fresh[q] = timed_rusage([PY, "-c", script], out=out, repeat=3)
         cnt, sid = open(out).read().split()
