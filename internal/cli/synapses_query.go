@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -198,11 +196,6 @@ func runSynapsesQuery(ctx context.Context, opts *synapsesQueryOptions) error {
 	// in (and at exit unmapping) 64 KB of mapped index per touched row
 	if err := ds.Index.UsePositionedReads(); err != nil {
 		return err
-	}
-	if os.Getenv("GOGC") == "" {
-		// the live heap is the selection's columns: collecting at 4x
-		// instead of 2x of it halves the collector's work for a query
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	rw, closeFn, err := outputTarget(opts.IO, opts.Format, opts.Out)
 	if err != nil {
