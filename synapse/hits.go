@@ -21,10 +21,10 @@ type hits struct {
 // hitCols names the per-row columns a selection should gather along.
 type hitCols struct{ id, size bool }
 
-// positionedMaxRows caps the rows a positioned walk visits: beyond it the
-// hits' columns (28 bytes a hit) would outweigh the mapped walk's row
-// numbers (4 bytes), and most pages are read anyway.
-const positionedMaxRows = 1 << 24
+// positionedMaxRows caps the rows a positioned walk visits (its hits keep
+// 28 bytes each on the heap, at most 112 MB): beyond it the mapped walk
+// keeps 4 bytes a hit, and its pages are shared page cache.
+const positionedMaxRows = 1 << 22
 
 // selectHits is Select for a query that writes the rows out. With
 // positioned reads (UsePositionedReads) the walks over a few neurons' rows
