@@ -395,26 +395,24 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 				b.vals[i], err = hitColumn(&g, ix.file(colID), ix.ID, h.id, b.bufs[i].([]int64), h, start, end)
 			case "size":
 				b.vals[i], err = hitColumn(&g, ix.file(colSize), ix.Size, h.size, b.bufs[i].([]float64), h, start, end)
-			case "pre_pt_root_id", "post_pt_root_id":
+			default: // a root id or cell type of the pre or the post side
 				side := pre
-				if c == "post_pt_root_id" {
+				if strings.HasSuffix(c, "post") || strings.HasPrefix(c, "post") {
 					side = post
 				}
-				v := b.bufs[i].([]int64)[:b.rows]
-				for k, x := range side {
-					v[k] = ix.Roots[x]
+				if v, ok := b.bufs[i].([]int64); ok {
+					v = v[:b.rows]
+					for k, x := range side {
+						v[k] = ix.Roots[x]
+					}
+					b.vals[i] = v
+				} else {
+					v := b.bufs[i].([]string)[:b.rows]
+					for k, x := range side {
+						v[k] = typeOf(ix.Roots[x])
+					}
+					b.vals[i] = v
 				}
-				b.vals[i] = v
-			case "cell_type_pre", "cell_type_post":
-				side := pre
-				if c == "cell_type_post" {
-					side = post
-				}
-				v := b.bufs[i].([]string)[:b.rows]
-				for k, x := range side {
-					v[k] = typeOf(ix.Roots[x])
-				}
-				b.vals[i] = v
 			}
 			if err != nil {
 				return err
