@@ -506,7 +506,9 @@ def bench_synapses():
                   f"(SELECT * FROM read_csv('{setf}', header=false)) AND pre_pt_root_id <> post_pt_root_id",
              "b": f"pre_pt_root_id = {neuron}", "c": f"post_pt_root_id = {neuron}"}
     for q, cond in conds.items():
-        script = f"import duckdb; print(*duckdb.execute({sel + cond!r}).fetchone())"
+        # no progress bar: DuckDB draws one on stdout for a query over 2 s (a loaded machine), which
+        # would be parsed as the answer
+        script = f"import duckdb; duckdb.execute('SET enable_progress_bar = false'); print(*duckdb.execute({sel + cond!r}).fetchone())"
         out = os.path.join(d, f"fresh-{q}.txt")
         fresh[q] = timed_rusage([PY, "-c", script], out=out, repeat=3)
         cnt, sid = open(out).read().split()
@@ -537,10 +539,20 @@ def bench_synapses():
         if inproc.get(q):
             r_ = p[f"duckdb_{q}_s"] / inproc[q]
             target(f"synapses {names[q]}: >= 20x a warm in-memory DuckDB table", f"{r_:.0f}x", r_ >= 20, size)
-    target("whole `ccc synapses query` for one neuron < 20 ms", f"{ms(whole['b']['wall'])} wall (outputs), "
-           f"{ms(whole['c']['wall'])} (inputs)", max(whole["b"]["wall"], whole["c"]["wall"]) < 0.020, size)
-    target("whole `ccc synapses query` for the proofread subgraph < 50 ms", f"{ms(whole['a']['wall'])} wall",
-           whole["a"]["wall"] < 0.050, size)
+    # the ceiling of a whole-process figure is the process start (ccc version, measured in this run):
+    # what is left of the budget after it is the query's own share
+    def whole_target(what, qs, budget):
+        worst = max(whole[q]["wall"] for q in qs)
+        figs = ", ".join(f"{ms(whole[q]['wall'])} wall {names[q].split(' ', 1)[1]} ({ms(whole[q]['cpu'])} CPU, "
+                         f"peak RSS {whole[q]['rss_mb']:.0f} MB)" for q in qs)
+        figs += f"; bare start (ccc version) {ms(start)}, so the query's own part is " + \
+            ", ".join(ms(max(0.0, whole[q]["wall"] - start)) for q in qs)
+        if worst >= budget:
+            figs += (f"; missed by {ms(worst - budget)}: the start alone takes {pct(start / budget)} of the "
+                     f"{ms(budget)} budget")
+        target(what, figs, worst < budget, size)
+    whole_target("whole `ccc synapses query` for one neuron < 20 ms", "bc", 0.020)
+    whole_target("whole `ccc synapses query` for the proofread subgraph < 50 ms", "a", 0.050)
     row("synapses, loading for the peers", size, "DuckDB CREATE TABLE from Parquet / pandas read_parquet (not in the ratios)",
         f"{ms(p['duckdb_load_s'])} / {ms(p['pandas_load_s'])}", "- (ccc opens its index per process)", "",
         whole=f"peer script (load + 4 queries x 2 engines x 4 runs): {ms(pr['wall'])}")

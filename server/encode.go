@@ -279,16 +279,7 @@ func (rw *rowWriter) Columns(cols []any) error {
 	if rw.b == nil {
 		vals := make([]any, len(cols))
 		for k := range n {
-			for i, c := range cols {
-				switch x := c.(type) {
-				case []int64:
-					vals[i] = x[k]
-				case []float64:
-					vals[i] = x[k]
-				case []string:
-					vals[i] = x[k]
-				}
-			}
+			synapse.ColumnsRow(cols, k, vals)
 			if err := rw.Row(vals); err != nil {
 				return err
 			}

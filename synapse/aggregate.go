@@ -13,7 +13,7 @@ import (
 // syn_count, sum_size) of the request's synapses, in (pre, post) order;
 // with cell types when the dataset has them and withTypes is set.
 func (d *Dataset) WritePairs(ctx context.Context, r *Request, w RowWriter, withTypes bool) (*Stats, error) {
-	rows, p, err := d.Select(ctx, r)
+	p, err := d.plan(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -22,7 +22,21 @@ func (d *Dataset) WritePairs(ctx context.Context, r *Request, w RowWriter, withT
 			Hint: "group-by works with root-id, id, size, proofreading and cell-type filters", Kind: ccc.ErrUsage}
 	}
 	ix := d.Index
-	pairs := ix.PairCounts(rows)
+	h, err := ix.selectHits(p.filter, hitCols{size: true})
+	if err != nil {
+		return nil, err
+	}
+	var pairs []Pair
+	if h.pre == nil {
+		pairs = ix.PairCounts(h.rows)
+	} else {
+		if h.size == nil {
+			if err := ix.gatherHits(h, hitCols{size: true}); err != nil {
+				return nil, err
+			}
+		}
+		pairs = pairCountsOf(h.pre, h.post, h.size)
+	}
 	if r.SortPairs {
 		sort.SliceStable(pairs, func(a, b int) bool { return pairs[a].Count > pairs[b].Count })
 	}
@@ -42,6 +56,13 @@ func (d *Dataset) WritePairs(ctx context.Context, r *Request, w RowWriter, withT
 	if err := w.Header(cols); err != nil {
 		return nil, err
 	}
+	if cw, ok := w.(ColumnWriter); ok {
+		if err := writePairColumns(cw, ix.Roots, pairs, typeOf); err != nil {
+			return nil, err
+		}
+		st.Rows = int64(len(pairs))
+		return st, w.Close()
+	}
 	vals := make([]any, len(cols))
 	for _, pr := range pairs {
 		a, b := ix.Roots[pr.Pre], ix.Roots[pr.Post]
@@ -55,6 +76,38 @@ func (d *Dataset) WritePairs(ctx context.Context, r *Request, w RowWriter, withT
 		st.Rows++
 	}
 	return st, w.Close()
+}
+
+// writePairColumns writes pairs to a ColumnWriter in batches of
+// fastBatchRows: pre and post root ids, syn_count, sum_size and, with
+// typeOf, both cell types.
+func writePairColumns(w ColumnWriter, roots []int64, pairs []Pair, typeOf func(int64) string) error {
+	n := min(len(pairs), fastBatchRows)
+	a, b, cnt, sum := make([]int64, n), make([]int64, n), make([]int64, n), make([]float64, n)
+	var ta, tb []string
+	if typeOf != nil {
+		ta, tb = make([]string, n), make([]string, n)
+	}
+	for start := 0; start < len(pairs); start += fastBatchRows {
+		batch := pairs[start:min(len(pairs), start+fastBatchRows)]
+		m := len(batch)
+		a, b, cnt, sum = a[:m], b[:m], cnt[:m], sum[:m]
+		for k, pr := range batch {
+			a[k], b[k], cnt[k], sum[k] = roots[pr.Pre], roots[pr.Post], int64(pr.Count), pr.SumSize
+		}
+		cols := []any{a, b, cnt, sum}
+		if typeOf != nil {
+			ta, tb = ta[:m], tb[:m]
+			for k := range batch {
+				ta[k], tb[k] = typeOf(a[k]), typeOf(b[k])
+			}
+			cols = append(cols, ta, tb)
+		}
+		if err := w.Columns(cols); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func stringsJoin(xs []string) string {

@@ -55,7 +55,7 @@ func parseIDFile(flag, path string) ([]int64, error) {
 	}
 	var out []int64
 	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	sc.Buffer(make([]byte, 64<<10), 1<<20) // lines up to 1 MB
 	ln := 0
 	for sc.Scan() {
 		ln++

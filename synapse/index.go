@@ -42,6 +42,8 @@ type Index struct {
 	ID       []int64
 	Size     []float64
 	maps     [][]byte
+	dir      string
+	files    *colFiles // set by UsePositionedReads
 }
 
 // OpenIndex maps the index in dir.
@@ -53,7 +55,7 @@ func OpenIndex(dir string) (*Index, error) {
 		}
 		return nil, err
 	}
-	ix := &Index{}
+	ix := &Index{dir: dir}
 	if err := json.Unmarshal(b, &ix.Meta); err != nil {
 		return nil, &ccc.Error{Op: "open synapse index", Path: filepath.Join(dir, "meta.json"), Row: -1, Msg: "malformed meta.json", Kind: ccc.ErrFormat, Err: err}
 	}
@@ -114,12 +116,16 @@ func OpenIndex(dir string) (*Index, error) {
 	return ix, nil
 }
 
-// Close unmaps the files.
+// Close unmaps the files (and closes those of positioned reads).
 func (ix *Index) Close() error {
 	for _, m := range ix.maps {
 		munmap(m)
 	}
 	ix.maps = nil
+	if ix.files != nil {
+		ix.files.close()
+		ix.files = nil
+	}
 	return nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -60,6 +62,21 @@ type ColumnWriter interface {
 	Columns(cols []any) error
 }
 
+// ColumnsRow sets row[i] to the k-th value of column batch cols[i]
+// ([]int64, []float64 or []string), as a ColumnWriter's Row would get it.
+func ColumnsRow(cols []any, k int, row []any) {
+	for i, c := range cols {
+		switch x := c.(type) {
+		case []int64:
+			row[i] = x[k]
+		case []float64:
+			row[i] = x[k]
+		case []string:
+			row[i] = x[k]
+		}
+	}
+}
+
 // Formats lists the output formats.
 var Formats = []string{"csv", "parquet", "json", "table"}
 
@@ -68,7 +85,8 @@ var Formats = []string{"csv", "parquet", "json", "table"}
 func NewRowWriter(format string, w io.Writer, path string) (RowWriter, error) {
 	switch format {
 	case "csv", "":
-		return &csvWriter{w: csv.NewWriter(bufio.NewWriterSize(w, 1<<16))}, nil
+		bw := bufio.NewWriterSize(w, 1<<16)
+		return &csvWriter{bw: bw, w: csv.NewWriter(bw)}, nil
 	case "json":
 		return &jsonWriter{w: bufio.NewWriterSize(w, 1<<16)}, nil
 	case "table":
@@ -112,10 +130,19 @@ func formatValue(v any) string {
 	return fmt.Sprint(v)
 }
 
+// csvWriter writes rows through encoding/csv and column batches (the
+// query's numbers) straight into its buffer with strconv.Append*, with the
+// same text: both write to bw (csv.Writer keeps no buffer of its own when
+// given a large enough bufio.Writer).
 type csvWriter struct {
-	w   *csv.Writer
-	rec []string
+	bw   *bufio.Writer
+	w    *csv.Writer
+	rec  []string
+	buf  []byte
+	span []int
 }
+
+var _ ColumnWriter = (*csvWriter)(nil)
 
 func (c *csvWriter) Header(cols []Col) error {
 	c.rec = make([]string, len(cols))
@@ -132,9 +159,120 @@ func (c *csvWriter) Row(vals []any) error {
 	return c.w.Write(c.rec)
 }
 
+// Columns writes a batch given as columns ([]int64, []float64 with NaN as
+// null, []string), each cell as Row would write it.
+func (c *csvWriter) Columns(cols []any) error {
+	if len(cols) != len(c.rec) {
+		return fmt.Errorf("csv output: %d columns in a batch of a %d-column table", len(cols), len(c.rec))
+	}
+	n := -1
+	for _, col := range cols {
+		m := -1
+		switch x := col.(type) {
+		case []int64:
+			m = len(x)
+		case []float64:
+			m = len(x)
+		case []string:
+			m = len(x)
+		}
+		if m < 0 || (n >= 0 && m != n) {
+			return fmt.Errorf("csv output: column batch of %T (%d rows, want %d)", col, m, n)
+		}
+		n = m
+	}
+	// an int equal to the one above it (a neuron's root id down its rows)
+	// is copied from the previous line: from[i]:to[i] is where column i's
+	// last cell is in b (to[i] == 0: not in b)
+	if cap(c.span) < 2*len(cols) {
+		c.span = make([]int, 2*len(cols))
+	}
+	from, to := c.span[:len(cols)], c.span[len(cols):2*len(cols)]
+	clear(to)
+	b := c.buf[:0]
+	for k := range n {
+		for i, col := range cols {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			switch x := col.(type) {
+			case []int64:
+				at := len(b)
+				if k > 0 && to[i] > 0 && x[k] == x[k-1] {
+					b = append(b, b[from[i]:to[i]]...)
+				} else {
+					b = strconv.AppendInt(b, x[k], 10)
+				}
+				from[i], to[i] = at, len(b)
+			case []float64:
+				b = appendFloatCSV(b, x[k])
+			case []string:
+				b = appendCSVField(b, x[k])
+			}
+		}
+		b = append(b, '\n')
+		if len(b) >= 1<<16 {
+			if _, err := c.bw.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+			clear(to)
+		}
+	}
+	_, err := c.bw.Write(b)
+	c.buf = b[:0]
+	return err
+}
+
+// appendFloatCSV appends x as formatValue writes it (NaN: nothing), whole
+// numbers (synapse sizes) through the faster integer path.
+func appendFloatCSV(b []byte, x float64) []byte {
+	switch {
+	case math.IsNaN(x):
+		return b
+	case x == math.Trunc(x) && math.Abs(x) < 1e15 && (x != 0 || !math.Signbit(x)):
+		return strconv.AppendInt(b, int64(x), 10)
+	}
+	return strconv.AppendFloat(b, x, 'f', -1, 64)
+}
+
+// appendCSVField appends s as encoding/csv's Writer writes a field (Comma
+// ',', UseCRLF false).
+func appendCSVField(b []byte, s string) []byte {
+	if !csvNeedsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
+// csvNeedsQuotes is encoding/csv's fieldNeedsQuotes for Comma ','.
+func csvNeedsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` {
+		return true
+	}
+	if strings.ContainsAny(s, "\n\r\",") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
 func (c *csvWriter) Close() error {
 	c.w.Flush()
-	return c.w.Error()
+	if err := c.w.Error(); err != nil {
+		return err
+	}
+	return c.bw.Flush()
 }
 
 // jsonWriter writes one JSON array of objects, streamed.

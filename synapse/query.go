@@ -29,6 +29,29 @@ func cost(s *Set, off []uint64) uint64 {
 	return c
 }
 
+// walk is how a selection visits the table.
+type walk int
+
+const (
+	walkAll  walk = iota // every row, no neuron set
+	scanPost             // one sequential pass testing post (a post set too large to walk)
+	walkPre              // the CSR ranges of the pre set
+	walkPost             // the CSR ranges of the post set (through post_perm)
+)
+
+// walk picks the cheapest way for f: the side with fewer synapses drives.
+func (ix *Index) walk(f Filter) walk {
+	switch {
+	case f.Pre == nil && f.Post == nil:
+		return walkAll
+	case f.Pre == nil && postWalkWeight*cost(f.Post, ix.PostOff) > uint64(len(ix.Post)):
+		return scanPost
+	case f.Post == nil || (f.Pre != nil && cost(f.Pre, ix.PreOff) <= postWalkWeight*cost(f.Post, ix.PostOff)):
+		return walkPre
+	}
+	return walkPost
+}
+
 // Select returns the rows that match f in table order (pre, post, id). It
 // walks the CSR ranges of whichever side has fewer synapses and tests the
 // other side in its bitset; with neither side set it scans all rows.
@@ -40,16 +63,15 @@ func (ix *Index) Select(f Filter) []uint32 {
 		return f.Row == nil || f.Row(r)
 	}
 	var out []uint32
-	switch {
-	case f.Pre == nil && f.Post == nil:
+	switch ix.walk(f) {
+	case walkAll:
 		for r := range ix.Pre {
 			if keep(uint32(r)) {
 				out = append(out, uint32(r))
 			}
 		}
 		return out
-	case f.Pre == nil && postWalkWeight*cost(f.Post, ix.PostOff) > uint64(len(ix.Post)):
-		// a post set this large is cheaper to test in one sequential scan
+	case scanPost:
 		post := f.Post
 		for r, p := range ix.Post {
 			if post.bits[p>>6]&(1<<(p&63)) == 0 {
@@ -60,7 +82,7 @@ func (ix *Index) Select(f Filter) []uint32 {
 			}
 		}
 		return out
-	case f.Post == nil || (f.Pre != nil && cost(f.Pre, ix.PreOff) <= postWalkWeight*cost(f.Post, ix.PostOff)):
+	case walkPre:
 		post := f.Post
 		for _, i := range f.Pre.List {
 			lo, hi := ix.PreOff[i], ix.PreOff[i+1]

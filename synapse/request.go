@@ -293,25 +293,31 @@ func (d *Dataset) Select(ctx context.Context, r *Request) ([]uint32, *plan, erro
 // Query runs r and writes rows to w. Rows come in table order (pre, post,
 // id); nothing is cut unless r.Limit is set, and then Stats says so.
 func (d *Dataset) Query(ctx context.Context, r *Request, w RowWriter) (*Stats, error) {
-	rows, p, err := d.Select(ctx, r)
+	p, err := d.plan(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	st := &Stats{MissingIDs: p.missing, Matched: int64(len(rows))}
 	fast := len(p.sqlCond) == 0
 	for _, c := range p.cols {
 		if _, ok := fastColumns[c]; !ok {
 			fast = false
 		}
 	}
-	if fast {
-		if r.Limit > 0 && int64(len(rows)) > r.Limit {
-			rows = rows[:r.Limit]
-			st.Truncated = true
-		}
-		return st, d.writeFast(ctx, p.cols, rows, w, st)
+	if !fast {
+		rows := d.Index.Select(p.filter)
+		st := &Stats{MissingIDs: p.missing, Matched: int64(len(rows))}
+		return st, d.writeSQL(ctx, r, p, rows, w, st)
 	}
-	return st, d.writeSQL(ctx, r, p, rows, w, st)
+	h, err := d.Index.selectHits(p.filter, hitCols{id: slices.Contains(p.cols, "id"), size: slices.Contains(p.cols, "size")})
+	if err != nil {
+		return nil, err
+	}
+	st := &Stats{MissingIDs: p.missing, Matched: int64(len(h.rows))}
+	if r.Limit > 0 && int64(len(h.rows)) > r.Limit {
+		h.rows = h.rows[:r.Limit]
+		st.Truncated = true
+	}
+	return st, d.writeFast(ctx, p.cols, h, w, st)
 }
 
 func (d *Dataset) cellTypeOf(ctx context.Context, cols []string) (func(int64) string, error) {
@@ -329,65 +335,24 @@ func (d *Dataset) cellTypeOf(ctx context.Context, cols []string) (func(int64) st
 	return cells.TypeOf, nil
 }
 
-// fastBatchRows is the number of rows writeFastColumns gathers per batch.
+// fastBatchRows is the number of rows writeFast gathers per batch.
 const fastBatchRows = 8192
 
-// writeFastColumns is writeFast for a ColumnWriter: the index's columns are
-// gathered for a batch of rows at a time, with no value per cell.
-func (d *Dataset) writeFastColumns(ctx context.Context, cols []string, rows []uint32, w ColumnWriter, typeOf func(int64) string, st *Stats) error {
-	ix := d.Index
-	vals := make([]any, len(cols))
-	for start := 0; start < len(rows); start += fastBatchRows {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		batch := rows[start:min(len(rows), start+fastBatchRows)]
-		for i, c := range cols {
-			switch c {
-			case "id", "pre_pt_root_id", "post_pt_root_id":
-				v := make([]int64, len(batch))
-				switch c {
-				case "id":
-					for k, r := range batch {
-						v[k] = ix.ID[r]
-					}
-				case "pre_pt_root_id":
-					for k, r := range batch {
-						v[k] = ix.Roots[ix.Pre[r]]
-					}
-				default:
-					for k, r := range batch {
-						v[k] = ix.Roots[ix.Post[r]]
-					}
-				}
-				vals[i] = v
-			case "size":
-				v := make([]float64, len(batch))
-				for k, r := range batch {
-					v[k] = ix.Size[r]
-				}
-				vals[i] = v
-			case "cell_type_pre", "cell_type_post":
-				side := ix.Pre
-				if c == "cell_type_post" {
-					side = ix.Post
-				}
-				v := make([]string, len(batch))
-				for k, r := range batch {
-					v[k] = typeOf(ix.Roots[side[r]])
-				}
-				vals[i] = v
-			}
-		}
-		if err := w.Columns(vals); err != nil {
-			return err
-		}
-		st.Rows += int64(len(batch))
-	}
-	return w.Close()
+// fastBatch is one batch of writeFast's output columns.
+type fastBatch struct {
+	vals      []any // per column: []int64, []float64 or []string
+	bufs      []any // the batch's own storage per column, same types
+	pre, post []uint32
+	rows      int
+	err       error
 }
 
-func (d *Dataset) writeFast(ctx context.Context, cols []string, rows []uint32, w RowWriter, st *Stats) error {
+// writeFast writes the hits' columns that the index holds, a batch of
+// rows at a time: each column is gathered for the batch (with positioned
+// reads: nearby rows in one pread), then handed to a ColumnWriter whole,
+// or row by row to any other writer. With several batches, one goroutine
+// gathers the next batch while the current one is written.
+func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWriter, st *Stats) error {
 	ix := d.Index
 	typeOf, err := d.cellTypeOf(ctx, cols)
 	if err != nil {
@@ -400,36 +365,130 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, rows []uint32, w
 	if err := w.Header(hdr); err != nil {
 		return err
 	}
-	if cw, ok := w.(ColumnWriter); ok {
-		return d.writeFastColumns(ctx, cols, rows, cw, typeOf, st)
+	n := min(len(h.rows), fastBatchRows)
+	newBatch := func() *fastBatch {
+		b := &fastBatch{vals: make([]any, len(cols)), bufs: make([]any, len(cols)), pre: make([]uint32, n), post: make([]uint32, n)}
+		for i, c := range cols {
+			switch fastColumns[c] {
+			case KindInt:
+				b.bufs[i] = make([]int64, n)
+			case KindFloat:
+				b.bufs[i] = make([]float64, n)
+			default:
+				b.bufs[i] = make([]string, n)
+			}
+		}
+		return b
 	}
-	vals := make([]any, len(cols))
-	for k, r := range rows {
-		if k&0xffff == 0 {
-			if err := ctx.Err(); err != nil {
+	var g gatherer
+	fill := func(b *fastBatch, start int) error {
+		end := min(len(h.rows), start+fastBatchRows)
+		b.rows = end - start
+		pre, post, err := ix.hitSides(&g, h, start, end, b.pre, b.post)
+		if err != nil {
+			return err
+		}
+		for i, c := range cols {
+			var err error
+			switch c {
+			case "id":
+				b.vals[i], err = hitColumn(&g, ix.file(colID), ix.ID, h.id, b.bufs[i].([]int64), h, start, end)
+			case "size":
+				b.vals[i], err = hitColumn(&g, ix.file(colSize), ix.Size, h.size, b.bufs[i].([]float64), h, start, end)
+			default: // a root id or cell type of the pre or the post side
+				side := pre
+				if strings.HasSuffix(c, "post") || strings.HasPrefix(c, "post") {
+					side = post
+				}
+				if v, ok := b.bufs[i].([]int64); ok {
+					v = v[:b.rows]
+					for k, x := range side {
+						v[k] = ix.Roots[x]
+					}
+					b.vals[i] = v
+				} else {
+					v := b.bufs[i].([]string)[:b.rows]
+					for k, x := range side {
+						v[k] = typeOf(ix.Roots[x])
+					}
+					b.vals[i] = v
+				}
+			}
+			if err != nil {
 				return err
 			}
 		}
-		for i, c := range cols {
-			switch c {
-			case "id":
-				vals[i] = ix.ID[r]
-			case "pre_pt_root_id":
-				vals[i] = ix.Roots[ix.Pre[r]]
-			case "post_pt_root_id":
-				vals[i] = ix.Roots[ix.Post[r]]
-			case "size":
-				vals[i] = ix.Size[r]
-			case "cell_type_pre":
-				vals[i] = typeOf(ix.Roots[ix.Pre[r]])
-			case "cell_type_post":
-				vals[i] = typeOf(ix.Roots[ix.Post[r]])
-			}
-		}
-		if err := w.Row(vals); err != nil {
+		return nil
+	}
+	cw, columnar := w.(ColumnWriter)
+	row := make([]any, len(cols))
+	write := func(b *fastBatch) error {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
-		st.Rows++
+		if columnar {
+			if err := cw.Columns(b.vals); err != nil {
+				return err
+			}
+		} else {
+			for k := range b.rows {
+				ColumnsRow(b.vals, k, row)
+				if err := w.Row(row); err != nil {
+					return err
+				}
+			}
+		}
+		st.Rows += int64(b.rows)
+		return nil
+	}
+	if len(h.rows) <= fastBatchRows {
+		if len(h.rows) > 0 {
+			b := newBatch()
+			if err := fill(b, 0); err != nil {
+				return err
+			}
+			if err := write(b); err != nil {
+				return err
+			}
+		}
+		return w.Close()
+	}
+	// two batches in flight: one is filled (index reads) while the other
+	// is written
+	free, full, done := make(chan *fastBatch, 2), make(chan *fastBatch, 2), make(chan struct{})
+	free <- newBatch()
+	free <- newBatch()
+	go func() {
+		defer close(full)
+		for start := 0; start < len(h.rows); start += fastBatchRows {
+			var b *fastBatch
+			select {
+			case b = <-free:
+			case <-done:
+				return
+			}
+			b.err = fill(b, start)
+			full <- b // never blocks: only two batches exist
+			if b.err != nil {
+				return
+			}
+		}
+	}()
+	for b := range full {
+		if err != nil {
+			continue // draining after an error
+		}
+		if err = b.err; err == nil {
+			err = write(b)
+		}
+		if err != nil {
+			close(done)
+			continue
+		}
+		free <- b
+	}
+	if err != nil {
+		return err
 	}
 	return w.Close()
 }

@@ -2,6 +2,7 @@ package synapse
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -72,4 +73,45 @@ func BenchmarkSelect(b *testing.B) {
 			ix.PairCounts(ix.Select(Filter{Pre: s, Post: s, RemoveAutapses: true}))
 		}
 	})
+}
+
+// BenchmarkQueryCSV times whole queries written as CSV (to io.Discard),
+// reading the index mapped (pages stay mapped between iterations, as in a
+// long-lived server) and with positioned reads (each iteration reads its
+// rows again, as 'ccc synapses query' does once per process).
+func BenchmarkQueryCSV(b *testing.B) {
+	ix, set := benchIndex(b)
+	pos, err := OpenIndex(ix.dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { pos.Close() })
+	if err := pos.UsePositionedReads(); err != nil {
+		b.Fatal(err)
+	}
+	cols := []string{"id", "pre_pt_root_id", "post_pt_root_id", "size"}
+	one := []int64{set[len(set)/2]}
+	for _, mode := range []struct {
+		name string
+		ix   *Index
+	}{{"mapped", ix}, {"positioned", pos}} {
+		d := &Dataset{Name: "bench", Index: mode.ix, Resolution: DefaultResolution}
+		for _, q := range []struct {
+			name string
+			req  Request
+		}{
+			{"subgraph", Request{Pre: set, PreGiven: true, Post: set, PostGiven: true, RemoveAutapses: true, Columns: cols}},
+			{"inputs", Request{Post: one, PostGiven: true, Columns: cols}},
+		} {
+			b.Run(mode.name+"/"+q.name, func(b *testing.B) {
+				for b.Loop() {
+					r := q.req
+					w, _ := NewRowWriter("csv", io.Discard, "")
+					if _, err := d.Query(context.Background(), &r, w); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
