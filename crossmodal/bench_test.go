@@ -59,7 +59,7 @@ func BenchmarkSiteProjections(b *testing.B) {
 	o := SiteProjectionsOptions{Source: "VISp", Matrix: SynthMatrix}
 	var best, bestSQL, prepare, write time.Duration
 	var tm Timings
-	var answers []SiteProjection
+	var answers *SiteAnswers
 	for b.Loop() {
 		t0 := time.Now()
 		q, err := PrepareSiteProjections(ctx, st, sn, db, o)
@@ -77,7 +77,7 @@ func BenchmarkSiteProjections(b *testing.B) {
 			b.Fatal(err)
 		}
 		w := bufio.NewWriterSize(f, 1<<20)
-		if err := WriteSiteProjectionsParquet(w, answers); err != nil {
+		if err := answers.WriteParquet(w); err != nil {
 			b.Fatal(err)
 		}
 		if err := w.Flush(); err != nil {
@@ -89,14 +89,9 @@ func BenchmarkSiteProjections(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	matched := 0
-	for _, a := range answers {
-		if a.Matched {
-			matched++
-		}
-	}
-	if len(answers) != nSites || matched == 0 {
-		b.Fatalf("%d answers, %d matched", len(answers), matched)
+	matched := answers.Matched()
+	if answers.Len() != nSites || matched == 0 {
+		b.Fatalf("%d answers, %d matched", answers.Len(), matched)
 	}
 	// the SQL statement (the plan before the columnar path), once
 	q, _ := PrepareSiteProjections(ctx, st, sn, db, o)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -38,10 +39,14 @@ var errNotColumnar = errors.New("crossmodal: inputs not in columnar shape")
 // from their Parquet columns and sorted as the statement sorts. When the
 // tables are not in the shape it reads it runs the statement instead
 // (SiteProjections); the answers are the same (tests compare both).
-func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, error) {
+func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) (*SiteAnswers, error) {
 	out, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
 	if errors.Is(err, errNotColumnar) {
-		return SiteProjections(ctx, db, q)
+		rows, err := SiteProjections(ctx, db, q)
+		if err != nil {
+			return nil, err
+		}
+		return SiteAnswersOf(rows), nil
 	}
 	return out, err
 }
@@ -58,7 +63,7 @@ type Timings struct {
 // AnswerSiteProjectionsTimed is AnswerSiteProjections' columnar path with
 // the time of each phase; it never falls back to the statement (an error
 // says why it cannot answer).
-func AnswerSiteProjectionsTimed(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, Timings, error) {
+func AnswerSiteProjectionsTimed(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) (*SiteAnswers, Timings, error) {
 	var t Timings
 	out, err := siteProjectionsColumnar(ctx, sn, db, q, &t)
 	return out, t, err
@@ -70,7 +75,7 @@ func srcCTE(stmt string) string {
 	return strings.TrimSuffix(stmt[:strings.Index(stmt, "\nstrength AS")], ",")
 }
 
-func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings) ([]SiteProjection, error) {
+func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings) (*SiteAnswers, error) {
 	if tm == nil {
 		tm = &Timings{}
 	}
@@ -119,26 +124,68 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 	}
 	lap(&tm.Sites)
 	defer lap(&tm.Gather)
-	order := s.order()
-	out := make([]SiteProjection, len(order))
-	for k, i := range order {
-		p := &out[k]
-		p.Session, p.Site, p.ElectrodeID, p.HasElectrode = s.session[i], s.site[i], s.electrode[i], s.hasElectrode[i]
-		if !s.hasRegion[i] {
-			continue
-		}
-		p.SiteRegion, p.HasRegion = s.region[i], true
-		j, ok := reg.index[s.region[i]]
-		if !ok {
-			continue
-		}
-		p.SiteAcronym = reg.acronym[j]
-		if c := reg.column[j]; c >= 0 {
-			p.Matched, p.MatchedRegion, p.MatchedAcronym, p.LevelsUp = true, cols[c], reg.acronym[reg.index[cols[c]]], int(reg.up[j])
-			p.Strength, p.Experiments = strength[c], nSel
+	return gatherSites(s, reg, cols, strength, nSel), nil
+}
+
+// gatherSites is the answer: the sites in the statement's order, each
+// with its region's acronym and nearest matrix column.
+func gatherSites(s *siteRows, reg *regionTable, cols []int64, strength []float64, nSel int) *SiteAnswers {
+	n := s.n
+	out := &SiteAnswers{n: n, sessions: s.sessions.values, session: s.session, siteBytes: s.siteBytes, siteOff: s.siteOff,
+		electrode: s.electrode, electrodeOK: s.electrodeOK, region: s.region, regionOK: s.regionOK,
+		acronyms: reg.acronyms, acronym: make([]int32, n), match: make([]int32, n), levelsUp: make([]int32, n),
+		mRegion: cols, mAcronym: make([]int32, len(cols)), mStrength: strength, mExperiments: make([]int64, len(cols))}
+	for c, id := range cols {
+		out.mAcronym[c], out.mExperiments[c] = -1, int64(nSel)
+		if j := reg.lookup(id); j >= 0 {
+			out.mAcronym[c] = reg.acronym[j]
 		}
 	}
-	return out, nil
+	if p := s.order(); p != nil {
+		out.gather(p)
+	}
+	for i, r := range out.region {
+		out.acronym[i], out.match[i] = -1, -1
+		if out.regionOK != nil && !out.regionOK[i] {
+			continue
+		}
+		j := reg.lookup(r)
+		if j < 0 {
+			continue
+		}
+		out.acronym[i] = reg.acronym[j]
+		if c := reg.column[j]; c >= 0 {
+			out.match[i], out.levelsUp[i] = c, reg.up[j]
+		}
+	}
+	return out
+}
+
+// gather puts the site columns (session, site, electrode, region) in the
+// order p.
+func (a *SiteAnswers) gather(p []int32) {
+	session, off := make([]int32, len(p)), make([]int32, len(p)+1)
+	site := make([]byte, 0, len(a.siteBytes))
+	electrode, region := make([]int64, len(p)), make([]int64, len(p))
+	var electrodeOK, regionOK []bool
+	if a.electrodeOK != nil {
+		electrodeOK = make([]bool, len(p))
+	}
+	if a.regionOK != nil {
+		regionOK = make([]bool, len(p))
+	}
+	for k, i := range p {
+		session[k], electrode[k], region[k] = a.session[i], a.electrode[i], a.region[i]
+		site = append(site, a.siteBytes[a.siteOff[i]:a.siteOff[i+1]]...)
+		off[k+1] = int32(len(site))
+		if electrodeOK != nil {
+			electrodeOK[k] = a.electrodeOK[i]
+		}
+		if regionOK != nil {
+			regionOK[k] = a.regionOK[i]
+		}
+	}
+	a.session, a.siteBytes, a.siteOff, a.electrode, a.electrodeOK, a.region, a.regionOK = session, site, off, electrode, electrodeOK, region, regionOK
 }
 
 // sourceItems runs the statement's src part: the data items
@@ -351,11 +398,15 @@ func medianNaNLast(v []float64) float64 {
 // regionTable is the atlas's regions with each one's nearest matrix column
 // at or above it.
 type regionTable struct {
-	index   map[int64]int32 // structure id -> position (one entry per region)
-	acronym []string
-	column  []int32 // matrix column (-1: none at or above)
-	up      []int32 // levels up to it
+	ids      idTable  // structure id -> position (one entry per region)
+	acronym  []int32  // index into acronyms (-1: no acronym)
+	acronyms []string // distinct acronyms
+	column   []int32  // matrix column (-1: none at or above)
+	up       []int32  // levels up to it
 }
+
+// lookup is the position of region id, -1 if the atlas has none.
+func (t *regionTable) lookup(id int64) int32 { return t.ids.get(id) }
 
 // nearestColumns reads the atlas's closure and regions (their Parquet
 // columns) and finds, once per region, the nearest matrix column at or
@@ -371,7 +422,7 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
-	err = readColumns(ctx, ct, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, func(c []arrow.Array) error {
+	err = readColumns(ctx, ct, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, nil, func(c []arrow.Array) error {
 		if !isInt(c[0]) || !isInt(c[1]) || !isInt(c[2]) {
 			return errNotColumnar
 		}
@@ -399,8 +450,10 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
-	t := &regionTable{index: map[int64]int32{}}
-	err = readColumns(ctx, rt, []string{"structure_id", "acronym"}, func(c []arrow.Array) error {
+	t := &regionTable{}
+	var ids []int64
+	var acronyms dictionary
+	err = readColumns(ctx, rt, []string{"structure_id", "acronym"}, nil, func(c []arrow.Array) error {
 		if !isInt(c[0]) {
 			return errNotColumnar
 		}
@@ -413,15 +466,12 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 			if !ok {
 				continue
 			}
-			if _, dup := t.index[id]; dup {
-				return errNotColumnar // the statement's join repeats such sites
-			}
-			t.index[id] = int32(len(t.acronym))
-			a := ""
+			ids = append(ids, id)
+			k := int32(-1)
 			if acr.IsValid(i) {
-				a = strings.Clone(acr.Value(i))
+				k = acronyms.addNonEmpty(strings.Clone(acr.Value(i)))
 			}
-			t.acronym = append(t.acronym, a)
+			t.acronym = append(t.acronym, k)
 			n, ok := best[id]
 			if !ok {
 				n.col = -1
@@ -433,13 +483,63 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
+	t.acronyms = acronyms.values
+	var unique bool
+	if t.ids, unique = newIDTable(ids); !unique {
+		return nil, errNotColumnar // a duplicate region: the statement's join repeats such sites
+	}
 	// a matched column is a region of the atlas (closure ancestor)
 	for _, c := range t.column {
-		if c >= 0 {
-			if _, ok := t.index[cols[c]]; !ok {
-				return nil, errNotColumnar
-			}
+		if c >= 0 && t.lookup(cols[c]) < 0 {
+			return nil, errNotColumnar
 		}
 	}
 	return t, nil
+}
+
+// idTable maps distinct int64 ids to their positions: open addressing
+// with linear probing, a few nanoseconds a lookup (a Go map costs several
+// times more per site at 10^5 sites).
+type idTable struct {
+	keys  []int64
+	pos   []int32 // -1: empty slot
+	shift uint
+}
+
+// newIDTable indexes ids by position; ok is false when an id repeats.
+func newIDTable(ids []int64) (t idTable, ok bool) {
+	size := 16
+	for size < 2*len(ids) {
+		size *= 2
+	}
+	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	t.keys, t.pos = make([]int64, size), make([]int32, size)
+	for i := range t.pos {
+		t.pos[i] = -1
+	}
+	for i, id := range ids {
+		h := t.slot(id)
+		for t.pos[h] >= 0 {
+			if t.keys[h] == id {
+				return t, false
+			}
+			h = (h + 1) & (len(t.pos) - 1)
+		}
+		t.keys[h], t.pos[h] = id, int32(i)
+	}
+	return t, true
+}
+
+func (t *idTable) slot(id int64) int { return int((uint64(id) * 0x9E3779B97F4A7C15) >> t.shift) }
+
+// get is id's position, -1 if absent.
+func (t *idTable) get(id int64) int32 {
+	for h := t.slot(id); ; h = (h + 1) & (len(t.pos) - 1) {
+		switch p := t.pos[h]; {
+		case p < 0:
+			return -1
+		case t.keys[h] == id:
+			return p
+		}
+	}
 }

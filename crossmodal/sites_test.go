@@ -67,10 +67,11 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
+			ans, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", stat, err)
 			}
+			got := ans.Rows()
 			want, err := SiteProjections(ctx, db, q)
 			if err != nil {
 				t.Fatal(err)
@@ -97,7 +98,7 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteSiteProjectionsParquet(f, got); err != nil {
+			if err := ans.WriteParquet(f); err != nil {
 				t.Fatal(err)
 			}
 			f.Close()
@@ -157,7 +158,7 @@ func TestReadColumnsChecksum(t *testing.T) {
 	}
 	called := false
 	err := readColumns(context.Background(), store.TableInfo{Class: "RecordingSite", Path: path, SHA256: strings.Repeat("a", 64)},
-		siteColumns, func([]arrow.Array) error { called = true; return nil })
+		siteColumns, nil, func([]arrow.Array) error { called = true; return nil })
 	if err == nil || !strings.Contains(err.Error(), "SHA-256 differs") || called {
 		t.Fatalf("err = %v, called = %v; want a checksum refusal before any read", err, called)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/ccc-connectivity/ccc/atlas"
@@ -28,6 +29,7 @@ func sites(args []string) (any, error) {
 	nSites := fs.Int("sites", 100000, "recording sites")
 	nExp := fs.Int("experiments", 3000, "experiments (matrix rows; 1,300 columns)")
 	repeat := fs.Int("repeat", 5, "timed answers (best of)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the timed answers to this file")
 	fs.Parse(args)
 	if *dir == "" {
 		return nil, fmt.Errorf("sites: -dir is required")
@@ -66,6 +68,16 @@ func sites(args []string) (any, error) {
 	var best, prepare, write time.Duration
 	var tm crossmodal.Timings
 	var rows, matched int
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return nil, err
+		}
+		defer pf.Close()
+	}
 	for range max(1, *repeat) {
 		t0 := time.Now()
 		q, err := crossmodal.PrepareSiteProjections(ctx, st, sn, db, o)
@@ -83,7 +95,7 @@ func sites(args []string) (any, error) {
 			return nil, err
 		}
 		w := bufio.NewWriterSize(f, 1<<20)
-		if err := crossmodal.WriteSiteProjectionsParquet(w, answers); err != nil {
+		if err := answers.WriteParquet(w); err != nil {
 			return nil, err
 		}
 		if err := w.Flush(); err != nil {
@@ -95,12 +107,10 @@ func sites(args []string) (any, error) {
 		if d := time.Since(t0); best == 0 || d < best {
 			best, prepare, tm, write = d, tp, t, time.Since(t1)
 		}
-		rows, matched = len(answers), 0
-		for _, a := range answers {
-			if a.Matched {
-				matched++
-			}
-		}
+		rows, matched = answers.Len(), answers.Matched()
+	}
+	if *cpuprofile != "" {
+		pprof.StopCPUProfile()
 	}
 	q, err := crossmodal.PrepareSiteProjections(ctx, st, sn, db, o)
 	if err != nil {
