@@ -2,12 +2,14 @@ package crossmodal
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -138,3 +140,36 @@ func BenchmarkSiteProjections(b *testing.B) {
 }
 
 func ms(d time.Duration) float64 { return d.Seconds() * 1e3 }
+
+// BenchmarkSiteAnswersParquet: writing a 100k-row answer (one session,
+// 1,300 matched columns, ids like the benchmark's) as Parquet, alone.
+//
+//	go test ./crossmodal -run X -bench SiteAnswersParquet
+func BenchmarkSiteAnswersParquet(b *testing.B) {
+	rows := make([]SiteProjection, 100000)
+	for i := range rows {
+		c := i * 7919 % 1300
+		rows[i] = SiteProjection{Session: "bench-0001", Site: "bench-0001:" + strconv.Itoa(i), ElectrodeID: int64(i), HasElectrode: true,
+			SiteRegion: int64(c), HasRegion: true, SiteAcronym: "R" + strconv.Itoa(c), Matched: true, MatchedRegion: int64(c),
+			MatchedAcronym: "R" + strconv.Itoa(c), Strength: float64(c) / 1300, Experiments: 312}
+	}
+	a := SiteAnswersOf(rows)
+	var buf bytes.Buffer
+	cpu0 := cpuTime()
+	for b.Loop() {
+		buf.Reset()
+		if err := a.WriteParquet(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(ms(cpuTime()-cpu0)/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(buf.Len())/1e6, "MB")
+}
+
+// cpuTime is the process's user + system CPU time so far (on a shared
+// machine the CPU a benchmark uses is steadier than its wall time).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

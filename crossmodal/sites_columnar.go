@@ -270,8 +270,9 @@ func reduceColumns(ctx context.Context, a *zarr.Array, sel []bool, stat string) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf zarr.ChunkBuffers
 			for j := range jobs {
-				errs[j] = reduceBlock(ctx, a, sel, stat, j, out[j*cc:min(nCols, (j+1)*cc)], cr, cc)
+				errs[j] = reduceBlock(ctx, a, sel, stat, j, out[j*cc:min(nCols, (j+1)*cc)], cr, cc, &buf)
 			}
 		}()
 	}
@@ -280,7 +281,7 @@ func reduceColumns(ctx context.Context, a *zarr.Array, sel []bool, stat string) 
 }
 
 // reduceBlock reduces the columns of column block j into out.
-func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j int, out []float64, cr, cc int) error {
+func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j int, out []float64, cr, cc int, buf *zarr.ChunkBuffers) error {
 	w := len(out)
 	var sum, comp []float64
 	var vals [][]float64
@@ -307,7 +308,7 @@ func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		raw, ok, err := a.ReadChunk([]int{i, j})
+		raw, ok, err := a.ReadChunkBuf([]int{i, j}, buf)
 		if err != nil {
 			return err
 		}

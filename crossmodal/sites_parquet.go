@@ -1,13 +1,19 @@
 package crossmodal
 
 import (
+	"context"
+	"errors"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -71,25 +77,70 @@ func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 		primitive(arrow.PrimitiveTypes.Float64, n, mValid, mNulls, arrow.Float64Traits.CastToBytes(strength)),
 		primitive(arrow.PrimitiveTypes.Int64, n, mValid, mNulls, arrow.Int64Traits.CastToBytes(experiments)),
 	}
-	rec := array.NewRecordBatch(answerSchema, cols, int64(n))
-	defer rec.Release()
-	for _, c := range cols {
-		c.Release()
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	// a column without NULLs is written REQUIRED: no definition levels
+	fields := append([]arrow.Field(nil), answerSchema.Fields()...)
+	for i := range fields {
+		fields[i].Nullable = cols[i].NullN() > 0
 	}
+	sc := arrow.NewSchema(fields, nil)
 	// no statistics; dictionaries only where the answer has them (hashing
 	// every value costs more than computing the answer, measured)
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithStats(false),
 		parquet.WithDictionaryDefault(false), parquet.WithDictionaryFor("session", true), parquet.WithDictionaryFor("site_acronym", true),
 		parquet.WithDictionaryFor("matched_acronym", true), parquet.WithDataPageSize(1<<20), parquet.WithBatchSize(1<<16))
-	pw, err := pqarrow.NewFileWriter(answerSchema, w, props, pqarrow.DefaultWriterProps())
+	psc, err := pqarrow.ToParquet(sc, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err
 	}
-	if err := pw.Write(rec); err != nil {
-		pw.Close()
+	fw := file.NewParquetWriter(w, psc.Root(), file.WithWriterProps(props))
+	// one buffered row group: each column is encoded and compressed into
+	// its own buffer, the columns in parallel, then written in order
+	rgw := fw.AppendBufferedRowGroup()
+	errs := make([]error, len(cols))
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range min(len(cols), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(cols); i = int(next.Add(1) - 1) {
+				errs[i] = writeColumn(rgw, i, cols[i], fields[i].Nullable)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		fw.Close()
 		return err
 	}
-	return pw.Close()
+	if err := rgw.Close(); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+// writeColumn writes column i of a buffered row group.
+func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullable bool) error {
+	cw, err := rgw.Column(i)
+	if err != nil {
+		return err
+	}
+	var def []int16
+	if nullable {
+		def = make([]int16, col.Len())
+		for r := range def {
+			if col.IsValid(r) {
+				def[r] = 1
+			}
+		}
+	}
+	return pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable)
 }
 
 // bitmap is the Arrow validity bitmap of ok (nil when every value is
