@@ -40,6 +40,8 @@ type SiteProjectionsQuery struct {
 	SQL            string // one SELECT over the class views
 	SourceRows     int    // experiments of the matrix injected in the source or below
 	MatrixRowCount int    // rows of the matrix
+
+	srcItems map[string]struct{} // the statement's src part (data items), for the columnar answer
 }
 
 // SiteProjection is one answer row: a recording site, its region, the
@@ -154,10 +156,8 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 	}
 	qq.SQL = SiteProjectionsSQL(qq.Atlas, qq.SourceID, qq.MatrixDataset, qq.Matrix, qq.Session, qq.Stat)
 	// the source must hold experiments of the matrix (its row index, not
-	// the long form, is searched)
-	if err := db.QueryRowContext(ctx, srcCTE(qq.SQL)+fmt.Sprintf(`
-SELECT count(*) FROM src WHERE list_contains((SELECT data_item_index FROM ProjectionMeasurementMatrix WHERE dataset = %s AND id = %s), data_item)`,
-		store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&qq.SourceRows); err != nil {
+	// the long form, is searched); the items are kept for the columnar answer
+	if qq.srcItems, qq.SourceRows, err = sourceItems(ctx, db, qq.SQL, qq.MatrixDataset, qq.Matrix); err != nil {
 		return nil, noSites(st, err)
 	}
 	if qq.SourceRows == 0 {

@@ -53,10 +53,11 @@ func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, 
 
 // Timings are the phases of the columnar answer (benchmarks print them).
 type Timings struct {
-	Source  time.Duration // the source experiments (the statement's src part, DuckDB)
+	Source  time.Duration // the source experiments (PrepareSiteProjections found them: ~0)
 	Matrix  time.Duration // the matrix's Zarr chunks read and reduced per column
 	Nearest time.Duration // the nearest matrix column per region (closure and regions from Parquet)
 	Sites   time.Duration // the RecordingSite columns read from Parquet
+	Reads   time.Duration // matrix, nearest and sites, which run at once (wall time)
 	Gather  time.Duration // sort and gather over the sites
 }
 
@@ -84,9 +85,12 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 		t := time.Now()
 		*d, t0 = t.Sub(t0), t
 	}
-	src, err := sourceItems(ctx, db, q.SQL)
-	if err != nil {
-		return nil, err
+	src := q.srcItems
+	if src == nil { // a query not from PrepareSiteProjections
+		var err error
+		if src, _, err = sourceItems(ctx, db, q.SQL, q.MatrixDataset, q.Matrix); err != nil {
+			return nil, err
+		}
 	}
 	lap(&tm.Source)
 	art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
@@ -108,21 +112,32 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 	if nSel == 0 {
 		return nil, errNotColumnar // PrepareSiteProjections refuses this; keep the statement's answer
 	}
-	strength, err := reduceColumns(ctx, a, sel, q.Stat)
-	if err != nil {
-		return nil, err
+	// the three reads are independent: run them at once (the machine's
+	// cores share them; each phase's time is its own, they overlap)
+	var strength []float64
+	var reg *regionTable
+	var s *siteRows
+	var errs [3]error
+	var wg sync.WaitGroup
+	timed := func(d *time.Duration, f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.Now()
+			f()
+			*d = time.Since(t)
+		}()
 	}
-	lap(&tm.Matrix)
-	reg, err := nearestColumns(ctx, sn, q.Atlas, cols)
-	if err != nil {
-		return nil, err
+	timed(&tm.Matrix, func() { strength, errs[0] = reduceColumns(ctx, a, sel, q.Stat) })
+	timed(&tm.Nearest, func() { reg, errs[1] = nearestColumns(ctx, sn, q.Atlas, cols) })
+	timed(&tm.Sites, func() { s, errs[2] = readSites(ctx, sn, q.Session) })
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
-	lap(&tm.Nearest)
-	s, err := readSites(ctx, sn, q.Session)
-	if err != nil {
-		return nil, err
-	}
-	lap(&tm.Sites)
+	lap(&tm.Reads)
 	defer lap(&tm.Gather)
 	return gatherSites(s, reg, cols, strength, nSel), nil
 }
@@ -189,24 +204,32 @@ func (a *SiteAnswers) gather(p []int32) {
 }
 
 // sourceItems runs the statement's src part: the data items
-// ("allen:<id>") of the experiments injected in the source or below.
-func sourceItems(ctx context.Context, db *sql.DB, stmt string) (map[string]struct{}, error) {
-	rows, err := db.QueryContext(ctx, srcCTE(stmt)+"\nSELECT data_item FROM src")
+// ("allen:<id>") of the experiments injected in the source or below, and
+// how many of them are rows of the matrix.
+func sourceItems(ctx context.Context, db *sql.DB, stmt, matrixDataset, matrix string) (map[string]struct{}, int, error) {
+	rows, err := db.QueryContext(ctx, srcCTE(stmt)+fmt.Sprintf(`
+SELECT data_item, list_contains((SELECT data_item_index FROM ProjectionMeasurementMatrix WHERE dataset = %s AND id = %s), data_item) FROM src`,
+		store.QuoteString(matrixDataset), store.QuoteString(matrix)))
 	if err != nil {
-		return nil, fmt.Errorf("ask site-projections: %w", err)
+		return nil, 0, fmt.Errorf("ask site-projections: %w", err)
 	}
 	defer rows.Close()
 	src := map[string]struct{}{}
+	n := 0
 	for rows.Next() {
 		var s sql.NullString
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
+		var in sql.NullBool
+		if err := rows.Scan(&s, &in); err != nil {
+			return nil, 0, err
 		}
 		if s.Valid {
 			src[s.String] = struct{}{}
 		}
+		if in.Valid && in.Bool {
+			n++
+		}
 	}
-	return src, rows.Err()
+	return src, n, rows.Err()
 }
 
 // openMatrix opens a matrix's Zarr array (float64, data items x regions)

@@ -133,6 +133,6 @@ func sites(args []string) (any, error) {
 	}
 	return map[string]any{"sites": *nSites, "experiments": *nExp, "rows": rows, "matched": matched, "store": sdir, "answer": out,
 		"ccc_s": best.Seconds(), "prepare_s": prepare.Seconds(), "source_s": tm.Source.Seconds(), "matrix_s": tm.Matrix.Seconds(),
-		"nearest_s": tm.Nearest.Seconds(), "sites_s": tm.Sites.Seconds(), "gather_s": tm.Gather.Seconds(), "write_s": write.Seconds(),
+		"nearest_s": tm.Nearest.Seconds(), "sites_s": tm.Sites.Seconds(), "reads_s": tm.Reads.Seconds(), "gather_s": tm.Gather.Seconds(), "write_s": write.Seconds(),
 		"sql_statement_s": sqlS, "source_rows": q.SourceRows}, nil
 }
