@@ -15,11 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -419,6 +417,34 @@ func medianNaNLast(v []float64) float64 {
 	return at(lo)*(1-d) + at(hi)*d
 }
 
+// intColumn is an integer column and its validity (nil: no NULL).
+type intColumn struct {
+	v     []int64
+	valid []bool
+}
+
+func (c intColumn) ok(i int) bool { return c.valid == nil || c.valid[i] }
+
+// readInts reads integer columns of a table (checked against the
+// manifest first).
+func readInts(t store.TableInfo, names ...string) ([]intColumn, error) {
+	if err := store.VerifyFile(t); err != nil {
+		return nil, err
+	}
+	f, err := pqcols.Open(t.Path)
+	if err != nil {
+		return nil, tableErr(t.Path, err)
+	}
+	defer f.Close()
+	out := make([]intColumn, len(names))
+	for i, n := range names {
+		if out[i].v, out[i].valid, err = f.Int64s(n); err != nil {
+			return nil, tableErr(t.Path, err)
+		}
+	}
+	return out, nil
+}
+
 // regionTable is the atlas's regions with each one's nearest matrix column
 // at or above it.
 type regionTable struct {
@@ -446,66 +472,61 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
-	err = readColumns(ctx, ct, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, nil, func(c []arrow.Array) error {
-		if !isInt(c[0]) || !isInt(c[1]) || !isInt(c[2]) {
-			return errNotColumnar
-		}
-		for i := range c[0].Len() {
-			anc, ok1 := intAt(c[0], i)
-			desc, ok2 := intAt(c[1], i)
-			d, ok3 := intAt(c[2], i)
-			if !ok1 || !ok2 || !ok3 {
-				continue // NULLs join nothing
-			}
-			col, ok := colOf[anc]
-			if !ok {
-				continue
-			}
-			if b, seen := best[desc]; !seen || int32(d) < b.up {
-				best[desc] = near{col, int32(d)}
-			}
-		}
-		return nil
-	})
+	closure, err := readInts(ct, "ancestor_structure_id", "descendant_structure_id", "closure_distance")
 	if err != nil {
 		return nil, err
+	}
+	anc, desc, dist := closure[0], closure[1], closure[2]
+	for i := range anc.v {
+		if !anc.ok(i) || !desc.ok(i) || !dist.ok(i) {
+			continue // NULLs join nothing
+		}
+		col, ok := colOf[anc.v[i]]
+		if !ok {
+			continue
+		}
+		if b, seen := best[desc.v[i]]; !seen || int32(dist.v[i]) < b.up {
+			best[desc.v[i]] = near{col, int32(dist.v[i])}
+		}
 	}
 	rt, err := sn.Table(atlasName, atlas.RegionClass)
 	if err != nil {
 		return nil, err
 	}
+	if err := store.VerifyFile(rt); err != nil {
+		return nil, err
+	}
+	f, err := pqcols.Open(rt.Path)
+	if err != nil {
+		return nil, tableErr(rt.Path, err)
+	}
+	defer f.Close()
+	sid, sidOK, err := f.Int64s("structure_id")
+	if err != nil {
+		return nil, tableErr(rt.Path, err)
+	}
 	t := &regionTable{}
 	var ids []int64
 	var acronyms dictionary
-	err = readColumns(ctx, rt, []string{"structure_id", "acronym"}, nil, func(c []arrow.Array) error {
-		if !isInt(c[0]) {
-			return errNotColumnar
+	err = f.Bytes("acronym", func(i int, v []byte, valid bool) error {
+		if sidOK != nil && !sidOK[i] {
+			return nil
 		}
-		acr, ok := c[1].(*array.String)
+		ids = append(ids, sid[i])
+		k := int32(-1)
+		if valid {
+			k = acronyms.addNonEmpty(string(v))
+		}
+		t.acronym = append(t.acronym, k)
+		n, ok := best[sid[i]]
 		if !ok {
-			return errNotColumnar
+			n.col = -1
 		}
-		for i := range c[0].Len() {
-			id, ok := intAt(c[0], i)
-			if !ok {
-				continue
-			}
-			ids = append(ids, id)
-			k := int32(-1)
-			if acr.IsValid(i) {
-				k = acronyms.addNonEmpty(strings.Clone(acr.Value(i)))
-			}
-			t.acronym = append(t.acronym, k)
-			n, ok := best[id]
-			if !ok {
-				n.col = -1
-			}
-			t.column, t.up = append(t.column, n.col), append(t.up, n.up)
-		}
+		t.column, t.up = append(t.column, n.col), append(t.up, n.up)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, tableErr(rt.Path, err)
 	}
 	t.acronyms = acronyms.values
 	var unique bool

@@ -7,10 +7,7 @@ import (
 	"errors"
 	"math"
 	"slices"
-	"strings"
-
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
+	"sync"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/internal/pqcols"
@@ -47,166 +44,135 @@ func readSites(ctx context.Context, sn *store.Snapshot, session string) (*siteRo
 }
 
 func (s *siteRows) readTable(ctx context.Context, t store.TableInfo, session string) error {
-	return readColumns(ctx, t, siteColumns, []string{"data_item"}, func(c []arrow.Array) error {
-		sess, ok1 := s.sessionsOf(c[0])
-		ids, ok2 := c[1].(*array.String)
-		el, reg := c[2], c[3]
-		if !ok1 || !ok2 || ids.NullN() > 0 || !isInt(el) || !isInt(reg) {
-			return errNotColumnar
-		}
-		keep := -1 // every row
-		if session != "" {
-			k, ok := s.sessions.index[session]
-			keep = int(k)
-			if !ok {
-				return nil
-			}
-		}
-		off, data := ids.ValueOffsets(), ids.ValueBytes()
-		if keep < 0 && int64(len(s.siteBytes))+int64(len(data)) <= math.MaxInt32 { // the whole batch
-			base := int32(len(s.siteBytes)) - off[0]
-			s.session = append(s.session, sess...)
-			s.siteBytes = append(s.siteBytes, data...)
-			for _, o := range off[1:] {
-				s.siteOff = append(s.siteOff, o+base)
-			}
-			s.electrode, s.electrodeOK = appendInts(s.electrode, s.electrodeOK, s.n, el)
-			s.region, s.regionOK = appendInts(s.region, s.regionOK, s.n, reg)
-			s.n += len(sess)
-			return nil
-		}
-		for i := range sess {
-			if keep >= 0 && int(sess[i]) != keep {
-				continue
-			}
-			if int64(len(s.siteBytes))+int64(off[i+1]-off[i]) > math.MaxInt32 {
-				return errNotColumnar // beyond an Arrow string column
-			}
-			s.session = append(s.session, sess[i])
-			s.siteBytes = append(s.siteBytes, data[off[i]-off[0]:off[i+1]-off[0]]...)
-			s.siteOff = append(s.siteOff, int32(len(s.siteBytes)))
-			s.electrode, s.electrodeOK = appendInt(s.electrode, s.electrodeOK, s.n, el, i)
-			s.region, s.regionOK = appendInt(s.region, s.regionOK, s.n, reg, i)
-			s.n++
-		}
-		return nil
-	})
-}
-
-// sessionsOf numbers a batch's sessions in s.sessions (a dictionary array:
-// once per dictionary entry); NULL sessions are refused.
-func (s *siteRows) sessionsOf(a arrow.Array) ([]int32, bool) {
-	if a.NullN() > 0 {
-		return nil, false
-	}
-	out := make([]int32, a.Len())
-	switch v := a.(type) {
-	case *array.Dictionary:
-		dict, ok := v.Dictionary().(*array.String)
-		if !ok {
-			return nil, false
-		}
-		ids := make([]int32, dict.Len())
-		for k := range ids {
-			ids[k] = s.sessions.add(strings.Clone(dict.Value(k)))
-		}
-		for i := range out {
-			out[i] = ids[v.GetValueIndex(i)]
-		}
-	case *array.String:
-		for i := range out {
-			out[i] = s.sessions.add(strings.Clone(v.Value(i)))
-		}
-	default:
-		return nil, false
-	}
-	return out, true
-}
-
-// appendInts appends the integer column a to v, as appendInt row by row.
-func appendInts(v []int64, ok []bool, n int, a arrow.Array) ([]int64, []bool) {
-	if a.NullN() > 0 && ok == nil {
-		ok = make([]bool, n, n+a.Len())
-		for j := range ok {
-			ok[j] = true
-		}
-	}
-	at := len(v)
-	switch x := a.(type) {
-	case *array.Int64:
-		v = append(v, x.Int64Values()...)
-	case *array.Int32:
-		for _, e := range x.Int32Values() {
-			v = append(v, int64(e))
-		}
-	}
-	if ok != nil {
-		for i := range a.Len() {
-			valid := a.IsValid(i)
-			if !valid {
-				v[at+i] = 0 // as a NULL reads
-			}
-			ok = append(ok, valid)
-		}
-	}
-	return v, ok
-}
-
-// appendInt appends row i of integer column a to v, keeping ok (the
-// validity of v's first n values) nil until a NULL shows.
-func appendInt(v []int64, ok []bool, n int, a arrow.Array, i int) ([]int64, []bool) {
-	x, valid := intAt(a, i)
-	if !valid && ok == nil {
-		ok = make([]bool, n, cap(v))
-		for j := range ok {
-			ok[j] = true
-		}
-	}
-	if ok != nil {
-		ok = append(ok, valid)
-	}
-	return append(v, x), ok
-}
-
-// readColumns streams the named columns of a Parquet table in batches; fn
-// gets one array per name (same order). A missing column is
-// errNotColumnar (the class view would give NULLs). The file is checked
-// against the manifest's SHA-256 first: arrow-go can panic on damaged
-// Parquet in goroutines of its own, where no recover reaches.
-func readColumns(ctx context.Context, t store.TableInfo, names, dict []string, fn func([]arrow.Array) error) error {
-	path := t.Path
 	if err := store.VerifyFile(t); err != nil {
 		return err
 	}
-	err := pqcols.Read(ctx, path, names, pqcols.Options{Parallel: true, Dictionary: dict}, fn)
+	f, err := pqcols.Open(t.Path)
+	if err != nil {
+		return tableErr(t.Path, err)
+	}
+	defer f.Close()
+	n := f.NumRows()
+	// the four columns at once, each into its own slices
+	var electrode, region []int64
+	var electrodeOK, regionOK []bool
+	sess := make([]int32, 0, n)
+	off := make([]int32, 1, n+1)
+	site := make([]byte, 0, max(0, f.UncompressedSize("id")-4*int64(n)))
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for c, read := range []func() error{
+		func() (err error) { electrode, electrodeOK, err = f.Int64s("electrode_id"); return },
+		func() (err error) { region, regionOK, err = f.Int64s("brain_region"); return },
+		func() error {
+			return f.Bytes("id", func(_ int, v []byte, ok bool) error {
+				if !ok || len(site)+len(v) > math.MaxInt32 {
+					return errNotColumnar // a NULL id, or beyond an Arrow string column
+				}
+				site = append(site, v...)
+				off = append(off, int32(len(site)))
+				return nil
+			})
+		},
+		func() error {
+			var last []byte
+			var k int32 = -1
+			return f.Bytes("data_item", func(_ int, v []byte, ok bool) error {
+				if !ok {
+					return errNotColumnar
+				}
+				if k < 0 || !bytes.Equal(v, last) { // sessions come in runs
+					k, last = s.sessions.add(string(v)), append(last[:0], v...)
+				}
+				sess = append(sess, k)
+				return nil
+			})
+		},
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[c] = read()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return tableErr(t.Path, err)
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	// keep the session's rows (all, when session is "")
+	base := int32(len(s.siteBytes))
+	if session == "" {
+		s.session = append(s.session, sess...)
+		s.siteBytes = append(s.siteBytes, site...)
+		for _, o := range off[1:] {
+			s.siteOff = append(s.siteOff, base+o)
+		}
+		s.electrode, s.electrodeOK = appendValid(s.electrode, s.electrodeOK, electrode, electrodeOK)
+		s.region, s.regionOK = appendValid(s.region, s.regionOK, region, regionOK)
+		s.n += n
+		return nil
+	}
+	keep, ok := s.sessions.index[session]
+	if !ok {
+		return nil
+	}
+	for i := range n {
+		if sess[i] != keep {
+			continue
+		}
+		s.session = append(s.session, keep)
+		s.siteBytes = append(s.siteBytes, site[off[i]:off[i+1]]...)
+		s.siteOff = append(s.siteOff, int32(len(s.siteBytes)))
+		s.electrode, s.electrodeOK = appendValid(s.electrode, s.electrodeOK, electrode[i:i+1], sliceOK(electrodeOK, i))
+		s.region, s.regionOK = appendValid(s.region, s.regionOK, region[i:i+1], sliceOK(regionOK, i))
+		s.n++
+	}
+	return nil
+}
+
+// appendValid appends values v (validity ok, nil: all valid) to a column
+// and its validity (kept nil while every value is valid).
+func appendValid(col []int64, colOK []bool, v []int64, ok []bool) ([]int64, []bool) {
+	if ok != nil && colOK == nil {
+		colOK = make([]bool, len(col), cap(col))
+		for i := range colOK {
+			colOK[i] = true
+		}
+	}
+	if colOK != nil {
+		if ok == nil {
+			for range v {
+				colOK = append(colOK, true)
+			}
+		} else {
+			colOK = append(colOK, ok...)
+		}
+	}
+	return append(col, v...), colOK
+}
+
+func sliceOK(ok []bool, i int) []bool {
+	if ok == nil {
+		return nil
+	}
+	return ok[i : i+1]
+}
+
+// tableErr maps a column read error: a missing column or one of another
+// type is errNotColumnar (the statement answers), others name the file.
+func tableErr(path string, err error) error {
 	switch {
-	case errors.Is(err, pqcols.ErrMissing):
+	case errors.Is(err, errNotColumnar), errors.Is(err, pqcols.ErrMissing), errors.Is(err, pqcols.ErrType):
 		return errNotColumnar
 	case err != nil:
 		return &ccc.Error{Op: "ask site-projections", Path: path, Row: -1, Msg: "cannot read the Parquet table", Kind: ccc.ErrFormat, Err: err}
 	}
 	return nil
-}
-
-func isInt(a arrow.Array) bool {
-	switch a.(type) {
-	case *array.Int64, *array.Int32:
-		return true
-	}
-	return false
-}
-
-func intAt(a arrow.Array, i int) (int64, bool) {
-	if a.IsNull(i) {
-		return 0, false
-	}
-	switch v := a.(type) {
-	case *array.Int64:
-		return v.Value(i), true
-	case *array.Int32:
-		return int64(v.Value(i)), true
-	}
-	return 0, false
 }
 
 // order is the statement's ORDER BY session, electrode_id, site (NULLs

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
@@ -156,11 +154,13 @@ func TestReadColumnsChecksum(t *testing.T) {
 	if err := os.WriteFile(path, []byte("PAR1 damaged PAR1"), 0o444); err != nil {
 		t.Fatal(err)
 	}
-	called := false
-	err := readColumns(context.Background(), store.TableInfo{Class: "RecordingSite", Path: path, SHA256: strings.Repeat("a", 64)},
-		siteColumns, nil, func([]arrow.Array) error { called = true; return nil })
-	if err == nil || !strings.Contains(err.Error(), "SHA-256 differs") || called {
-		t.Fatalf("err = %v, called = %v; want a checksum refusal before any read", err, called)
+	info := store.TableInfo{Class: "RecordingSite", Path: path, SHA256: strings.Repeat("a", 64)}
+	s := &siteRows{siteOff: []int32{0}}
+	_, err := readInts(info, "brain_region")
+	for _, err := range []error{err, s.readTable(context.Background(), info, "")} {
+		if err == nil || !strings.Contains(err.Error(), "SHA-256 differs") {
+			t.Fatalf("err = %v; want a checksum refusal before any read", err)
+		}
 	}
 }
 

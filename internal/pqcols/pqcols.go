@@ -23,6 +23,10 @@ import (
 // column is not in the file.
 var ErrMissing = errors.New("column missing")
 
+// ErrType is returned (wrapped) by File's reads when a column's physical
+// type is not the one asked for, or the column is repeated.
+var ErrType = errors.New("column type differs")
+
 // Options tune Read.
 type Options struct {
 	BatchRows int64 // rows per record batch (0: 131,072)
