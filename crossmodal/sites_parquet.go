@@ -1,10 +1,41 @@
 package crossmodal
 
 import (
+	"context"
+	"errors"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
-	"github.com/ccc-connectivity/ccc/internal/pqflat"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
+
+// dictString is a string column written as Parquet dictionary pages
+// straight from the answer's indices (no hashing per value); readers see a
+// plain string column (no Arrow schema is stored).
+var dictString = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// answerSchema is the answer's Parquet schema: the types the SQL statement
+// gives (levels_up is the closure's INTEGER distance, experiments a count).
+var answerSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "session", Type: dictString, Nullable: true},
+	{Name: "site", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "electrode_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "site_region", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "site_acronym", Type: dictString, Nullable: true},
+	{Name: "matched_region", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "matched_acronym", Type: dictString, Nullable: true},
+	{Name: "levels_up", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	{Name: "strength", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "experiments", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+}, nil)
 
 // WriteSiteProjectionsParquet writes answer rows as Parquet (see
 // SiteAnswers.WriteParquet).
@@ -13,33 +44,163 @@ func WriteSiteProjectionsParquet(w io.Writer, answers []SiteProjection) error {
 }
 
 // WriteParquet writes the answer as Parquet (Snappy, as DuckDB by
-// default), straight from its columns (internal/pqflat): the columns of
-// Columns with the types the SQL statement gives (levels_up is the
-// closure's INTEGER distance, experiments a count), NULL where the
-// statement gives NULL. Sessions and acronyms are written as dictionary
-// pages and indices, the answer's own; a column without NULL is REQUIRED.
+// default): the columns of Columns, NULL where the statement gives NULL.
+// The string columns with a dictionary (session and the acronyms) are
+// dictionary-encoded from the answer's own indices; the others are plain.
 func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 	n := a.n
-	matched := make([]bool, n)
+	matchedOK := make([]bool, n)
 	mRegion, mAcr := make([]int64, n), make([]int32, n)
 	strength, experiments := make([]float64, n), make([]int64, n)
 	for i, m := range a.match {
-		mAcr[i] = -1
 		if m >= 0 {
-			matched[i] = true
+			matchedOK[i] = true
 			mRegion[i], mAcr[i], strength[i], experiments[i] = a.mRegion[m], a.mAcronym[m], a.mStrength[m], a.mExperiments[m]
+		} else {
+			mAcr[i] = -1
 		}
 	}
-	return pqflat.Write(w, n, []pqflat.Column{
-		{Name: "session", Type: pqflat.String, Dict: a.sessions, Index: a.session},
-		{Name: "site", Type: pqflat.String, Bytes: a.siteBytes, Offsets: a.siteOff},
-		{Name: "electrode_id", Type: pqflat.Int64, Int64: a.electrode, Valid: a.electrodeOK},
-		{Name: "site_region", Type: pqflat.Int64, Int64: a.region, Valid: a.regionOK},
-		{Name: "site_acronym", Type: pqflat.String, Dict: a.acronyms, Index: a.acronym},
-		{Name: "matched_region", Type: pqflat.Int64, Int64: mRegion, Valid: matched},
-		{Name: "matched_acronym", Type: pqflat.String, Dict: a.acronyms, Index: mAcr},
-		{Name: "levels_up", Type: pqflat.Int32, Int32: a.levelsUp, Valid: matched},
-		{Name: "strength", Type: pqflat.Double, Double: strength, Valid: matched},
-		{Name: "experiments", Type: pqflat.Int64, Int64: experiments, Valid: matched},
-	})
+	mValid, mNulls := bitmap(matchedOK)
+	acronyms, sessions := stringArray(a.acronyms), stringArray(a.sessions)
+	defer acronyms.Release()
+	defer sessions.Release()
+	cols := []arrow.Array{
+		dictArray(a.session, sessions),
+		array.NewStringData(array.NewData(arrow.BinaryTypes.String, n,
+			[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(a.siteOff)), memory.NewBufferBytes(a.siteBytes)}, nil, 0, 0)),
+		int64Array(a.electrode, a.electrodeOK),
+		int64Array(a.region, a.regionOK),
+		dictArray(a.acronym, acronyms),
+		primitive(arrow.PrimitiveTypes.Int64, n, mValid, mNulls, arrow.Int64Traits.CastToBytes(mRegion)),
+		dictArray(mAcr, acronyms),
+		primitive(arrow.PrimitiveTypes.Int32, n, mValid, mNulls, arrow.Int32Traits.CastToBytes(a.levelsUp)),
+		primitive(arrow.PrimitiveTypes.Float64, n, mValid, mNulls, arrow.Float64Traits.CastToBytes(strength)),
+		primitive(arrow.PrimitiveTypes.Int64, n, mValid, mNulls, arrow.Int64Traits.CastToBytes(experiments)),
+	}
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	// a column without NULLs is written REQUIRED: no definition levels
+	fields := append([]arrow.Field(nil), answerSchema.Fields()...)
+	for i := range fields {
+		fields[i].Nullable = cols[i].NullN() > 0
+	}
+	sc := arrow.NewSchema(fields, nil)
+	// no statistics; dictionaries only where the answer has them (hashing
+	// every value costs more than computing the answer, measured)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithStats(false),
+		parquet.WithDictionaryDefault(false), parquet.WithDictionaryFor("session", true), parquet.WithDictionaryFor("site_acronym", true),
+		parquet.WithDictionaryFor("matched_acronym", true), parquet.WithDataPageSize(1<<20), parquet.WithBatchSize(1<<16))
+	psc, err := pqarrow.ToParquet(sc, props, pqarrow.DefaultWriterProps())
+	if err != nil {
+		return err
+	}
+	fw := file.NewParquetWriter(w, psc.Root(), file.WithWriterProps(props))
+	// one buffered row group: each column is encoded and compressed into
+	// its own buffer, the columns in parallel, then written in order
+	rgw := fw.AppendBufferedRowGroup()
+	errs := make([]error, len(cols))
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range min(len(cols), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(cols); i = int(next.Add(1) - 1) {
+				errs[i] = writeColumn(rgw, i, cols[i], fields[i].Nullable)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		fw.Close()
+		return err
+	}
+	if err := rgw.Close(); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
+}
+
+// writeColumn writes column i of a buffered row group.
+func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullable bool) error {
+	cw, err := rgw.Column(i)
+	if err != nil {
+		return err
+	}
+	var def []int16
+	if nullable {
+		def = make([]int16, col.Len())
+		for r := range def {
+			if col.IsValid(r) {
+				def[r] = 1
+			}
+		}
+	}
+	return pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable)
+}
+
+// bitmap is the Arrow validity bitmap of ok (nil when every value is
+// valid) and its NULL count.
+func bitmap(ok []bool) (*memory.Buffer, int) {
+	if ok == nil {
+		return nil, 0
+	}
+	b := make([]byte, (len(ok)+7)/8)
+	nulls := 0
+	for i, v := range ok {
+		if v {
+			b[i>>3] |= 1 << (i & 7)
+		} else {
+			nulls++
+		}
+	}
+	if nulls == 0 {
+		return nil, 0
+	}
+	return memory.NewBufferBytes(b), nulls
+}
+
+func primitive(t arrow.DataType, n int, valid *memory.Buffer, nulls int, values []byte) arrow.Array {
+	return array.MakeFromData(array.NewData(t, n, []*memory.Buffer{valid, memory.NewBufferBytes(values)}, nil, nulls, 0))
+}
+
+func int64Array(v []int64, ok []bool) arrow.Array {
+	valid, nulls := bitmap(ok)
+	return primitive(arrow.PrimitiveTypes.Int64, len(v), valid, nulls, arrow.Int64Traits.CastToBytes(v))
+}
+
+// stringArray is an Arrow string array of values (a dictionary: one
+// unreferenced "" when values is empty, so index 0 exists).
+func stringArray(values []string) arrow.Array {
+	if len(values) == 0 {
+		values = []string{""}
+	}
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(values, nil)
+	return b.NewArray()
+}
+
+// dictArray is a dictionary array of indices into dict (-1: NULL).
+func dictArray(idx []int32, dict arrow.Array) arrow.Array {
+	ok := make([]bool, len(idx))
+	nulls := false
+	for i, k := range idx {
+		ok[i] = k >= 0
+		nulls = nulls || k < 0
+	}
+	if nulls { // NULL slots hold index 0, as Arrow builders leave them
+		idx = append([]int32(nil), idx...)
+		for i, k := range idx {
+			idx[i] = max(k, 0)
+		}
+	}
+	valid, n := bitmap(ok)
+	ind := primitive(arrow.PrimitiveTypes.Int32, len(idx), valid, n, arrow.Int32Traits.CastToBytes(idx))
+	defer ind.Release()
+	return array.NewDictionaryArray(dictString, ind, dict)
 }

@@ -78,7 +78,6 @@ func sites(args []string) (any, error) {
 		}
 		defer pf.Close()
 	}
-	cpu0 := cpuSeconds()
 	for range max(1, *repeat) {
 		t0 := time.Now()
 		q, err := crossmodal.PrepareSiteProjections(ctx, st, sn, db, o)
@@ -110,29 +109,6 @@ func sites(args []string) (any, error) {
 		}
 		rows, matched = answers.Len(), answers.Matched()
 	}
-	cpuPer := (cpuSeconds() - cpu0) / float64(max(1, *repeat))
-	if os.Getenv("X_PHASES") != "" {
-		c := cpuSeconds()
-		var q *crossmodal.SiteProjectionsQuery
-		for range 20 {
-			q, _ = crossmodal.PrepareSiteProjections(ctx, st, sn, db, o)
-		}
-		c1 := cpuSeconds()
-		var ans *crossmodal.SiteAnswers
-		for range 20 {
-			ans, _, _ = crossmodal.AnswerSiteProjectionsTimed(ctx, sn, db, q)
-		}
-		c2 := cpuSeconds()
-		for range 20 {
-			f, _ := os.Create(out)
-			w := bufio.NewWriterSize(f, 1<<20)
-			ans.WriteParquet(w)
-			w.Flush()
-			f.Close()
-		}
-		c3 := cpuSeconds()
-		fmt.Fprintf(os.Stderr, "cpu ms: prepare %.1f answer %.1f write %.1f\n", (c1-c)*50, (c2-c1)*50, (c3-c2)*50)
-	}
 	if *cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -156,7 +132,7 @@ func sites(args []string) (any, error) {
 		return nil, err
 	}
 	return map[string]any{"sites": *nSites, "experiments": *nExp, "rows": rows, "matched": matched, "store": sdir, "answer": out,
-		"ccc_s": best.Seconds(), "ccc_cpu_s": cpuPer, "prepare_s": prepare.Seconds(), "source_s": tm.Source.Seconds(), "matrix_s": tm.Matrix.Seconds(),
+		"ccc_s": best.Seconds(), "prepare_s": prepare.Seconds(), "source_s": tm.Source.Seconds(), "matrix_s": tm.Matrix.Seconds(),
 		"nearest_s": tm.Nearest.Seconds(), "sites_s": tm.Sites.Seconds(), "reads_s": tm.Reads.Seconds(), "gather_s": tm.Gather.Seconds(), "write_s": write.Seconds(),
 		"sql_statement_s": sqlS, "source_rows": q.SourceRows}, nil
 }
