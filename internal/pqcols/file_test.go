@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -41,11 +42,14 @@ func TestFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	props := parquet.NewWriterProperties(parquet.WithDictionaryFor("d", true), parquet.WithDictionaryFor("s", false), parquet.WithDataPageSize(512))
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryFor("d", true), parquet.WithDictionaryFor("s", false), parquet.WithDataPageSize(512))
 	if err := pqarrow.WriteTable(array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), f, 300, props, pqarrow.DefaultWriterProps()); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
+	if c, _ := compress.GetCodec(compress.Codecs.Snappy); c != (s2Snappy{}) {
+		t.Fatalf("Snappy codec %T, want s2Snappy", c)
+	}
 	pf, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
