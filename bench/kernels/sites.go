@@ -20,8 +20,9 @@ import (
 // --source VISp'), in process. Writes (once; reused) a store D/store with
 // crossmodal.SynthSiteStore, opens its read-only DuckDB once, then times
 // the answer (names checked, columnar answer, Parquet written to
-// D/ccc_inproc.parquet), best of -repeat, with its phases, and the SQL
-// statement once. Writes D/args.json for python/site_projections_peer.py
+// D/ccc_inproc.parquet), best of -repeat, with its phases (and each
+// phase's own best, and the CPU time per answer), and the SQL statement
+// once. Writes D/args.json for python/site_projections_peer.py
 // (same files; it compares its answer with ccc's Parquet file).
 func sites(args []string) (any, error) {
 	fs := flag.NewFlagSet("sites", flag.ExitOnError)
@@ -78,6 +79,13 @@ func sites(args []string) (any, error) {
 		}
 		defer pf.Close()
 	}
+	var minPrepare, minReads, minWrite time.Duration // each phase's best, over the answers
+	least := func(m *time.Duration, d time.Duration) {
+		if *m == 0 || d < *m {
+			*m = d
+		}
+	}
+	cpu0 := cpuSeconds()
 	for range max(1, *repeat) {
 		t0 := time.Now()
 		q, err := crossmodal.PrepareSiteProjections(ctx, st, sn, db, o)
@@ -104,11 +112,16 @@ func sites(args []string) (any, error) {
 		if err := f.Close(); err != nil {
 			return nil, err
 		}
+		tw := time.Since(t1)
+		least(&minPrepare, tp)
+		least(&minReads, t.Reads)
+		least(&minWrite, tw)
 		if d := time.Since(t0); best == 0 || d < best {
-			best, prepare, tm, write = d, tp, t, time.Since(t1)
+			best, prepare, tm, write = d, tp, t, tw
 		}
 		rows, matched = answers.Len(), answers.Matched()
 	}
+	cpuPer := (cpuSeconds() - cpu0) / float64(max(1, *repeat))
 	if *cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -134,5 +147,6 @@ func sites(args []string) (any, error) {
 	return map[string]any{"sites": *nSites, "experiments": *nExp, "rows": rows, "matched": matched, "store": sdir, "answer": out,
 		"ccc_s": best.Seconds(), "prepare_s": prepare.Seconds(), "source_s": tm.Source.Seconds(), "matrix_s": tm.Matrix.Seconds(),
 		"nearest_s": tm.Nearest.Seconds(), "sites_s": tm.Sites.Seconds(), "reads_s": tm.Reads.Seconds(), "gather_s": tm.Gather.Seconds(), "write_s": write.Seconds(),
-		"sql_statement_s": sqlS, "source_rows": q.SourceRows}, nil
+		"sql_statement_s": sqlS, "source_rows": q.SourceRows, "ccc_cpu_s": cpuPer,
+		"prepare_min_s": minPrepare.Seconds(), "reads_min_s": minReads.Seconds(), "write_min_s": minWrite.Seconds()}, nil
 }
