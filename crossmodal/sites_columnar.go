@@ -38,7 +38,7 @@ var errNotColumnar = errors.New("crossmodal: inputs not in columnar shape")
 // tables are not in the shape it reads it runs the statement instead
 // (SiteProjections); the answers are the same (tests compare both).
 func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) (*SiteAnswers, error) {
-	out, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, nil, nil)
 	if errors.Is(err, errNotColumnar) {
 		rows, err := SiteProjections(ctx, db, q)
 		if err != nil {
@@ -51,10 +51,11 @@ func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, 
 
 // Timings are the phases of the columnar answer (benchmarks print them).
 type Timings struct {
+	Prepare time.Duration // PrepareSiteProjections (AskSiteProjectionsTimed only)
 	Source  time.Duration // the source experiments (PrepareSiteProjections found them: ~0)
 	Matrix  time.Duration // the matrix's Zarr chunks read and reduced per column
 	Nearest time.Duration // the nearest matrix column per region (closure and regions from Parquet)
-	Sites   time.Duration // the RecordingSite columns read from Parquet
+	Sites   time.Duration // the RecordingSite columns read from Parquet (during Prepare, for Ask)
 	Reads   time.Duration // matrix, nearest and sites, which run at once (wall time)
 	Gather  time.Duration // sort and gather over the sites
 }
@@ -64,8 +65,61 @@ type Timings struct {
 // says why it cannot answer).
 func AnswerSiteProjectionsTimed(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) (*SiteAnswers, Timings, error) {
 	var t Timings
-	out, err := siteProjectionsColumnar(ctx, sn, db, q, &t)
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, &t, nil)
 	return out, t, err
+}
+
+// AskSiteProjections checks and answers a question: PrepareSiteProjections
+// and AnswerSiteProjections, with the recording sites read from Parquet
+// while DuckDB checks the names.
+func AskSiteProjections(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions) (*SiteProjectionsQuery, *SiteAnswers, error) {
+	q, out, _, err := ask(ctx, st, sn, db, o, true)
+	return q, out, err
+}
+
+// AskSiteProjectionsTimed is AskSiteProjections' columnar path with the
+// time of each phase (Prepare included; Sites overlaps it); it never falls
+// back to the statement.
+func AskSiteProjectionsTimed(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions) (*SiteProjectionsQuery, *SiteAnswers, Timings, error) {
+	return ask(ctx, st, sn, db, o, false)
+}
+
+// pendingSites is a read of every recording site under way.
+type pendingSites struct {
+	done  chan struct{}
+	s     *siteRows
+	err   error
+	spent time.Duration
+}
+
+func ask(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions, fallback bool) (*SiteProjectionsQuery, *SiteAnswers, Timings, error) {
+	var tm Timings
+	p := &pendingSites{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		t := time.Now()
+		p.s, p.err = readSites(ctx, sn, "")
+		p.spent = time.Since(t)
+	}()
+	t0 := time.Now()
+	q, err := PrepareSiteProjections(ctx, st, sn, db, o)
+	tm.Prepare = time.Since(t0)
+	if err != nil {
+		<-p.done // no read left behind
+		return nil, nil, tm, err
+	}
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, &tm, p)
+	if fallback && errors.Is(err, errNotColumnar) {
+		rows, err := SiteProjections(ctx, db, q)
+		if err != nil {
+			return nil, nil, tm, err
+		}
+		return q, SiteAnswersOf(rows), tm, nil
+	}
+	if err != nil {
+		return nil, nil, tm, err
+	}
+	return q, out, tm, nil
 }
 
 // srcCTE is the statement's first part: the WITH clause of the source
@@ -74,7 +128,9 @@ func srcCTE(stmt string) string {
 	return strings.TrimSuffix(stmt[:strings.Index(stmt, "\nstrength AS")], ",")
 }
 
-func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings) (*SiteAnswers, error) {
+// siteProjectionsColumnar answers q in columns; pre, if not nil, is the
+// read of every site started before (filtered here to q.Session).
+func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings, pre *pendingSites) (*SiteAnswers, error) {
 	if tm == nil {
 		tm = &Timings{}
 	}
@@ -128,7 +184,15 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 	}
 	timed(&tm.Matrix, func() { strength, errs[0] = reduceColumns(ctx, a, sel, q.Stat) })
 	timed(&tm.Nearest, func() { reg, errs[1] = nearestColumns(ctx, sn, q.Atlas, cols) })
-	timed(&tm.Sites, func() { s, errs[2] = readSites(ctx, sn, q.Session) })
+	if pre != nil {
+		<-pre.done
+		s, errs[2], tm.Sites = pre.s, pre.err, pre.spent
+		if errs[2] == nil && q.Session != "" {
+			s = s.only(q.Session)
+		}
+	} else {
+		timed(&tm.Sites, func() { s, errs[2] = readSites(ctx, sn, q.Session) })
+	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {

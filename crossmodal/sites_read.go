@@ -36,14 +36,17 @@ type siteRows struct {
 func readSites(ctx context.Context, sn *store.Snapshot, session string) (*siteRows, error) {
 	s := &siteRows{siteOff: []int32{0}}
 	for _, t := range sn.Tables("RecordingSite") {
-		if err := s.readTable(ctx, t, session); err != nil {
+		if err := s.readTable(ctx, t); err != nil {
 			return nil, err
 		}
+	}
+	if session != "" {
+		s = s.only(session)
 	}
 	return s, nil
 }
 
-func (s *siteRows) readTable(ctx context.Context, t store.TableInfo, session string) error {
+func (s *siteRows) readTable(ctx context.Context, t store.TableInfo) error {
 	if err := store.VerifyFile(t); err != nil {
 		return err
 	}
@@ -104,35 +107,38 @@ func (s *siteRows) readTable(ctx context.Context, t store.TableInfo, session str
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	// keep the session's rows (all, when session is "")
 	base := int32(len(s.siteBytes))
-	if session == "" {
-		s.session = append(s.session, sess...)
-		s.siteBytes = append(s.siteBytes, site...)
-		for _, o := range off[1:] {
-			s.siteOff = append(s.siteOff, base+o)
-		}
-		s.electrode, s.electrodeOK = appendValid(s.electrode, s.electrodeOK, electrode, electrodeOK)
-		s.region, s.regionOK = appendValid(s.region, s.regionOK, region, regionOK)
-		s.n += n
-		return nil
+	s.session = append(s.session, sess...)
+	s.siteBytes = append(s.siteBytes, site...)
+	for _, o := range off[1:] {
+		s.siteOff = append(s.siteOff, base+o)
 	}
+	s.electrode, s.electrodeOK = appendValid(s.electrode, s.electrodeOK, electrode, electrodeOK)
+	s.region, s.regionOK = appendValid(s.region, s.regionOK, region, regionOK)
+	s.n += n
+	return nil
+}
+
+// only is the rows of session.
+func (s *siteRows) only(session string) *siteRows {
+	out := &siteRows{siteOff: []int32{0}}
 	keep, ok := s.sessions.index[session]
 	if !ok {
-		return nil
+		return out
 	}
-	for i := range n {
-		if sess[i] != keep {
+	out.sessions.add(session)
+	for i := range s.n {
+		if s.session[i] != keep {
 			continue
 		}
-		s.session = append(s.session, keep)
-		s.siteBytes = append(s.siteBytes, site[off[i]:off[i+1]]...)
-		s.siteOff = append(s.siteOff, int32(len(s.siteBytes)))
-		s.electrode, s.electrodeOK = appendValid(s.electrode, s.electrodeOK, electrode[i:i+1], sliceOK(electrodeOK, i))
-		s.region, s.regionOK = appendValid(s.region, s.regionOK, region[i:i+1], sliceOK(regionOK, i))
-		s.n++
+		out.session = append(out.session, 0)
+		out.siteBytes = append(out.siteBytes, s.siteBytes[s.siteOff[i]:s.siteOff[i+1]]...)
+		out.siteOff = append(out.siteOff, int32(len(out.siteBytes)))
+		out.electrode, out.electrodeOK = appendValid(out.electrode, out.electrodeOK, s.electrode[i:i+1], sliceOK(s.electrodeOK, i))
+		out.region, out.regionOK = appendValid(out.region, out.regionOK, s.region[i:i+1], sliceOK(s.regionOK, i))
+		out.n++
 	}
-	return nil
+	return out
 }
 
 // appendValid appends values v (validity ok, nil: all valid) to a column

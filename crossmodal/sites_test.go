@@ -65,11 +65,16 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ans, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
+			ans, err := siteProjectionsColumnar(ctx, sn, db, q, nil, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", stat, err)
 			}
 			got := ans.Rows()
+			// the same with the sites read while the names are checked
+			q2, ans2, tm, err := AskSiteProjectionsTimed(ctx, st, sn, db, SiteProjectionsOptions{Source: "VISp", Matrix: SynthMatrix, Stat: stat, Session: session})
+			if err != nil || q2.SQL != q.SQL || !slices.Equal(ans2.Rows(), got) || tm.Prepare <= 0 || tm.Sites <= 0 {
+				t.Fatalf("%s: AskSiteProjectionsTimed differs (%v, timings %+v)", stat, err, tm)
+			}
 			want, err := SiteProjections(ctx, db, q)
 			if err != nil {
 				t.Fatal(err)
@@ -157,7 +162,7 @@ func TestReadColumnsChecksum(t *testing.T) {
 	info := store.TableInfo{Class: "RecordingSite", Path: path, SHA256: strings.Repeat("a", 64)}
 	s := &siteRows{siteOff: []int32{0}}
 	_, err := readInts(info, "brain_region")
-	for _, err := range []error{err, s.readTable(context.Background(), info, "")} {
+	for _, err := range []error{err, s.readTable(context.Background(), info)} {
 		if err == nil || !strings.Contains(err.Error(), "SHA-256 differs") {
 			t.Fatalf("err = %v; want a checksum refusal before any read", err)
 		}
@@ -232,5 +237,53 @@ func TestSiteAnswersParquet(t *testing.T) {
 		if !slices.Equal(got, rs) {
 			t.Errorf("read back:\n%+v\nwant\n%+v", got, rs)
 		}
+	}
+}
+
+// TestGatherSites: sites of two sessions out of order, one without
+// electrode, one without region, one in a region the atlas lacks, come
+// out in the statement's order (session, electrode_id NULLs last, site)
+// with their acronym and matched column; only keeps one session's rows.
+func TestGatherSites(t *testing.T) {
+	s := &siteRows{siteOff: []int32{0}}
+	add := func(session, site string, el int64, hasEl bool, reg int64, hasReg bool) {
+		s.session = append(s.session, s.sessions.add(session))
+		s.siteBytes = append(s.siteBytes, site...)
+		s.siteOff = append(s.siteOff, int32(len(s.siteBytes)))
+		var elOK, regOK []bool
+		if !hasEl {
+			elOK = []bool{false}
+		}
+		if !hasReg {
+			regOK = []bool{false}
+		}
+		s.electrode, s.electrodeOK = appendValid(s.electrode, s.electrodeOK, []int64{el}, elOK)
+		s.region, s.regionOK = appendValid(s.region, s.regionOK, []int64{reg}, regOK)
+		s.n++
+	}
+	add("s2", "b", 1, true, 20, true)
+	add("s1", "z", 0, false, 10, true)
+	add("s1", "y", 5, true, 0, false)
+	add("s1", "x", 5, true, 99, true)
+	add("s2", "a", 1, true, 10, true)
+	ids, _ := newIDTable([]int64{10, 20})
+	reg := &regionTable{ids: ids, acronym: []int32{0, 1}, acronyms: []string{"TEN", "TWENTY"}, column: []int32{0, -1}, up: []int32{0, 0}}
+	a := gatherSites(s, reg, []int64{10}, []float64{0.5}, 3)
+	want := []SiteProjection{
+		{Session: "s1", Site: "x", ElectrodeID: 5, HasElectrode: true, SiteRegion: 99, HasRegion: true},
+		{Session: "s1", Site: "y", ElectrodeID: 5, HasElectrode: true},
+		{Session: "s1", Site: "z", SiteRegion: 10, HasRegion: true, SiteAcronym: "TEN", Matched: true, MatchedRegion: 10, MatchedAcronym: "TEN", Strength: 0.5, Experiments: 3},
+		{Session: "s2", Site: "a", ElectrodeID: 1, HasElectrode: true, SiteRegion: 10, HasRegion: true, SiteAcronym: "TEN", Matched: true, MatchedRegion: 10, MatchedAcronym: "TEN", Strength: 0.5, Experiments: 3},
+		{Session: "s2", Site: "b", ElectrodeID: 1, HasElectrode: true, SiteRegion: 20, HasRegion: true, SiteAcronym: "TWENTY"},
+	}
+	if got := a.Rows(); !slices.Equal(got, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+	o := s.only("s2")
+	if o.n != 2 || string(o.siteBytes) != "ba" || o.electrode[0] != 1 || o.region[1] != 10 || o.sessions.values[0] != "s2" {
+		t.Errorf("only s2: %+v", o)
+	}
+	if s.only("s9").n != 0 {
+		t.Error("only an unknown session: rows")
 	}
 }

@@ -88,15 +88,11 @@ func sites(args []string) (any, error) {
 	cpu0 := cpuSeconds()
 	for range max(1, *repeat) {
 		t0 := time.Now()
-		q, err := crossmodal.PrepareSiteProjections(ctx, st, sn, db, o)
+		_, answers, t, err := crossmodal.AskSiteProjectionsTimed(ctx, st, sn, db, o)
 		if err != nil {
 			return nil, err
 		}
-		tp := time.Since(t0)
-		answers, t, err := crossmodal.AnswerSiteProjectionsTimed(ctx, sn, db, q)
-		if err != nil {
-			return nil, err
-		}
+		tp := t.Prepare
 		t1 := time.Now()
 		f, err := os.Create(out)
 		if err != nil {

@@ -187,9 +187,14 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		return err
 	}
 	defer e.Close()
-	q, err := crossmodal.PrepareSiteProjections(ctx, e.st, e.sn, e.db, opts.Q)
-	if err != nil {
-		return err
+	var q *crossmodal.SiteProjectionsQuery
+	var answers *crossmodal.SiteAnswers
+	if onSpark || opts.PrintSQL {
+		if q, err = crossmodal.PrepareSiteProjections(ctx, e.st, e.sn, e.db, opts.Q); err != nil {
+			return err
+		}
+	} else if q, answers, err = crossmodal.AskSiteProjections(ctx, e.st, e.sn, e.db, opts.Q); err != nil {
+		return err // the answer in process: the sites are read while DuckDB checks the names
 	}
 	if onSpark {
 		q.SQL = spark.Dialect.SiteProjectionsSQL(q.Atlas, q.SourceID, q.MatrixDataset, q.Matrix, q.Session, q.Stat)
@@ -198,7 +203,6 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	var answers *crossmodal.SiteAnswers
 	if onSpark {
 		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask site-projections", q.SQL, opts.Format, crossmodal.SiteProjectionsClasses)
 		if err != nil {
@@ -210,13 +214,8 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		}
 		t.Release()
 		answers = crossmodal.SiteAnswersOf(rows)
-	} else {
-		if answers, err = crossmodal.AnswerSiteProjections(ctx, e.sn, e.db, q); err != nil {
-			return err
-		}
-		if err := writeSiteProjections(opts.IO.Out, e.out, opts.Format, answers); err != nil {
-			return err
-		}
+	} else if err := writeSiteProjections(opts.IO.Out, e.out, opts.Format, answers); err != nil {
+		return err
 	}
 	matched := answers.Matched()
 	if e.png != "" {
