@@ -298,6 +298,11 @@ func SiteProjections(ctx context.Context, db *sql.DB, q *SiteProjectionsQuery) (
 	if err != nil {
 		return nil, fmt.Errorf("ask site-projections: %w", err)
 	}
+	return scanSiteProjections(rows)
+}
+
+// scanSiteProjections reads (and closes) rows of the statement's columns.
+func scanSiteProjections(rows *sql.Rows) ([]SiteProjection, error) {
 	defer rows.Close()
 	var out []SiteProjection
 	vals := make([]any, len(Columns))

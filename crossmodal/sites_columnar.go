@@ -60,15 +60,6 @@ type Timings struct {
 	Gather  time.Duration // sort and gather over the sites
 }
 
-// AnswerSiteProjectionsTimed is AnswerSiteProjections' columnar path with
-// the time of each phase; it never falls back to the statement (an error
-// says why it cannot answer).
-func AnswerSiteProjectionsTimed(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) (*SiteAnswers, Timings, error) {
-	var t Timings
-	out, err := siteProjectionsColumnar(ctx, sn, db, q, &t, nil)
-	return out, t, err
-}
-
 // AskSiteProjections checks and answers a question: PrepareSiteProjections
 // and AnswerSiteProjections, with the recording sites read from Parquet
 // while DuckDB checks the names.
@@ -355,7 +346,7 @@ func reduceColumns(ctx context.Context, a *zarr.Array, sel []bool, stat string) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf zarr.ChunkBuffers
+			buf := zarr.ChunkBuffers{Map: true} // a store artifact: immutable
 			for j := range jobs {
 				errs[j] = reduceBlock(ctx, a, sel, stat, j, out[j*cc:min(nCols, (j+1)*cc)], cr, cc, &buf)
 			}

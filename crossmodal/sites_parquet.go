@@ -37,12 +37,6 @@ var answerSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "experiments", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 }, nil)
 
-// WriteSiteProjectionsParquet writes answer rows as Parquet (see
-// SiteAnswers.WriteParquet).
-func WriteSiteProjectionsParquet(w io.Writer, answers []SiteProjection) error {
-	return SiteAnswersOf(answers).WriteParquet(w)
-}
-
 // WriteParquet writes the answer as Parquet (Snappy, as DuckDB by
 // default): the columns of Columns, NULL where the statement gives NULL.
 // The string columns with a dictionary (session and the acronyms) are

@@ -221,20 +221,8 @@ func TestSiteAnswersParquet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []SiteProjection
-		vals := make([]any, len(Columns))
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for r.Next() {
-			if err := r.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, SiteProjectionOf(vals))
-		}
-		r.Close()
-		if !slices.Equal(got, rs) {
+		got, err := scanSiteProjections(r)
+		if err != nil || !slices.Equal(got, rs) {
 			t.Errorf("read back:\n%+v\nwant\n%+v", got, rs)
 		}
 	}

@@ -2,8 +2,6 @@ package pqcols
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -12,7 +10,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // TestFile: integer (INT64 and INT32) and string columns, with NULLs,
@@ -37,16 +34,8 @@ func TestFile(t *testing.T) {
 	}
 	rec := bld.NewRecordBatch()
 	defer rec.Release()
-	path := filepath.Join(t.TempDir(), "t.parquet")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryFor("d", true), parquet.WithDictionaryFor("s", false), parquet.WithDataPageSize(512))
-	if err := pqarrow.WriteTable(array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), f, 300, props, pqarrow.DefaultWriterProps()); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	path := writeFile(t, sc, rec, props)
 	if c, _ := compress.GetCodec(compress.Codecs.Snappy); c != (s2Snappy{}) {
 		t.Fatalf("Snappy codec %T, want s2Snappy", c)
 	}
