@@ -59,6 +59,18 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// the source lookup read from Parquet equals its SQL statement
+	for _, src := range []string{"VISp", "385", "visp", "VISp1", "593", "nope", "", "997"} {
+		n, id, acr, err := regionsNamed(sn, "ccf2017", src)
+		var wn int
+		var wid sql.NullInt64
+		var wacr sql.NullString
+		db.QueryRow(`SELECT count(*), any_value(structure_id), any_value(acronym) FROM BrainRegion
+			WHERE dataset = 'ccf2017' AND (acronym = ? OR id = ? OR CAST(structure_id AS VARCHAR) = ?)`, src, src, src).Scan(&wn, &wid, &wacr)
+		if err != nil || n != wn || id != wid || acr != wacr {
+			t.Errorf("source %q: %d %v %v (%v); SQL %d %v %v", src, n, id, acr, err, wn, wid, wacr)
+		}
+	}
 	for _, stat := range []string{"mean", "median", "max"} {
 		for _, session := range []string{"", "bench-0001"} {
 			q, err := PrepareSiteProjections(ctx, st, sn, db, SiteProjectionsOptions{Source: "VISp", Matrix: SynthMatrix, Stat: stat, Session: session})
