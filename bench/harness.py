@@ -699,7 +699,7 @@ def bench_crossmodal():
         notes.append(f"in process 5x needs ccc <= {ms(need)}: ccc is {ms(c - need)} over; its phases' own bests: the names and source "
                      f"experiments through DuckDB {ms(k['prepare_min_s'])} (the site columns read meanwhile), the matrix chunks (zstd) and the "
                      f"closure and region columns read at once {ms(k['reads_min_s'])}, arrow-go's Parquet writer on the answer's columns alone "
-                     f"{ms(k['write_min_s'])}: together {ms(floor)} ({ms(floor - need)} over; {ms(k['ccc_cpu_s'])} CPU per answer "
+                     f"{ms(k['write_min_s'])}: together {ms(floor)} ({ms(abs(floor - need))} {'over' if floor > need else 'under'}; {ms(k['ccc_cpu_s'])} CPU per answer "
                      f"on {os.cpu_count()} cores); pandas with every input already in memory answers in {ms(pa)}")
     if r_whole < 5:
         notes.append(f"whole process 5x needs ccc <= {ms(pw['wall'] / 5)}; ccc's bare start is {ms(ccc_start)}")
