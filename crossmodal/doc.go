@@ -7,11 +7,13 @@
 // region; region x modality coverage. Each question is one SQL statement
 // over the store's class views (SiteProjectionsSQL, EMTypesSQL), which the
 // CLI ('ccc ask') and docs/query.md share, after its names have been
-// checked against the store. AnswerSiteProjections computes the
-// site-projections answer in Go, column by column (matrix reduced once per
-// column from Zarr, nearest column once per region, one gather over the
-// sites), and runs the statement itself only for tables it cannot read that
-// way; tests compare both.
+// checked against the store. AskSiteProjections (and AnswerSiteProjections,
+// for a prepared question) computes the site-projections answer in Go,
+// column by column (matrix reduced once per column from Zarr, nearest
+// column once per region, the sites read while DuckDB checks the names, one
+// gather over them, SiteAnswers written as Parquet from its columns), and
+// runs the statement itself only for tables it cannot read that way; tests
+// compare both.
 //
 // Errors: unknown regions, matrices, sessions and spaces are ccc.ErrNotFound;
 // EM cells that land in no labelled voxel ccc.ErrInvalidData;

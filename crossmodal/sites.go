@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -40,6 +42,8 @@ type SiteProjectionsQuery struct {
 	SQL            string // one SELECT over the class views
 	SourceRows     int    // experiments of the matrix injected in the source or below
 	MatrixRowCount int    // rows of the matrix
+
+	srcItems map[string]struct{} // the statement's src part (data items), for the columnar answer
 }
 
 // SiteProjection is one answer row: a recording site, its region, the
@@ -154,10 +158,8 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 	}
 	qq.SQL = SiteProjectionsSQL(qq.Atlas, qq.SourceID, qq.MatrixDataset, qq.Matrix, qq.Session, qq.Stat)
 	// the source must hold experiments of the matrix (its row index, not
-	// the long form, is searched)
-	if err := db.QueryRowContext(ctx, srcCTE(qq.SQL)+fmt.Sprintf(`
-SELECT count(*) FROM src WHERE list_contains((SELECT data_item_index FROM ProjectionMeasurementMatrix WHERE dataset = %s AND id = %s), data_item)`,
-		store.QuoteString(qq.MatrixDataset), store.QuoteString(qq.Matrix))).Scan(&qq.SourceRows); err != nil {
+	// the long form, is searched); the items are kept for the columnar answer
+	if qq.srcItems, qq.SourceRows, err = sourceItems(ctx, db, qq.SQL, qq.MatrixDataset, qq.Matrix); err != nil {
 		return nil, noSites(st, err)
 	}
 	if qq.SourceRows == 0 {
@@ -188,11 +190,11 @@ func resolveSource(ctx context.Context, st *store.Store, sn *store.Snapshot, db 
 		name = names[0]
 	}
 	if slices.Contains(names, name) {
-		var n int
-		var id sql.NullInt64
-		var acr sql.NullString
-		err := db.QueryRowContext(ctx, `SELECT count(*), any_value(structure_id), any_value(acronym) FROM BrainRegion
+		n, id, acr, err := regionsNamed(sn, name, source)
+		if err != nil { // not readable in columns: the same lookup in SQL
+			err = db.QueryRowContext(ctx, `SELECT count(*), any_value(structure_id), any_value(acronym) FROM BrainRegion
 			WHERE dataset = ? AND (acronym = ? OR id = ? OR CAST(structure_id AS VARCHAR) = ?)`, name, source, source, source).Scan(&n, &id, &acr)
+		}
 		if err == nil && n == 1 && id.Valid {
 			return name, id.Int64, acr.String, nil
 		}
@@ -206,6 +208,58 @@ func resolveSource(ctx context.Context, st *store.Store, sn *store.Snapshot, db 
 		return "", 0, "", err
 	}
 	return a.Name, r.ID, r.Acronym, nil
+}
+
+// regionsNamed is resolveSource's SQL lookup read from the atlas's
+// BrainRegion table (Parquet columns, no DuckDB query): how many regions
+// have source as acronym, id or structure id, and the structure id and
+// acronym of one of them.
+func regionsNamed(sn *store.Snapshot, atlasName, source string) (n int, id sql.NullInt64, acr sql.NullString, err error) {
+	t, err := sn.Table(atlasName, atlas.RegionClass)
+	if err != nil {
+		return 0, id, acr, err
+	}
+	if err := store.VerifyFile(t); err != nil {
+		return 0, id, acr, err
+	}
+	f, err := pqcols.Open(t.Path)
+	if err != nil {
+		return 0, id, acr, err
+	}
+	defer f.Close()
+	sid, sidOK, err := f.Int64s("structure_id")
+	if err != nil {
+		return 0, id, acr, err
+	}
+	match := make([]bool, len(sid))
+	acronyms := make([]sql.NullString, len(sid))
+	if err := f.Bytes("acronym", func(i int, v []byte, ok bool) error {
+		acronyms[i] = sql.NullString{String: string(v), Valid: ok}
+		match[i] = ok && string(v) == source
+		return nil
+	}); err != nil {
+		return 0, id, acr, err
+	}
+	if err := f.Bytes("id", func(i int, v []byte, ok bool) error {
+		match[i] = match[i] || ok && string(v) == source
+		return nil
+	}); err != nil {
+		return 0, id, acr, err
+	}
+	for i, m := range match {
+		valid := sidOK == nil || sidOK[i]
+		if !m && !(valid && strconv.FormatInt(sid[i], 10) == source) {
+			continue
+		}
+		n++
+		if valid && !id.Valid { // any_value: the first non-NULL
+			id = sql.NullInt64{Int64: sid[i], Valid: true}
+		}
+		if acronyms[i].Valid && !acr.Valid {
+			acr = acronyms[i]
+		}
+	}
+	return n, id, acr, nil
 }
 
 // noSites turns a failed query over the class views into an error saying
@@ -298,6 +352,11 @@ func SiteProjections(ctx context.Context, db *sql.DB, q *SiteProjectionsQuery) (
 	if err != nil {
 		return nil, fmt.Errorf("ask site-projections: %w", err)
 	}
+	return scanSiteProjections(rows)
+}
+
+// scanSiteProjections reads (and closes) rows of the statement's columns.
+func scanSiteProjections(rows *sql.Rows) ([]SiteProjection, error) {
 	defer rows.Close()
 	var out []SiteProjection
 	vals := make([]any, len(Columns))

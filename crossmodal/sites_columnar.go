@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -14,11 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -38,30 +37,80 @@ var errNotColumnar = errors.New("crossmodal: inputs not in columnar shape")
 // from their Parquet columns and sorted as the statement sorts. When the
 // tables are not in the shape it reads it runs the statement instead
 // (SiteProjections); the answers are the same (tests compare both).
-func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, error) {
-	out, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
+func AnswerSiteProjections(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) (*SiteAnswers, error) {
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, nil, nil)
 	if errors.Is(err, errNotColumnar) {
-		return SiteProjections(ctx, db, q)
+		rows, err := SiteProjections(ctx, db, q)
+		if err != nil {
+			return nil, err
+		}
+		return SiteAnswersOf(rows), nil
 	}
 	return out, err
 }
 
 // Timings are the phases of the columnar answer (benchmarks print them).
 type Timings struct {
-	Source  time.Duration // the source experiments (the statement's src part, DuckDB)
+	Prepare time.Duration // PrepareSiteProjections (AskSiteProjectionsTimed only)
+	Source  time.Duration // the source experiments (PrepareSiteProjections found them: ~0)
 	Matrix  time.Duration // the matrix's Zarr chunks read and reduced per column
 	Nearest time.Duration // the nearest matrix column per region (closure and regions from Parquet)
-	Sites   time.Duration // the RecordingSite columns read from Parquet
+	Sites   time.Duration // the RecordingSite columns read from Parquet (during Prepare, for Ask)
+	Reads   time.Duration // matrix, nearest and sites, which run at once (wall time)
 	Gather  time.Duration // sort and gather over the sites
 }
 
-// AnswerSiteProjectionsTimed is AnswerSiteProjections' columnar path with
-// the time of each phase; it never falls back to the statement (an error
-// says why it cannot answer).
-func AnswerSiteProjectionsTimed(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery) ([]SiteProjection, Timings, error) {
-	var t Timings
-	out, err := siteProjectionsColumnar(ctx, sn, db, q, &t)
-	return out, t, err
+// AskSiteProjections checks and answers a question: PrepareSiteProjections
+// and AnswerSiteProjections, with the recording sites read from Parquet
+// while DuckDB checks the names.
+func AskSiteProjections(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions) (*SiteProjectionsQuery, *SiteAnswers, error) {
+	q, out, _, err := ask(ctx, st, sn, db, o, true)
+	return q, out, err
+}
+
+// AskSiteProjectionsTimed is AskSiteProjections' columnar path with the
+// time of each phase (Prepare included; Sites overlaps it); it never falls
+// back to the statement.
+func AskSiteProjectionsTimed(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions) (*SiteProjectionsQuery, *SiteAnswers, Timings, error) {
+	return ask(ctx, st, sn, db, o, false)
+}
+
+// pendingSites is a read of every recording site under way.
+type pendingSites struct {
+	done  chan struct{}
+	s     *siteRows
+	err   error
+	spent time.Duration
+}
+
+func ask(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions, fallback bool) (*SiteProjectionsQuery, *SiteAnswers, Timings, error) {
+	var tm Timings
+	p := &pendingSites{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		t := time.Now()
+		p.s, p.err = readSites(ctx, sn, "")
+		p.spent = time.Since(t)
+	}()
+	t0 := time.Now()
+	q, err := PrepareSiteProjections(ctx, st, sn, db, o)
+	tm.Prepare = time.Since(t0)
+	if err != nil {
+		<-p.done // no read left behind
+		return nil, nil, tm, err
+	}
+	out, err := siteProjectionsColumnar(ctx, sn, db, q, &tm, p)
+	if fallback && errors.Is(err, errNotColumnar) {
+		rows, err := SiteProjections(ctx, db, q)
+		if err != nil {
+			return nil, nil, tm, err
+		}
+		return q, SiteAnswersOf(rows), tm, nil
+	}
+	if err != nil {
+		return nil, nil, tm, err
+	}
+	return q, out, tm, nil
 }
 
 // srcCTE is the statement's first part: the WITH clause of the source
@@ -70,7 +119,9 @@ func srcCTE(stmt string) string {
 	return strings.TrimSuffix(stmt[:strings.Index(stmt, "\nstrength AS")], ",")
 }
 
-func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings) ([]SiteProjection, error) {
+// siteProjectionsColumnar answers q in columns; pre, if not nil, is the
+// read of every site started before (filtered here to q.Session).
+func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB, q *SiteProjectionsQuery, tm *Timings, pre *pendingSites) (*SiteAnswers, error) {
 	if tm == nil {
 		tm = &Timings{}
 	}
@@ -79,9 +130,12 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 		t := time.Now()
 		*d, t0 = t.Sub(t0), t
 	}
-	src, err := sourceItems(ctx, db, q.SQL)
-	if err != nil {
-		return nil, err
+	src := q.srcItems
+	if src == nil { // a query not from PrepareSiteProjections
+		var err error
+		if src, _, err = sourceItems(ctx, db, q.SQL, q.MatrixDataset, q.Matrix); err != nil {
+			return nil, err
+		}
 	}
 	lap(&tm.Source)
 	art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
@@ -103,63 +157,132 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 	if nSel == 0 {
 		return nil, errNotColumnar // PrepareSiteProjections refuses this; keep the statement's answer
 	}
-	strength, err := reduceColumns(ctx, a, sel, q.Stat)
-	if err != nil {
-		return nil, err
+	// the three reads are independent: run them at once (the machine's
+	// cores share them; each phase's time is its own, they overlap)
+	var strength []float64
+	var reg *regionTable
+	var s *siteRows
+	var errs [3]error
+	var wg sync.WaitGroup
+	timed := func(d *time.Duration, f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.Now()
+			f()
+			*d = time.Since(t)
+		}()
 	}
-	lap(&tm.Matrix)
-	reg, err := nearestColumns(ctx, sn, q.Atlas, cols)
-	if err != nil {
-		return nil, err
+	timed(&tm.Matrix, func() { strength, errs[0] = reduceColumns(ctx, a, sel, q.Stat) })
+	timed(&tm.Nearest, func() { reg, errs[1] = nearestColumns(ctx, sn, q.Atlas, cols) })
+	if pre != nil {
+		<-pre.done
+		s, errs[2], tm.Sites = pre.s, pre.err, pre.spent
+		if errs[2] == nil && q.Session != "" {
+			s = s.only(q.Session)
+		}
+	} else {
+		timed(&tm.Sites, func() { s, errs[2] = readSites(ctx, sn, q.Session) })
 	}
-	lap(&tm.Nearest)
-	s, err := readSites(ctx, sn, q.Session)
-	if err != nil {
-		return nil, err
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
-	lap(&tm.Sites)
+	lap(&tm.Reads)
 	defer lap(&tm.Gather)
-	order := s.order()
-	out := make([]SiteProjection, len(order))
-	for k, i := range order {
-		p := &out[k]
-		p.Session, p.Site, p.ElectrodeID, p.HasElectrode = s.session[i], s.site[i], s.electrode[i], s.hasElectrode[i]
-		if !s.hasRegion[i] {
-			continue
-		}
-		p.SiteRegion, p.HasRegion = s.region[i], true
-		j, ok := reg.index[s.region[i]]
-		if !ok {
-			continue
-		}
-		p.SiteAcronym = reg.acronym[j]
-		if c := reg.column[j]; c >= 0 {
-			p.Matched, p.MatchedRegion, p.MatchedAcronym, p.LevelsUp = true, cols[c], reg.acronym[reg.index[cols[c]]], int(reg.up[j])
-			p.Strength, p.Experiments = strength[c], nSel
+	return gatherSites(s, reg, cols, strength, nSel), nil
+}
+
+// gatherSites is the answer: the sites in the statement's order, each
+// with its region's acronym and nearest matrix column.
+func gatherSites(s *siteRows, reg *regionTable, cols []int64, strength []float64, nSel int) *SiteAnswers {
+	n := s.n
+	out := &SiteAnswers{n: n, sessions: s.sessions.values, session: s.session, siteBytes: s.siteBytes, siteOff: s.siteOff,
+		electrode: s.electrode, electrodeOK: s.electrodeOK, region: s.region, regionOK: s.regionOK,
+		acronyms: reg.acronyms, acronym: make([]int32, n), match: make([]int32, n), levelsUp: make([]int32, n),
+		mRegion: cols, mAcronym: make([]int32, len(cols)), mStrength: strength, mExperiments: make([]int64, len(cols))}
+	for c, id := range cols {
+		out.mAcronym[c], out.mExperiments[c] = -1, int64(nSel)
+		if j := reg.lookup(id); j >= 0 {
+			out.mAcronym[c] = reg.acronym[j]
 		}
 	}
-	return out, nil
+	if p := s.order(); p != nil {
+		out.gather(p)
+	}
+	for i, r := range out.region {
+		out.acronym[i], out.match[i] = -1, -1
+		if out.regionOK != nil && !out.regionOK[i] {
+			continue
+		}
+		j := reg.lookup(r)
+		if j < 0 {
+			continue
+		}
+		out.acronym[i] = reg.acronym[j]
+		if c := reg.column[j]; c >= 0 {
+			out.match[i], out.levelsUp[i] = c, reg.up[j]
+		}
+	}
+	return out
+}
+
+// gather puts the site columns (session, site, electrode, region) in the
+// order p.
+func (a *SiteAnswers) gather(p []int32) {
+	session, off := make([]int32, len(p)), make([]int32, len(p)+1)
+	site := make([]byte, 0, len(a.siteBytes))
+	electrode, region := make([]int64, len(p)), make([]int64, len(p))
+	var electrodeOK, regionOK []bool
+	if a.electrodeOK != nil {
+		electrodeOK = make([]bool, len(p))
+	}
+	if a.regionOK != nil {
+		regionOK = make([]bool, len(p))
+	}
+	for k, i := range p {
+		session[k], electrode[k], region[k] = a.session[i], a.electrode[i], a.region[i]
+		site = append(site, a.siteBytes[a.siteOff[i]:a.siteOff[i+1]]...)
+		off[k+1] = int32(len(site))
+		if electrodeOK != nil {
+			electrodeOK[k] = a.electrodeOK[i]
+		}
+		if regionOK != nil {
+			regionOK[k] = a.regionOK[i]
+		}
+	}
+	a.session, a.siteBytes, a.siteOff, a.electrode, a.electrodeOK, a.region, a.regionOK = session, site, off, electrode, electrodeOK, region, regionOK
 }
 
 // sourceItems runs the statement's src part: the data items
-// ("allen:<id>") of the experiments injected in the source or below.
-func sourceItems(ctx context.Context, db *sql.DB, stmt string) (map[string]struct{}, error) {
-	rows, err := db.QueryContext(ctx, srcCTE(stmt)+"\nSELECT data_item FROM src")
+// ("allen:<id>") of the experiments injected in the source or below, and
+// how many of them are rows of the matrix.
+func sourceItems(ctx context.Context, db *sql.DB, stmt, matrixDataset, matrix string) (map[string]struct{}, int, error) {
+	rows, err := db.QueryContext(ctx, srcCTE(stmt)+fmt.Sprintf(`
+SELECT data_item, list_contains((SELECT data_item_index FROM ProjectionMeasurementMatrix WHERE dataset = %s AND id = %s), data_item) FROM src`,
+		store.QuoteString(matrixDataset), store.QuoteString(matrix)))
 	if err != nil {
-		return nil, fmt.Errorf("ask site-projections: %w", err)
+		return nil, 0, fmt.Errorf("ask site-projections: %w", err)
 	}
 	defer rows.Close()
 	src := map[string]struct{}{}
+	n := 0
 	for rows.Next() {
 		var s sql.NullString
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
+		var in sql.NullBool
+		if err := rows.Scan(&s, &in); err != nil {
+			return nil, 0, err
 		}
 		if s.Valid {
 			src[s.String] = struct{}{}
 		}
+		if in.Valid && in.Bool {
+			n++
+		}
 	}
-	return src, rows.Err()
+	return src, n, rows.Err()
 }
 
 // openMatrix opens a matrix's Zarr array (float64, data items x regions)
@@ -223,8 +346,9 @@ func reduceColumns(ctx context.Context, a *zarr.Array, sel []bool, stat string) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := zarr.ChunkBuffers{Map: true} // a store artifact: immutable
 			for j := range jobs {
-				errs[j] = reduceBlock(ctx, a, sel, stat, j, out[j*cc:min(nCols, (j+1)*cc)], cr, cc)
+				errs[j] = reduceBlock(ctx, a, sel, stat, j, out[j*cc:min(nCols, (j+1)*cc)], cr, cc, &buf)
 			}
 		}()
 	}
@@ -233,7 +357,7 @@ func reduceColumns(ctx context.Context, a *zarr.Array, sel []bool, stat string) 
 }
 
 // reduceBlock reduces the columns of column block j into out.
-func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j int, out []float64, cr, cc int) error {
+func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j int, out []float64, cr, cc int, buf *zarr.ChunkBuffers) error {
 	w := len(out)
 	var sum, comp []float64
 	var vals [][]float64
@@ -260,7 +384,7 @@ func reduceBlock(ctx context.Context, a *zarr.Array, sel []bool, stat string, j 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		raw, ok, err := a.ReadChunk([]int{i, j})
+		raw, ok, err := a.ReadChunkBuf([]int{i, j}, buf)
 		if err != nil {
 			return err
 		}
@@ -348,14 +472,46 @@ func medianNaNLast(v []float64) float64 {
 	return at(lo)*(1-d) + at(hi)*d
 }
 
+// intColumn is an integer column and its validity (nil: no NULL).
+type intColumn struct {
+	v     []int64
+	valid []bool
+}
+
+func (c intColumn) ok(i int) bool { return c.valid == nil || c.valid[i] }
+
+// readInts reads integer columns of a table (checked against the
+// manifest first).
+func readInts(t store.TableInfo, names ...string) ([]intColumn, error) {
+	if err := store.VerifyFile(t); err != nil {
+		return nil, err
+	}
+	f, err := pqcols.Open(t.Path)
+	if err != nil {
+		return nil, tableErr(t.Path, err)
+	}
+	defer f.Close()
+	out := make([]intColumn, len(names))
+	for i, n := range names {
+		if out[i].v, out[i].valid, err = f.Int64s(n); err != nil {
+			return nil, tableErr(t.Path, err)
+		}
+	}
+	return out, nil
+}
+
 // regionTable is the atlas's regions with each one's nearest matrix column
 // at or above it.
 type regionTable struct {
-	index   map[int64]int32 // structure id -> position (one entry per region)
-	acronym []string
-	column  []int32 // matrix column (-1: none at or above)
-	up      []int32 // levels up to it
+	ids      idTable  // structure id -> position (one entry per region)
+	acronym  []int32  // index into acronyms (-1: no acronym)
+	acronyms []string // distinct acronyms
+	column   []int32  // matrix column (-1: none at or above)
+	up       []int32  // levels up to it
 }
+
+// lookup is the position of region id, -1 if the atlas has none.
+func (t *regionTable) lookup(id int64) int32 { return t.ids.get(id) }
 
 // nearestColumns reads the atlas's closure and regions (their Parquet
 // columns) and finds, once per region, the nearest matrix column at or
@@ -371,75 +527,119 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
-	err = readColumns(ctx, ct, []string{"ancestor_structure_id", "descendant_structure_id", "closure_distance"}, func(c []arrow.Array) error {
-		if !isInt(c[0]) || !isInt(c[1]) || !isInt(c[2]) {
-			return errNotColumnar
-		}
-		for i := range c[0].Len() {
-			anc, ok1 := intAt(c[0], i)
-			desc, ok2 := intAt(c[1], i)
-			d, ok3 := intAt(c[2], i)
-			if !ok1 || !ok2 || !ok3 {
-				continue // NULLs join nothing
-			}
-			col, ok := colOf[anc]
-			if !ok {
-				continue
-			}
-			if b, seen := best[desc]; !seen || int32(d) < b.up {
-				best[desc] = near{col, int32(d)}
-			}
-		}
-		return nil
-	})
+	closure, err := readInts(ct, "ancestor_structure_id", "descendant_structure_id", "closure_distance")
 	if err != nil {
 		return nil, err
+	}
+	anc, desc, dist := closure[0], closure[1], closure[2]
+	for i := range anc.v {
+		if !anc.ok(i) || !desc.ok(i) || !dist.ok(i) {
+			continue // NULLs join nothing
+		}
+		col, ok := colOf[anc.v[i]]
+		if !ok {
+			continue
+		}
+		if b, seen := best[desc.v[i]]; !seen || int32(dist.v[i]) < b.up {
+			best[desc.v[i]] = near{col, int32(dist.v[i])}
+		}
 	}
 	rt, err := sn.Table(atlasName, atlas.RegionClass)
 	if err != nil {
 		return nil, err
 	}
-	t := &regionTable{index: map[int64]int32{}}
-	err = readColumns(ctx, rt, []string{"structure_id", "acronym"}, func(c []arrow.Array) error {
-		if !isInt(c[0]) {
-			return errNotColumnar
+	if err := store.VerifyFile(rt); err != nil {
+		return nil, err
+	}
+	f, err := pqcols.Open(rt.Path)
+	if err != nil {
+		return nil, tableErr(rt.Path, err)
+	}
+	defer f.Close()
+	sid, sidOK, err := f.Int64s("structure_id")
+	if err != nil {
+		return nil, tableErr(rt.Path, err)
+	}
+	t := &regionTable{}
+	var ids []int64
+	var acronyms dictionary
+	err = f.Bytes("acronym", func(i int, v []byte, valid bool) error {
+		if sidOK != nil && !sidOK[i] {
+			return nil
 		}
-		acr, ok := c[1].(*array.String)
+		ids = append(ids, sid[i])
+		k := int32(-1)
+		if valid {
+			k = acronyms.addNonEmpty(string(v))
+		}
+		t.acronym = append(t.acronym, k)
+		n, ok := best[sid[i]]
 		if !ok {
-			return errNotColumnar
+			n.col = -1
 		}
-		for i := range c[0].Len() {
-			id, ok := intAt(c[0], i)
-			if !ok {
-				continue
-			}
-			if _, dup := t.index[id]; dup {
-				return errNotColumnar // the statement's join repeats such sites
-			}
-			t.index[id] = int32(len(t.acronym))
-			a := ""
-			if acr.IsValid(i) {
-				a = strings.Clone(acr.Value(i))
-			}
-			t.acronym = append(t.acronym, a)
-			n, ok := best[id]
-			if !ok {
-				n.col = -1
-			}
-			t.column, t.up = append(t.column, n.col), append(t.up, n.up)
-		}
+		t.column, t.up = append(t.column, n.col), append(t.up, n.up)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, tableErr(rt.Path, err)
+	}
+	t.acronyms = acronyms.values
+	var unique bool
+	if t.ids, unique = newIDTable(ids); !unique {
+		return nil, errNotColumnar // a duplicate region: the statement's join repeats such sites
 	}
 	// a matched column is a region of the atlas (closure ancestor)
 	for _, c := range t.column {
-		if c >= 0 {
-			if _, ok := t.index[cols[c]]; !ok {
-				return nil, errNotColumnar
-			}
+		if c >= 0 && t.lookup(cols[c]) < 0 {
+			return nil, errNotColumnar
 		}
 	}
 	return t, nil
+}
+
+// idTable maps distinct int64 ids to their positions: open addressing
+// with linear probing, a few nanoseconds a lookup (a Go map costs several
+// times more per site at 10^5 sites).
+type idTable struct {
+	keys  []int64
+	pos   []int32 // -1: empty slot
+	shift uint
+}
+
+// newIDTable indexes ids by position; ok is false when an id repeats.
+func newIDTable(ids []int64) (t idTable, ok bool) {
+	size := 16
+	for size < 2*len(ids) {
+		size *= 2
+	}
+	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	t.keys, t.pos = make([]int64, size), make([]int32, size)
+	for i := range t.pos {
+		t.pos[i] = -1
+	}
+	for i, id := range ids {
+		h := t.slot(id)
+		for t.pos[h] >= 0 {
+			if t.keys[h] == id {
+				return t, false
+			}
+			h = (h + 1) & (len(t.pos) - 1)
+		}
+		t.keys[h], t.pos[h] = id, int32(i)
+	}
+	return t, true
+}
+
+func (t *idTable) slot(id int64) int { return int((uint64(id) * 0x9E3779B97F4A7C15) >> t.shift) }
+
+// get is id's position, -1 if absent.
+func (t *idTable) get(id int64) int32 {
+	for h := t.slot(id); ; h = (h + 1) & (len(t.pos) - 1) {
+		switch p := t.pos[h]; {
+		case p < 0:
+			return -1
+		case t.keys[h] == id:
+			return p
+		}
+	}
 }

@@ -1,95 +1,200 @@
 package crossmodal
 
 import (
+	"context"
+	"errors"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
+
+// dictString is a string column written as Parquet dictionary pages
+// straight from the answer's indices (no hashing per value); readers see a
+// plain string column (no Arrow schema is stored).
+var dictString = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 
 // answerSchema is the answer's Parquet schema: the types the SQL statement
 // gives (levels_up is the closure's INTEGER distance, experiments a count).
 var answerSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "session", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "session", Type: dictString, Nullable: true},
 	{Name: "site", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "electrode_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 	{Name: "site_region", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	{Name: "site_acronym", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "site_acronym", Type: dictString, Nullable: true},
 	{Name: "matched_region", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	{Name: "matched_acronym", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "matched_acronym", Type: dictString, Nullable: true},
 	{Name: "levels_up", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
 	{Name: "strength", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "experiments", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
 }, nil)
 
-// WriteSiteProjectionsParquet writes the answer as Parquet (Snappy, as
-// DuckDB by default; zstd costs more than the rest of the answer): the
-// columns of Columns, NULL where the statement gives NULL.
-func WriteSiteProjectionsParquet(w io.Writer, answers []SiteProjection) error {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, answerSchema)
-	defer b.Release()
-	session, site := b.Field(0).(*array.StringBuilder), b.Field(1).(*array.StringBuilder)
-	electrode, region := b.Field(2).(*array.Int64Builder), b.Field(3).(*array.Int64Builder)
-	acr, matched, macr := b.Field(4).(*array.StringBuilder), b.Field(5).(*array.Int64Builder), b.Field(6).(*array.StringBuilder)
-	up, strength, n := b.Field(7).(*array.Int32Builder), b.Field(8).(*array.Float64Builder), b.Field(9).(*array.Int64Builder)
-	for i := range b.Fields() {
-		b.Field(i).Reserve(len(answers))
-	}
-	for i := range answers {
-		a := &answers[i]
-		session.Append(a.Session)
-		site.Append(a.Site)
-		appendInt(electrode, a.ElectrodeID, a.HasElectrode)
-		appendInt(region, a.SiteRegion, a.HasRegion)
-		appendString(acr, a.SiteAcronym)
-		if a.Matched {
-			matched.Append(a.MatchedRegion)
-			appendString(macr, a.MatchedAcronym)
-			up.Append(int32(a.LevelsUp))
-			strength.Append(a.Strength)
-			n.Append(int64(a.Experiments))
+// WriteParquet writes the answer as Parquet (Snappy, as DuckDB by
+// default): the columns of Columns, NULL where the statement gives NULL.
+// The string columns with a dictionary (session and the acronyms) are
+// dictionary-encoded from the answer's own indices; the others are plain.
+func (a *SiteAnswers) WriteParquet(w io.Writer) error {
+	n := a.n
+	matchedOK := make([]bool, n)
+	mRegion, mAcr := make([]int64, n), make([]int32, n)
+	strength, experiments := make([]float64, n), make([]int64, n)
+	for i, m := range a.match {
+		if m >= 0 {
+			matchedOK[i] = true
+			mRegion[i], mAcr[i], strength[i], experiments[i] = a.mRegion[m], a.mAcronym[m], a.mStrength[m], a.mExperiments[m]
 		} else {
-			matched.AppendNull()
-			macr.AppendNull()
-			up.AppendNull()
-			strength.AppendNull()
-			n.AppendNull()
+			mAcr[i] = -1
 		}
 	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	// no dictionaries, no statistics: for an answer file of 100k rows they
-	// cost more CPU than computing the answer (measured)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
-		parquet.WithDictionaryDefault(false), parquet.WithStats(false), parquet.WithDataPageSize(64<<10))
-	pw, err := pqarrow.NewFileWriter(answerSchema, w, props, pqarrow.DefaultWriterProps())
+	mValid, mNulls := bitmap(matchedOK)
+	acronyms, sessions := stringArray(a.acronyms), stringArray(a.sessions)
+	defer acronyms.Release()
+	defer sessions.Release()
+	cols := []arrow.Array{
+		dictArray(a.session, sessions),
+		array.NewStringData(array.NewData(arrow.BinaryTypes.String, n,
+			[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(a.siteOff)), memory.NewBufferBytes(a.siteBytes)}, nil, 0, 0)),
+		int64Array(a.electrode, a.electrodeOK),
+		int64Array(a.region, a.regionOK),
+		dictArray(a.acronym, acronyms),
+		primitive(arrow.PrimitiveTypes.Int64, n, mValid, mNulls, arrow.Int64Traits.CastToBytes(mRegion)),
+		dictArray(mAcr, acronyms),
+		primitive(arrow.PrimitiveTypes.Int32, n, mValid, mNulls, arrow.Int32Traits.CastToBytes(a.levelsUp)),
+		primitive(arrow.PrimitiveTypes.Float64, n, mValid, mNulls, arrow.Float64Traits.CastToBytes(strength)),
+		primitive(arrow.PrimitiveTypes.Int64, n, mValid, mNulls, arrow.Int64Traits.CastToBytes(experiments)),
+	}
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	// a column without NULLs is written REQUIRED: no definition levels
+	fields := append([]arrow.Field(nil), answerSchema.Fields()...)
+	for i := range fields {
+		fields[i].Nullable = cols[i].NullN() > 0
+	}
+	sc := arrow.NewSchema(fields, nil)
+	// no statistics; dictionaries only where the answer has them (hashing
+	// every value costs more than computing the answer, measured)
+	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithStats(false),
+		parquet.WithDictionaryDefault(false), parquet.WithDictionaryFor("session", true), parquet.WithDictionaryFor("site_acronym", true),
+		parquet.WithDictionaryFor("matched_acronym", true), parquet.WithDataPageSize(1<<20), parquet.WithBatchSize(1<<16))
+	psc, err := pqarrow.ToParquet(sc, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err
 	}
-	if err := pw.Write(rec); err != nil {
-		pw.Close()
+	fw := file.NewParquetWriter(w, psc.Root(), file.WithWriterProps(props))
+	// one buffered row group: each column is encoded and compressed into
+	// its own buffer, the columns in parallel, then written in order
+	rgw := fw.AppendBufferedRowGroup()
+	errs := make([]error, len(cols))
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range min(len(cols), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(cols); i = int(next.Add(1) - 1) {
+				errs[i] = writeColumn(rgw, i, cols[i], fields[i].Nullable)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		fw.Close()
 		return err
 	}
-	return pw.Close()
+	if err := rgw.Close(); err != nil {
+		fw.Close()
+		return err
+	}
+	return fw.Close()
 }
 
-func appendInt(b *array.Int64Builder, v int64, valid bool) {
-	if valid {
-		b.Append(v)
-	} else {
-		b.AppendNull()
+// writeColumn writes column i of a buffered row group.
+func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullable bool) error {
+	cw, err := rgw.Column(i)
+	if err != nil {
+		return err
 	}
+	var def []int16
+	if nullable {
+		def = make([]int16, col.Len())
+		for r := range def {
+			if col.IsValid(r) {
+				def[r] = 1
+			}
+		}
+	}
+	return pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable)
 }
 
-// appendString appends s, or NULL for "" (a region without an acronym).
-func appendString(b *array.StringBuilder, s string) {
-	if s != "" {
-		b.Append(s)
-	} else {
-		b.AppendNull()
+// bitmap is the Arrow validity bitmap of ok (nil when every value is
+// valid) and its NULL count.
+func bitmap(ok []bool) (*memory.Buffer, int) {
+	if ok == nil {
+		return nil, 0
 	}
+	b := make([]byte, (len(ok)+7)/8)
+	nulls := 0
+	for i, v := range ok {
+		if v {
+			b[i>>3] |= 1 << (i & 7)
+		} else {
+			nulls++
+		}
+	}
+	if nulls == 0 {
+		return nil, 0
+	}
+	return memory.NewBufferBytes(b), nulls
+}
+
+func primitive(t arrow.DataType, n int, valid *memory.Buffer, nulls int, values []byte) arrow.Array {
+	return array.MakeFromData(array.NewData(t, n, []*memory.Buffer{valid, memory.NewBufferBytes(values)}, nil, nulls, 0))
+}
+
+func int64Array(v []int64, ok []bool) arrow.Array {
+	valid, nulls := bitmap(ok)
+	return primitive(arrow.PrimitiveTypes.Int64, len(v), valid, nulls, arrow.Int64Traits.CastToBytes(v))
+}
+
+// stringArray is an Arrow string array of values (a dictionary: one
+// unreferenced "" when values is empty, so index 0 exists).
+func stringArray(values []string) arrow.Array {
+	if len(values) == 0 {
+		values = []string{""}
+	}
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	b.AppendValues(values, nil)
+	return b.NewArray()
+}
+
+// dictArray is a dictionary array of indices into dict (-1: NULL).
+func dictArray(idx []int32, dict arrow.Array) arrow.Array {
+	ok := make([]bool, len(idx))
+	nulls := false
+	for i, k := range idx {
+		ok[i] = k >= 0
+		nulls = nulls || k < 0
+	}
+	if nulls { // NULL slots hold index 0, as Arrow builders leave them
+		idx = append([]int32(nil), idx...)
+		for i, k := range idx {
+			idx[i] = max(k, 0)
+		}
+	}
+	valid, n := bitmap(ok)
+	ind := primitive(arrow.PrimitiveTypes.Int32, len(idx), valid, n, arrow.Int32Traits.CastToBytes(idx))
+	defer ind.Release()
+	return array.NewDictionaryArray(dictString, ind, dict)
 }

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
@@ -61,15 +59,33 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	// the source lookup read from Parquet equals its SQL statement
+	for _, src := range []string{"VISp", "385", "visp", "VISp1", "593", "nope", "", "997"} {
+		n, id, acr, err := regionsNamed(sn, "ccf2017", src)
+		var wn int
+		var wid sql.NullInt64
+		var wacr sql.NullString
+		db.QueryRow(`SELECT count(*), any_value(structure_id), any_value(acronym) FROM BrainRegion
+			WHERE dataset = 'ccf2017' AND (acronym = ? OR id = ? OR CAST(structure_id AS VARCHAR) = ?)`, src, src, src).Scan(&wn, &wid, &wacr)
+		if err != nil || n != wn || id != wid || acr != wacr {
+			t.Errorf("source %q: %d %v %v (%v); SQL %d %v %v", src, n, id, acr, err, wn, wid, wacr)
+		}
+	}
 	for _, stat := range []string{"mean", "median", "max"} {
 		for _, session := range []string{"", "bench-0001"} {
 			q, err := PrepareSiteProjections(ctx, st, sn, db, SiteProjectionsOptions{Source: "VISp", Matrix: SynthMatrix, Stat: stat, Session: session})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := siteProjectionsColumnar(ctx, sn, db, q, nil)
+			ans, err := siteProjectionsColumnar(ctx, sn, db, q, nil, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", stat, err)
+			}
+			got := ans.Rows()
+			// the same with the sites read while the names are checked
+			q2, ans2, tm, err := AskSiteProjectionsTimed(ctx, st, sn, db, SiteProjectionsOptions{Source: "VISp", Matrix: SynthMatrix, Stat: stat, Session: session})
+			if err != nil || q2.SQL != q.SQL || !slices.Equal(ans2.Rows(), got) || tm.Prepare <= 0 || tm.Sites <= 0 {
+				t.Fatalf("%s: AskSiteProjectionsTimed differs (%v, timings %+v)", stat, err, tm)
 			}
 			want, err := SiteProjections(ctx, db, q)
 			if err != nil {
@@ -97,7 +113,7 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteSiteProjectionsParquet(f, got); err != nil {
+			if err := ans.WriteParquet(f); err != nil {
 				t.Fatal(err)
 			}
 			f.Close()
@@ -155,11 +171,13 @@ func TestReadColumnsChecksum(t *testing.T) {
 	if err := os.WriteFile(path, []byte("PAR1 damaged PAR1"), 0o444); err != nil {
 		t.Fatal(err)
 	}
-	called := false
-	err := readColumns(context.Background(), store.TableInfo{Class: "RecordingSite", Path: path, SHA256: strings.Repeat("a", 64)},
-		siteColumns, func([]arrow.Array) error { called = true; return nil })
-	if err == nil || !strings.Contains(err.Error(), "SHA-256 differs") || called {
-		t.Fatalf("err = %v, called = %v; want a checksum refusal before any read", err, called)
+	info := store.TableInfo{Class: "RecordingSite", Path: path, SHA256: strings.Repeat("a", 64)}
+	s := &siteRows{siteOff: []int32{0}}
+	_, err := readInts(info, "brain_region")
+	for _, err := range []error{err, s.readTable(context.Background(), info)} {
+		if err == nil || !strings.Contains(err.Error(), "SHA-256 differs") {
+			t.Fatalf("err = %v; want a checksum refusal before any read", err)
+		}
 	}
 }
 
@@ -177,5 +195,95 @@ func TestSiteProjectionOf(t *testing.T) {
 	none := SiteProjectionOf([]any{"s1", "e8", int64(8), nil, nil, nil, nil, nil, nil, nil})
 	if (none != SiteProjection{Session: "s1", Site: "e8", ElectrodeID: 8, HasElectrode: true}) {
 		t.Errorf("unmatched: %+v", none)
+	}
+}
+
+// TestSiteAnswersParquet: an answer with NULLs in every nullable column
+// (no electrode, no region, a region without acronym, unmatched sites, a
+// matched column without acronym), two sessions and an empty one, written
+// as Parquet and read back by DuckDB, equals its rows; a column without
+// NULLs reads alike.
+func TestSiteAnswersParquet(t *testing.T) {
+	rows := []SiteProjection{
+		{Session: "s1", Site: "a", ElectrodeID: 3, HasElectrode: true, SiteRegion: 385, HasRegion: true, SiteAcronym: "VISp", Matched: true,
+			MatchedRegion: 385, MatchedAcronym: "VISp", Strength: 0.5, Experiments: 4},
+		{Session: "s1", Site: "b", SiteRegion: 593, HasRegion: true, SiteAcronym: "VISp1", Matched: true, MatchedRegion: 385,
+			MatchedAcronym: "VISp", LevelsUp: 1, Strength: 0.5, Experiments: 4},
+		{Session: "s2", Site: "ccc", ElectrodeID: 1, HasElectrode: true},
+		{Session: "", Site: "", ElectrodeID: 2, HasElectrode: true, SiteRegion: 7, HasRegion: true, Matched: true, MatchedRegion: 8,
+			Strength: math.Inf(1), Experiments: 1},
+		{Session: "s2", Site: "dé", ElectrodeID: -5, HasElectrode: true, SiteRegion: 9, HasRegion: true, SiteAcronym: "X"},
+	}
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, rs := range [][]SiteProjection{rows, rows[:1], nil} {
+		path := filepath.Join(t.TempDir(), "a.parquet")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := SiteAnswersOf(rs).WriteParquet(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		r, err := db.Query("SELECT * FROM read_parquet(" + store.QuoteString(path) + ")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := scanSiteProjections(r)
+		if err != nil || !slices.Equal(got, rs) {
+			t.Errorf("read back:\n%+v\nwant\n%+v", got, rs)
+		}
+	}
+}
+
+// TestGatherSites: sites of two sessions out of order, one without
+// electrode, one without region, one in a region the atlas lacks, come
+// out in the statement's order (session, electrode_id NULLs last, site)
+// with their acronym and matched column; only keeps one session's rows.
+func TestGatherSites(t *testing.T) {
+	s := &siteRows{siteOff: []int32{0}}
+	add := func(session, site string, el int64, hasEl bool, reg int64, hasReg bool) {
+		s.session = append(s.session, s.sessions.add(session))
+		s.siteBytes = append(s.siteBytes, site...)
+		s.siteOff = append(s.siteOff, int32(len(s.siteBytes)))
+		var elOK, regOK []bool
+		if !hasEl {
+			elOK = []bool{false}
+		}
+		if !hasReg {
+			regOK = []bool{false}
+		}
+		s.electrode, s.electrodeOK = appendValid(s.electrode, s.electrodeOK, []int64{el}, elOK)
+		s.region, s.regionOK = appendValid(s.region, s.regionOK, []int64{reg}, regOK)
+		s.n++
+	}
+	add("s2", "b", 1, true, 20, true)
+	add("s1", "z", 0, false, 10, true)
+	add("s1", "y", 5, true, 0, false)
+	add("s1", "x", 5, true, 99, true)
+	add("s2", "a", 1, true, 10, true)
+	ids, _ := newIDTable([]int64{10, 20})
+	reg := &regionTable{ids: ids, acronym: []int32{0, 1}, acronyms: []string{"TEN", "TWENTY"}, column: []int32{0, -1}, up: []int32{0, 0}}
+	a := gatherSites(s, reg, []int64{10}, []float64{0.5}, 3)
+	want := []SiteProjection{
+		{Session: "s1", Site: "x", ElectrodeID: 5, HasElectrode: true, SiteRegion: 99, HasRegion: true},
+		{Session: "s1", Site: "y", ElectrodeID: 5, HasElectrode: true},
+		{Session: "s1", Site: "z", SiteRegion: 10, HasRegion: true, SiteAcronym: "TEN", Matched: true, MatchedRegion: 10, MatchedAcronym: "TEN", Strength: 0.5, Experiments: 3},
+		{Session: "s2", Site: "a", ElectrodeID: 1, HasElectrode: true, SiteRegion: 10, HasRegion: true, SiteAcronym: "TEN", Matched: true, MatchedRegion: 10, MatchedAcronym: "TEN", Strength: 0.5, Experiments: 3},
+		{Session: "s2", Site: "b", ElectrodeID: 1, HasElectrode: true, SiteRegion: 20, HasRegion: true, SiteAcronym: "TWENTY"},
+	}
+	if got := a.Rows(); !slices.Equal(got, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+	o := s.only("s2")
+	if o.n != 2 || string(o.siteBytes) != "ba" || o.electrode[0] != 1 || o.region[1] != 10 || o.sessions.values[0] != "s2" {
+		t.Errorf("only s2: %+v", o)
+	}
+	if s.only("s9").n != 0 {
+		t.Error("only an unknown session: rows")
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/formats/internal/rawdata"
+	"github.com/ccc-connectivity/ccc/internal/mmap"
 )
 
 // Number is the set of Go element types matching the supported data types.
@@ -144,20 +145,53 @@ func (a *Array) WriteChunk(idx []int, raw []byte) error {
 // ReadChunk returns the decoded bytes of one chunk (little-endian, C order,
 // full chunk shape), or ok=false when the chunk is not stored (all fill).
 func (a *Array) ReadChunk(idx []int) (raw []byte, ok bool, err error) {
+	return a.ReadChunkBuf(idx, nil)
+}
+
+// ChunkBuffers are a reader's buffers for ReadChunkBuf, reused from one
+// chunk to the next (one per goroutine).
+type ChunkBuffers struct {
+	// Map: compressed chunks are decoded from the file mapped into memory
+	// (internal/mmap) rather than read into a buffer first: one copy of
+	// the chunk's bytes less. For files nothing truncates while they are
+	// read (a store's immutable artifacts).
+	Map bool
+
+	file, raw []byte
+}
+
+// ReadChunkBuf is ReadChunk reading and decoding into buf's buffers (nil:
+// new ones each call): no allocation, and no zeroing of a chunk's bytes,
+// once they are as large as a chunk. The result is valid until the next
+// call with the same buf.
+func (a *Array) ReadChunkBuf(idx []int, buf *ChunkBuffers) (raw []byte, ok bool, err error) {
 	p := a.ChunkPath(idx)
 	if err := a.checkMemory(p, "chunk shape", a.Meta.Chunks, a.chunkBytes()/a.Meta.DataType.Size(), 0); err != nil {
 		return nil, false, err
 	}
-	b, err := os.ReadFile(p)
+	if buf == nil {
+		buf = &ChunkBuffers{}
+	}
+	var b []byte
+	if buf.Map && a.Meta.Compressor != None {
+		b, err = mmap.Open(p)
+		defer mmap.Close(b)
+	} else {
+		b, err = readFileInto(p, buf.file)
+		buf.file = b
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, formatErr(p, "cannot read chunk", err)
 	}
-	raw, err = decodeChunk(p, a.Meta.Compressor, b, a.chunkBytes())
+	raw, err = decodeChunk(p, a.Meta.Compressor, b, a.chunkBytes(), buf.raw)
 	if err != nil {
 		return nil, false, err
+	}
+	if a.Meta.Compressor != None {
+		buf.raw = raw
 	}
 	if a.Meta.bigEndian {
 		swapBytes(raw, a.Meta.DataType.Size())
@@ -165,8 +199,43 @@ func (a *Array) ReadChunk(idx []int) (raw []byte, ok bool, err error) {
 	return raw, true, nil
 }
 
+// readFileInto reads the file at path into buf (grown when too small).
+func readFileInto(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	// one byte more than the size: a file that grew is read to its end
+	if n := int(fi.Size()) + 1; cap(buf) < n {
+		buf = make([]byte, 0, n)
+	}
+	buf = buf[:0]
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
 // decodeChunk decompresses b and checks it decodes to exactly want bytes.
-func decodeChunk(path, comp string, b []byte, want int) ([]byte, error) {
+// dst is reused for the output when its capacity is want or more.
+func decodeChunk(path, comp string, b []byte, want int, dst []byte) ([]byte, error) {
+	if cap(dst) < want {
+		dst = make([]byte, 0, want)
+	}
 	var out []byte
 	switch comp {
 	case None:
@@ -176,8 +245,7 @@ func decodeChunk(path, comp string, b []byte, want int) ([]byte, error) {
 		if err != nil {
 			return nil, formatErr(path, "corrupt gzip chunk", err)
 		}
-		out = make([]byte, 0, want)
-		buf := bytes.NewBuffer(out)
+		buf := bytes.NewBuffer(dst[:0:want])
 		if _, err := io.Copy(buf, io.LimitReader(zr, int64(want)+1)); err != nil {
 			return nil, formatErr(path, "corrupt or truncated gzip chunk", err)
 		}
@@ -192,7 +260,7 @@ func decodeChunk(path, comp string, b []byte, want int) ([]byte, error) {
 		// without a declared size, or several frames, inflate at most want
 		d := zstdDecoder()
 		var err error
-		out, err = d.DecodeAll(b, make([]byte, 0, want))
+		out, err = d.DecodeAll(b, dst[:0:want])
 		if err != nil {
 			return nil, formatErr(path, "corrupt or truncated zstd chunk", err)
 		}

@@ -43,7 +43,7 @@ func FuzzDecodeChunk(f *testing.F) {
 	f.Add(raw, uint8(0))
 	f.Fuzz(func(t *testing.T, b []byte, c uint8) {
 		comp := []string{None, Gzip, Zstd}[c%3]
-		out, err := decodeChunk("c/0", comp, b, 64)
+		out, err := decodeChunk("c/0", comp, b, 64, nil)
 		if err != nil {
 			if !errors.Is(err, ccc.ErrFormat) {
 				t.Fatalf("error of wrong kind: %v", err)

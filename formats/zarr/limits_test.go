@@ -36,7 +36,7 @@ func TestChunkBomb(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		_, err := decodeChunk("c/0/0", tc.comp, tc.b, 4096)
+		_, err := decodeChunk("c/0/0", tc.comp, tc.b, 4096, nil)
 		runtime.ReadMemStats(&after)
 		if !errors.Is(err, ccc.ErrFormat) {
 			t.Errorf("%s: %v", tc.comp, err)

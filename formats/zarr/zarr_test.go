@@ -328,3 +328,36 @@ func TestZarrPythonInterop(t *testing.T) {
 		})
 	}
 }
+
+// TestReadChunkBuf: chunks read through reused buffers, mapped or read,
+// equal ReadChunk's for every compressor, including a missing chunk
+// (fill) between two stored ones and a corrupt one refused.
+func TestReadChunkBuf(t *testing.T) {
+	for _, comp := range []string{None, Zstd, Gzip} {
+		dir := filepath.Join(t.TempDir(), "arr")
+		data := seq[float64](6*4, func(i int) float64 { return float64(i) * 1.5 })
+		a, err := Write(dir, Meta{Shape: []int{6, 4}, Chunks: []int{2, 4}, Compressor: comp}, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(a.ChunkPath([]int{1, 0})); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []bool{false, true} {
+			buf := ChunkBuffers{Map: m}
+			for i := range 3 {
+				want, wok, werr := a.ReadChunk([]int{i, 0})
+				got, ok, err := a.ReadChunkBuf([]int{i, 0}, &buf)
+				if err != nil || werr != nil || ok != wok || ok != (i != 1) || !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s map=%v chunk %d: %v/%v ok %v/%v", comp, m, i, err, werr, ok, wok)
+				}
+			}
+		}
+		if comp != None {
+			os.WriteFile(a.ChunkPath([]int{2, 0}), []byte("not a chunk at all"), 0o644)
+			if _, _, err := a.ReadChunkBuf([]int{2, 0}, &ChunkBuffers{Map: true}); err == nil {
+				t.Errorf("%s: a corrupt chunk read", comp)
+			}
+		}
+	}
+}

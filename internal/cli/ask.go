@@ -187,9 +187,14 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		return err
 	}
 	defer e.Close()
-	q, err := crossmodal.PrepareSiteProjections(ctx, e.st, e.sn, e.db, opts.Q)
-	if err != nil {
-		return err
+	var q *crossmodal.SiteProjectionsQuery
+	var answers *crossmodal.SiteAnswers
+	if onSpark || opts.PrintSQL {
+		if q, err = crossmodal.PrepareSiteProjections(ctx, e.st, e.sn, e.db, opts.Q); err != nil {
+			return err
+		}
+	} else if q, answers, err = crossmodal.AskSiteProjections(ctx, e.st, e.sn, e.db, opts.Q); err != nil {
+		return err // the answer in process: the sites are read while DuckDB checks the names
 	}
 	if onSpark {
 		q.SQL = spark.Dialect.SiteProjectionsSQL(q.Atlas, q.SourceID, q.MatrixDataset, q.Matrix, q.Session, q.Stat)
@@ -198,30 +203,21 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 		_, err := fmt.Fprintln(opts.IO.Out, q.SQL+";")
 		return err
 	}
-	var answers []crossmodal.SiteProjection
 	if onSpark {
 		t, err := e.writeSpark(ctx, &opts.Engine, opts.IO.Out, "ask site-projections", q.SQL, opts.Format, crossmodal.SiteProjectionsClasses)
 		if err != nil {
 			return err
 		}
+		var rows []crossmodal.SiteProjection
 		for _, v := range sparkRows(t) {
-			answers = append(answers, crossmodal.SiteProjectionOf(v))
+			rows = append(rows, crossmodal.SiteProjectionOf(v))
 		}
 		t.Release()
-	} else {
-		if answers, err = crossmodal.AnswerSiteProjections(ctx, e.sn, e.db, q); err != nil {
-			return err
-		}
-		if err := writeSiteProjections(opts.IO.Out, e.out, opts.Format, answers); err != nil {
-			return err
-		}
+		answers = crossmodal.SiteAnswersOf(rows)
+	} else if err := writeSiteProjections(opts.IO.Out, e.out, opts.Format, answers); err != nil {
+		return err
 	}
-	matched := 0
-	for _, a := range answers {
-		if a.Matched {
-			matched++
-		}
-	}
+	matched := answers.Matched()
 	if e.png != "" {
 		labels, values := siteRegionBars(answers)
 		if len(labels) == 0 {
@@ -234,14 +230,14 @@ func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions)
 	}
 	if !opts.Global.Quiet {
 		fmt.Fprintf(opts.IO.ErrOut, "%d recording sites, %d matched to a column of %s/%s; source %s: %d experiments (store version %d)\n",
-			len(answers), matched, q.MatrixDataset, q.Matrix, q.SourceAcronym, q.SourceRows, e.sn.Number())
+			answers.Len(), matched, q.MatrixDataset, q.Matrix, q.SourceAcronym, q.SourceRows, e.sn.Number())
 	}
 	return nil
 }
 
 // writeSiteProjections writes the answer as Parquet (to out) or as 'ccc
 // query' prints the statement's rows (table, CSV, JSON; to out or w).
-func writeSiteProjections(w io.Writer, out, format string, answers []crossmodal.SiteProjection) error {
+func writeSiteProjections(w io.Writer, out, format string, answers *crossmodal.SiteAnswers) error {
 	if out != "" {
 		f, err := exportCreateFile(out)
 		if err != nil {
@@ -250,7 +246,7 @@ func writeSiteProjections(w io.Writer, out, format string, answers []crossmodal.
 		defer f.Close()
 		bw := bufio.NewWriterSize(f, 1<<20)
 		if format == "parquet" {
-			err = crossmodal.WriteSiteProjectionsParquet(bw, answers)
+			err = answers.WriteParquet(bw)
 		} else {
 			err = queryWriteRows(bw, &siteProjectionRows{rows: answers, i: -1}, format)
 		}
@@ -268,19 +264,19 @@ func writeSiteProjections(w io.Writer, out, format string, answers []crossmodal.
 // siteProjectionRows reads an answer as the statement's result rows: the
 // same columns, values and NULLs.
 type siteProjectionRows struct {
-	rows []crossmodal.SiteProjection
+	rows *crossmodal.SiteAnswers
 	i    int
 }
 
 func (r *siteProjectionRows) Columns() ([]string, error) { return crossmodal.Columns, nil }
-func (r *siteProjectionRows) Next() bool                 { r.i++; return r.i < len(r.rows) }
+func (r *siteProjectionRows) Next() bool                 { r.i++; return r.i < r.rows.Len() }
 func (r *siteProjectionRows) Err() error                 { return nil }
 
 func (r *siteProjectionRows) Scan(dest ...any) error {
 	if len(dest) != len(crossmodal.Columns) {
 		return fmt.Errorf("ask site-projections: %d columns, %d destinations", len(crossmodal.Columns), len(dest))
 	}
-	a := &r.rows[r.i]
+	a := r.rows.Row(r.i)
 	vals := []any{a.Session, a.Site, nil, nil, nil, nil, nil, nil, nil, nil}
 	if a.HasElectrode {
 		vals[2] = a.ElectrodeID
@@ -309,11 +305,12 @@ func (r *siteProjectionRows) Scan(dest ...any) error {
 
 // siteRegionBars gives one bar per site region (in first-seen order): the
 // strength of the column it was matched to (the same for all its sites).
-func siteRegionBars(answers []crossmodal.SiteProjection) ([]string, []float64) {
+func siteRegionBars(answers *crossmodal.SiteAnswers) ([]string, []float64) {
 	seen := map[string]bool{}
 	var labels []string
 	var values []float64
-	for _, a := range answers {
+	for i := range answers.Len() {
+		a := answers.Row(i)
 		if !a.Matched || math.IsNaN(a.Strength) {
 			continue
 		}

@@ -23,10 +23,17 @@ import (
 // column is not in the file.
 var ErrMissing = errors.New("column missing")
 
+// ErrType is returned (wrapped) by File's reads when a column's physical
+// type is not the one asked for, or the column is repeated.
+var ErrType = errors.New("column type differs")
+
 // Options tune Read.
 type Options struct {
 	BatchRows int64 // rows per record batch (0: 131,072)
 	Parallel  bool  // decode the columns of a batch in parallel
+	// Dictionary names string columns to read as Arrow dictionary arrays
+	// (indices into the file's dictionary pages: no string per value)
+	Dictionary []string
 }
 
 // Read streams the named columns of the Parquet file at path; fn gets one
@@ -41,16 +48,22 @@ func Read(ctx context.Context, path string, names []string, o Options, fn func(c
 		return fmt.Errorf("open Parquet %s: %w", path, err)
 	}
 	defer rd.Close()
-	fr, err := pqarrow.NewFileReader(rd, pqarrow.ArrowReadProperties{BatchSize: o.BatchRows, Parallel: o.Parallel}, memory.DefaultAllocator)
-	if err != nil {
-		return err
-	}
 	sc := rd.MetaData().Schema
 	idx := make([]int, len(names))
 	for i, n := range names {
 		if idx[i] = sc.ColumnIndexByName(n); idx[i] < 0 {
 			return fmt.Errorf("%w: %s", ErrMissing, n)
 		}
+	}
+	props := pqarrow.ArrowReadProperties{BatchSize: o.BatchRows, Parallel: o.Parallel}
+	for _, n := range o.Dictionary {
+		if i := sc.ColumnIndexByName(n); i >= 0 {
+			props.SetReadDict(i, true)
+		}
+	}
+	fr, err := pqarrow.NewFileReader(rd, props, memory.DefaultAllocator)
+	if err != nil {
+		return err
 	}
 	rr, err := fr.GetRecordReader(ctx, idx, nil)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -25,14 +26,7 @@ func TestRead(t *testing.T) {
 	}
 	rec := bld.NewRecordBatch()
 	defer rec.Release()
-	path := filepath.Join(t.TempDir(), "t.parquet")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pqarrow.WriteTable(array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), f, 300, nil, pqarrow.DefaultWriterProps()); err != nil {
-		t.Fatal(err)
-	}
+	path := writeFile(t, sc, rec, nil)
 	for _, par := range []bool{false, true} {
 		seen, batches := 0, 0
 		err := Read(context.Background(), path, []string{"b", "a"}, Options{BatchRows: 128, Parallel: par}, func(c []arrow.Array) error {
@@ -50,8 +44,24 @@ func TestRead(t *testing.T) {
 			t.Fatalf("parallel %v: %v, %d rows in %d batches", par, err, seen, batches)
 		}
 	}
-	err = Read(context.Background(), path, []string{"a", "zz"}, Options{}, func([]arrow.Array) error { return nil })
+	err := Read(context.Background(), path, []string{"a", "zz"}, Options{}, func([]arrow.Array) error { return nil })
 	if !errors.Is(err, ErrMissing) {
 		t.Fatalf("missing column: %v", err)
 	}
+}
+
+// writeFile writes rec as a Parquet file of row groups of 300 rows and
+// returns its path.
+func writeFile(t *testing.T, sc *arrow.Schema, rec arrow.RecordBatch, props *parquet.WriterProperties) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := pqarrow.WriteTable(array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), f, 300, props, pqarrow.DefaultWriterProps()); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
