@@ -183,6 +183,7 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	defer tx.Rollback() // no-op after Commit
 
 	j := &job{o: &o, m: m, r: r, st: st, tx: tx, files: files, sch: sch}
+	defer j.close()
 	err = j.run(ctx)
 	if r.Counts.Rows == 0 && !o.AllowEmpty && (err == nil || errors.Is(err, ccc.ErrInvalidData)) {
 		// One verdict for inputs without records, whatever the format
@@ -221,10 +222,21 @@ type job struct {
 	tx    *store.Tx
 	sch   *linkml.Schema
 	files []*inputFile
+	db    *sql.DB // closed by close, after the commit
 	conn  *sql.Conn
 	bar   *progress.Bar
 	bad   map[string]bool // field columns with a __bad_ column that can be non-null
 	total int64           // rows of the inputs, when their metadata says (Parquet)
+}
+
+// close closes the job's DuckDB.
+func (j *job) close() {
+	if j.conn != nil {
+		j.conn.Close()
+	}
+	if j.db != nil {
+		j.db.Close()
+	}
 }
 
 func (j *job) exec(ctx context.Context, q string, args ...any) error {
@@ -266,12 +278,14 @@ func (j *job) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("ingest: open duckdb: %w", err)
 	}
-	defer db.Close()
+	j.db = db
+	// the commit reads the staged footers and writes the catalog with
+	// this database rather than starting one of its own
+	j.tx.UseDB(db)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("ingest: open duckdb: %w", err)
 	}
-	defer conn.Close()
 	j.conn = conn
 	settings := []string{
 		"SET memory_limit = " + store.QuoteString(o.MemoryLimit),

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -41,6 +42,7 @@ type Tx struct {
 	id   string
 	tmp  string
 	lock *writerLock
+	db   *sql.DB // DuckDB for the commit's reads and the catalog (nil: the store's)
 
 	mu            sync.Mutex
 	tables        map[string]bool
@@ -94,6 +96,16 @@ func (s *Store) Begin(ctx context.Context, o TxOptions) (*Tx, error) {
 	return &Tx{s: s, ctx: ctx, o: o, id: id, tmp: tmp, lock: lock,
 		tables: map[string]bool{}, artifacts: map[string]bool{}, dropTables: map[string]bool{},
 		dropArtifacts: map[string]bool{}, meta: map[string]any{}}, nil
+}
+
+// UseDB lets Commit read the staged tables' Parquet footers and write the
+// catalog with the caller's in-memory DuckDB instead of the store's own,
+// which saves starting a database in a process that already runs one (an
+// ingest). db must stay open until Commit or Rollback returns.
+func (tx *Tx) UseDB(db *sql.DB) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.db = db
 }
 
 // Dataset returns the dataset the transaction writes.
@@ -217,8 +229,10 @@ func (tx *Tx) Commit() (Version, error) {
 	defer tx.lock.release()
 	defer os.RemoveAll(tx.tmp)
 
-	var moved []string // final paths created, removed again on failure
-	v, err := tx.commit(&moved)
+	var moved []string         // final paths created, removed again on failure
+	cat := make(chan error, 1) // the catalog of the new version, built while the manifest is published
+	catTmp := tx.s.catalogTemp()
+	v, err := tx.commit(&moved, cat, catTmp)
 	if err != nil {
 		for _, p := range moved {
 			_ = os.RemoveAll(p)
@@ -226,7 +240,13 @@ func (tx *Tx) Commit() (Version, error) {
 		return Version{}, err
 	}
 	killPoint("published")
-	if err := tx.s.rebuildCatalog(v); err != nil {
+	// Only now, with the manifest published, does the catalog describing
+	// it replace the previous one.
+	err = <-cat
+	if err == nil {
+		err = tx.s.installCatalog(catTmp)
+	}
+	if err != nil {
 		// Derived data: the version is published and every ccc read works
 		// from the manifests; only external engines opening catalog.duckdb
 		// see the previous version until 'ccc check' rebuilds it.
@@ -235,7 +255,9 @@ func (tx *Tx) Commit() (Version, error) {
 	return *v, nil
 }
 
-func (tx *Tx) commit(moved *[]string) (*Version, error) {
+// commit publishes the next version; on success it has started building
+// the version's catalog in catTmp and sends the outcome on cat.
+func (tx *Tx) commit(moved *[]string, cat chan<- error, catTmp string) (*Version, error) {
 	s, ds := tx.s, tx.o.Dataset
 	if len(tx.errs) > 0 {
 		return nil, errors.Join(tx.errs...)
@@ -266,26 +288,52 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 	syncDirs := map[string]bool{}
 	killPoint("staged")
 
-	for _, class := range sortedKeys(tx.tables) {
+	// The inputs' checksums, the staged tables' footers, checksums and
+	// fsyncs are independent: they run at the same time (hashing is CPU,
+	// fsync waits on the disk). Nothing is moved before all of them
+	// succeeded, so the order that crash safety needs (file synced, then
+	// renamed, directory synced, then the manifest) is unchanged.
+	var inputs []Input
+	inputsDone := goErr(func() error {
+		for _, in := range tx.o.Inputs {
+			sum, size, err := hashInput(in)
+			if err != nil {
+				return fmt.Errorf("store: checksum input: %w", err)
+			}
+			abs, _ := filepath.Abs(in)
+			inputs = append(inputs, Input{Path: abs, SHA256: sum, Bytes: size})
+		}
+		return nil
+	})
+	classes := sortedKeys(tx.tables)
+	infos := make([]TableInfo, len(classes))
+	var work []func() error
+	for i, class := range classes {
 		src := filepath.Join(tx.tmp, "tables", class+".parquet")
 		if _, err := os.Stat(src); err != nil {
+			<-inputsDone
 			return nil, &ccc.Error{Op: "commit", Path: src, Row: -1, Field: class, Msg: "table staged with TablePath but no file written", Kind: ccc.ErrUsage, Err: ErrNotStaged}
 		}
-		rows, cols, err := s.parquetInfo(tx.ctx, src)
-		if err != nil {
-			return nil, err
-		}
-		sum, size, err := sha256File(src)
-		if err != nil {
-			return nil, err
-		}
-		if err := fsyncFile(src); err != nil {
-			return nil, err
-		}
+		t := &infos[i]
+		work = append(work,
+			func() (err error) { t.Rows, t.Columns, err = s.parquetInfoDB(tx.ctx, tx.db, src); return err },
+			func() (err error) { t.SHA256, t.Bytes, err = sha256File(src); return err },
+			func() error { return fsyncFile(src) })
+	}
+	err = parallel(work...)
+	if ierr := <-inputsDone; err == nil {
+		err = ierr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, class := range classes {
+		src := filepath.Join(tx.tmp, "tables", class+".parquet")
 		if err := sealFile(src); err != nil {
 			return nil, err
 		}
-		rel := fmt.Sprintf("tables/%s/%s/v%06d-%s.parquet", class, ds, n, sum[:12])
+		t := infos[i]
+		rel := fmt.Sprintf("tables/%s/%s/v%06d-%s.parquet", class, ds, n, t.SHA256[:12])
 		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
 		if err := mkdirAll(filepath.Dir(dst)); err != nil {
 			return nil, err
@@ -295,7 +343,7 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 		}
 		*moved = append(*moved, dst)
 		syncDirs[filepath.Dir(dst)] = true
-		st.Tables[class] = &TableInfo{File: rel, Rows: rows, Bytes: size, SHA256: sum, Version: n, Columns: cols}
+		st.Tables[class] = &TableInfo{Dataset: ds, Class: class, Path: dst, File: rel, Rows: t.Rows, Bytes: t.Bytes, SHA256: t.SHA256, Version: n, Columns: t.Columns}
 		ch.Tables = append(ch.Tables, class)
 	}
 	for _, class := range sortedKeys(tx.dropTables) {
@@ -327,7 +375,7 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 		}
 		*moved = append(*moved, dst)
 		syncDirs[filepath.Dir(dst)] = true
-		st.Artifacts[name] = &ArtifactInfo{RelDir: rel, Files: files, Bytes: size, SHA256: sum, Version: n}
+		st.Artifacts[name] = &ArtifactInfo{Dataset: ds, Name: name, Dir: dst, RelDir: rel, Files: files, Bytes: size, SHA256: sum, Version: n}
 		ch.Artifacts = append(ch.Artifacts, name)
 	}
 	for _, name := range sortedKeys(tx.dropArtifacts) {
@@ -346,15 +394,6 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 	}
 	st.Updated = n
 
-	var inputs []Input
-	for _, in := range tx.o.Inputs {
-		sum, size, err := hashInput(in)
-		if err != nil {
-			return nil, fmt.Errorf("store: checksum input: %w", err)
-		}
-		abs, _ := filepath.Abs(in)
-		inputs = append(inputs, Input{Path: abs, SHA256: sum, Bytes: size})
-	}
 	for d := range syncDirs {
 		if err := syncDir(d); err != nil {
 			return nil, err
@@ -369,14 +408,48 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 		Message: tx.o.Message, SourceURI: tx.o.SourceURI, Inputs: inputs, Params: tx.o.Params,
 		CCCVersion: ccc.Version, SchemaVersion: tx.o.SchemaVersion, Changed: ch, Datasets: datasets,
 	}
+	// The catalog file of v is written (under tmp/) while the manifest is
+	// published; Commit moves it into place only once the manifest is.
+	catDone := goErr(func() error { return s.writeCatalog(tx.db, v, catTmp) })
 	if err := publishManifest(s.dir, v); err != nil {
+		<-catDone
+		_ = os.Remove(catTmp)
 		return nil, fmt.Errorf("store: publish version %d: %w", n, err)
 	}
+	go func() { cat <- <-catDone }()
 	// Round-trip through JSON so the returned value equals what readers load.
 	s.mu.Lock()
 	delete(s.cache, n)
 	s.mu.Unlock()
 	return s.loadVersion(n)
+}
+
+// goErr runs f in a goroutine; the channel yields its error.
+func goErr(f func() error) <-chan error {
+	c := make(chan error, 1)
+	go func() { c <- f() }()
+	return c
+}
+
+// parallel runs the functions at the same time and returns the first
+// error (in argument order) once all have returned.
+func parallel(fs ...func() error) error {
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
