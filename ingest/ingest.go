@@ -97,6 +97,9 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 		o.MemoryLimit = "768MB"
 	}
 	r := newReport(&o)
+	// DuckDB starts while the schema loads and the writer lock is taken.
+	d := startDuck()
+	defer d.close()
 	switch o.Mode {
 	case ModeReplace, ModeAppend, ModeUpsert:
 	default:
@@ -182,8 +185,7 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	j := &job{o: &o, m: m, r: r, st: st, tx: tx, files: files, sch: sch}
-	defer j.close()
+	j := &job{o: &o, m: m, r: r, st: st, tx: tx, files: files, sch: sch, duck: d}
 	err = j.run(ctx)
 	if r.Counts.Rows == 0 && !o.AllowEmpty && (err == nil || errors.Is(err, ccc.ErrInvalidData)) {
 		// One verdict for inputs without records, whatever the format
@@ -222,21 +224,56 @@ type job struct {
 	tx    *store.Tx
 	sch   *linkml.Schema
 	files []*inputFile
-	db    *sql.DB // closed by close, after the commit
+	duck  *duck
 	conn  *sql.Conn
 	bar   *progress.Bar
 	bad   map[string]bool // field columns with a __bad_ column that can be non-null
 	total int64           // rows of the inputs, when their metadata says (Parquet)
 }
 
-// close closes the job's DuckDB.
-func (j *job) close() {
-	if j.conn != nil {
-		j.conn.Close()
-	}
-	if j.db != nil {
-		j.db.Close()
-	}
+// duck is an ingest's in-memory DuckDB, started in the background: the
+// start (about 7 ms) overlaps loading the schema and taking the lock.
+type duck struct {
+	ready chan struct{}
+	db    *sql.DB
+	conn  *sql.Conn
+	err   error
+}
+
+func startDuck() *duck {
+	d := &duck{ready: make(chan struct{})}
+	go func() {
+		defer close(d.ready)
+		if d.db, d.err = sql.Open("duckdb", ""); d.err == nil {
+			d.conn, d.err = d.db.Conn(context.Background())
+		}
+		if d.err != nil {
+			d.err = fmt.Errorf("ingest: open duckdb: %w", d.err)
+		}
+	}()
+	return d
+}
+
+// get waits for the database and returns it and its connection.
+func (d *duck) get() (*sql.DB, *sql.Conn, error) {
+	<-d.ready
+	return d.db, d.conn, d.err
+}
+
+// close closes the database in the background, once the ingest is over
+// (committed or rolled back): it holds nothing to keep (its spill
+// directory was inside the staging directory), and freeing the memory of
+// the write need not delay the answer.
+func (d *duck) close() {
+	go func() {
+		<-d.ready
+		if d.conn != nil {
+			d.conn.Close()
+		}
+		if d.db != nil {
+			d.db.Close()
+		}
+	}()
 }
 
 func (j *job) exec(ctx context.Context, q string, args ...any) error {
@@ -274,19 +311,14 @@ func (j *job) run(ctx context.Context) error {
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
-	db, err := sql.Open("duckdb", "")
+	db, conn, err := j.duck.get()
 	if err != nil {
-		return fmt.Errorf("ingest: open duckdb: %w", err)
+		return err
 	}
-	j.db = db
+	j.conn = conn
 	// the commit reads the staged footers and writes the catalog with
 	// this database rather than starting one of its own
 	j.tx.UseDB(db)
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("ingest: open duckdb: %w", err)
-	}
-	j.conn = conn
 	settings := []string{
 		"SET memory_limit = " + store.QuoteString(o.MemoryLimit),
 		"SET temp_directory = " + store.QuoteString(filepath.Join(work, "spill")),
