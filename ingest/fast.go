@@ -112,7 +112,7 @@ func (j *job) writeChecked(ctx context.Context, side *sql.Conn, path string) (ro
 		cancel() // the verdict comes from the full checks
 	}
 	sr := <-res
-	j.r.Seconds["check"] = sr.took.Seconds()
+	j.r.Seconds["duplicates"] = sr.took.Seconds()
 	failed := werr != nil && strings.Contains(werr.Error(), guardFailed)
 	switch {
 	case werr != nil && !failed:
