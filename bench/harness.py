@@ -436,7 +436,7 @@ def bench_ingest():
             f"+ commit {ms(ph.get('commit', 0))} + the rest (schema, lock, DuckDB start, map, exit) {ms(rest)}")
     why = (f"; ceiling: a DuckDB COPY writing the class's columns (cast, NULL for absent slots) takes {sc / cp:.2f}x "
            f"the plain COPY, so any loader storing the class's table is at least that; ccc / class COPY {ing / sc:.2f}x "
-           f"({dist}); load average {f.get('loadavg', '?')}")
+           f"({dist}); load average after the run {' '.join(f'{l:.1f}' for l in os.getloadavg())}")
     target("generic ingest: <= 1.2x a plain DuckDB COPY of the same file", f"{ing / cp:.2f}x" + why, ing / cp <= 1.2, f"{rows:,} rows")
     row("generic ingest (Parquet), ceiling", f"{rows:,} synapse rows, {mb:.0f} MB zstd Parquet",
         "DuckDB COPY writing the class's columns and types (in process, same threads, best of 3)",

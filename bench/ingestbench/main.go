@@ -101,7 +101,7 @@ func main() {
 	}
 	start := startTime(*bin)
 	ph := rep.Seconds
-	fmt.Printf("\nbest of %d runs, in turns; load average %s\n", max(*repeat, 1), loadavg())
+	fmt.Printf("\nbest of %d runs, in turns\n", max(*repeat, 1))
 	fmt.Printf("%-46s %9s %9s %12s\n", "", "wall s", "CPU s", "rows/s")
 	for _, r := range []struct {
 		name string
@@ -123,7 +123,7 @@ func main() {
 		b, _ := json.Marshal(map[string]any{"rows": *rows, "input": in, "input_bytes": st.Size(), "copy_s": floor.wall.Seconds(), "copy_cpu_s": floor.cpu.Seconds(),
 			"ingest_s": took.wall.Seconds(), "ingest_cpu_s": took.cpu.Seconds(), "ingest_rss_mb": float64(took.rss) / 1024,
 			"schema_copy_s": ceiling.wall.Seconds(), "schema_copy_cpu_s": ceiling.cpu.Seconds(),
-			"phases_s": ph, "start_s": start.Seconds(), "repeat": max(*repeat, 1), "loadavg": loadavg()})
+			"phases_s": ph, "start_s": start.Seconds(), "repeat": max(*repeat, 1)})
 		if err := os.WriteFile(*jsonOut, b, 0o644); err != nil {
 			fail(err)
 		}
@@ -151,15 +151,6 @@ func ms(d time.Duration) float64 { return d.Seconds() * 1e3 }
 // report is the part of ccc ingest's report the benchmark reads.
 type report struct {
 	Seconds map[string]float64 `json:"seconds"`
-}
-
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 // cpuNow is the CPU time (user + system) of this process so far.
