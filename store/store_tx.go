@@ -229,11 +229,16 @@ func (tx *Tx) Commit() (Version, error) {
 	defer tx.lock.release()
 	defer os.RemoveAll(tx.tmp)
 
-	var moved []string         // final paths created, removed again on failure
-	cat := make(chan error, 1) // the catalog of the new version, built while the manifest is published
-	catTmp := tx.s.catalogTemp()
-	v, err := tx.commit(&moved, cat, catTmp)
+	var moved []string // final paths created, removed again on failure
+	// The catalog of the new version is written under tmp/ while the
+	// tables are synced and the manifest published (commit starts it).
+	cat := &catalogJob{tmp: tx.s.catalogTemp()}
+	v, err := tx.commit(&moved, cat)
 	if err != nil {
+		if cat.done != nil {
+			<-cat.done
+			_ = os.Remove(cat.tmp)
+		}
 		for _, p := range moved {
 			_ = os.RemoveAll(p)
 		}
@@ -242,9 +247,9 @@ func (tx *Tx) Commit() (Version, error) {
 	killPoint("published")
 	// Only now, with the manifest published, does the catalog describing
 	// it replace the previous one.
-	err = <-cat
+	err = <-cat.done
 	if err == nil {
-		err = tx.s.installCatalog(catTmp)
+		err = tx.s.installCatalog(cat.tmp)
 	}
 	if err != nil {
 		// Derived data: the version is published and every ccc read works
@@ -255,9 +260,16 @@ func (tx *Tx) Commit() (Version, error) {
 	return *v, nil
 }
 
-// commit publishes the next version; on success it has started building
-// the version's catalog in catTmp and sends the outcome on cat.
-func (tx *Tx) commit(moved *[]string, cat chan<- error, catTmp string) (*Version, error) {
+// catalogJob is the catalog file of the version being committed, written
+// in the background to tmp; done yields the outcome (nil: not started).
+type catalogJob struct {
+	tmp  string
+	done <-chan error
+}
+
+// commit publishes the next version; it starts writing the version's
+// catalog (cat) once the tables' checksums are known.
+func (tx *Tx) commit(moved *[]string, cat *catalogJob) (*Version, error) {
 	s, ds := tx.s, tx.o.Dataset
 	if len(tx.errs) > 0 {
 		return nil, errors.Join(tx.errs...)
@@ -288,11 +300,15 @@ func (tx *Tx) commit(moved *[]string, cat chan<- error, catTmp string) (*Version
 	syncDirs := map[string]bool{}
 	killPoint("staged")
 
-	// The inputs' checksums, the staged tables' footers, checksums and
+	// The inputs' checksums and the staged tables' footers, checksums and
 	// fsyncs are independent: they run at the same time (hashing is CPU,
-	// fsync waits on the disk). Nothing is moved before all of them
-	// succeeded, so the order that crash safety needs (file synced, then
-	// renamed, directory synced, then the manifest) is unchanged.
+	// fsync waits on the disk). A table is moved to its final name (which
+	// holds its checksum) as soon as the checksum is known, so that the
+	// catalog can be written meanwhile; the manifest, the only thing that
+	// makes a file part of a version, is published only once every file
+	// and its directory are synced. Until then a crash leaves files no
+	// manifest names, which the next writer removes, exactly as a crash
+	// between the moves and the manifest always did.
 	var inputs []Input
 	inputsDone := goErr(func() error {
 		for _, in := range tx.o.Inputs {
@@ -307,39 +323,51 @@ func (tx *Tx) commit(moved *[]string, cat chan<- error, catTmp string) (*Version
 	})
 	classes := sortedKeys(tx.tables)
 	infos := make([]TableInfo, len(classes))
-	var work []func() error
+	var work, syncs []func() error
+	var open []*os.File
+	defer func() {
+		for _, f := range open {
+			f.Close()
+		}
+	}()
 	for i, class := range classes {
 		src := filepath.Join(tx.tmp, "tables", class+".parquet")
-		if _, err := os.Stat(src); err != nil {
+		// opened before the move: the fsync follows the file, not the name
+		f, err := os.OpenFile(src, os.O_RDWR, 0)
+		if err != nil {
 			<-inputsDone
 			return nil, &ccc.Error{Op: "commit", Path: src, Row: -1, Field: class, Msg: "table staged with TablePath but no file written", Kind: ccc.ErrUsage, Err: ErrNotStaged}
 		}
+		open = append(open, f)
 		t := &infos[i]
 		work = append(work,
 			func() (err error) { t.Rows, t.Columns, err = s.parquetInfoDB(tx.ctx, tx.db, src); return err },
-			func() (err error) { t.SHA256, t.Bytes, err = sha256File(src); return err },
-			func() error { return fsyncFile(src) })
+			func() (err error) { t.SHA256, t.Bytes, err = sha256File(src); return err })
+		syncs = append(syncs, f.Sync)
 	}
-	err = parallel(work...)
-	if ierr := <-inputsDone; err == nil {
-		err = ierr
-	}
-	if err != nil {
+	synced := goErr(func() error { return parallel(syncs...) })
+	// fail waits for the background work before returning an error
+	fail := func(err error) (*Version, error) {
+		<-synced
+		<-inputsDone
 		return nil, err
+	}
+	if err := parallel(work...); err != nil {
+		return fail(err)
 	}
 	for i, class := range classes {
 		src := filepath.Join(tx.tmp, "tables", class+".parquet")
-		if err := sealFile(src); err != nil {
-			return nil, err
-		}
 		t := infos[i]
 		rel := fmt.Sprintf("tables/%s/%s/v%06d-%s.parquet", class, ds, n, t.SHA256[:12])
 		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := sealFile(src); err != nil {
+			return fail(err)
+		}
 		if err := mkdirAll(filepath.Dir(dst)); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		if err := os.Rename(src, dst); err != nil {
-			return nil, fmt.Errorf("store: commit %s: %w", class, err)
+			return fail(fmt.Errorf("store: commit %s: %w", class, err))
 		}
 		*moved = append(*moved, dst)
 		syncDirs[filepath.Dir(dst)] = true
@@ -354,24 +382,24 @@ func (tx *Tx) commit(moved *[]string, cat chan<- error, catTmp string) (*Version
 	}
 	for _, name := range sortedKeys(tx.artifacts) {
 		if err := tx.ctx.Err(); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		src := filepath.Join(tx.tmp, "artifacts", filepath.FromSlash(name))
 		sum, files, size, err := treeHash(src, true)
 		if err != nil {
-			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+			return fail(fmt.Errorf("store: commit artifact %s: %w", name, err))
 		}
 		if err := sealTree(src); err != nil {
-			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+			return fail(fmt.Errorf("store: commit artifact %s: %w", name, err))
 		}
 		rel := fmt.Sprintf("artifacts/%s/%s/v%06d-%s", ds, name, n, sum[:12])
 		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
 		if err := mkdirAll(filepath.Dir(dst)); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		_ = os.RemoveAll(dst) // leftover of a crashed commit of the same, unpublished, version
 		if err := os.Rename(src, dst); err != nil {
-			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+			return fail(fmt.Errorf("store: commit artifact %s: %w", name, err))
 		}
 		*moved = append(*moved, dst)
 		syncDirs[filepath.Dir(dst)] = true
@@ -394,6 +422,18 @@ func (tx *Tx) commit(moved *[]string, cat chan<- error, catTmp string) (*Version
 	}
 	st.Updated = n
 
+	// The catalog of the version (its views need the datasets' state and
+	// the files in place) is written under tmp/ while the files are synced
+	// and the manifest published; Commit moves it into place after that.
+	cat.done = goErr(func() error { return s.writeCatalog(tx.db, &Version{Number: n, Datasets: datasets}, cat.tmp) })
+
+	err = <-synced
+	if ierr := <-inputsDone; err == nil {
+		err = ierr
+	}
+	if err != nil {
+		return nil, err // Commit waits for the catalog and removes it
+	}
 	for d := range syncDirs {
 		if err := syncDir(d); err != nil {
 			return nil, err
@@ -408,15 +448,9 @@ func (tx *Tx) commit(moved *[]string, cat chan<- error, catTmp string) (*Version
 		Message: tx.o.Message, SourceURI: tx.o.SourceURI, Inputs: inputs, Params: tx.o.Params,
 		CCCVersion: ccc.Version, SchemaVersion: tx.o.SchemaVersion, Changed: ch, Datasets: datasets,
 	}
-	// The catalog file of v is written (under tmp/) while the manifest is
-	// published; Commit moves it into place only once the manifest is.
-	catDone := goErr(func() error { return s.writeCatalog(tx.db, v, catTmp) })
 	if err := publishManifest(s.dir, v); err != nil {
-		<-catDone
-		_ = os.Remove(catTmp)
 		return nil, fmt.Errorf("store: publish version %d: %w", n, err)
 	}
-	go func() { cat <- <-catDone }()
 	// Round-trip through JSON so the returned value equals what readers load.
 	s.mu.Lock()
 	delete(s.cache, n)
