@@ -17,7 +17,8 @@ import (
 // pass that writes it. The COPY evaluates every rule of the checks as a
 // guard that raises guardFailed at the first failing row, and a second
 // connection proves the identifiers unique meanwhile (the streaming lag()
-// of the checks, on the identifier column alone). Valid input, the common
+// of the checks, on the identifier column alone; unsorted identifiers take
+// the checks' grouped pass after the write). Valid input, the common
 // case, is thus read once for the checks and the write instead of twice.
 // On a failing rule or a repeated identifier the staged file is deleted
 // and the full checks run as before, so the report and the verdict
@@ -95,17 +96,17 @@ func (j *job) writeChecked(ctx context.Context, side *sql.Conn, path string) (ro
 		q += fmt.Sprintf(" WHERE CASE WHEN %s THEN error(%s) ELSE true END", strings.Join(conds, " OR "), store.QuoteString(guardFailed))
 	}
 	type result struct {
-		dups int64
-		took time.Duration
-		err  error
+		unique bool
+		took   time.Duration
+		err    error
 	}
 	sideCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	res := make(chan result, 1)
 	go func() {
 		t0 := time.Now()
-		n, err := j.duplicateRows(sideCtx, side)
-		res <- result{n, time.Since(t0), err}
+		ok, err := j.increasingIDs(sideCtx, side)
+		res <- result{ok, time.Since(t0), err}
 	}()
 	rows, werr := j.copyOut(ctx, q, path, j.total-j.bar.Done())
 	if werr != nil {
@@ -114,12 +115,23 @@ func (j *job) writeChecked(ctx context.Context, side *sql.Conn, path string) (ro
 	sr := <-res
 	j.r.Seconds["duplicates"] = sr.took.Seconds()
 	failed := werr != nil && strings.Contains(werr.Error(), guardFailed)
+	var dups int64
 	switch {
 	case werr != nil && !failed:
 		return 0, false, werr
 	case sr.err != nil && !failed && !errors.Is(sr.err, context.Canceled):
 		return 0, false, sr.err
-	case failed || sr.dups > 0:
+	case !failed && !sr.unique:
+		// Unsorted identifiers (or a unique key): the grouped pass, after
+		// the write as the separate checks run it before, so that the two
+		// never share the memory limit.
+		t0 := time.Now()
+		if dups, err = j.groupedDuplicates(ctx, j.conn, "wc"); err != nil {
+			return 0, false, err
+		}
+		j.r.Seconds["duplicates"] += time.Since(t0).Seconds()
+	}
+	if failed || dups > 0 {
 		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
 			return 0, false, err
 		}
@@ -128,25 +140,20 @@ func (j *job) writeChecked(ctx context.Context, side *sql.Conn, path string) (ro
 	return rows, true, nil
 }
 
-// duplicateRows counts the rows of wc repeating an earlier row's
-// identifier (or unique-key values): identifiers that strictly increase
-// in input order are unique, proved by a streaming lag() over the
-// identifier column; otherwise a grouped pass counts.
-func (j *job) duplicateRows(ctx context.Context, c *sql.Conn) (int64, error) {
-	if j.idMapped() {
-		id := quoteIdent(j.m.ID.Column)
-		var nonMono, nulls int64
-		q := fmt.Sprintf("SELECT count(*) FILTER (WHERE __prev_id >= %s), count(*) FILTER (WHERE %s IS NULL) FROM (SELECT %s, lag(%s) OVER () AS __prev_id FROM wc)", id, id, id, id)
-		if err := c.QueryRowContext(ctx, q).Scan(&nonMono, &nulls); err != nil {
-			return 0, fmt.Errorf("ingest: duplicate check: %w", err)
-		}
-		if nonMono == 0 && nulls == 0 {
-			return 0, nil
-		}
-		return j.groupedDuplicates(ctx, c, "wc")
+// increasingIDs reports whether the identifiers of wc strictly increase
+// in input order, which proves them unique, by a streaming lag() over the
+// identifier column (little memory: it runs alongside the write). It is
+// false when they do not, or when the class is keyed by a unique key: the
+// grouped pass decides then.
+func (j *job) increasingIDs(ctx context.Context, c *sql.Conn) (bool, error) {
+	if !j.idMapped() {
+		return !(j.m.ID == nil && j.keyMapped()), nil
 	}
-	if j.m.ID == nil && j.keyMapped() {
-		return j.groupedDuplicates(ctx, c, "wc")
+	id := quoteIdent(j.m.ID.Column)
+	var nonMono, nulls int64
+	q := fmt.Sprintf("SELECT count(*) FILTER (WHERE __prev_id >= %s), count(*) FILTER (WHERE %s IS NULL) FROM (SELECT %s, lag(%s) OVER () AS __prev_id FROM wc)", id, id, id, id)
+	if err := c.QueryRowContext(ctx, q).Scan(&nonMono, &nulls); err != nil {
+		return false, fmt.Errorf("ingest: duplicate check: %w", err)
 	}
-	return 0, nil
+	return nonMono == 0 && nulls == 0, nil
 }

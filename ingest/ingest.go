@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
@@ -198,6 +199,12 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	if o.DryRun {
 		return r, nil
 	}
+	if _, err := os.Stat(j.spill); err == nil {
+		// the write spilled: close the database now (see duck.close), and
+		// let the commit use the store's own
+		tx.UseDB(nil)
+		d.closeNow()
+	}
 	t0 := time.Now()
 	v, err := tx.Commit()
 	if err != nil {
@@ -225,6 +232,7 @@ type job struct {
 	sch   *linkml.Schema
 	files []*inputFile
 	duck  *duck
+	spill string // DuckDB's temp_directory, inside the staging directory
 	conn  *sql.Conn
 	bar   *progress.Bar
 	bad   map[string]bool // field columns with a __bad_ column that can be non-null
@@ -238,6 +246,7 @@ type duck struct {
 	db    *sql.DB
 	conn  *sql.Conn
 	err   error
+	once  sync.Once
 }
 
 func startDuck() *duck {
@@ -261,19 +270,25 @@ func (d *duck) get() (*sql.DB, *sql.Conn, error) {
 }
 
 // close closes the database in the background, once the ingest is over
-// (committed or rolled back): it holds nothing to keep (its spill
-// directory was inside the staging directory), and freeing the memory of
-// the write need not delay the answer.
+// (committed or rolled back): it holds nothing to keep, and freeing the
+// memory of the write need not delay the answer. A database that spilled
+// to disk was closed before the commit (closeNow), so that it never works
+// in its spill directory once the staging directory holding it is gone.
 func (d *duck) close() {
-	go func() {
-		<-d.ready
+	go d.closeNow()
+}
+
+// closeNow closes the database (once).
+func (d *duck) closeNow() {
+	<-d.ready
+	d.once.Do(func() {
 		if d.conn != nil {
 			d.conn.Close()
 		}
 		if d.db != nil {
 			d.db.Close()
 		}
-	}()
+	})
 }
 
 func (j *job) exec(ctx context.Context, q string, args ...any) error {
@@ -308,6 +323,7 @@ func shorten(s string, n int) string {
 func (j *job) run(ctx context.Context) error {
 	o, m, r := j.o, j.m, j.r
 	work := filepath.Join(j.tx.StagingDir(), "work")
+	j.spill = filepath.Join(work, "spill")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
@@ -321,7 +337,7 @@ func (j *job) run(ctx context.Context) error {
 	j.tx.UseDB(db)
 	settings := []string{
 		"SET memory_limit = " + store.QuoteString(o.MemoryLimit),
-		"SET temp_directory = " + store.QuoteString(filepath.Join(work, "spill")),
+		"SET temp_directory = " + store.QuoteString(j.spill),
 		"SET TimeZone = 'UTC'",
 		"SET preserve_insertion_order = true",
 	}
