@@ -334,6 +334,10 @@ func (tx *Tx) commit(moved *[]string, cat *catalogJob) (*Version, error) {
 		src := filepath.Join(tx.tmp, "tables", class+".parquet")
 		// opened before the move: the fsync follows the file, not the name
 		f, err := os.OpenFile(src, os.O_RDWR, 0)
+		if err != nil && !os.IsNotExist(err) {
+			<-inputsDone
+			return nil, fmt.Errorf("store: commit %s: %w", class, err)
+		}
 		if err != nil {
 			<-inputsDone
 			return nil, &ccc.Error{Op: "commit", Path: src, Row: -1, Field: class, Msg: "table staged with TablePath but no file written", Kind: ccc.ErrUsage, Err: ErrNotStaged}
