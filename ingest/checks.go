@@ -28,13 +28,10 @@ func (j *job) fieldName(f *Field) string {
 	return f.Slot + "." + strings.Join(f.Path, ".")
 }
 
-// check runs all rules, fills the report and returns the conditions of
-// rows to drop and the values to null in lenient mode.
-func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]string, err error) {
-	o, m, r := j.o, j.m, j.r
-	nulls = map[string][]string{}
-	var cs []*check
-	var unmappedReq []*Field
+// rules returns the checks of the mapped fields (conditions over w's
+// columns) and the required slots the input has no column for.
+func (j *job) rules() (cs []*check, unmappedReq []*Field) {
+	m, r := j.m, j.r
 	for k, f := range m.Fields {
 		col := quoteIdent(f.Column)
 		_, mapped := r.Mapping[f.Column]
@@ -88,11 +85,26 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 			cs = append(cs, &check{field: f, k: k, cond: fmt.Sprintf("%s > %s", col, fmtFloat(*f.Max)), value: fmt.Sprintf("CAST(%s AS VARCHAR)", col), msg: fmt.Sprintf("above the maximum %s", fmtFloat(*f.Max)), fatal: true, nullify: !f.InKey, drop: f.InKey})
 		}
 	}
-	// Count rows, every rule and duplicate identifiers in one pass.
-	idMapped := false
-	if m.ID != nil {
-		_, idMapped = r.Mapping[m.ID.Column]
+	return cs, unmappedReq
+}
+
+// idMapped reports whether the class has an identifier with an input column.
+func (j *job) idMapped() bool {
+	if j.m.ID == nil {
+		return false
 	}
+	_, ok := j.r.Mapping[j.m.ID.Column]
+	return ok
+}
+
+// check runs all rules, fills the report and returns the conditions of
+// rows to drop and the values to null in lenient mode.
+func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]string, err error) {
+	o, m, r := j.o, j.m, j.r
+	nulls = map[string][]string{}
+	cs, unmappedReq := j.rules()
+	// Count rows, every rule and duplicate identifiers in one pass.
+	idMapped := j.idMapped()
 	aggs := []string{"count(*)"}
 	ptrs := []any{&r.Counts.Rows}
 	for _, c := range cs {
@@ -115,19 +127,9 @@ func (j *job) check(ctx context.Context) (drops []string, nulls map[string][]str
 	if err := j.conn.QueryRowContext(ctx, "SELECT "+strings.Join(aggs, ", ")+" FROM "+from).Scan(ptrs...); err != nil {
 		return nil, nil, fmt.Errorf("ingest: checks: %w", err)
 	}
-	if idMapped && (nonMono > 0 || nullIDs > 0) {
-		id := quoteIdent(m.ID.Column)
-		// A grouped aggregate (unlike count(DISTINCT)) spills to disk, so
-		// hundreds of millions of unsorted identifiers fit the memory limit.
-		q := fmt.Sprintf("SELECT COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM w WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", id, id)
-		if err := j.conn.QueryRowContext(ctx, q).Scan(&dupExtra); err != nil {
-			return nil, nil, fmt.Errorf("ingest: duplicate check: %w", err)
-		}
-	}
-	if m.ID == nil && j.keyMapped() {
-		var groups int64
-		if err := j.conn.QueryRowContext(ctx, j.dupGroupsSQL()).Scan(&groups, &dupExtra); err != nil {
-			return nil, nil, fmt.Errorf("ingest: duplicate check: %w", err)
+	if (idMapped && (nonMono > 0 || nullIDs > 0)) || (m.ID == nil && j.keyMapped()) {
+		if dupExtra, err = j.groupedDuplicates(ctx, j.conn, "w"); err != nil {
+			return nil, nil, err
 		}
 	}
 	j.bar.Add(r.Counts.Rows / 2)
@@ -260,12 +262,32 @@ func (j *job) keyMapped() bool {
 	return false
 }
 
-// dupGroupsSQL counts the key values used more than once in w and the
-// rows beyond the first of each.
-func (j *job) dupGroupsSQL() string {
+// dupGroupsSQL counts the key values used more than once in the view
+// (w, or wc of the checked write) and the rows beyond the first of each.
+func (j *job) dupGroupsSQL(view string) string {
 	keys := strings.Join(j.m.keyCols(""), ", ")
-	return fmt.Sprintf("SELECT count(*), COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM w WHERE NOT (%s) GROUP BY %s HAVING count(*) > 1)",
-		j.m.keyMissing(""), keys)
+	return fmt.Sprintf("SELECT count(*), COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM %s WHERE NOT (%s) GROUP BY %s HAVING count(*) > 1)",
+		view, j.m.keyMissing(""), keys)
+}
+
+// groupedDuplicates counts the rows of the view repeating an earlier
+// row's identifier (or, for classes without one, unique-key values) with
+// a grouped aggregate, which (unlike count(DISTINCT)) spills to disk, so
+// hundreds of millions of unsorted identifiers fit the memory limit.
+func (j *job) groupedDuplicates(ctx context.Context, conn *sql.Conn, view string) (int64, error) {
+	var groups, extra int64
+	var err error
+	if j.m.ID != nil {
+		id := quoteIdent(j.m.ID.Column)
+		q := fmt.Sprintf("SELECT COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", view, id, id)
+		err = conn.QueryRowContext(ctx, q).Scan(&extra)
+	} else {
+		err = conn.QueryRowContext(ctx, j.dupGroupsSQL(view)).Scan(&groups, &extra)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ingest: duplicate check: %w", err)
+	}
+	return extra, nil
 }
 
 // duplicates reports the rows repeating an earlier row's key (errors, or
@@ -273,7 +295,7 @@ func (j *job) dupGroupsSQL() string {
 func (j *job) duplicates(ctx context.Context, drops *[]string) error {
 	o, r, m := j.o, j.r, j.m
 	var groups, extra int64
-	if err := j.conn.QueryRowContext(ctx, j.dupGroupsSQL()).Scan(&groups, &extra); err != nil {
+	if err := j.conn.QueryRowContext(ctx, j.dupGroupsSQL("w")).Scan(&groups, &extra); err != nil {
 		return fmt.Errorf("ingest: duplicates: %w", err)
 	}
 	if groups == 0 {

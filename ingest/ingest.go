@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ccc-connectivity/ccc"
@@ -97,6 +98,9 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 		o.MemoryLimit = "768MB"
 	}
 	r := newReport(&o)
+	// DuckDB starts while the schema loads and the writer lock is taken.
+	d := startDuck()
+	defer d.close()
 	switch o.Mode {
 	case ModeReplace, ModeAppend, ModeUpsert:
 	default:
@@ -182,7 +186,7 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	}
 	defer tx.Rollback() // no-op after Commit
 
-	j := &job{o: &o, m: m, r: r, st: st, tx: tx, files: files, sch: sch}
+	j := &job{o: &o, m: m, r: r, st: st, tx: tx, files: files, sch: sch, duck: d}
 	err = j.run(ctx)
 	if r.Counts.Rows == 0 && !o.AllowEmpty && (err == nil || errors.Is(err, ccc.ErrInvalidData)) {
 		// One verdict for inputs without records, whatever the format
@@ -194,6 +198,12 @@ func run(ctx context.Context, st *store.Store, o Options) (*Report, error) {
 	}
 	if o.DryRun {
 		return r, nil
+	}
+	if _, err := os.Stat(j.spill); err == nil {
+		// the write spilled: close the database now (see duck.close), and
+		// let the commit use the store's own
+		tx.UseDB(nil)
+		d.closeNow()
 	}
 	t0 := time.Now()
 	v, err := tx.Commit()
@@ -221,22 +231,86 @@ type job struct {
 	tx    *store.Tx
 	sch   *linkml.Schema
 	files []*inputFile
+	duck  *duck
+	spill string // DuckDB's temp_directory, inside the staging directory
 	conn  *sql.Conn
 	bar   *progress.Bar
 	bad   map[string]bool // field columns with a __bad_ column that can be non-null
+	total int64           // rows of the inputs, when their metadata says (Parquet)
+}
+
+// duck is an ingest's in-memory DuckDB, started in the background: the
+// start (about 7 ms) overlaps loading the schema and taking the lock.
+type duck struct {
+	ready chan struct{}
+	db    *sql.DB
+	conn  *sql.Conn
+	err   error
+	once  sync.Once
+}
+
+func startDuck() *duck {
+	d := &duck{ready: make(chan struct{})}
+	go func() {
+		defer close(d.ready)
+		if d.db, d.err = sql.Open("duckdb", ""); d.err == nil {
+			d.conn, d.err = d.db.Conn(context.Background())
+		}
+		if d.err != nil {
+			d.err = fmt.Errorf("ingest: open duckdb: %w", d.err)
+		}
+	}()
+	return d
+}
+
+// get waits for the database and returns it and its connection.
+func (d *duck) get() (*sql.DB, *sql.Conn, error) {
+	<-d.ready
+	return d.db, d.conn, d.err
+}
+
+// close closes the database in the background, once the ingest is over
+// (committed or rolled back): it holds nothing to keep, and freeing the
+// memory of the write need not delay the answer. A database that spilled
+// to disk was closed before the commit (closeNow), so that it never works
+// in its spill directory once the staging directory holding it is gone.
+func (d *duck) close() {
+	go d.closeNow()
+}
+
+// closeNow closes the database (once).
+func (d *duck) closeNow() {
+	<-d.ready
+	d.once.Do(func() {
+		if d.conn != nil {
+			d.conn.Close()
+		}
+		if d.db != nil {
+			d.db.Close()
+		}
+	})
 }
 
 func (j *job) exec(ctx context.Context, q string, args ...any) error {
-	if _, err := j.conn.ExecContext(ctx, q, args...); err != nil {
-		if msg := err.Error(); strings.Contains(msg, "CSV Error") || strings.Contains(msg, "Malformed JSON") {
-			// an input DuckDB could not read past its first rows: one line
-			first, line := duckFirstLine(err)
-			return &ccc.Error{Op: "ingest", Line: line, Row: -1, Msg: first, Kind: ccc.ErrFormat,
-				Hint: "check the input with 'ccc validate --class CLASS FILE'"}
-		}
-		return fmt.Errorf("ingest: %w\n  query: %s", err, shorten(q, 400))
+	_, err := j.execCount(ctx, q, args...)
+	return err
+}
+
+// execCount is exec returning the rows the statement affected (a COPY:
+// the rows written).
+func (j *job) execCount(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := j.conn.ExecContext(ctx, q, args...)
+	if err == nil {
+		n, _ := res.RowsAffected()
+		return n, nil
 	}
-	return nil
+	if msg := err.Error(); strings.Contains(msg, "CSV Error") || strings.Contains(msg, "Malformed JSON") {
+		// an input DuckDB could not read past its first rows: one line
+		first, line := duckFirstLine(err)
+		return 0, &ccc.Error{Op: "ingest", Line: line, Row: -1, Msg: first, Kind: ccc.ErrFormat,
+			Hint: "check the input with 'ccc validate --class CLASS FILE'"}
+	}
+	return 0, fmt.Errorf("ingest: %w\n  query: %s", err, shorten(q, 400))
 }
 
 func shorten(s string, n int) string {
@@ -249,23 +323,21 @@ func shorten(s string, n int) string {
 func (j *job) run(ctx context.Context) error {
 	o, m, r := j.o, j.m, j.r
 	work := filepath.Join(j.tx.StagingDir(), "work")
+	j.spill = filepath.Join(work, "spill")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return err
 	}
-	db, err := sql.Open("duckdb", "")
+	db, conn, err := j.duck.get()
 	if err != nil {
-		return fmt.Errorf("ingest: open duckdb: %w", err)
+		return err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("ingest: open duckdb: %w", err)
-	}
-	defer conn.Close()
 	j.conn = conn
+	// the commit reads the staged footers and writes the catalog with
+	// this database rather than starting one of its own
+	j.tx.UseDB(db)
 	settings := []string{
 		"SET memory_limit = " + store.QuoteString(o.MemoryLimit),
-		"SET temp_directory = " + store.QuoteString(filepath.Join(work, "spill")),
+		"SET temp_directory = " + store.QuoteString(j.spill),
 		"SET TimeZone = 'UTC'",
 		"SET preserve_insertion_order = true",
 	}
@@ -290,28 +362,37 @@ func (j *job) run(ctx context.Context) error {
 			}
 		}
 	}
+	j.total = total
 	j.bar = progress.New(progressWriter(o), "ingest "+m.Class, "rows", total, o.Quiet)
 	defer j.bar.Finish()
 	j.bad = map[string]bool{}
-	var sels, plains []string
+	var sels, plains, checked []string
 	for i, f := range j.files {
 		if err := f.prepare(work, i, m.Class, o.Limits); err != nil {
 			return err
 		}
-		sel, plain, err := j.load(ctx, i, f)
+		sel, plain, chk, err := j.load(ctx, i, f)
 		if err != nil {
 			return err
 		}
 		sels = append(sels, sel)
 		plains = append(plains, plain)
+		checked = append(checked, chk)
 	}
-	if err := j.exec(ctx, "CREATE VIEW w AS "+strings.Join(sels, " UNION ALL ")); err != nil {
-		return err
-	}
-	if err := j.exec(ctx, "CREATE VIEW wv AS "+strings.Join(plains, " UNION ALL ")); err != nil {
-		return err
+	for _, v := range [][2]string{{"w", strings.Join(sels, " UNION ALL ")}, {"wv", strings.Join(plains, " UNION ALL ")}, {"wc", strings.Join(checked, " UNION ALL ")}} {
+		if err := j.exec(ctx, "CREATE VIEW "+v[0]+" AS "+v[1]); err != nil {
+			return err
+		}
 	}
 	r.Seconds["map"] = time.Since(t0).Seconds()
+
+	// 2-5 in one pass when they can be (fast.go); on a failing row the
+	// separate passes below find and report it.
+	if j.checkedWriteOK() {
+		if done, err := j.checkedWrite(ctx, db); done || err != nil {
+			return err
+		}
+	}
 
 	// 2. Checks.
 	t0 = time.Now()
@@ -337,34 +418,13 @@ func (j *job) run(ctx context.Context) error {
 		}
 	}
 	if r.Counts.Instances == 0 && !o.AllowEmpty {
-		e := &ccc.Error{Op: "ingest", Path: j.files[0].Path, Row: -1, Kind: ccc.ErrInvalidData, Err: ErrEmpty,
-			Msg:  "the input has no rows; nothing was written",
-			Hint: "pass --allow-empty to commit an empty table (in the default replace mode it replaces the dataset's rows with none)"}
-		if r.Counts.Rows > 0 {
-			e.Msg = fmt.Sprintf("--lenient dropped all %d rows (%s); nothing was written", r.Counts.Rows, r.droppedText())
-			e.Hint = "fix the input or map its columns with --map COLUMN=SLOT (the warnings say why rows were dropped); --allow-empty commits an empty table"
-		}
-		return e
-	}
-	for _, name := range o.RefDatasets {
-		if err := store.ValidDataset(name); err != nil {
-			return err
-		}
+		return j.emptyError()
 	}
 
 	// 4. References by identifier, against this input and the store.
 	t0 = time.Now()
-	sn, err := j.st.Snapshot(store.Ref{})
+	sn, err := j.references(ctx)
 	if err != nil {
-		return err
-	}
-	for _, name := range o.RefDatasets {
-		if !slices.Contains(sn.Datasets(), name) {
-			return &ccc.Error{Op: "ingest", Row: -1, Field: "--ref-dataset", Value: name, Msg: "no such dataset in the store", Kind: ccc.ErrNotFound,
-				Hint: "datasets: " + strings.Join(sn.Datasets(), ", ")}
-		}
-	}
-	if err := j.resolve(ctx, sn); err != nil {
 		return err
 	}
 	r.Seconds["references"] = time.Since(t0).Seconds()
@@ -384,12 +444,53 @@ func (j *job) run(ctx context.Context) error {
 	if o.DryRun {
 		return nil
 	}
-	j.tx.SetMeta("ingest:"+m.Class, map[string]any{"source": r.Provenance.Source, "mode": string(o.Mode), "rows": r.Counts.Rows, "instances": r.Counts.Instances, "warnings": r.Counts.Warnings, "unresolved": r.Unresolved})
-	if err := j.copyOut(ctx, out, j.tx.TablePath(m.Class)); err != nil {
+	j.setMeta()
+	if _, err := j.copyOut(ctx, out, j.tx.TablePath(m.Class), r.Counts.Rows-j.bar.Done()); err != nil {
 		return err
 	}
 	r.Seconds["write"] = time.Since(t0).Seconds()
 	return ctx.Err()
+}
+
+// emptyError is the verdict on an input without rows to write.
+func (j *job) emptyError() error {
+	r := j.r
+	e := &ccc.Error{Op: "ingest", Path: j.files[0].Path, Row: -1, Kind: ccc.ErrInvalidData, Err: ErrEmpty,
+		Msg:  "the input has no rows; nothing was written",
+		Hint: "pass --allow-empty to commit an empty table (in the default replace mode it replaces the dataset's rows with none)"}
+	if r.Counts.Rows > 0 {
+		e.Msg = fmt.Sprintf("--lenient dropped all %d rows (%s); nothing was written", r.Counts.Rows, r.droppedText())
+		e.Hint = "fix the input or map its columns with --map COLUMN=SLOT (the warnings say why rows were dropped); --allow-empty commits an empty table"
+	}
+	return e
+}
+
+// references checks the datasets named with RefDatasets and counts the
+// references (by identifier) of final that are neither in this input
+// nor in the store; it returns the snapshot they were resolved against.
+func (j *job) references(ctx context.Context) (*store.Snapshot, error) {
+	for _, name := range j.o.RefDatasets {
+		if err := store.ValidDataset(name); err != nil {
+			return nil, err
+		}
+	}
+	sn, err := j.st.Snapshot(store.Ref{})
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range j.o.RefDatasets {
+		if !slices.Contains(sn.Datasets(), name) {
+			return nil, &ccc.Error{Op: "ingest", Row: -1, Field: "--ref-dataset", Value: name, Msg: "no such dataset in the store", Kind: ccc.ErrNotFound,
+				Hint: "datasets: " + strings.Join(sn.Datasets(), ", ")}
+		}
+	}
+	return sn, j.resolve(ctx, sn)
+}
+
+// setMeta records the ingest in the dataset's metadata.
+func (j *job) setMeta() {
+	o, r := j.o, j.r
+	j.tx.SetMeta("ingest:"+j.m.Class, map[string]any{"source": r.Provenance.Source, "mode": string(o.Mode), "rows": r.Counts.Rows, "instances": r.Counts.Instances, "warnings": r.Counts.Warnings, "unresolved": r.Unresolved})
 }
 
 func progressWriter(o *Options) io.Writer {
@@ -400,17 +501,18 @@ func progressWriter(o *Options) io.Writer {
 }
 
 // load describes and maps one input file and returns its coercing SELECT
-// (with __file, __row and the __bad_ columns of the checks), and the same
-// values only (for the write pass).
-func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, error) {
+// (with __file, __row and the __bad_ columns of the checks), the same
+// values only (for the write pass), and the first without row numbers
+// (for the checked write).
+func (j *job) load(ctx context.Context, i int, f *inputFile) (sel, plain, checked string, err error) {
 	src := f.sourceSQL(true)
 	cols, err := j.describe(ctx, src)
 	if err != nil {
-		return "", "", readError(f, err)
+		return "", "", "", readError(f, err)
 	}
 	mp, err := mapColumns(j.m, cols, j.o.Map, f.Path)
 	if err != nil {
-		return "", "", err
+		return "", "", "", err
 	}
 	if i == 0 {
 		for c, ref := range mp.refs {
@@ -425,24 +527,24 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 			}
 		}
 	}
-	sel := []string{fmt.Sprintf("%d::INTEGER AS __file", i), "__row::BIGINT AS __row"}
-	var plain []string
+	sels := []string{fmt.Sprintf("%d::INTEGER AS __file", i), "__row::BIGINT AS __row"}
+	var plains []string
 	for k, fl := range j.m.Fields {
 		ref, ok := mp.refs[fl.Column]
 		if !ok && j.derivesStructureID(fl, mp) {
 			// the integer structure id that other tables join on: the
 			// local number of the identifier (MBA:385 and 385 give 385)
 			v := fmt.Sprintf("%s AS %s", localNumberSQL(mp.refs[j.m.ID.Column].expr()), quoteIdent(fl.Column))
-			sel = append(sel, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
-			plain = append(plain, v)
+			sels = append(sels, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
+			plains = append(plains, v)
 			j.r.Mapping[fl.Column] = mp.refs[j.m.ID.Column].describe()
 			j.r.How[fl.Column] = "derived"
 			continue
 		}
 		if !ok {
 			v := fmt.Sprintf("NULL::%s AS %s", fl.Type(), quoteIdent(fl.Column))
-			sel = append(sel, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
-			plain = append(plain, v)
+			sels = append(sels, v, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
+			plains = append(plains, v)
 			continue
 		}
 		v, bad := fieldExprs(fl, ref)
@@ -450,17 +552,19 @@ func (j *job) load(ctx context.Context, i int, f *inputFile) (string, string, er
 			v = fmt.Sprintf("CAST(%s AS %s)", v, fl.Type())
 		}
 		v += " AS " + quoteIdent(fl.Column)
-		sel = append(sel, v)
-		plain = append(plain, v)
+		sels = append(sels, v)
+		plains = append(plains, v)
 		if bad == "" {
-			sel = append(sel, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
+			sels = append(sels, fmt.Sprintf("NULL::VARCHAR AS __bad_%d", k))
 		} else {
-			sel = append(sel, fmt.Sprintf("%s AS __bad_%d", bad, k))
+			sels = append(sels, fmt.Sprintf("%s AS __bad_%d", bad, k))
 			j.bad[fl.Column] = true
 		}
 	}
-	return fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(sel, ", "), src),
-		fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(plain, ", "), f.sourceSQL(false)), nil
+	list := strings.Join(sels, ", ")
+	return fmt.Sprintf("SELECT %s FROM (%s) AS src", list, src),
+		fmt.Sprintf("SELECT %s FROM (%s) AS src", strings.Join(plains, ", "), f.sourceSQL(false)),
+		fmt.Sprintf("SELECT %s FROM (%s) AS src", list, f.sourceSQL(false)), nil
 }
 
 // StructureIDSlot is the integer slot that other tables join regions on

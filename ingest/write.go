@@ -20,7 +20,7 @@ import (
 // first row.
 func (j *job) finalView(drops []string, nulls map[string][]string) string {
 	if len(drops) == 0 && len(nulls) == 0 {
-		return "CREATE VIEW final AS SELECT * FROM wv"
+		return "CREATE OR REPLACE VIEW final AS SELECT * FROM wv"
 	}
 	var sel []string
 	for _, f := range j.m.Fields {
@@ -40,7 +40,7 @@ func (j *job) finalView(drops []string, nulls map[string][]string) string {
 		}
 		where = append(where, "NOT ("+d+")")
 	}
-	q := fmt.Sprintf("CREATE VIEW final AS SELECT %s FROM w", strings.Join(sel, ", "))
+	q := fmt.Sprintf("CREATE OR REPLACE VIEW final AS SELECT %s FROM w", strings.Join(sel, ", "))
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -173,14 +173,15 @@ func (j *job) merge(ctx context.Context, existing store.TableInfo) (string, erro
 // copyOut writes the new table with COPY. While it runs, the progress bar
 // advances with the output file's growth (an estimate scaled by the size
 // of the inputs: DuckDB reports no progress through database/sql).
-func (j *job) copyOut(ctx context.Context, q, path string) error {
+// share is the progress the write accounts for; it returns the rows
+// written.
+func (j *job) copyOut(ctx context.Context, q, path string, share int64) (int64, error) {
 	var inBytes int64
 	for _, f := range j.files {
 		if st, err := os.Stat(f.read); err == nil {
 			inBytes += st.Size()
 		}
 	}
-	share := j.r.Counts.Rows - j.bar.Done()
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {
@@ -204,10 +205,10 @@ func (j *job) copyOut(ctx context.Context, q, path string) error {
 			}
 		}
 	}()
-	err := j.exec(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, store.QuoteString(path)))
+	rows, err := j.execCount(ctx, fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet, COMPRESSION zstd)", q, store.QuoteString(path)))
 	close(done)
 	<-finished
-	return err
+	return rows, err
 }
 
 // inputsDigest is the sha256 of a single input, or of the lines

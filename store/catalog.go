@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // CatalogFile is the DuckDB database with one view per class over the
@@ -115,32 +116,76 @@ func (s *Store) rebuildCatalog(v *Version) error {
 			return err
 		}
 	}
-	final := filepath.Join(s.dir, CatalogFile)
-	tmp := filepath.Join(s.dir, "tmp", fmt.Sprintf("catalog-%d.duckdb", os.Getpid()))
+	tmp := s.catalogTemp()
+	if err := s.writeCatalog(nil, v, tmp); err != nil {
+		return err
+	}
+	return s.installCatalog(tmp)
+}
+
+// catalogTemp is where a writer builds the next catalog file (under tmp/,
+// which the next writer clears should this one die).
+func (s *Store) catalogTemp() string {
+	return filepath.Join(s.dir, "tmp", fmt.Sprintf("catalog-%d.duckdb", os.Getpid()))
+}
+
+// catalogSeq numbers the catalog files attached at the same time.
+var catalogSeq atomic.Int64
+
+// writeCatalog writes the views of v into a new DuckDB file tmp, synced.
+// It attaches the file to an in-memory DuckDB already running (db, or the
+// store's own), which saves starting a database per commit; the views are
+// created in one transaction and DETACH checkpoints the file.
+func (s *Store) writeCatalog(db *sql.DB, v *Version, tmp string) error {
 	_ = os.Remove(tmp)
 	_ = os.Remove(tmp + ".wal")
-	db, err := sql.Open("duckdb", tmp)
+	if db == nil {
+		var err error
+		if db, err = s.metaDB(); err != nil {
+			return err
+		}
+	}
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: catalog: %w", err)
 	}
-	for _, q := range viewStatements(v) {
-		if _, err := db.ExecContext(context.Background(), q); err != nil {
-			db.Close()
-			os.Remove(tmp)
-			return fmt.Errorf("store: catalog: %w", err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		os.Remove(tmp)
+	defer c.Close()
+	alias := fmt.Sprintf("ccc_catalog_%d", catalogSeq.Add(1))
+	if _, err := c.ExecContext(ctx, fmt.Sprintf("ATTACH %s AS %s", QuoteString(tmp), alias)); err != nil {
 		return fmt.Errorf("store: catalog: %w", err)
 	}
-	if err := fsyncFile(tmp); err != nil {
+	werr := func() error {
+		if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+			return err
+		}
+		const create = "CREATE OR REPLACE VIEW "
+		for _, q := range viewStatements(v) {
+			if _, err := c.ExecContext(ctx, create+alias+"."+strings.TrimPrefix(q, create)); err != nil {
+				_, _ = c.ExecContext(ctx, "ROLLBACK")
+				return err
+			}
+		}
+		_, err := c.ExecContext(ctx, "COMMIT")
 		return err
+	}()
+	if _, err := c.ExecContext(ctx, "DETACH "+alias); err != nil && werr == nil {
+		werr = err
 	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("store: catalog: %w", werr)
+	}
+	return fsyncFile(tmp)
+}
+
+// installCatalog seals the catalog file tmp and renames it over
+// catalog.duckdb.
+func (s *Store) installCatalog(tmp string) error {
 	if err := sealFile(tmp); err != nil {
 		return fmt.Errorf("store: catalog: %w", err)
 	}
-	if err := os.Rename(tmp, final); err != nil {
+	if err := os.Rename(tmp, filepath.Join(s.dir, CatalogFile)); err != nil {
 		return fmt.Errorf("store: catalog: %w", err)
 	}
 	return syncDir(s.dir)
@@ -168,9 +213,16 @@ func (s *Store) catalogVersion(ctx context.Context) int {
 // parquetInfo reads the row count (from the Parquet footer) and the column
 // names and types of a Parquet file.
 func (s *Store) parquetInfo(ctx context.Context, path string) (int64, []Column, error) {
-	db, err := s.metaDB()
-	if err != nil {
-		return 0, nil, err
+	return s.parquetInfoDB(ctx, nil, path)
+}
+
+// parquetInfoDB is parquetInfo through db (nil: the store's own DuckDB).
+func (s *Store) parquetInfoDB(ctx context.Context, db *sql.DB, path string) (int64, []Column, error) {
+	if db == nil {
+		var err error
+		if db, err = s.metaDB(); err != nil {
+			return 0, nil, err
+		}
 	}
 	var rows sql.NullInt64
 	if err := db.QueryRowContext(ctx, "SELECT sum(num_rows)::BIGINT FROM parquet_file_metadata("+QuoteString(path)+")").Scan(&rows); err != nil {

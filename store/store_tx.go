@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -41,6 +42,7 @@ type Tx struct {
 	id   string
 	tmp  string
 	lock *writerLock
+	db   *sql.DB // DuckDB for the commit's reads and the catalog (nil: the store's)
 
 	mu            sync.Mutex
 	tables        map[string]bool
@@ -94,6 +96,16 @@ func (s *Store) Begin(ctx context.Context, o TxOptions) (*Tx, error) {
 	return &Tx{s: s, ctx: ctx, o: o, id: id, tmp: tmp, lock: lock,
 		tables: map[string]bool{}, artifacts: map[string]bool{}, dropTables: map[string]bool{},
 		dropArtifacts: map[string]bool{}, meta: map[string]any{}}, nil
+}
+
+// UseDB lets Commit read the staged tables' Parquet footers and write the
+// catalog with the caller's in-memory DuckDB instead of the store's own,
+// which saves starting a database in a process that already runs one (an
+// ingest). db must stay open until Commit or Rollback returns.
+func (tx *Tx) UseDB(db *sql.DB) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.db = db
 }
 
 // Dataset returns the dataset the transaction writes.
@@ -218,15 +230,28 @@ func (tx *Tx) Commit() (Version, error) {
 	defer os.RemoveAll(tx.tmp)
 
 	var moved []string // final paths created, removed again on failure
-	v, err := tx.commit(&moved)
+	// The catalog of the new version is written under tmp/ while the
+	// tables are synced and the manifest published (commit starts it).
+	cat := &catalogJob{tmp: tx.s.catalogTemp()}
+	v, err := tx.commit(&moved, cat)
 	if err != nil {
+		if cat.done != nil {
+			<-cat.done
+			_ = os.Remove(cat.tmp)
+		}
 		for _, p := range moved {
 			_ = os.RemoveAll(p)
 		}
 		return Version{}, err
 	}
 	killPoint("published")
-	if err := tx.s.rebuildCatalog(v); err != nil {
+	// Only now, with the manifest published, does the catalog describing
+	// it replace the previous one.
+	err = <-cat.done
+	if err == nil {
+		err = tx.s.installCatalog(cat.tmp)
+	}
+	if err != nil {
 		// Derived data: the version is published and every ccc read works
 		// from the manifests; only external engines opening catalog.duckdb
 		// see the previous version until 'ccc check' rebuilds it.
@@ -235,7 +260,16 @@ func (tx *Tx) Commit() (Version, error) {
 	return *v, nil
 }
 
-func (tx *Tx) commit(moved *[]string) (*Version, error) {
+// catalogJob is the catalog file of the version being committed, written
+// in the background to tmp; done yields the outcome (nil: not started).
+type catalogJob struct {
+	tmp  string
+	done <-chan error
+}
+
+// commit publishes the next version; it starts writing the version's
+// catalog (cat) once the tables' checksums are known.
+func (tx *Tx) commit(moved *[]string, cat *catalogJob) (*Version, error) {
 	s, ds := tx.s, tx.o.Dataset
 	if len(tx.errs) > 0 {
 		return nil, errors.Join(tx.errs...)
@@ -266,36 +300,82 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 	syncDirs := map[string]bool{}
 	killPoint("staged")
 
-	for _, class := range sortedKeys(tx.tables) {
+	// The inputs' checksums and the staged tables' footers, checksums and
+	// fsyncs are independent: they run at the same time (hashing is CPU,
+	// fsync waits on the disk). A table is moved to its final name (which
+	// holds its checksum) as soon as the checksum is known, so that the
+	// catalog can be written meanwhile; the manifest, the only thing that
+	// makes a file part of a version, is published only once every file
+	// and its directory are synced. Until then a crash leaves files no
+	// manifest names, which the next writer removes, exactly as a crash
+	// between the moves and the manifest always did.
+	var inputs []Input
+	inputsDone := goErr(func() error {
+		for _, in := range tx.o.Inputs {
+			sum, size, err := hashInput(in)
+			if err != nil {
+				return fmt.Errorf("store: checksum input: %w", err)
+			}
+			abs, _ := filepath.Abs(in)
+			inputs = append(inputs, Input{Path: abs, SHA256: sum, Bytes: size})
+		}
+		return nil
+	})
+	classes := sortedKeys(tx.tables)
+	infos := make([]TableInfo, len(classes))
+	var work, syncs []func() error
+	var open []*os.File
+	defer func() {
+		for _, f := range open {
+			f.Close()
+		}
+	}()
+	for i, class := range classes {
 		src := filepath.Join(tx.tmp, "tables", class+".parquet")
-		if _, err := os.Stat(src); err != nil {
+		// opened before the move: the fsync follows the file, not the name
+		f, err := os.OpenFile(src, os.O_RDWR, 0)
+		if err != nil && !os.IsNotExist(err) {
+			<-inputsDone
+			return nil, fmt.Errorf("store: commit %s: %w", class, err)
+		}
+		if err != nil {
+			<-inputsDone
 			return nil, &ccc.Error{Op: "commit", Path: src, Row: -1, Field: class, Msg: "table staged with TablePath but no file written", Kind: ccc.ErrUsage, Err: ErrNotStaged}
 		}
-		rows, cols, err := s.parquetInfo(tx.ctx, src)
-		if err != nil {
-			return nil, err
-		}
-		sum, size, err := sha256File(src)
-		if err != nil {
-			return nil, err
-		}
-		if err := fsyncFile(src); err != nil {
-			return nil, err
-		}
-		if err := sealFile(src); err != nil {
-			return nil, err
-		}
-		rel := fmt.Sprintf("tables/%s/%s/v%06d-%s.parquet", class, ds, n, sum[:12])
+		open = append(open, f)
+		t := &infos[i]
+		work = append(work,
+			func() (err error) { t.Rows, t.Columns, err = s.parquetInfoDB(tx.ctx, tx.db, src); return err },
+			func() (err error) { t.SHA256, t.Bytes, err = sha256File(src); return err })
+		syncs = append(syncs, f.Sync)
+	}
+	synced := goErr(func() error { return parallel(syncs...) })
+	// fail waits for the background work before returning an error
+	fail := func(err error) (*Version, error) {
+		<-synced
+		<-inputsDone
+		return nil, err
+	}
+	if err := parallel(work...); err != nil {
+		return fail(err)
+	}
+	for i, class := range classes {
+		src := filepath.Join(tx.tmp, "tables", class+".parquet")
+		t := infos[i]
+		rel := fmt.Sprintf("tables/%s/%s/v%06d-%s.parquet", class, ds, n, t.SHA256[:12])
 		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
+		if err := sealFile(src); err != nil {
+			return fail(err)
+		}
 		if err := mkdirAll(filepath.Dir(dst)); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		if err := os.Rename(src, dst); err != nil {
-			return nil, fmt.Errorf("store: commit %s: %w", class, err)
+			return fail(fmt.Errorf("store: commit %s: %w", class, err))
 		}
 		*moved = append(*moved, dst)
 		syncDirs[filepath.Dir(dst)] = true
-		st.Tables[class] = &TableInfo{File: rel, Rows: rows, Bytes: size, SHA256: sum, Version: n, Columns: cols}
+		st.Tables[class] = &TableInfo{Dataset: ds, Class: class, Path: dst, File: rel, Rows: t.Rows, Bytes: t.Bytes, SHA256: t.SHA256, Version: n, Columns: t.Columns}
 		ch.Tables = append(ch.Tables, class)
 	}
 	for _, class := range sortedKeys(tx.dropTables) {
@@ -306,28 +386,28 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 	}
 	for _, name := range sortedKeys(tx.artifacts) {
 		if err := tx.ctx.Err(); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		src := filepath.Join(tx.tmp, "artifacts", filepath.FromSlash(name))
 		sum, files, size, err := treeHash(src, true)
 		if err != nil {
-			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+			return fail(fmt.Errorf("store: commit artifact %s: %w", name, err))
 		}
 		if err := sealTree(src); err != nil {
-			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+			return fail(fmt.Errorf("store: commit artifact %s: %w", name, err))
 		}
 		rel := fmt.Sprintf("artifacts/%s/%s/v%06d-%s", ds, name, n, sum[:12])
 		dst := filepath.Join(s.dir, filepath.FromSlash(rel))
 		if err := mkdirAll(filepath.Dir(dst)); err != nil {
-			return nil, err
+			return fail(err)
 		}
 		_ = os.RemoveAll(dst) // leftover of a crashed commit of the same, unpublished, version
 		if err := os.Rename(src, dst); err != nil {
-			return nil, fmt.Errorf("store: commit artifact %s: %w", name, err)
+			return fail(fmt.Errorf("store: commit artifact %s: %w", name, err))
 		}
 		*moved = append(*moved, dst)
 		syncDirs[filepath.Dir(dst)] = true
-		st.Artifacts[name] = &ArtifactInfo{RelDir: rel, Files: files, Bytes: size, SHA256: sum, Version: n}
+		st.Artifacts[name] = &ArtifactInfo{Dataset: ds, Name: name, Dir: dst, RelDir: rel, Files: files, Bytes: size, SHA256: sum, Version: n}
 		ch.Artifacts = append(ch.Artifacts, name)
 	}
 	for _, name := range sortedKeys(tx.dropArtifacts) {
@@ -346,14 +426,17 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 	}
 	st.Updated = n
 
-	var inputs []Input
-	for _, in := range tx.o.Inputs {
-		sum, size, err := hashInput(in)
-		if err != nil {
-			return nil, fmt.Errorf("store: checksum input: %w", err)
-		}
-		abs, _ := filepath.Abs(in)
-		inputs = append(inputs, Input{Path: abs, SHA256: sum, Bytes: size})
+	// The catalog of the version (its views need the datasets' state and
+	// the files in place) is written under tmp/ while the files are synced
+	// and the manifest published; Commit moves it into place after that.
+	cat.done = goErr(func() error { return s.writeCatalog(tx.db, &Version{Number: n, Datasets: datasets}, cat.tmp) })
+
+	err = <-synced
+	if ierr := <-inputsDone; err == nil {
+		err = ierr
+	}
+	if err != nil {
+		return nil, err // Commit waits for the catalog and removes it
 	}
 	for d := range syncDirs {
 		if err := syncDir(d); err != nil {
@@ -377,6 +460,34 @@ func (tx *Tx) commit(moved *[]string) (*Version, error) {
 	delete(s.cache, n)
 	s.mu.Unlock()
 	return s.loadVersion(n)
+}
+
+// goErr runs f in a goroutine; the channel yields its error.
+func goErr(f func() error) <-chan error {
+	c := make(chan error, 1)
+	go func() { c <- f() }()
+	return c
+}
+
+// parallel runs the functions at the same time and returns the first
+// error (in argument order) once all have returned.
+func parallel(fs ...func() error) error {
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

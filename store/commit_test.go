@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestCommitWithCallerDB: a commit that reads the staged footers and
+// writes the catalog with the caller's DuckDB (UseDB) records the same
+// rows, columns and checksums as the files hold, hashes its inputs, leaves
+// the caller's database usable with nothing attached, and publishes a
+// catalog an outside engine reads.
+func TestCommitWithCallerDB(t *testing.T) {
+	s, err := Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	in := filepath.Join(t.TempDir(), "input.txt")
+	os.WriteFile(in, []byte("abc"), 0o644)
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for round, rows := range []int{7, 11} {
+		tx, err := s.Begin(context.Background(), TxOptions{Dataset: "a", Inputs: []string{in}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.UseDB(db)
+		writeParquet(t, tx.TablePath("Thing"), rows, 0)
+		writeParquet(t, tx.TablePath("Other"), 2*rows, 0)
+		v, err := tx.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Number != round+1 || len(v.Inputs) != 1 || v.Inputs[0].SHA256 != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" || v.Inputs[0].Bytes != 3 {
+			t.Fatalf("version %d inputs %+v", v.Number, v.Inputs)
+		}
+		for class, want := range map[string]int64{"Thing": int64(rows), "Other": int64(2 * rows)} {
+			ti := v.Datasets["a"].Tables[class]
+			sum, size, err := sha256File(ti.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ti.Rows != want || ti.SHA256 != sum || ti.Bytes != size || len(ti.Columns) != 3 || ti.Columns[0] != (Column{"id", "BIGINT"}) || ti.Columns[1] != (Column{"name", "VARCHAR"}) {
+				t.Fatalf("%s: %+v (file sha256 %s, %d bytes)", class, ti, sum, size)
+			}
+		}
+		if n := count(t, db, "SELECT count(*) FROM duckdb_databases() WHERE database_name LIKE 'ccc_catalog%'"); n != 0 {
+			t.Fatalf("%d catalogs still attached to the caller's database", n)
+		}
+		cat, err := sql.Open("duckdb", filepath.Join(s.Dir(), CatalogFile)+"?access_mode=read_only")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, cat, "SELECT version FROM ccc_version"); n != int64(v.Number) {
+			t.Fatalf("catalog version %d, want %d", n, v.Number)
+		}
+		if n := count(t, cat, `SELECT count(*) FROM "Other"`); n != int64(2*rows) {
+			t.Fatalf("catalog Other rows %d", n)
+		}
+		if n := count(t, cat, `SELECT sum(rows) FROM ccc_tables`); n != int64(3*rows) {
+			t.Fatalf("ccc_tables rows %d", n)
+		}
+		cat.Close()
+	}
+	if ents, _ := os.ReadDir(filepath.Join(s.Dir(), "tmp")); len(ents) != 0 {
+		t.Fatalf("left in tmp/: %v", ents)
+	}
+}
