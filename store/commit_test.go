@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -71,5 +73,40 @@ func TestCommitWithCallerDB(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(filepath.Join(s.Dir(), "tmp")); len(ents) != 0 {
 		t.Fatalf("left in tmp/: %v", ents)
+	}
+}
+
+// TestLateCommitErrorKeepsPublishedFiles: when the manifest is linked but
+// the step after it fails (here the versions directory's sync), the
+// version is published: Commit reports the error, but the files the
+// manifest names stay and the version reads back whole.
+func TestLateCommitErrorKeepsPublishedFiles(t *testing.T) {
+	s, err := Init(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tx, err := s.Begin(context.Background(), TxOptions{Dataset: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeParquet(t, tx.TablePath("Thing"), 5, 0)
+	syncManifestDir = func(string) error { return errors.New("injected sync failure") }
+	_, err = tx.Commit()
+	syncManifestDir = syncDir
+	if err == nil || !strings.Contains(err.Error(), "version 1 is published") {
+		t.Fatalf("commit error %v, want one saying version 1 is published", err)
+	}
+	v, err := s.latest()
+	if err != nil || v == nil || v.Number != 1 {
+		t.Fatalf("latest %+v, %v", v, err)
+	}
+	ti := v.Datasets["a"].Tables["Thing"]
+	if ti == nil {
+		t.Fatal("table Thing missing from the published version")
+	}
+	sum, _, err := sha256File(ti.Path)
+	if err != nil || sum != ti.SHA256 || ti.Rows != 5 {
+		t.Fatalf("published file %s: sha256 %s (%v), manifest %s, rows %d", ti.Path, sum, err, ti.SHA256, ti.Rows)
 	}
 }

@@ -273,46 +273,53 @@ func writeFileAtomic(path string, data []byte) error {
 }
 
 // publishManifest writes version n's manifest; it fails if it already
-// exists (link(2) is atomic and refuses to overwrite).
-func publishManifest(dir string, v *Version) error {
+// exists (link(2) is atomic and refuses to overwrite). linked reports that
+// the manifest is in place, i.e. the version is published, even when the
+// directory sync after it failed (err != nil).
+func publishManifest(dir string, v *Version) (linked bool, err error) {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return err
+		return false, err
 	}
 	b = append(b, '\n')
 	vdir := filepath.Join(dir, "versions")
 	final := filepath.Join(vdir, versionFile(v.Number))
 	f, err := os.CreateTemp(vdir, ".tmp-"+versionFile(v.Number)+"-*")
 	if err != nil {
-		return err
+		return false, err
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp)
 	if err := f.Chmod(FileMode()); err != nil { // same mode as the table files
 		f.Close()
-		return err
+		return false, err
 	}
 	if _, err := f.Write(b); err != nil {
 		f.Close()
-		return err
+		return false, err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return err
+		return false, err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return false, err
 	}
 	// Link instead of rename: never replace an existing manifest, even if
 	// the lock were somehow bypassed.
 	if err := os.Link(tmp, final); err != nil {
 		if os.IsExist(err) {
-			return fmt.Errorf("store: version %d already exists: %w", v.Number, ccc.ErrConflict)
+			return false, fmt.Errorf("store: version %d already exists: %w", v.Number, ccc.ErrConflict)
 		}
-		return err
+		return false, err
 	}
-	return syncDir(vdir)
+	return true, syncManifestDir(vdir)
 }
+
+// syncManifestDir syncs the versions directory after a manifest is linked
+// (a variable: tests make it fail).
+var syncManifestDir = syncDir
+
 
 func syncDir(dir string) error {
 	d, err := os.Open(dir)

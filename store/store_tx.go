@@ -452,14 +452,27 @@ func (tx *Tx) commit(moved *[]string, cat *catalogJob) (*Version, error) {
 		Message: tx.o.Message, SourceURI: tx.o.SourceURI, Inputs: inputs, Params: tx.o.Params,
 		CCCVersion: ccc.Version, SchemaVersion: tx.o.SchemaVersion, Changed: ch, Datasets: datasets,
 	}
-	if err := publishManifest(s.dir, v); err != nil {
+	linked, err := publishManifest(s.dir, v)
+	if linked {
+		// The manifest names the moved files now: whatever fails from
+		// here on, they belong to a published version and stay.
+		*moved = nil
+	}
+	if err != nil {
+		if linked {
+			return nil, fmt.Errorf("store: version %d is published, but its directory could not be synced (it may not survive a power loss; 'ccc check' verifies it): %w", n, err)
+		}
 		return nil, fmt.Errorf("store: publish version %d: %w", n, err)
 	}
 	// Round-trip through JSON so the returned value equals what readers load.
 	s.mu.Lock()
 	delete(s.cache, n)
 	s.mu.Unlock()
-	return s.loadVersion(n)
+	lv, err := s.loadVersion(n)
+	if err != nil {
+		return nil, fmt.Errorf("store: version %d is published, but reading its manifest back failed ('ccc check' verifies it): %w", n, err)
+	}
+	return lv, nil
 }
 
 // goErr runs f in a goroutine; the channel yields its error.
