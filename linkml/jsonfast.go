@@ -24,6 +24,11 @@ type fastJSON struct {
 	s    string // b as one string: the strings read are its substrings (one allocation)
 	i    int
 	skip bool // check the grammar only: build no values
+	// clean applies json_clean (jsonClean) while decoding: members whose
+	// key starts with @ or whose value was read as null, [] or {} are
+	// dropped, and so are such list elements
+	clean bool
+	empty bool // the last value read was null, [] or {} as written
 }
 
 // fastJSONValue decodes b, which must hold one JSON value and nothing else
@@ -67,6 +72,7 @@ func (p *fastJSON) value(depth int) (any, bool) {
 		p.space()
 		if p.i < len(p.b) && p.b[p.i] == '}' {
 			p.i++
+			p.empty = true
 			return m, true
 		}
 		for {
@@ -87,10 +93,15 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			if !p.skip {
+			switch {
+			case p.skip:
+			case p.clean && (p.empty || (len(k) > 0 && k[0] == '@')):
+				delete(m, k) // a repeated key: the last value counts, as in encoding/json
+			default:
 				m[k] = v
 			}
 			if end, ok := p.next('}'); !ok || end {
+				p.empty = false
 				return m, ok
 			}
 		}
@@ -103,6 +114,7 @@ func (p *fastJSON) value(depth int) (any, bool) {
 		p.space()
 		if p.i < len(p.b) && p.b[p.i] == ']' {
 			p.i++
+			p.empty = true
 			return a, true
 		}
 		for {
@@ -110,13 +122,20 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			if !p.skip {
+			if !p.skip && !(p.clean && p.empty) {
 				a = append(a, v)
 			}
 			if end, ok := p.next(']'); !ok || end {
+				p.empty = false
 				return a, ok
 			}
 		}
+	case c == 'n':
+		p.empty = true
+		return nil, p.word("null")
+	}
+	p.empty = false
+	switch c := p.b[p.i]; {
 	case c == '"':
 		return p.str()
 	case c == '-' || (c >= '0' && c <= '9'):
@@ -125,8 +144,6 @@ func (p *fastJSON) value(depth int) (any, bool) {
 		return true, p.word("true")
 	case c == 'f':
 		return false, p.word("false")
-	case c == 'n':
-		return nil, p.word("null")
 	}
 	return nil, false
 }
@@ -157,17 +174,32 @@ func (p *fastJSON) word(w string) bool {
 	return true
 }
 
+// strPlain marks the bytes a string holds as they are: printable ASCII
+// but the quote and the backslash.
+var strPlain = [256]bool{}
+
+func init() {
+	for c := 0x20; c < 0x80; c++ {
+		strPlain[c] = c != '"' && c != '\\'
+	}
+}
+
 // str reads a string without escapes or control characters, in valid
 // UTF-8 (what encoding/json returns byte for byte).
 func (p *fastJSON) str() (string, bool) {
+	b := p.b
 	start := p.i + 1
 	ascii := true
-	for j := start; j < len(p.b); j++ {
-		c := p.b[j]
-		switch {
+	for j := start; ; j++ {
+		for j < len(b) && strPlain[b[j]] {
+			j++
+		}
+		if j >= len(b) {
+			return "", false
+		}
+		switch c := b[j]; {
 		case c == '"':
-			s := p.b[start:j]
-			if !ascii && !utf8.Valid(s) {
+			if !ascii && !utf8.Valid(b[start:j]) {
 				return "", false
 			}
 			p.i = j + 1
@@ -175,13 +207,11 @@ func (p *fastJSON) str() (string, bool) {
 				return "", true
 			}
 			return p.s[start:j], true
-		case c == '\\' || c < 0x20:
+		case c < 0x80: // a backslash or a control character
 			return "", false
-		case c >= 0x80:
-			ascii = false
 		}
+		ascii = false
 	}
-	return "", false
 }
 
 // number reads a number of JSON's grammar and converts it as
@@ -250,39 +280,6 @@ func (p *fastJSON) number() (any, bool) {
 	return json.Number(str), true
 }
 
-// StrictJSONArray reports whether data is one JSON array that
-// DecodeJSONStrict reads, and returns the byte spans of its elements:
-// each element then decodes alone with DecodeJSONElement, on any core,
-// and the elements DecodeJSON keeps are those DecodeJSONElement keeps.
-func StrictJSONArray(data []byte) (spans [][2]int, ok bool) {
-	p := fastJSON{b: data, skip: true}
-	p.space()
-	if p.i >= len(p.b) || p.b[p.i] != '[' {
-		return nil, false
-	}
-	p.i++
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == ']' {
-		p.i++
-		p.space()
-		return spans, p.i == len(p.b)
-	}
-	for {
-		p.space()
-		start := p.i
-		if _, ok := p.value(1); !ok {
-			return nil, false
-		}
-		spans = append(spans, [2]int{start, p.i})
-		if end, ok := p.next(']'); !ok {
-			return nil, false
-		} else if end {
-			p.space()
-			return spans, p.i == len(p.b)
-		}
-	}
-}
-
 // DecodeJSONElement decodes one element of an array StrictJSONArray
 // accepted, as DecodeJSON does inside the array: keep is false for the
 // elements linkml_runtime's json_clean drops (null, [] and {}).
@@ -291,6 +288,12 @@ func DecodeJSONElement(b []byte) (v any, keep bool) {
 	if !ok {
 		panic("linkml: DecodeJSONElement on a span StrictJSONArray did not return")
 	}
+	return cleanElement(v)
+}
+
+// cleanElement applies json_clean to an array element: keep is false for
+// the elements it drops (null, [] and {}).
+func cleanElement(v any) (any, bool) {
 	switch x := v.(type) {
 	case nil:
 		return nil, false

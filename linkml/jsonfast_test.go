@@ -44,6 +44,9 @@ func FuzzFastJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Add([]byte(`[{"id": 1}, null, {}, [], {"a": null}, [null, 1], 2]`))
+	f.Add([]byte(`[{"a": 1, "a": null}, {"@x": 1, "b": [[], [null], {}, {"c": {}}]}, {"d": {}, "d": 2}]`))
+	f.Add([]byte(`[{"s": ", {"}, {"l": [{"x": 1}, {"y": 2}]}, {"t": "a, {b"} , {} ]`))
+	f.Add([]byte(` [ 1 , 2,3 ,"x, 4", [5, 6], {"a": [7, 8]} ] `))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if spans, ok := StrictJSONArray(b); ok {
 			// element by element = the whole document (json_clean included)
@@ -60,6 +63,26 @@ func FuzzFastJSON(f *testing.F) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q: elements %#v, DecodeJSON %#v", b, got, want)
 			}
+			// cut in parts on guessed element starts: the same spans,
+			// and decoding with json_clean applied on the way: the same values
+			for _, parts := range []int{2, 3, 7} {
+				ps, ok := strictJSONArray(b, parts, 1)
+				if !ok || !reflect.DeepEqual(ps, spans) {
+					t.Fatalf("%q in %d parts: spans %v %v, want %v", b, parts, ps, ok, spans)
+				}
+			}
+			arr := newJSONArray(b, spans)
+			got = []any{}
+			for i := range arr.Len() {
+				if v, keep := arr.Element(i); keep {
+					got = append(got, v)
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%q: JSONArray elements %#v, DecodeJSON %#v", b, got, want)
+			}
+		} else if _, ok := strictJSONArray(b, 3, 1); ok {
+			t.Fatalf("%q: accepted in parts, refused whole", b)
 		}
 		b = bytes.TrimSpace(b)
 		got, ok := fastJSONValue(b)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"unicode/utf8"
@@ -333,11 +334,15 @@ func validateJSONStrict(v *linkml.Validator, st *linkml.Stream, file string, all
 	_, err = buf.ReadFrom(f)
 	f.Close()
 	data := buf.Bytes()
-	if err != nil || bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+	if err != nil {
 		return 0, false, nil
 	}
-	if spans, ok := linkml.StrictJSONArray(data); ok {
-		return validateJSONArrayParallel(st, data, spans, all), true, nil
+	// a strict JSON array is valid UTF-8 without NUL bytes by its grammar
+	if arr, ok := linkml.ParseJSONArray(data, runtime.GOMAXPROCS(0)); ok {
+		return validateJSONArrayParallel(st, arr, all), true, nil
+	}
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		return 0, false, nil
 	}
 	d, ok := linkml.DecodeJSONStrict(data)
 	if !ok {

@@ -364,25 +364,25 @@ func validateDelimitedParallel(opts *validateOptions, s *linkml.Schema, v *linkm
 }
 
 // validateJSONArrayParallel validates the elements of a strict JSON array
-// (linkml.StrictJSONArray) decoded in batches on every core, in order:
+// (linkml.ParseJSONArray) decoded in batches on every core, in order:
 // records and paths are those of the whole document's decoding
 // (rows[i] counts the elements json_clean keeps).
-func validateJSONArrayParallel(st *linkml.Stream, data []byte, spans [][2]int, all *[]linkml.Violation) int {
+func validateJSONArrayParallel(st *linkml.Stream, arr *linkml.JSONArray, all *[]linkml.Violation) int {
 	const batch = 4096
 	i := 0
-	next := func() ([][2]int, bool, error) {
-		if i >= len(spans) {
-			return nil, false, nil
+	next := func() ([2]int, bool, error) {
+		if i >= arr.Len() {
+			return [2]int{}, false, nil
 		}
-		b := spans[i:min(i+batch, len(spans))]
-		i += len(b)
+		b := [2]int{i, min(i+batch, arr.Len())}
+		i = b[1]
 		return b, true, nil
 	}
 	n := 0
-	_ = inOrder(next, func(b [][2]int) ([]any, error) {
-		var recs []any
-		for _, sp := range b {
-			if v, keep := linkml.DecodeJSONElement(data[sp[0]:sp[1]]); keep {
+	_ = inOrder(next, func(b [2]int) ([]any, error) {
+		recs := make([]any, 0, b[1]-b[0])
+		for e := b[0]; e < b[1]; e++ {
+			if v, keep := arr.Element(e); keep {
 				recs = append(recs, v)
 			}
 		}
