@@ -58,9 +58,18 @@ func (a *JSONArray) Len() int { return len(a.spans) }
 // Element decodes element i as DecodeJSONElement does (keep is false for
 // the elements json_clean drops); it is safe for concurrent use.
 func (a *JSONArray) Element(i int) (v any, keep bool) {
+	return a.ElementInto(i, nil)
+}
+
+// ElementInto is Element that, when element i is an object and m is not
+// nil, fills m (which must be empty) with its members and returns it
+// rather than allocating a new map (m is used exactly when v is a map, or
+// when keep is false for an element written {}): callers recycle the maps
+// of records they are done with.
+func (a *JSONArray) ElementInto(i int, m map[string]any) (v any, keep bool) {
 	sp := a.spans[i]
 	s := a.doc[:sp[1]]
-	p := fastJSON{b: unsafe.Slice(unsafe.StringData(s), len(s)), s: s, i: sp[0], clean: true}
+	p := fastJSON{b: unsafe.Slice(unsafe.StringData(s), len(s)), s: s, i: sp[0], clean: true, reuse: m}
 	v, ok := p.value(1)
 	if !ok || p.i != sp[1] {
 		panic("linkml: JSONArray.Element on a span ParseJSONArray did not return")

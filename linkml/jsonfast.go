@@ -29,6 +29,9 @@ type fastJSON struct {
 	// dropped, and so are such list elements
 	clean bool
 	empty bool // the last value read was null, [] or {} as written
+	// reuse, when not nil, is an empty map an object at depth 1 (an
+	// array's element) fills instead of a new one
+	reuse map[string]any
 }
 
 // fastJSONValue decodes b, which must hold one JSON value and nothing else
@@ -66,7 +69,11 @@ func (p *fastJSON) value(depth int) (any, bool) {
 		}
 		p.i++
 		var m map[string]any
-		if !p.skip {
+		switch {
+		case p.skip:
+		case p.reuse != nil && depth == 1:
+			m, p.reuse = p.reuse, nil
+		default:
 			m = make(map[string]any, 8)
 		}
 		p.space()

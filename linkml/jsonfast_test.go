@@ -73,10 +73,23 @@ func FuzzFastJSON(f *testing.F) {
 			}
 			arr := newJSONArray(b, spans)
 			got = []any{}
+			reuse := map[string]any{}
 			for i := range arr.Len() {
-				if v, keep := arr.Element(i); keep {
+				v, keep := arr.Element(i)
+				if keep {
 					got = append(got, v)
 				}
+				// the same element into a recycled map
+				v2, keep2 := arr.ElementInto(i, reuse)
+				if keep2 != keep || !reflect.DeepEqual(v2, v) {
+					t.Fatalf("%q element %d: ElementInto %#v %v, Element %#v %v", b, i, v2, keep2, v, keep)
+				}
+				if m, ok := v2.(map[string]any); ok && keep2 {
+					if m["\x00probe"] = 1; reuse["\x00probe"] != 1 {
+						t.Fatalf("%q element %d: ElementInto did not fill the map given", b, i)
+					}
+				}
+				clear(reuse)
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q: JSONArray elements %#v, DecodeJSON %#v", b, got, want)

@@ -116,9 +116,7 @@ func runValidate(opts *validateOptions) error {
 		return err
 	}
 	if os.Getenv("GOGC") == "" {
-		// records are short-lived maps: collect less often (a quarter of
-		// the collector's CPU time for about twice the live heap)
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		defer validateGC(opts.Files)()
 	}
 	// one stream across files: identifiers and references span the input
 	st := v.NewStream()
@@ -176,6 +174,42 @@ func runValidate(opts *validateOptions) error {
 		return fmt.Errorf("%w: %d errors in %d files (class %s)", ccc.ErrInvalidData, total, len(opts.Files), opts.Class)
 	}
 	return nil
+}
+
+// validateSmallInput is the input size (all files) below which validate
+// runs without garbage collection unless the heap reaches
+// validateSmallHeap.
+const (
+	validateSmallInput = 64 << 20
+	validateSmallHeap  = 1 << 30
+)
+
+// validateGC sets the garbage collector for validating files and returns
+// the function that restores it. Records are short-lived maps: a small
+// input is validated without collecting at all (the collector's CPU time
+// was a sixth of the whole process on 20,000 records; the heap stays a
+// small multiple of the input, and a soft limit of validateSmallHeap, or
+// GOMEMLIMIT if lower, collects if it does not); a larger one collects
+// less often than the default (a quarter of the collector's CPU time for
+// about twice the live heap).
+func validateGC(files []string) (restore func()) {
+	var size int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			size += fi.Size()
+		}
+	}
+	if size > validateSmallInput {
+		old := debug.SetGCPercent(400)
+		return func() { debug.SetGCPercent(old) }
+	}
+	oldLimit := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(min(oldLimit, validateSmallHeap))
+	old := debug.SetGCPercent(-1)
+	return func() {
+		debug.SetGCPercent(old)
+		debug.SetMemoryLimit(oldLimit)
+	}
 }
 
 func validateOrDash(s string) string {

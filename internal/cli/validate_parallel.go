@@ -366,7 +366,9 @@ func validateDelimitedParallel(opts *validateOptions, s *linkml.Schema, v *linkm
 // validateJSONArrayParallel validates the elements of a strict JSON array
 // (linkml.ParseJSONArray) decoded in batches on every core, in order:
 // records and paths are those of the whole document's decoding
-// (rows[i] counts the elements json_clean keeps).
+// (rows[i] counts the elements json_clean keeps). The maps of the records
+// of a batch, once validated, are cleared and filled again by a later
+// batch (the stream keeps values, never a record's map).
 func validateJSONArrayParallel(st *linkml.Stream, arr *linkml.JSONArray, all *[]linkml.Violation) int {
 	const batch = 4096
 	i := 0
@@ -378,15 +380,45 @@ func validateJSONArrayParallel(st *linkml.Stream, arr *linkml.JSONArray, all *[]
 		i = b[1]
 		return b, true, nil
 	}
+	free := make(chan []map[string]any, 2*runtime.GOMAXPROCS(0)+4)
 	n := 0
+	add := addRows(st, all, &n)
 	_ = inOrder(next, func(b [2]int) ([]any, error) {
+		var maps []map[string]any
+		select {
+		case maps = <-free:
+		default:
+		}
 		recs := make([]any, 0, b[1]-b[0])
 		for e := b[0]; e < b[1]; e++ {
-			if v, keep := arr.Element(e); keep {
-				recs = append(recs, v)
+			var m map[string]any
+			if len(maps) > 0 {
+				m = maps[len(maps)-1]
 			}
+			v, keep := arr.ElementInto(e, m)
+			if !keep {
+				continue // m, if used, is still empty
+			}
+			if _, obj := v.(map[string]any); obj && m != nil {
+				maps = maps[:len(maps)-1]
+			}
+			recs = append(recs, v)
 		}
 		return recs, nil
-	}, addRows(st, all, &n), func() error { return nil })
+	}, func(recs []any) error {
+		err := add(recs)
+		maps := make([]map[string]any, 0, len(recs))
+		for _, r := range recs {
+			if m, ok := r.(map[string]any); ok {
+				clear(m)
+				maps = append(maps, m)
+			}
+		}
+		select {
+		case free <- maps:
+		default:
+		}
+		return err
+	}, func() error { return nil })
 	return n
 }
