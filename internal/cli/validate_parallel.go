@@ -368,9 +368,10 @@ func validateDelimitedParallel(opts *validateOptions, s *linkml.Schema, v *linkm
 // records and paths are those of the whole document's decoding
 // (rows[i] counts the elements json_clean keeps). The maps of the records
 // of a batch, once validated, are cleared and filled again by a later
-// batch (the stream keeps values, never a record's map).
+// batch (the stream keeps values, never a record's map): batches are
+// small so that recycling starts early (a few thousand maps in flight).
 func validateJSONArrayParallel(st *linkml.Stream, arr *linkml.JSONArray, all *[]linkml.Violation) int {
-	const batch = 4096
+	const batch = 256
 	i := 0
 	next := func() ([2]int, bool, error) {
 		if i >= arr.Len() {
