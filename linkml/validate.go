@@ -131,6 +131,7 @@ type Stream struct {
 	iids    map[string]*intSet        // class -> integer ids
 	refs    []pendingRef
 	uniq    []map[string]int // per unique key: values -> first record
+	mark    *streamMark      // since Checkpoint: what Rollback undoes
 }
 
 type pendingRef struct {
@@ -220,6 +221,9 @@ func (s *Stream) checkUniqueKeys(rec any) {
 			continue
 		}
 		s.uniq[i][k] = s.st.record
+		if s.mark != nil {
+			s.mark.uniq = append(s.mark.uniq, markedKey{i, k})
+		}
 	}
 }
 
@@ -412,8 +416,12 @@ func (st *state) recordID(class string, val any) {
 				set = &intSet{}
 				s.iids[c] = set
 			}
-			if set.add(x) && c == class && st.v.opts.CheckUnique {
-				st.report(RuleIdentifierUnique, val, "identifier %d of %s is not unique (used by an earlier record)", x, class)
+			if set.add(x) {
+				if c == class && st.v.opts.CheckUnique {
+					st.report(RuleIdentifierUnique, val, "identifier %d of %s is not unique (used by an earlier record)", x, class)
+				}
+			} else if s.mark != nil {
+				s.mark.ints = append(s.mark.ints, markedInt{set, x})
 			}
 		}
 		return
@@ -439,6 +447,9 @@ func (st *state) recordID(class string, val any) {
 			continue
 		}
 		set[id] = s.sourceIndex()<<40 | st.record
+		if s.mark != nil {
+			s.mark.strs = append(s.mark.strs, markedStr{set, id})
+		}
 	}
 }
 
