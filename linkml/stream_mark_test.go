@@ -20,7 +20,7 @@ func TestStreamRollback(t *testing.T) {
 	big := int64(1) << 40
 	first := []any{rec(1, 1), rec(big, 1)}
 	undone := []any{rec(2, 1), rec(big+1, 9), rec(1, 77), rec(3, 3)} // 1 repeats; 9 and 77 point nowhere
-	then := []any{rec(2, 1), rec(big+1, 1), rec(big, 2)}                // big repeats
+	then := []any{rec(2, 1), rec(big+1, 1), rec(big, 2)}             // big repeats
 	run := func(v *Validator, recs [][]any, rollback bool) ([]string, int) {
 		st := v.NewStream()
 		var out []Violation

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"unicode/utf8"
@@ -371,9 +370,11 @@ func validateJSONStrict(v *linkml.Validator, st *linkml.Stream, file string, all
 	if err != nil {
 		return 0, false, nil
 	}
-	// a strict JSON array is valid UTF-8 without NUL bytes by its grammar
-	if arr, ok := linkml.ParseJSONArray(data, runtime.GOMAXPROCS(0)); ok {
-		return validateJSONArrayParallel(st, arr, all), true, nil
+	if r, isArray := linkml.NewJSONArrayReader(data, validateJSONPartBytes); isArray {
+		// a strict JSON array is valid UTF-8 without NUL bytes by its
+		// grammar; any other array is read by the general path
+		n, ok := validateJSONArrayParallel(st, r, all)
+		return n, ok, nil
 	}
 	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
 		return 0, false, nil
