@@ -30,20 +30,22 @@ var mu sync.Mutex
 func lock() {
 	mu.Lock()
 	runtime.LockOSThread()
+	if !opened {
+		// the library starts on first use, not in init: a ccc process
+		// that reads no HDF5 file does not pay for it (issue 18)
+		C.H5open()
+		opened = true
+	}
 	C.ccc_silence()
 }
+
+// opened reports whether H5open ran (mu held).
+var opened bool
 
 // unlock releases what lock took.
 func unlock() {
 	runtime.UnlockOSThread()
 	mu.Unlock()
-}
-
-func init() {
-	lock()
-	C.H5open()
-	C.ccc_silence()
-	unlock()
 }
 
 // File is an HDF5 file opened read-only (Open) or for writing (Create).
