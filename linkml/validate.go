@@ -369,6 +369,10 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		return
 	}
 	seen := 0
+	// one path step for every slot, renamed as the loop goes (checks
+	// below it push and pop their own steps)
+	st.push("", -1)
+	top := len(st.stack) - 1
 	for i, sp := range cp.slots {
 		val, present := m[sp.key]
 		if present {
@@ -376,23 +380,22 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		}
 		if !present || val == nil {
 			if sp.required && !(skipID != nil && i == cp.idPos) {
-				st.push(sp.name, -1)
+				st.stack[top].name = sp.name
 				if present {
 					st.report(RuleRequired, nil, "required slot %s is null", sp.name)
 				} else {
 					st.report(RuleRequired, nil, "required slot %s is missing", sp.name)
 				}
-				st.pop()
 			}
 			continue
 		}
-		st.push(sp.name, -1)
+		st.stack[top].name = sp.name
 		st.checkSlot(sp, val)
 		if i == cp.idPos && st.stream != nil && st.quiet == 0 {
 			st.recordID(cp.class, val)
 		}
-		st.pop()
 	}
+	st.pop()
 	if cp.checks != nil {
 		st.checkClass(cp, m)
 	}
