@@ -175,22 +175,23 @@ func runValidate(opts *validateOptions) error {
 	return nil
 }
 
-// validateSmallInput is the input size (all files) below which validate
-// runs without garbage collection unless the heap reaches
-// validateSmallHeap.
+// validateSmallInput is the input size (all files) up to which validate
+// collects garbage only when the heap reaches a soft limit of
+// validateSmallHeap or 8 times the input, whichever is larger.
 const (
 	validateSmallInput = 64 << 20
-	validateSmallHeap  = 1 << 30
+	validateSmallHeap  = 256 << 20
 )
 
 // validateGC sets the garbage collector for validating files and returns
 // the function that restores it. Records are short-lived maps: a small
-// input is validated without collecting at all (the collector's CPU time
-// was a sixth of the whole process on 20,000 records; the heap stays a
-// small multiple of the input, and a soft limit of validateSmallHeap, or
-// GOMEMLIMIT if lower, collects if it does not); a larger one collects
-// less often than the default (a quarter of the collector's CPU time for
-// about twice the live heap).
+// input is validated without collecting until the heap reaches the soft
+// limit (or GOMEMLIMIT if lower): on 20,000 records the collector took a
+// sixth of the whole process, and a small file's live heap (the file and
+// the records in flight) stays well below the limit, so a file of many
+// compressed records (Parquet) is collected only when the limit is
+// reached. A larger input collects less often than the default (a quarter
+// of the collector's CPU time for about twice the live heap).
 func validateGC(files []string) (restore func()) {
 	var size int64
 	for _, f := range files {
@@ -203,7 +204,7 @@ func validateGC(files []string) (restore func()) {
 		return func() { debug.SetGCPercent(old) }
 	}
 	oldLimit := debug.SetMemoryLimit(-1)
-	debug.SetMemoryLimit(min(oldLimit, validateSmallHeap))
+	debug.SetMemoryLimit(min(oldLimit, max(validateSmallHeap, 8*size)))
 	old := debug.SetGCPercent(-1)
 	return func() {
 		debug.SetGCPercent(old)
