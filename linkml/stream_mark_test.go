@@ -58,21 +58,7 @@ func TestStreamRollback(t *testing.T) {
 
 	// string identifiers and unique keys
 	uk := func() *Validator {
-		s, err := LoadBytes("u.yaml", []byte(`id: https://example.org/u
-name: u
-prefixes: {linkml: https://w3id.org/linkml/}
-default_range: string
-imports: [linkml:types]
-classes:
-  Probe:
-    attributes:
-      id: {identifier: true}
-      lab: {}
-      serial: {range: integer}
-    unique_keys:
-      lab_serial:
-        unique_key_slots: [lab, serial]
-`), LoadOptions{})
+		s, err := LoadBytes("u.yaml", []byte(probeSchema), LoadOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
