@@ -32,6 +32,8 @@ type fastJSON struct {
 	// reuse, when not nil, is an empty map an object at depth 1 (an
 	// array's element) fills instead of a new one
 	reuse map[string]any
+	strs  []string // slabs of boxed values (jsonbox.go)
+	ints  []int64
 }
 
 // fastJSONValue decodes b, which must hold one JSON value and nothing else
@@ -144,7 +146,11 @@ func (p *fastJSON) value(depth int) (any, bool) {
 	p.empty = false
 	switch c := p.b[p.i]; {
 	case c == '"':
-		return p.str()
+		s, ok := p.str()
+		if !ok || p.skip {
+			return nil, ok
+		}
+		return p.boxString(s), true
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
@@ -275,7 +281,7 @@ func (p *fastJSON) number() (any, bool) {
 		if neg {
 			n = -n
 		}
-		return n, true
+		return p.boxInt(n), true
 	}
 	str := string(s)
 	if n, err := strconv.ParseInt(str, 10, 64); err == nil {
