@@ -123,7 +123,7 @@ func (r *JSONArrayReader) limit(k int) int {
 // the elements' spans without decoding them.
 func (r *JSONArrayReader) read(from, limit int, spans bool, maps func() map[string]any) *JSONArrayPart {
 	part := &JSONArrayPart{start: from}
-	p := fastJSON{b: r.data, s: r.doc, i: from, skip: spans, clean: true}
+	p := fastJSON{b: r.data, s: r.doc, i: from, skip: spans, clean: true, slabs: true}
 	for {
 		if maps != nil && p.reuse == nil {
 			p.reuse = maps()

@@ -6,7 +6,8 @@ import "unsafe"
 // into an interface allocates one small object per value; a record of
 // the strict JSON reader holds several, and these allocations were a
 // tenth of the decoding. The reader instead keeps the values in slabs of
-// 64 and makes each interface point into its slab, as the runtime would
+// 64 (when it decodes many values: fastJSON.slabs) and makes each
+// interface point into its slab, as the runtime would
 // point it at its own copy: the interface holds the type and a pointer to
 // a value that is never written again, so it reads, compares and keeps
 // the slab alive like any other.
@@ -35,8 +36,8 @@ func box(typ, data unsafe.Pointer) (v any) {
 
 // boxString is any(s) from a slab.
 func (p *fastJSON) boxString(s string) any {
-	if len(s) == 0 {
-		return "" // no allocation either way
+	if len(s) == 0 || !p.slabs {
+		return s // "" is boxed without allocating
 	}
 	if len(p.strs) == cap(p.strs) {
 		p.strs = make([]string, 0, boxSlab)
@@ -47,7 +48,7 @@ func (p *fastJSON) boxString(s string) any {
 
 // boxInt is any(n) from a slab.
 func (p *fastJSON) boxInt(n int64) any {
-	if n >= 0 && n < 256 {
+	if (n >= 0 && n < 256) || !p.slabs {
 		return n // the runtime boxes these without allocating
 	}
 	if len(p.ints) == cap(p.ints) {

@@ -32,14 +32,21 @@ type fastJSON struct {
 	// reuse, when not nil, is an empty map an object at depth 1 (an
 	// array's element) fills instead of a new one
 	reuse map[string]any
-	strs  []string // slabs of boxed values (jsonbox.go)
+	slabs bool     // box strings and integers from slabs (jsonbox.go):
+	strs  []string // for a reader that decodes many values
 	ints  []int64
 }
 
 // fastJSONValue decodes b, which must hold one JSON value and nothing else
 // but JSON white space.
 func fastJSONValue(b []byte) (any, bool) {
-	p := fastJSON{b: b, s: string(b)}
+	var p fastJSON
+	return p.whole(b)
+}
+
+// whole decodes b as fastJSONValue does, reusing p's slabs (p.slabs).
+func (p *fastJSON) whole(b []byte) (any, bool) {
+	p.b, p.s, p.i = b, string(b), 0
 	v, ok := p.value(0)
 	if !ok {
 		return nil, false
