@@ -38,7 +38,7 @@ SIZES = {
     "small": dict(mem_mb=256, locate_res=25, locate_points=2_000_000, agg_n=20, linkml_ref=20_000, linkml_big=1_000_000,
                   ingest_rows=1_000_000, syn_neurons=10_000, syn_synapses=2_000_000, nwb_units=20_000, nwb_samples=20_000,
                   h5ad_cells=1_000_000, cells=5_000_000, serve=(10_000, 2_000_000, "3s"), sites=(100_000, 3_000)),
-    "full": dict(mem_mb=1024, locate_res=25, locate_points=10_000_000, agg_n=200, linkml_ref=100_000, linkml_big=1_000_000,
+    "full": dict(mem_mb=1024, locate_res=25, locate_points=10_000_000, agg_n=200, linkml_ref=1_000_000, linkml_big=1_000_000,
                  ingest_rows=10_000_000, syn_neurons=100_000, syn_synapses=100_000_000, nwb_units=1_000_000, nwb_samples=200_000,
                  h5ad_cells=1_000_000, cells=5_000_000, serve=(100_000, 100_000_000, "10s"),
                  sites=(100_000, 3_000)),
@@ -380,12 +380,24 @@ def bench_linkml():
     if ccc_invalid(paths["json"], schema) != bad:
         raise PeerDiffers("ccc validate flagged other records than linkml-validate")
     start = LIMITS["ccc_version_s"]
+    same_wall, same_cpu = wl["wall"] / wc["wall"], wl["cpu"] / wc["cpu"]
+    budget = wl["wall"] / 100  # ccc's whole process at 100x
+    if same_wall >= 100:
+        need100 = f"; 100x needs ccc <= {ms(budget)}: met"
+    else:
+        # what prevents 100x: the bare process start is a floor no
+        # validation work removes
+        need100 = (f"; 100x needs ccc <= {ms(budget)}: {ms(wc['wall'] - budget)} over; the bare start alone "
+                f"({ms(start)}) is {pct(start / budget)} of that budget, the validation above it {ms(wc['wall'] - start)} "
+                f"(at most {ms(budget - start)} would reach 100x)")
     row("LinkML validate, same file", f"{nref:,} records, JSON array ({len(bad)} invalid)", "linkml-validate (whole process)",
         proc("", wl) + f" = {rate(nref / wl['wall'], 'rec/s')}", proc("ccc validate", wc) + f" = {rate(nref / wc['wall'], 'rec/s')}",
-        x(wl["wall"] / wc["wall"]) + f" wall, {x(wl['cpu'] / wc['cpu'])} CPU", f"bare start: ccc version {ms(start)}",
+        x(same_wall) + f" wall, {x(same_cpu)} CPU" + need100, f"bare start: ccc version {ms(start)}",
         pct(start / wc["wall"]) + " of ccc's time is start", whole="both whole processes",
         equal="yes (same invalid records)")
-    same = f"{wl['wall'] / wc['wall']:.1f}x wall, {wl['cpu'] / wc['cpu']:.1f}x CPU on the same {nref:,}-record file"
+    same = f"{same_wall:.1f}x wall, {same_cpu:.1f}x CPU on the same {nref:,}-record file"
+    if nref == nbig:  # BENCH_SIZE=full: the same-file row is at the size
+        target("ccc validate >= 100x linkml-validate, whole process", same + need100, same_wall >= 100, f"{nref:,} records")
     # ccc alone on the big file, every format
     paths, bad = write_linkml(nbig, d)
     cores = os.cpu_count() or 1
@@ -404,10 +416,11 @@ def bench_linkml():
                f" wall ({rate(nbig / w['cpu'], 'rec/s')} per CPU second; {w['cpu']:.2f} s CPU on {cores} cores and the bare start "
                f"allow at most {rate(best, 'rec/s')}: {'the CPU work and the start cap it' if best < need else 'waiting for a core (load) or I/O costs the rest'})",
                nbig / w["wall"] >= need, f"{nbig:,} records")
-        if fmt == "json":
-            # linkml-validate on 1M records takes about ten minutes: the ratio at the
-            # issue's size is a per-record rate comparison of two whole processes on
-            # files of different sizes (the same generator), stated as such
+        if fmt == "json" and nref != nbig:
+            # below BENCH_SIZE=full linkml-validate does not run on the big file
+            # (about a minute per million records): the ratio at the size
+            # is then a per-record rate comparison of two whole processes on files
+            # of different sizes (the same generator), stated as such
             rr_wall = (nbig / w["wall"]) / (nref / wl["wall"])
             rr_cpu = (nbig / w["cpu"]) / (nref / wl["cpu"])
             row("LinkML validate, rate comparison", f"linkml-validate {nref:,} records, ccc {nbig:,} records, JSON array (same generator)",
@@ -415,10 +428,10 @@ def bench_linkml():
                 proc("ccc validate", w) + f" = {rate(nbig / w['wall'], 'rec/s')}",
                 f"{rr_wall:.0f}x wall, {rr_cpu:.0f}x CPU (ratio of per-record rates, not the same file)", "", "",
                 whole="both whole processes", equal="yes (each flags exactly the generator's invalid records)")
-            target("ccc validate >= 100x linkml-validate, whole process", f"{same}; per-record rate comparison "
+            target("ccc validate >= 100x linkml-validate, whole process", f"{same}{need100}; per-record rate comparison "
                    f"(linkml-validate on {nref:,}, ccc on {nbig:,} records): {rr_wall:.0f}x wall, {rr_cpu:.0f}x CPU",
-                   min(rr_wall, rr_cpu) >= 100, f"{nref:,} / {nbig:,} records")  # both: wall alone is noisy under load
-        row("LinkML validate, ccc alone", f"{nbig:,} records, {fmt} ({size_mb:.0f} MB)", "- (linkml-validate: the rate comparison row)",
+                   same_wall >= 100, f"{nref:,} (same file) / {nbig:,} records")
+        row("LinkML validate, ccc alone", f"{nbig:,} records, {fmt} ({size_mb:.0f} MB)", "- (linkml-validate: the " + ("same-file row)" if nref == nbig else "rate comparison row)"),
             "", proc("ccc validate", w) + f" = {rate(nbig / w['wall'], 'rec/s')}, peak RSS {w['rss_mb']:.0f} MB", "",
             f"file read {rd:.2f} GB/s", pct(size_mb / 1e3 / w["wall"] / rd) + " of read rate", equal="yes (invalid records found)")
 

@@ -81,7 +81,10 @@
 // unless the key sets consider_nulls_inequal. All violations
 // are collected, each with the record, a path (rows[12].soma_location.x),
 // the Rule broken and the value; paths are built only when a violation is
-// reported, so valid records cost no allocation per field.
+// reported, so valid records cost no allocation per field. A Stream's
+// Checkpoint and Rollback undo records added speculatively (the JSON
+// array reader, JSONArrayReader, validates parts of a document before it
+// knows the whole document is strict JSON).
 //
 // The verdicts match linkml-validate 1.12 (JSON Schema, closed world):
 // extra keys are errors (ValidateOptions.Open accepts them); optional slots accept null; integers accept 1.0

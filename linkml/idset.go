@@ -48,3 +48,20 @@ func (s *intSet) has(x int64) bool {
 	_, ok := s.m[x]
 	return ok
 }
+
+// remove deletes x (present or not).
+func (s *intSet) remove(x int64) {
+	if x >= 0 && x < intSetBitmapLimit {
+		w := int(x >> 6)
+		b := uint64(1) << (uint(x) & 63)
+		if w < len(s.bits) && s.bits[w]&b != 0 {
+			s.bits[w] &^= b
+			s.n--
+		}
+		return
+	}
+	if _, ok := s.m[x]; ok {
+		delete(s.m, x)
+		s.n--
+	}
+}

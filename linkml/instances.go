@@ -324,6 +324,7 @@ func DecodeJSONL(r io.Reader, fn func(line int, rec any) error) error {
 // one JSON value (RFC 8259) nested at most 64 levels deep.
 func DecodeJSONLines(data []byte, firstLine int, fn func(line int, rec any) error) (strict bool, err error) {
 	line, strict := firstLine, true
+	p := fastJSON{slabs: true} // one reader for the chunk's lines: shared slabs
 	for len(data) > 0 {
 		b := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -332,7 +333,7 @@ func DecodeJSONLines(data []byte, firstLine int, fn func(line int, rec any) erro
 			data = nil
 		}
 		if b = bytes.TrimSpace(b); len(b) > 0 {
-			v, ok := fastJSONValue(b)
+			v, ok := p.whole(b)
 			if !ok {
 				strict = false
 				if v, err = decodeJSONValue(b, line); err != nil {

@@ -24,12 +24,29 @@ type fastJSON struct {
 	s    string // b as one string: the strings read are its substrings (one allocation)
 	i    int
 	skip bool // check the grammar only: build no values
+	// clean applies json_clean (jsonClean) while decoding: members whose
+	// key starts with @ or whose value was read as null, [] or {} are
+	// dropped, and so are such list elements
+	clean bool
+	empty bool // the last value read was null, [] or {} as written
+	// reuse, when not nil, is an empty map an object at depth 1 (an
+	// array's element) fills instead of a new one
+	reuse map[string]any
+	slabs bool     // box strings and integers from slabs (jsonbox.go):
+	strs  []string // for a reader that decodes many values
+	ints  []int64
 }
 
 // fastJSONValue decodes b, which must hold one JSON value and nothing else
 // but JSON white space.
 func fastJSONValue(b []byte) (any, bool) {
-	p := fastJSON{b: b, s: string(b)}
+	var p fastJSON
+	return p.whole(b)
+}
+
+// whole decodes b as fastJSONValue does, reusing p's slabs (p.slabs).
+func (p *fastJSON) whole(b []byte) (any, bool) {
+	p.b, p.s, p.i = b, string(b), 0
 	v, ok := p.value(0)
 	if !ok {
 		return nil, false
@@ -61,12 +78,17 @@ func (p *fastJSON) value(depth int) (any, bool) {
 		}
 		p.i++
 		var m map[string]any
-		if !p.skip {
+		switch {
+		case p.skip:
+		case p.reuse != nil && depth == 1:
+			m, p.reuse = p.reuse, nil
+		default:
 			m = make(map[string]any, 8)
 		}
 		p.space()
 		if p.i < len(p.b) && p.b[p.i] == '}' {
 			p.i++
+			p.empty = true
 			return m, true
 		}
 		for {
@@ -87,10 +109,15 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			if !p.skip {
+			switch {
+			case p.skip:
+			case p.clean && (p.empty || (len(k) > 0 && k[0] == '@')):
+				delete(m, k) // a repeated key: the last value counts, as in encoding/json
+			default:
 				m[k] = v
 			}
 			if end, ok := p.next('}'); !ok || end {
+				p.empty = false
 				return m, ok
 			}
 		}
@@ -103,6 +130,7 @@ func (p *fastJSON) value(depth int) (any, bool) {
 		p.space()
 		if p.i < len(p.b) && p.b[p.i] == ']' {
 			p.i++
+			p.empty = true
 			return a, true
 		}
 		for {
@@ -110,23 +138,32 @@ func (p *fastJSON) value(depth int) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			if !p.skip {
+			if !p.skip && !(p.clean && p.empty) {
 				a = append(a, v)
 			}
 			if end, ok := p.next(']'); !ok || end {
+				p.empty = false
 				return a, ok
 			}
 		}
+	case c == 'n':
+		p.empty = true
+		return nil, p.word("null")
+	}
+	p.empty = false
+	switch c := p.b[p.i]; {
 	case c == '"':
-		return p.str()
+		s, ok := p.str()
+		if !ok || p.skip {
+			return nil, ok
+		}
+		return p.boxString(s), true
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
 		return true, p.word("true")
 	case c == 'f':
 		return false, p.word("false")
-	case c == 'n':
-		return nil, p.word("null")
 	}
 	return nil, false
 }
@@ -157,17 +194,32 @@ func (p *fastJSON) word(w string) bool {
 	return true
 }
 
+// strPlain marks the bytes a string holds as they are: printable ASCII
+// but the quote and the backslash.
+var strPlain = [256]bool{}
+
+func init() {
+	for c := 0x20; c < 0x80; c++ {
+		strPlain[c] = c != '"' && c != '\\'
+	}
+}
+
 // str reads a string without escapes or control characters, in valid
 // UTF-8 (what encoding/json returns byte for byte).
 func (p *fastJSON) str() (string, bool) {
+	b := p.b
 	start := p.i + 1
 	ascii := true
-	for j := start; j < len(p.b); j++ {
-		c := p.b[j]
-		switch {
+	for j := start; ; j++ {
+		for j < len(b) && strPlain[b[j]] {
+			j++
+		}
+		if j >= len(b) {
+			return "", false
+		}
+		switch c := b[j]; {
 		case c == '"':
-			s := p.b[start:j]
-			if !ascii && !utf8.Valid(s) {
+			if !ascii && !utf8.Valid(b[start:j]) {
 				return "", false
 			}
 			p.i = j + 1
@@ -175,13 +227,11 @@ func (p *fastJSON) str() (string, bool) {
 				return "", true
 			}
 			return p.s[start:j], true
-		case c == '\\' || c < 0x20:
+		case c < 0x80: // a backslash or a control character
 			return "", false
-		case c >= 0x80:
-			ascii = false
 		}
+		ascii = false
 	}
-	return "", false
 }
 
 // number reads a number of JSON's grammar and converts it as
@@ -238,7 +288,7 @@ func (p *fastJSON) number() (any, bool) {
 		if neg {
 			n = -n
 		}
-		return n, true
+		return p.boxInt(n), true
 	}
 	str := string(s)
 	if n, err := strconv.ParseInt(str, 10, 64); err == nil {
@@ -250,39 +300,6 @@ func (p *fastJSON) number() (any, bool) {
 	return json.Number(str), true
 }
 
-// StrictJSONArray reports whether data is one JSON array that
-// DecodeJSONStrict reads, and returns the byte spans of its elements:
-// each element then decodes alone with DecodeJSONElement, on any core,
-// and the elements DecodeJSON keeps are those DecodeJSONElement keeps.
-func StrictJSONArray(data []byte) (spans [][2]int, ok bool) {
-	p := fastJSON{b: data, skip: true}
-	p.space()
-	if p.i >= len(p.b) || p.b[p.i] != '[' {
-		return nil, false
-	}
-	p.i++
-	p.space()
-	if p.i < len(p.b) && p.b[p.i] == ']' {
-		p.i++
-		p.space()
-		return spans, p.i == len(p.b)
-	}
-	for {
-		p.space()
-		start := p.i
-		if _, ok := p.value(1); !ok {
-			return nil, false
-		}
-		spans = append(spans, [2]int{start, p.i})
-		if end, ok := p.next(']'); !ok {
-			return nil, false
-		} else if end {
-			p.space()
-			return spans, p.i == len(p.b)
-		}
-	}
-}
-
 // DecodeJSONElement decodes one element of an array StrictJSONArray
 // accepted, as DecodeJSON does inside the array: keep is false for the
 // elements linkml_runtime's json_clean drops (null, [] and {}).
@@ -291,6 +308,12 @@ func DecodeJSONElement(b []byte) (v any, keep bool) {
 	if !ok {
 		panic("linkml: DecodeJSONElement on a span StrictJSONArray did not return")
 	}
+	return cleanElement(v)
+}
+
+// cleanElement applies json_clean to an array element: keep is false for
+// the elements it drops (null, [] and {}).
+func cleanElement(v any) (any, bool) {
 	switch x := v.(type) {
 	case nil:
 		return nil, false

@@ -44,6 +44,9 @@ func FuzzFastJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Add([]byte(`[{"id": 1}, null, {}, [], {"a": null}, [null, 1], 2]`))
+	f.Add([]byte(`[{"a": 1, "a": null}, {"@x": 1, "b": [[], [null], {}, {"c": {}}]}, {"d": {}, "d": 2}]`))
+	f.Add([]byte(`[{"s": ", {"}, {"l": [{"x": 1}, {"y": 2}]}, {"t": "a, {b"} , {} ]`))
+	f.Add([]byte(` [ 1 , 2,3 ,"x, 4", [5, 6], {"a": [7, 8]} ] `))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if spans, ok := StrictJSONArray(b); ok {
 			// element by element = the whole document (json_clean included)
@@ -60,6 +63,15 @@ func FuzzFastJSON(f *testing.F) {
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q: elements %#v, DecodeJSON %#v", b, got, want)
 			}
+			// cut in parts on guessed element starts: the same records
+			for _, pb := range []int{1, 2, 5, 1 << 20} {
+				got, ok := readJSONArrayParts(b, pb)
+				if !ok || !reflect.DeepEqual(got, want) {
+					t.Fatalf("%q in parts of %d bytes: %#v %v, DecodeJSON %#v", b, pb, got, ok, want)
+				}
+			}
+		} else if _, ok := readJSONArrayParts(b, 3); ok {
+			t.Fatalf("%q: accepted in parts, refused whole", b)
 		}
 		b = bytes.TrimSpace(b)
 		got, ok := fastJSONValue(b)
@@ -74,4 +86,32 @@ func FuzzFastJSON(f *testing.F) {
 			t.Fatalf("%q: strict reader %#v, encoding/json %#v", b, got, want)
 		}
 	})
+}
+
+// readJSONArrayParts reads a JSON array with JSONArrayReader in parts of
+// partBytes, as the validate command does (parts read out of order, maps
+// given for the records), and returns its records.
+func readJSONArrayParts(b []byte, partBytes int) ([]any, bool) {
+	r, ok := NewJSONArrayReader(b, partBytes)
+	if !ok {
+		return nil, false
+	}
+	parts := make([]*JSONArrayPart, r.Parts())
+	maps := func() map[string]any { return map[string]any{} }
+	for k := len(parts) - 1; k >= 0; k-- {
+		parts[k] = r.Part(k, maps)
+	}
+	got, pos := []any{}, 0
+	for k, p := range parts {
+		q, next, closed, ok := r.Join(k, pos, p, maps)
+		if !ok {
+			return nil, false
+		}
+		got = append(got, q.Records...)
+		if closed {
+			return got, true
+		}
+		pos = next
+	}
+	return got, len(parts) == 0
 }

@@ -131,6 +131,7 @@ type Stream struct {
 	iids    map[string]*intSet        // class -> integer ids
 	refs    []pendingRef
 	uniq    []map[string]int // per unique key: values -> first record
+	mark    *streamMark      // since Checkpoint: what Rollback undoes
 }
 
 type pendingRef struct {
@@ -220,6 +221,9 @@ func (s *Stream) checkUniqueKeys(rec any) {
 			continue
 		}
 		s.uniq[i][k] = s.st.record
+		if s.mark != nil {
+			s.mark.uniq = append(s.mark.uniq, markedKey{i, k})
+		}
 	}
 }
 
@@ -365,6 +369,10 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		return
 	}
 	seen := 0
+	// one path step for every slot, renamed as the loop goes (checks
+	// below it push and pop their own steps)
+	st.push("", -1)
+	top := len(st.stack) - 1
 	for i, sp := range cp.slots {
 		val, present := m[sp.key]
 		if present {
@@ -372,23 +380,22 @@ func (st *state) checkObject(cp *classPlan, rec any, skipID *string) {
 		}
 		if !present || val == nil {
 			if sp.required && !(skipID != nil && i == cp.idPos) {
-				st.push(sp.name, -1)
+				st.stack[top].name = sp.name
 				if present {
 					st.report(RuleRequired, nil, "required slot %s is null", sp.name)
 				} else {
 					st.report(RuleRequired, nil, "required slot %s is missing", sp.name)
 				}
-				st.pop()
 			}
 			continue
 		}
-		st.push(sp.name, -1)
+		st.stack[top].name = sp.name
 		st.checkSlot(sp, val)
 		if i == cp.idPos && st.stream != nil && st.quiet == 0 {
 			st.recordID(cp.class, val)
 		}
-		st.pop()
 	}
+	st.pop()
 	if cp.checks != nil {
 		st.checkClass(cp, m)
 	}
@@ -412,8 +419,12 @@ func (st *state) recordID(class string, val any) {
 				set = &intSet{}
 				s.iids[c] = set
 			}
-			if set.add(x) && c == class && st.v.opts.CheckUnique {
-				st.report(RuleIdentifierUnique, val, "identifier %d of %s is not unique (used by an earlier record)", x, class)
+			if set.add(x) {
+				if c == class && st.v.opts.CheckUnique {
+					st.report(RuleIdentifierUnique, val, "identifier %d of %s is not unique (used by an earlier record)", x, class)
+				}
+			} else if s.mark != nil {
+				s.mark.ints = append(s.mark.ints, markedInt{set, x})
 			}
 		}
 		return
@@ -439,6 +450,9 @@ func (st *state) recordID(class string, val any) {
 			continue
 		}
 		set[id] = s.sourceIndex()<<40 | st.record
+		if s.mark != nil {
+			s.mark.strs = append(s.mark.strs, markedStr{set, id})
+		}
 	}
 }
 

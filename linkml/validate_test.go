@@ -95,8 +95,8 @@ func TestVerdictsMatchReference(t *testing.T) {
 	}
 }
 
-func TestStreamUniqueKeysAndPaths(t *testing.T) {
-	const sch = `id: https://example.org/u
+// probeSchema has string identifiers and two unique keys.
+const probeSchema = `id: https://example.org/u
 name: u
 prefixes: {linkml: https://w3id.org/linkml/}
 default_range: string
@@ -119,7 +119,9 @@ classes:
     attributes:
       x: {range: float, required: true}
 `
-	s, err := LoadBytes("u.yaml", []byte(sch), LoadOptions{})
+
+func TestStreamUniqueKeysAndPaths(t *testing.T) {
+	s, err := LoadBytes("u.yaml", []byte(probeSchema), LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

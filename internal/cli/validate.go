@@ -115,9 +115,7 @@ func runValidate(opts *validateOptions) error {
 		return err
 	}
 	if os.Getenv("GOGC") == "" {
-		// records are short-lived maps: collect less often (a quarter of
-		// the collector's CPU time for about twice the live heap)
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
+		defer validateGC(opts.Files)()
 	}
 	// one stream across files: identifiers and references span the input
 	st := v.NewStream()
@@ -175,6 +173,43 @@ func runValidate(opts *validateOptions) error {
 		return fmt.Errorf("%w: %d errors in %d files (class %s)", ccc.ErrInvalidData, total, len(opts.Files), opts.Class)
 	}
 	return nil
+}
+
+// validateSmallInput is the input size (all files) up to which validate
+// collects garbage only when the heap reaches a soft limit of
+// validateSmallHeap or 8 times the input, whichever is larger.
+const (
+	validateSmallInput = 64 << 20
+	validateSmallHeap  = 256 << 20
+)
+
+// validateGC sets the garbage collector for validating files and returns
+// the function that restores it. Records are short-lived maps: a small
+// input is validated without collecting until the heap reaches the soft
+// limit (or GOMEMLIMIT if lower): on 20,000 records the collector took a
+// sixth of the whole process, and a small file's live heap (the file and
+// the records in flight) stays well below the limit, so a file of many
+// compressed records (Parquet) is collected only when the limit is
+// reached. A larger input collects less often than the default (a quarter
+// of the collector's CPU time for about twice the live heap).
+func validateGC(files []string) (restore func()) {
+	var size int64
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			size += fi.Size()
+		}
+	}
+	if size > validateSmallInput {
+		old := debug.SetGCPercent(400)
+		return func() { debug.SetGCPercent(old) }
+	}
+	oldLimit := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(min(oldLimit, max(validateSmallHeap, 8*size)))
+	old := debug.SetGCPercent(-1)
+	return func() {
+		debug.SetGCPercent(old)
+		debug.SetMemoryLimit(oldLimit)
+	}
 }
 
 func validateOrDash(s string) string {
@@ -333,11 +368,17 @@ func validateJSONStrict(v *linkml.Validator, st *linkml.Stream, file string, all
 	_, err = buf.ReadFrom(f)
 	f.Close()
 	data := buf.Bytes()
-	if err != nil || bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+	if err != nil {
 		return 0, false, nil
 	}
-	if spans, ok := linkml.StrictJSONArray(data); ok {
-		return validateJSONArrayParallel(st, data, spans, all), true, nil
+	if r, isArray := linkml.NewJSONArrayReader(data, validateJSONPartBytes); isArray {
+		// a strict JSON array is valid UTF-8 without NUL bytes by its
+		// grammar; any other array is read by the general path
+		n, ok := validateJSONArrayParallel(st, r, all)
+		return n, ok, nil
+	}
+	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+		return 0, false, nil
 	}
 	d, ok := linkml.DecodeJSONStrict(data)
 	if !ok {

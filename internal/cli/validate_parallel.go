@@ -32,6 +32,11 @@ var (
 	validateSequential = false
 )
 
+// validateJSONPartBytes is the size of the parts a JSON array is cut into
+// (parts are cut on guessed element starts, without reading: small parts
+// cost nothing but a goroutine hand-over).
+var validateJSONPartBytes = 64 << 10
+
 // maxChunkCarry bounds the bytes of one record the chunk reader holds
 // while it looks for the record's end (the pre-check refuses longer CSV
 // records; bufio.Scanner refuses longer JSON lines).
@@ -52,9 +57,9 @@ type recordChunk struct {
 // with each item's records in the order next gave them; at most a few
 // items per core are in flight. It stops at the first error (of next, a
 // decoder, emit or abort, checked after each item).
-func inOrder[T any](next func() (T, bool, error), decode func(T) ([]any, error), emit func(recs []any) error, abort func() error) error {
+func inOrder[T, R any](next func() (T, bool, error), decode func(T) (R, error), emit func(recs R) error, abort func() error) error {
 	type result struct {
-		recs []any
+		recs R
 		err  error
 	}
 	type job struct {
@@ -363,30 +368,82 @@ func validateDelimitedParallel(opts *validateOptions, s *linkml.Schema, v *linkm
 	return n, true, nil
 }
 
-// validateJSONArrayParallel validates the elements of a strict JSON array
-// (linkml.StrictJSONArray) decoded in batches on every core, in order:
-// records and paths are those of the whole document's decoding
-// (rows[i] counts the elements json_clean keeps).
-func validateJSONArrayParallel(st *linkml.Stream, data []byte, spans [][2]int, all *[]linkml.Violation) int {
-	const batch = 4096
-	i := 0
-	next := func() ([][2]int, bool, error) {
-		if i >= len(spans) {
-			return nil, false, nil
-		}
-		b := spans[i:min(i+batch, len(spans))]
-		i += len(b)
-		return b, true, nil
+var (
+	errArrayClosed = errors.New("the array is complete")
+	errNotStrict   = errors.New("not strict JSON")
+)
+
+// validateJSONArrayParallel validates the elements of a JSON array read in
+// parts on every core (linkml.JSONArrayReader) and validated in order as
+// the parts join: records and paths are those of the whole document's
+// decoding (rows[i] counts the elements json_clean keeps). ok is false
+// when the document turns out not to be strict JSON: what its records did
+// to the stream is then rolled back and nothing was added to all. The maps
+// of validated records are cleared and filled again by later parts (the
+// stream keeps values, never a record's map).
+func validateJSONArrayParallel(st *linkml.Stream, r *linkml.JSONArrayReader, all *[]linkml.Violation) (n int, ok bool) {
+	type part struct {
+		k int
+		p *linkml.JSONArrayPart
 	}
-	n := 0
-	_ = inOrder(next, func(b [][2]int) ([]any, error) {
-		var recs []any
-		for _, sp := range b {
-			if v, keep := linkml.DecodeJSONElement(data[sp[0]:sp[1]]); keep {
-				recs = append(recs, v)
+	k := 0
+	next := func() (int, bool, error) {
+		if k >= r.Parts() {
+			return 0, false, nil
+		}
+		k++
+		return k - 1, true, nil
+	}
+	free := make(chan []map[string]any, 2*runtime.GOMAXPROCS(0)+4)
+	keep := len(*all)
+	st.Checkpoint()
+	add := addRows(st, all, &n)
+	pos := 0
+	err := inOrder(next, func(k int) (part, error) {
+		var pool []map[string]any
+		p := r.Part(k, func() map[string]any {
+			for len(pool) == 0 {
+				select {
+				case pool = <-free:
+				default:
+					return make(map[string]any, 8)
+				}
+			}
+			m := pool[len(pool)-1]
+			pool = pool[:len(pool)-1]
+			return m
+		})
+		return part{k, p}, nil
+	}, func(pt part) error {
+		q, nextPos, closed, strict := r.Join(pt.k, pos, pt.p, nil)
+		if !strict {
+			return errNotStrict
+		}
+		_ = add(q.Records)
+		maps := make([]map[string]any, 0, len(q.Records))
+		for _, rec := range q.Records {
+			if m, isMap := rec.(map[string]any); isMap {
+				clear(m)
+				maps = append(maps, m)
 			}
 		}
-		return recs, nil
-	}, addRows(st, all, &n), func() error { return nil })
-	return n
+		if len(maps) > 0 {
+			select {
+			case free <- maps:
+			default:
+			}
+		}
+		if closed {
+			return errArrayClosed
+		}
+		pos = nextPos
+		return nil
+	}, func() error { return nil })
+	if err != nil && err != errArrayClosed {
+		st.Rollback()
+		*all = (*all)[:keep]
+		return 0, false
+	}
+	st.Commit()
+	return n, true
 }
