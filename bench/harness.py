@@ -35,7 +35,7 @@ SIZES = {
     "tiny": dict(mem_mb=64, locate_res=100, locate_points=200_000, agg_n=6, linkml_ref=300, linkml_big=20_000,
                  ingest_rows=100_000, syn_neurons=2_000, syn_synapses=200_000, nwb_units=2_000, nwb_samples=5_000,
                  h5ad_cells=5_000, cells=5_000, serve=(2_000, 200_000, "1s"), sites=(5_000, 300)),
-    "small": dict(mem_mb=256, locate_res=25, locate_points=2_000_000, agg_n=20, linkml_ref=20_000, linkml_big=1_000_000,
+    "small": dict(mem_mb=256, locate_res=25, locate_points=2_000_000, agg_n=20, linkml_ref=1_000_000, linkml_big=1_000_000,
                   ingest_rows=1_000_000, syn_neurons=10_000, syn_synapses=2_000_000, nwb_units=20_000, nwb_samples=20_000,
                   h5ad_cells=1_000_000, cells=5_000_000, serve=(10_000, 2_000_000, "3s"), sites=(100_000, 3_000)),
     "full": dict(mem_mb=1024, locate_res=25, locate_points=10_000_000, agg_n=200, linkml_ref=1_000_000, linkml_big=1_000_000,
