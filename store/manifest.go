@@ -320,7 +320,6 @@ func publishManifest(dir string, v *Version) (linked bool, err error) {
 // (a variable: tests make it fail).
 var syncManifestDir = syncDir
 
-
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
