@@ -1,8 +1,12 @@
 package atlas
 
 import (
+	"context"
+	"errors"
 	"io"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -10,36 +14,40 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// parquetRowGroup is the rows per row group of a located Parquet file.
-const parquetRowGroup = 1 << 20
+// parquetRowGroup is the rows per row group of a located Parquet file (a
+// variable for the tests).
+var parquetRowGroup = 1 << 20
 
 // WriteParquet writes the table as Parquet (Snappy) with arrow-go, from
 // the columns themselves (no copy of the coordinates): coordinates and
-// extra floats DOUBLE (NaN kept), label BIGINT, region_id BIGINT (NULL
-// when none), acronym, status and the extra constants strings (dictionary
-// pages; NULL acronym when none). The id column is BIGINT when every id is
+// extra floats DOUBLE (NaN kept), label BIGINT, region_id BIGINT and
+// acronym (NULL when none), status and the extra constants VARCHAR; all
+// but the floats and ids in dictionary pages, from codes computed here
+// (few distinct values; arrow-go hashes nothing). The id column is BIGINT when every id is
 // an integer, as DuckDB read the CSV of earlier versions, else VARCHAR; an
 // empty id is NULL.
 func (t *LocatedTable) WriteParquet(w io.Writer) error {
 	n := t.Len()
-	codes, acronyms := t.regionCodes()
+	codes, ids, acronyms := t.regionCodes()
 	var fields []arrow.Field
 	var cols []func(lo, hi int) arrow.Array
-	dictType := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
 	props := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false),
-		parquet.WithMaxRowGroupLength(parquetRowGroup)}
+		parquet.WithMaxRowGroupLength(int64(parquetRowGroup))}
 	addFloat := func(name string, v []float64) {
 		fields = append(fields, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64})
 		cols = append(cols, func(lo, hi int) arrow.Array { return float64Array(v[lo:hi]) })
 	}
-	addDict := func(name string, dict []string, code func(i int) int32, nullable bool) {
-		fields = append(fields, arrow.Field{Name: name, Type: dictType, Nullable: nullable})
+	// dictionary columns: indices (-1: NULL) into a dictionary array,
+	// written as Parquet dictionary pages directly (no hashing per value)
+	addDict := func(name string, dict arrow.Array, code func(i int) int32, nullable bool) {
+		dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: dict.DataType()}
+		fields = append(fields, arrow.Field{Name: name, Type: dt, Nullable: nullable})
 		// no statistics: arrow-go would hash every batch's indices to find the values used
 		props = append(props, parquet.WithDictionaryFor(name, true), parquet.WithStatsFor(name, false))
-		d := stringArray(dict)
 		cols = append(cols, func(lo, hi int) arrow.Array {
 			idx, valid, nulls := make([]int32, hi-lo), []byte(nil), 0
 			for i := lo; i < hi; i++ {
@@ -57,7 +65,9 @@ func (t *LocatedTable) WriteParquet(w io.Writer) error {
 			}
 			ia := array.NewData(arrow.PrimitiveTypes.Int32, hi-lo, []*memory.Buffer{bufferOf(valid), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(idx))}, nil, nulls, 0)
 			defer ia.Release()
-			return array.NewDictionaryArray(dictType, array.MakeFromData(ia), d)
+			ind := array.MakeFromData(ia)
+			defer ind.Release()
+			return array.NewDictionaryArray(dt, ind, dict)
 		})
 	}
 	p := t.Points
@@ -90,49 +100,85 @@ func (t *LocatedTable) WriteParquet(w io.Writer) error {
 		if c.Float != nil {
 			addFloat(c.Name, c.Float)
 		} else {
-			addDict(c.Name, []string{c.Const}, func(int) int32 { return 0 }, false)
+			addDict(c.Name, stringArray([]string{c.Const}), func(int) int32 { return 0 }, false)
 		}
 	}
-	labels := make([]int64, n)
-	for i, l := range t.Res.Labels {
+	lcodes, ldict := dictCodes(t.Res.Labels, func(uint32) bool { return true })
+	labels := make([]int64, len(ldict))
+	for i, l := range ldict {
 		labels[i] = int64(l)
 	}
-	fields = append(fields, arrow.Field{Name: "label", Type: arrow.PrimitiveTypes.Int64})
-	cols = append(cols, func(lo, hi int) arrow.Array { return int64Array(labels[lo:hi], nil) })
-	fields = append(fields, arrow.Field{Name: "region_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true})
-	rid := t.Res.RegionID
-	cols = append(cols, func(lo, hi int) arrow.Array {
-		return int64Array(rid[lo:hi], func(i int) bool { return rid[lo+i] != 0 })
-	})
-	addDict("acronym", acronyms, func(i int) int32 { return codes[i] }, true)
-	addDict("status", StatusNames[:], func(i int) int32 { return int32(t.Res.Status[i]) }, false)
+	addDict("label", int64Array(labels, nil), func(i int) int32 { return lcodes[i] }, false)
+	addDict("region_id", int64Array(ids, nil), func(i int) int32 { return codes[i] }, true)
+	addDict("acronym", stringArray(acronyms), func(i int) int32 { return codes[i] }, true)
+	addDict("status", stringArray(StatusNames[:]), func(i int) int32 { return int32(t.Res.Status[i]) }, false)
 
-	sc := arrow.NewSchema(fields, nil)
-	fw, err := pqarrow.NewFileWriter(sc, w, parquet.NewWriterProperties(props...), pqarrow.DefaultWriterProps())
+	return writeParquetColumns(w, arrow.NewSchema(fields, nil), parquet.NewWriterProperties(props...), n, cols)
+}
+
+// writeParquetColumns writes n rows of the columns cols (one per field of
+// sc, made for a row range on demand) in row groups of parquetRowGroup
+// rows, the columns of a row group encoded on every core: each column has
+// its own buffered chunk writer and arrow write context, and the row group
+// is written in column order when all are done.
+func writeParquetColumns(w io.Writer, sc *arrow.Schema, props *parquet.WriterProperties, n int, cols []func(lo, hi int) arrow.Array) error {
+	awp := pqarrow.DefaultWriterProps()
+	psc, err := pqarrow.ToParquet(sc, props, awp)
 	if err != nil {
 		return err
 	}
+	pw := file.NewParquetWriter(w, psc.Root(), file.WithWriterProps(props))
 	for lo := 0; lo < n || lo == 0; lo += parquetRowGroup {
 		hi := min(lo+parquetRowGroup, n)
-		arrs := make([]arrow.Array, len(cols))
-		for i, c := range cols {
-			arrs[i] = c(lo, hi)
+		rgw := pw.AppendBufferedRowGroup()
+		errs := make([]error, len(cols))
+		next := make(chan int, len(cols))
+		for i := range cols {
+			next <- i
 		}
-		rec := array.NewRecordBatch(sc, arrs, int64(hi-lo))
-		for _, a := range arrs {
-			a.Release()
+		close(next)
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(cols)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					errs[i] = writeParquetColumn(rgw, i, sc.Field(i).Nullable, cols[i](lo, hi), &awp)
+				}
+			}()
 		}
-		err := fw.Write(rec)
-		rec.Release()
-		if err != nil {
-			fw.Close()
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			pw.Close()
+			return err
+		}
+		if err := rgw.Close(); err != nil {
 			return err
 		}
 		if n == 0 {
 			break
 		}
 	}
-	return fw.Close()
+	return pw.Close()
+}
+
+// writeParquetColumn writes arr (released here) as column i of rgw.
+func writeParquetColumn(rgw file.BufferedRowGroupWriter, i int, nullable bool, arr arrow.Array, awp *pqarrow.ArrowWriterProperties) error {
+	defer arr.Release()
+	cw, err := rgw.Column(i)
+	if err != nil {
+		return err
+	}
+	var def []int16
+	if nullable {
+		def = make([]int16, arr.Len())
+		for j := range def {
+			if arr.IsValid(j) {
+				def[j] = 1
+			}
+		}
+	}
+	return pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), awp), cw, arr, def, nil, nullable)
 }
 
 // integerIDs parses ids that are all integers as written by FormatInt

@@ -71,39 +71,55 @@ func (t *LocatedTable) Row(i int) []string {
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
-// regionCodes returns, per point, the index of its region in acronyms
-// (-1: no region): a direct-mapped cache on the region id in front of one
-// map lookup per distinct region, not a lookup per point.
-func (t *LocatedTable) regionCodes() (codes []int32, acronyms []string) {
+// regionCodes returns, per point, the index of its region in ids and
+// acronyms (-1: no region): a direct-mapped cache on the region id in
+// front of one map lookup per distinct region, not a lookup per point.
+func (t *LocatedTable) regionCodes() (codes []int32, ids []int64, acronyms []string) {
+	codes, ids = dictCodes(t.Res.RegionID, func(id int64) bool { return id != 0 })
+	acronyms = make([]string, len(ids))
+	for i, id := range ids {
+		r, _ := t.Ontology.ByID(id)
+		acronyms[i] = r.Acronym
+	}
+	return codes, ids, acronyms
+}
+
+// dictCodes dictionary-codes v: codes[i] indexes dict, -1 where keep is
+// false. A direct-mapped cache on the value sits in front of the map, so
+// points in few regions cost no map lookup each.
+func dictCodes[T int64 | uint32](v []T, keep func(T) bool) (codes []int32, dict []T) {
 	const slots = 1 << 12
-	var cacheID [slots]int64
+	var cacheVal [slots]T
 	var cacheCode [slots]int32
-	index := map[int64]int32{}
-	codes = make([]int32, len(t.Res.RegionID))
-	for i, id := range t.Res.RegionID {
-		if id == 0 {
+	for i := range cacheCode {
+		cacheCode[i] = -1
+	}
+	index := map[T]int32{}
+	codes = make([]int32, len(v))
+	for i, x := range v {
+		if !keep(x) {
 			codes[i] = -1
 			continue
 		}
-		s := (uint64(id) * 0x9E3779B97F4A7C15) >> 52
-		if cacheID[s] == id {
+		s := (uint64(x) * 0x9E3779B97F4A7C15) >> 52
+		if cacheCode[s] >= 0 && cacheVal[s] == x {
 			codes[i] = cacheCode[s]
 			continue
 		}
-		c, ok := index[id]
+		c, ok := index[x]
 		if !ok {
-			c = int32(len(acronyms))
-			r, _ := t.Ontology.ByID(id)
-			acronyms = append(acronyms, r.Acronym)
-			index[id] = c
+			c = int32(len(dict))
+			dict = append(dict, x)
+			index[x] = c
 		}
-		cacheID[s], cacheCode[s], codes[i] = id, c, c
+		cacheVal[s], cacheCode[s], codes[i] = x, c, c
 	}
-	return codes, acronyms
+	return codes, dict
 }
 
-// csvChunkRows is the rows each CSV worker formats at a time.
-const csvChunkRows = 1 << 14
+// csvChunkRows is the rows each CSV worker formats at a time (a variable
+// for the tests).
+var csvChunkRows = 1 << 14
 
 // WriteCSV writes the table as CSV with a header, as encoding/csv would
 // (same quoting), formatting chunks of rows on every core and writing them
@@ -119,7 +135,7 @@ func (t *LocatedTable) WriteCSV(w io.Writer) error {
 	if _, err := w.Write(append(head, '\n')); err != nil {
 		return err
 	}
-	codes, acronyms := t.regionCodes()
+	codes, _, acronyms := t.regionCodes()
 	quotedAcr := make([][]byte, len(acronyms))
 	for i, a := range acronyms {
 		quotedAcr[i] = appendCSVField(nil, a)

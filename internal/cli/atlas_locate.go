@@ -263,6 +263,10 @@ func writeLocatedFile(path string, t *atlas.LocatedTable) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil { // as os.Create and DuckDB's COPY, not CreateTemp's 0600
+		tmp.Close()
+		return err
+	}
 	bw := bufio.NewWriterSize(tmp, 1<<20)
 	if strings.EqualFold(filepath.Ext(path), ".parquet") {
 		err = t.WriteParquet(bw)
