@@ -179,7 +179,11 @@ func idType(t arrow.DataType) bool {
 // its own reader and no goroutine of arrow-go's: a panic is recovered in
 // the goroutine that caused it and becomes an error.
 func readParquetColumns(ctx context.Context, f *os.File, nrows int64, leaves, idx []int, p *Points) error {
-	capHint := int(min(nrows, 1<<24)) // a capacity hint only: the footer is not trusted
+	fileSize := int64(0)
+	if st, err := f.Stat(); err == nil {
+		fileSize = st.Size()
+	}
+	capHint := int(min(nrows, fileSize)) // a capacity hint only: the footer is not trusted
 	dst := [3]*[]float64{&p.X, &p.Y, &p.Z}
 	errs := make([]error, len(idx))
 	var wg sync.WaitGroup
