@@ -41,29 +41,32 @@ func (t *LocatedTable) WriteParquet(w io.Writer) error {
 		fields = append(fields, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64})
 		cols = append(cols, func(lo, hi int) arrow.Array { return float64Array(v[lo:hi]) })
 	}
-	// dictionary columns: indices (-1: NULL) into a dictionary array,
-	// written as Parquet dictionary pages directly (no hashing per value)
-	addDict := func(name string, dict arrow.Array, code func(i int) int32, nullable bool) {
-		dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: dict.DataType()}
+	// dictionary columns, written as Parquet dictionary pages directly (no
+	// hashing per value): the indices are the codes themselves, shared, not
+	// copied; int32 codes are NULL where negative
+	addDict := func(name string, dict arrow.Array, nullable bool, int8Codes []uint8, int32Codes []int32) {
+		it := arrow.DataType(arrow.PrimitiveTypes.Int32)
+		if int32Codes == nil {
+			it = arrow.PrimitiveTypes.Int8
+		}
+		dt := &arrow.DictionaryType{IndexType: it, ValueType: dict.DataType()}
 		fields = append(fields, arrow.Field{Name: name, Type: dt, Nullable: nullable})
 		// no statistics: arrow-go would hash every batch's indices to find the values used
 		props = append(props, parquet.WithDictionaryFor(name, true), parquet.WithStatsFor(name, false))
 		cols = append(cols, func(lo, hi int) arrow.Array {
-			idx, valid, nulls := make([]int32, hi-lo), []byte(nil), 0
-			for i := lo; i < hi; i++ {
-				c := code(i)
-				if c < 0 {
-					if valid == nil {
-						valid = make([]byte, bitutil.BytesForBits(int64(hi-lo)))
-						bitutil.SetBitsTo(valid, 0, int64(hi-lo), true)
-					}
-					bitutil.ClearBit(valid, i-lo)
-					nulls++
-					c = 0
+			var valid []byte
+			nulls := 0
+			var values []byte
+			if int32Codes == nil {
+				values = int8Codes[lo:hi:hi]
+			} else {
+				c := int32Codes[lo:hi:hi]
+				values = arrow.Int32Traits.CastToBytes(c)
+				if nullable {
+					valid, nulls = validBits(len(c), func(i int) bool { return c[i] >= 0 })
 				}
-				idx[i-lo] = c
 			}
-			ia := array.NewData(arrow.PrimitiveTypes.Int32, hi-lo, []*memory.Buffer{bufferOf(valid), memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(idx))}, nil, nulls, 0)
+			ia := array.NewData(it, hi-lo, []*memory.Buffer{bufferOf(valid), memory.NewBufferBytes(values)}, nil, nulls, 0)
 			defer ia.Release()
 			ind := array.MakeFromData(ia)
 			defer ind.Release()
@@ -96,11 +99,15 @@ func (t *LocatedTable) WriteParquet(w io.Writer) error {
 	addFloat(p.Cols[0], p.X)
 	addFloat(p.Cols[1], p.Y)
 	addFloat(p.Cols[2], p.Z)
+	var zeros []uint8 // the codes of a constant column
 	for _, c := range t.Extra {
 		if c.Float != nil {
 			addFloat(c.Name, c.Float)
 		} else {
-			addDict(c.Name, stringArray([]string{c.Const}), func(int) int32 { return 0 }, false)
+			if zeros == nil {
+				zeros = make([]uint8, n)
+			}
+			addDict(c.Name, stringArray([]string{c.Const}), false, zeros, nil)
 		}
 	}
 	lcodes, ldict := dictCodes(t.Res.Labels, func(uint32) bool { return true })
@@ -108,10 +115,10 @@ func (t *LocatedTable) WriteParquet(w io.Writer) error {
 	for i, l := range ldict {
 		labels[i] = int64(l)
 	}
-	addDict("label", int64Array(labels, nil), func(i int) int32 { return lcodes[i] }, false)
-	addDict("region_id", int64Array(ids, nil), func(i int) int32 { return codes[i] }, true)
-	addDict("acronym", stringArray(acronyms), func(i int) int32 { return codes[i] }, true)
-	addDict("status", stringArray(StatusNames[:]), func(i int) int32 { return int32(t.Res.Status[i]) }, false)
+	addDict("label", int64Array(labels, nil), false, nil, lcodes)
+	addDict("region_id", int64Array(ids, nil), true, nil, codes)
+	addDict("acronym", stringArray(acronyms), true, nil, codes)
+	addDict("status", stringArray(StatusNames[:]), false, t.Res.Status, nil)
 
 	return writeParquetColumns(w, arrow.NewSchema(fields, nil), parquet.NewWriterProperties(props...), n, cols)
 }
@@ -218,21 +225,29 @@ func int64Array(v []int64, valid func(i int) bool) arrow.Array {
 	var bits []byte
 	nulls := 0
 	if valid != nil {
-		bits = make([]byte, bitutil.BytesForBits(int64(len(v))))
-		for i := range v {
-			if valid(i) {
-				bitutil.SetBit(bits, i)
-			} else {
-				nulls++
-			}
-		}
-		if nulls == 0 {
-			bits = nil
-		}
+		bits, nulls = validBits(len(v), valid)
 	}
 	d := array.NewData(arrow.PrimitiveTypes.Int64, len(v), []*memory.Buffer{bufferOf(bits), memory.NewBufferBytes(arrow.Int64Traits.CastToBytes(v))}, nil, nulls, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
+}
+
+// validBits is the validity bitmap of n values (nil when none is NULL)
+// and the NULL count.
+func validBits(n int, valid func(i int) bool) ([]byte, int) {
+	bits := make([]byte, bitutil.BytesForBits(int64(n)))
+	nulls := 0
+	for i := range n {
+		if valid(i) {
+			bitutil.SetBit(bits, i)
+		} else {
+			nulls++
+		}
+	}
+	if nulls == 0 {
+		return nil, 0
+	}
+	return bits, nulls
 }
 
 func stringArray(v []string) arrow.Array {
