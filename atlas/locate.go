@@ -154,7 +154,7 @@ func copyPoints(ctx context.Context, db *sql.DB, query string, p *Points) error 
 	if p.IDCol != "" {
 		idx = append(idx, 3)
 	}
-	return readParquetColumns(ctx, f, nrows, leaves, idx, p)
+	return readParquetColumns(ctx, f, nrows, leaves, idx, [3]bool{true, true, true}, p)
 }
 
 // pickColumns chooses the coordinate and id columns among the table's

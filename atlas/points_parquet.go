@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,7 +82,11 @@ func readPointsParquet(ctx context.Context, path string, cols []string, idCol st
 			return nil, false, nil
 		}
 	}
-	if err := readParquetColumns(ctx, f, nrows, leaves, idx, p); err != nil {
+	var plain [3]bool
+	for i := range plain {
+		plain[i] = fields[idx[i]].Type.ID() == arrow.FLOAT64
+	}
+	if err := readParquetColumns(ctx, f, nrows, leaves, idx, plain, p); err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, true, err
 		}
@@ -177,8 +182,9 @@ func idType(t arrow.DataType) bool {
 // readParquetColumns decodes the fields idx (x, y, z, then the id when
 // p has an id column) of f into p, one goroutine per column, each with
 // its own reader and no goroutine of arrow-go's: a panic is recovered in
-// the goroutine that caused it and becomes an error.
-func readParquetColumns(ctx context.Context, f *os.File, nrows int64, leaves, idx []int, p *Points) error {
+// the goroutine that caused it and becomes an error. A coordinate whose
+// plain flag is set is a DOUBLE column, decoded straight into its slice.
+func readParquetColumns(ctx context.Context, f *os.File, nrows int64, leaves, idx []int, plain [3]bool, p *Points) error {
 	fileSize := int64(0)
 	if st, err := f.Stat(); err == nil {
 		fileSize = st.Size()
@@ -191,6 +197,10 @@ func readParquetColumns(ctx context.Context, f *os.File, nrows int64, leaves, id
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if i < 3 && plain[i] {
+				*dst[i], errs[i] = readFloat64Column(ctx, f, leaves[fi], make([]float64, 0, capHint))
+				return
+			}
 			if i < 3 {
 				*dst[i] = make([]float64, 0, capHint)
 				errs[i] = readParquetColumn(ctx, f, leaves[fi], func(a arrow.Array) error {
@@ -260,6 +270,67 @@ func readParquetColumn(ctx context.Context, f *os.File, leaf int, fn func(arrow.
 		}
 	}
 	return rr.Err()
+}
+
+// readFloat64Column appends the DOUBLE leaf column leaf of f to dst with
+// arrow-go's column chunk readers, in the calling goroutine (panics become
+// errors): the values are decoded into dst itself, NULL becomes NaN.
+func readFloat64Column(ctx context.Context, f *os.File, leaf int, dst []float64) (out []float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("damaged Parquet data: %v", r)
+		}
+	}()
+	rd, err := file.NewParquetReader(f)
+	if err != nil {
+		return nil, err
+	}
+	def := make([]int16, parquetBatchRows)
+	for g := range rd.NumRowGroups() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rg := rd.RowGroup(g)
+		cr, err := rg.Column(leaf)
+		if err != nil {
+			return nil, err
+		}
+		fr, ok := cr.(*file.Float64ColumnChunkReader)
+		if !ok || cr.Descriptor().MaxRepetitionLevel() != 0 || cr.Descriptor().MaxDefinitionLevel() > 1 {
+			return nil, errFallback
+		}
+		maxDef := cr.Descriptor().MaxDefinitionLevel()
+		for n := rg.NumRows(); n > 0; {
+			want := min(n, parquetBatchRows)
+			at := len(dst)
+			dst = slices.Grow(dst, int(want))[:at+int(want)]
+			lv := def[:want]
+			if maxDef == 0 {
+				lv = nil
+			}
+			total, values, err := fr.ReadBatch(want, dst[at:], lv, nil)
+			if err != nil {
+				return nil, err
+			}
+			if total <= 0 || total > want || int64(values) > total {
+				return nil, fmt.Errorf("row group %d: %d rows read of %d", g, total, n)
+			}
+			if int64(values) < total { // spread the values over the rows, NULL as NaN
+				j := values - 1
+				for i := int(total) - 1; i >= 0; i-- {
+					if lv[i] == maxDef {
+						dst[at+i] = dst[at+j]
+						j--
+					} else {
+						dst[at+i] = math.NaN()
+					}
+				}
+			}
+			dst = dst[:at+int(total)]
+			n -= total
+		}
+	}
+	return dst, nil
 }
 
 // appendFloats appends a numeric column as float64, NULL as NaN (what
