@@ -18,9 +18,16 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
+// dataPageSize is the data page size of a located Parquet file: large
+// enough that a dictionary column of a full row group (at most 2^18
+// indices of at most 32 bits: arrow-go estimates (1+32)/8 bytes each)
+// never fills a page before the column is complete, so its one page is
+// encoded in the column's goroutine (see writeParquetColumn).
+const dataPageSize = 2 << 20
+
 // parquetRowGroup is the rows per row group of a located Parquet file (a
 // variable for the tests).
-var parquetRowGroup = 1 << 20
+var parquetRowGroup = 1 << 18
 
 // WriteParquet writes the table as Parquet (Snappy) with arrow-go, from
 // the columns themselves (no copy of the coordinates): coordinates and
@@ -36,7 +43,7 @@ func (t *LocatedTable) WriteParquet(w io.Writer) error {
 	var fields []arrow.Field
 	var cols []func(lo, hi int) arrow.Array
 	props := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithDictionaryDefault(false),
-		parquet.WithMaxRowGroupLength(int64(parquetRowGroup))}
+		parquet.WithMaxRowGroupLength(int64(parquetRowGroup)), parquet.WithDataPageSize(dataPageSize)}
 	addFloat := func(name string, v []float64) {
 		fields = append(fields, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64})
 		cols = append(cols, func(lo, hi int) arrow.Array { return float64Array(v[lo:hi]) })
@@ -169,7 +176,13 @@ func writeParquetColumns(w io.Writer, sc *arrow.Schema, props *parquet.WriterPro
 	return pw.Close()
 }
 
-// writeParquetColumn writes arr (released here) as column i of rgw.
+// writeParquetColumn writes arr (released here) as column i of rgw and
+// encodes its last data page, which arrow-go would otherwise encode in the
+// row group's Close, one column after the other: a plain column flushes
+// its pages into its own buffer; a dictionary column (whose data pages
+// must follow its dictionary page, written by Close) encodes its page and
+// keeps it. A dictionary column holds one page (dataPageSize), so it
+// always has buffered values here when the row group has rows.
 func writeParquetColumn(rgw file.BufferedRowGroupWriter, i int, nullable bool, arr arrow.Array, awp *pqarrow.ArrowWriterProperties) error {
 	defer arr.Release()
 	cw, err := rgw.Column(i)
@@ -185,7 +198,19 @@ func writeParquetColumn(rgw file.BufferedRowGroupWriter, i int, nullable bool, a
 			}
 		}
 	}
-	return pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), awp), cw, arr, def, nil, nullable)
+	if err := pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), awp), cw, arr, def, nil, nullable); err != nil || arr.Len() == 0 {
+		return err
+	}
+	if arr.DataType().ID() == arrow.DICTIONARY {
+		if f, ok := cw.(interface{ FlushCurrentPage() error }); ok {
+			return f.FlushCurrentPage()
+		}
+		return nil
+	}
+	if f, ok := cw.(interface{ FlushBufferedDataPages() error }); ok {
+		return f.FlushBufferedDataPages()
+	}
+	return nil
 }
 
 // integerIDs parses ids that are all integers as written by FormatInt
