@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -125,8 +126,21 @@ var coordCols = [][3]string{{"x", "y", "z"}, {"ap", "dv", "ml"}, {"ccf_x", "ccf_
 // ReadPoints reads coordinates from a CSV or Parquet file (or any DuckDB
 // table expression when from is given instead of a path). cols overrides
 // the coordinate columns ("x,y,z" order = AP, DV, ML); idCol "" uses a
-// column named id when there is one.
+// column named id when there is one. Coordinates are TRY_CAST to DOUBLE
+// (NULL and unparsable values become NaN), ids CAST to VARCHAR (NULL
+// becomes ""). A Parquet file of plain columns is read columnar with
+// arrow-go (points_parquet.go); every other input through DuckDB, which
+// copies the cast columns to a temporary Parquet file read the same way
+// (no value-by-value scan through database/sql).
 func ReadPoints(ctx context.Context, db *sql.DB, path, from string, cols []string, idCol string) (*Points, error) {
+	if db == nil && from == "" {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".parquet", ".pq":
+			if p, ok, err := readPointsParquet(ctx, path, cols, idCol); ok {
+				return p, err
+			}
+		}
+	}
 	if db == nil {
 		var err error
 		if db, err = sql.Open("duckdb", ""); err != nil {
@@ -144,15 +158,64 @@ func ReadPoints(ctx context.Context, db *sql.DB, path, from string, cols []strin
 			from = "read_csv(" + store.QuoteString(path) + ", header=true)"
 		}
 	}
-	fail := func(msg, hint string, err error) error {
-		return &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: msg, Hint: hint, Kind: ccc.ErrInvalidData, Err: err}
-	}
 	rows, err := db.QueryContext(ctx, "SELECT * FROM "+from+" LIMIT 0")
 	if err != nil {
 		return nil, &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: "cannot read the table", Kind: ccc.ErrFormat, Err: err}
 	}
 	have, _ := rows.Columns()
 	rows.Close()
+	p, err := pickColumns(what, have, cols, idCol)
+	if err != nil {
+		return nil, err
+	}
+	q := fmt.Sprintf("SELECT TRY_CAST(%s AS DOUBLE) AS x, TRY_CAST(%s AS DOUBLE) AS y, TRY_CAST(%s AS DOUBLE) AS z", qi(p.Cols[0]), qi(p.Cols[1]), qi(p.Cols[2]))
+	if p.IDCol != "" {
+		q += ", coalesce(CAST(" + qi(p.IDCol) + " AS VARCHAR), '') AS id"
+	}
+	if err := copyPoints(ctx, db, q+" FROM "+from, p); err != nil {
+		return nil, &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: "cannot read the coordinates", Kind: ccc.ErrFormat, Err: err}
+	}
+	return p, nil
+}
+
+// copyPoints runs the cast query into a temporary Parquet file (outside
+// any store, removed before returning) and reads its columns into p.
+func copyPoints(ctx context.Context, db *sql.DB, query string, p *Points) error {
+	dir, err := os.MkdirTemp("", "ccc-points-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, "points.parquet")
+	if _, err := db.ExecContext(ctx, "COPY ("+query+") TO "+store.QuoteString(tmp)+" (FORMAT parquet, COMPRESSION uncompressed)"); err != nil {
+		return err
+	}
+	f, err := os.Open(tmp)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	_, leaves, nrows, err := parquetLayout(f, st.Size())
+	if err != nil {
+		return err
+	}
+	idx := []int{0, 1, 2}
+	if p.IDCol != "" {
+		idx = append(idx, 3)
+	}
+	return readParquetColumns(ctx, f, nrows, leaves, idx, [3]bool{true, true, true}, p)
+}
+
+// pickColumns chooses the coordinate and id columns among the table's
+// columns have (names compared case-insensitively).
+func pickColumns(what string, have, cols []string, idCol string) (*Points, error) {
+	fail := func(msg, hint string) error {
+		return &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: msg, Hint: hint, Kind: ccc.ErrInvalidData}
+	}
 	find := func(name string) string {
 		for _, h := range have {
 			if strings.EqualFold(h, name) {
@@ -168,7 +231,7 @@ func ReadPoints(ctx context.Context, db *sql.DB, path, from string, cols []strin
 		}
 		for i, c := range cols {
 			if p.Cols[i] = find(strings.TrimSpace(c)); p.Cols[i] == "" {
-				return nil, fail("no column "+c, "columns are: "+strings.Join(have, ", "), nil)
+				return nil, fail("no column "+c, "columns are: "+strings.Join(have, ", "))
 			}
 		}
 	} else {
@@ -180,50 +243,15 @@ func ReadPoints(ctx context.Context, db *sql.DB, path, from string, cols []strin
 			}
 		}
 		if p.Cols[0] == "" {
-			return nil, fail("no coordinate columns (looked for x,y,z and ap,dv,ml)", "name them with --cols AP,DV,ML; columns are: "+strings.Join(have, ", "), nil)
+			return nil, fail("no coordinate columns (looked for x,y,z and ap,dv,ml)", "name them with --cols AP,DV,ML; columns are: "+strings.Join(have, ", "))
 		}
 	}
 	if idCol == "" {
 		p.IDCol = find("id")
 	} else if p.IDCol = find(idCol); p.IDCol == "" {
-		return nil, fail("no column "+idCol, "columns are: "+strings.Join(have, ", "), nil)
+		return nil, fail("no column "+idCol, "columns are: "+strings.Join(have, ", "))
 	}
-	q := fmt.Sprintf("SELECT TRY_CAST(%s AS DOUBLE), TRY_CAST(%s AS DOUBLE), TRY_CAST(%s AS DOUBLE)", qi(p.Cols[0]), qi(p.Cols[1]), qi(p.Cols[2]))
-	if p.IDCol != "" {
-		q += ", CAST(" + qi(p.IDCol) + " AS VARCHAR)"
-	}
-	rows, err = db.QueryContext(ctx, q+" FROM "+from)
-	if err != nil {
-		return nil, &ccc.Error{Op: "read points", Path: what, Row: -1, Msg: "cannot read the coordinates", Kind: ccc.ErrFormat, Err: err}
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var x, y, z sql.NullFloat64
-		var id sql.NullString
-		dest := []any{&x, &y, &z}
-		if p.IDCol != "" {
-			dest = append(dest, &id)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fail(fmt.Sprintf("row %d", len(p.X)), "", err)
-		}
-		p.X = append(p.X, nullNaN(x))
-		p.Y = append(p.Y, nullNaN(y))
-		p.Z = append(p.Z, nullNaN(z))
-		if p.IDCol != "" {
-			p.IDs = append(p.IDs, id.String)
-		}
-	}
-	return p, rows.Err()
-}
-
-var nan = math.NaN()
-
-func nullNaN(f sql.NullFloat64) float64 {
-	if !f.Valid {
-		return nan
-	}
-	return f.Float64
+	return p, nil
 }
 
 func qi(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

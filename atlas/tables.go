@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 
@@ -108,4 +109,11 @@ func ReadRegionValues(ctx context.Context, o *Ontology, path, regionCol, valueCo
 			Hint: "use the atlas's structure ids or acronyms", Kind: ccc.ErrInvalidData}
 	}
 	return regions, values, nil
+}
+
+func nullNaN(f sql.NullFloat64) float64 {
+	if !f.Valid {
+		return math.NaN()
+	}
+	return f.Float64
 }

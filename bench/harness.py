@@ -257,7 +257,7 @@ def bench_atlas():
         raise PeerDiffers("atlas locate whole process: labels differ")
     row("point -> region, whole process", f"{n:,} points from Parquet, 100 um store volume",
         "Python script: pyarrow read, flat-index take, Parquet write", proc("", wp), proc("ccc atlas locate", wc) + " (also region ids, acronyms)",
-        x(wp["wall"] / wc["wall"]), f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}, python {ms(LIMITS['python_start_s'])}",
+        x(wp["wall"] / wc["wall"]) + f" wall, {x(wp['cpu'] / wc['cpu'])} CPU", f"bare start: ccc version {ms(LIMITS['ccc_version_s'])}, python {ms(LIMITS['python_start_s'])}",
         pct(LIMITS["ccc_version_s"] / wc["wall"]) + " of ccc's time is start")
 
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -176,10 +177,11 @@ func runAtlasLocate(ctx context.Context, opts *atlasLocateOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "%d points at %g um: %d ok, %d outside, %d unlabelled, %d unknown_label\n",
 			len(pts.X), v.Resolution(), c[0], c[1], c[2], c[3])
 	}
+	t := locatedTable(a.Ontology, pts, res, sx)
 	if opts.Out != "" {
-		return writeLocatedFile(ctx, opts.Out, a.Ontology, pts, res, sx)
+		return writeLocatedFile(opts.Out, t)
 	}
-	return writeLocated(opts.IO.Out, opts.Format, a.Ontology, pts, res, sx)
+	return writeLocated(opts.IO.Out, opts.Format, t)
 }
 
 // toCCF maps the points from space name (built-in or registered) to the
@@ -205,60 +207,39 @@ func locatePoints(o *atlas.Ontology, v *atlas.Volume, pts *atlas.Points, sx *loc
 	return atlas.Locate(o, v, pts.X, pts.Y, pts.Z)
 }
 
-func locatedHeader(pts *atlas.Points, sx *locateSpace) []string {
-	var h []string
-	if pts.IDCol != "" {
-		h = append(h, pts.IDCol)
-	}
-	h = append(h, pts.Cols[0], pts.Cols[1], pts.Cols[2])
+// locatedTable is the answer as written: with the source space and the
+// CCF coordinates after the points' columns when they came in another
+// space.
+func locatedTable(o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, sx *locateSpace) *atlas.LocatedTable {
+	t := &atlas.LocatedTable{Points: pts, Res: res, Ontology: o}
 	if sx != nil {
-		h = append(h, "space", "ccf_ap_um", "ccf_dv_um", "ccf_ml_um", "transform")
+		t.Extra = []atlas.Column{{Name: "space", Const: sx.Name}, {Name: "ccf_ap_um", Float: sx.X}, {Name: "ccf_dv_um", Float: sx.Y},
+			{Name: "ccf_ml_um", Float: sx.Z}, {Name: "transform", Const: sx.Transform}}
 	}
-	return append(h, "label", "region_id", "acronym", "status")
+	return t
 }
 
-func locatedRow(o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, sx *locateSpace, i int) []string {
-	var row []string
-	if pts.IDCol != "" {
-		row = append(row, pts.IDs[i])
-	}
-	acr, rid := "", ""
-	if id := res.RegionID[i]; id != 0 {
-		r, _ := o.ByID(id)
-		acr, rid = r.Acronym, strconv.FormatInt(id, 10)
-	}
-	row = append(row, ftoa(pts.X[i]), ftoa(pts.Y[i]), ftoa(pts.Z[i]))
-	if sx != nil {
-		row = append(row, sx.Name, ftoa(sx.X[i]), ftoa(sx.Y[i]), ftoa(sx.Z[i]), sx.Transform)
-	}
-	return append(row, strconv.FormatUint(uint64(res.Labels[i]), 10), rid, acr, atlas.StatusNames[res.Status[i]])
-}
-
-func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-func writeLocated(w io.Writer, format string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, sx *locateSpace) error {
-	head := locatedHeader(pts, sx)
+func writeLocated(w io.Writer, format string, t *atlas.LocatedTable) error {
+	head := t.Header()
 	switch format {
 	case atlas.FormatCSV:
-		cw := csv.NewWriter(w)
-		cw.Write(head)
-		for i := range pts.X {
-			cw.Write(locatedRow(o, pts, res, sx, i))
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := t.WriteCSV(bw); err != nil {
+			return err
 		}
-		cw.Flush()
-		return cw.Error()
+		return bw.Flush()
 	case atlas.FormatJSON:
-		out := make([]map[string]any, len(pts.X))
-		for i := range pts.X {
-			row := locatedRow(o, pts, res, sx, i)
+		out := make([]map[string]any, t.Len())
+		for i := range out {
+			row := t.Row(i)
 			m := map[string]any{}
 			for j, h := range head {
 				m[h] = row[j]
 			}
-			m["label"] = res.Labels[i]
+			m["label"] = t.Res.Labels[i]
 			m["region_id"] = nil
-			if res.RegionID[i] != 0 {
-				m["region_id"] = res.RegionID[i]
+			if t.Res.RegionID[i] != 0 {
+				m["region_id"] = t.Res.RegionID[i]
 			}
 			out[i] = m
 		}
@@ -268,29 +249,38 @@ func writeLocated(w io.Writer, format string, o *atlas.Ontology, pts *atlas.Poin
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
-	for i := range pts.X {
-		fmt.Fprintln(tw, strings.Join(locatedRow(o, pts, res, sx, i), "\t"))
+	for i := range t.Len() {
+		fmt.Fprintln(tw, strings.Join(t.Row(i), "\t"))
 	}
 	return tw.Flush()
 }
 
-// writeLocatedFile writes CSV, or Parquet through DuckDB, atomically.
-func writeLocatedFile(ctx context.Context, path string, o *atlas.Ontology, pts *atlas.Points, res *atlas.Located, sx *locateSpace) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".locate-*.csv")
+// writeLocatedFile writes CSV, or Parquet when path ends in .parquet,
+// atomically (a temporary file in the same directory, renamed).
+func writeLocatedFile(path string, t *atlas.LocatedTable) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".locate-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if err := writeLocated(tmp, atlas.FormatCSV, o, pts, res, sx); err != nil {
+	if err := tmp.Chmod(0o644); err != nil { // as os.Create and DuckDB's COPY, not CreateTemp's 0600
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
+	bw := bufio.NewWriterSize(tmp, 1<<20)
 	if strings.EqualFold(filepath.Ext(path), ".parquet") {
-		return atlas.CSVToParquet(ctx, tmp.Name(), path)
+		err = t.WriteParquet(bw)
+	} else {
+		err = t.WriteCSV(bw)
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
 	}
 	return os.Rename(tmp.Name(), path)
 }
@@ -387,3 +377,5 @@ func runAtlasRollup(ctx context.Context, opts *atlasRollupOptions) error {
 	}
 	return tw.Flush()
 }
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

@@ -128,7 +128,7 @@ func quickstartAtlas(q *quickstartEnv) error {
 		return err
 	}
 	pts := &atlas.Points{X: x, Y: y, Z: z, Cols: [3]string{"x", "y", "z"}}
-	if err := writeLocated(f, atlas.FormatCSV, o, pts, res, nil); err != nil {
+	if err := writeLocated(f, atlas.FormatCSV, locatedTable(o, pts, res, nil)); err != nil {
 		f.Close()
 		return err
 	}
