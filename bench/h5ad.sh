@@ -103,8 +103,13 @@ l0, l1 = "$LOAD0", "$LOAD1"
 print(f"ceilings (same run): bare start {s:.3f} s wall, {sc:.3f} s CPU; reading the whole file once from the page cache (cat) {cat:.2f} s; "
       f"ccc's phases alone, wall / CPU (all threads): CSR scan {gw:.2f} / {g:.2f} s, obs index (global heap read from the file, "
       f"concurrent with the scan) {ow:.2f} / {o:.2f} s, Parquet {qw:.2f} / {q:.2f} s; load average {l0} (start) {l1} (end) on {os.cpu_count()} CPUs")
-worst = min(p / c, pc / cc)
-if worst < 5:
+# the target is elapsed time ("faster"); ccc reads with every core while
+# anndata's backed read runs on one (h5py serializes every HDF5 call), so
+# the CPU-second ratio is printed beside it, never hidden
+if p / c >= 5 and pc / cc < 5:
+    print(f"per CPU second {pc / cc:.1f}x (ccc {cc:.2f} s CPU on {os.cpu_count()} cores, anndata {pc:.2f} s on one: "
+          f"h5py serializes every HDF5 call, so in one process the backed read uses one core)")
+if p / c < 5:
     parts = sorted([(o, "obs index (variable-length strings read from the file's global heap)"),
                     (g, "CSR scan (every stored index of X read once)"), (q, "Parquet output"), (sc, "process start")], reverse=True)
     floor = g + o + q + sc
