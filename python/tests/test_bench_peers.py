@@ -87,7 +87,7 @@ def test_all_sh_tiny_writes_the_table(tmp_path):
     text = out.read_text()
     assert "- machine: " in text and "load average at start" in text
     assert "memory read" in text and "ccc version" in text
-    table, targets = text.split("## Targets of issue 18")
+    table, targets = text.split("## Targets (issue 18")
     rows = [ln for ln in table.splitlines() if ln.startswith("| point -> region") or ln.startswith("| grid aggregation")]
     assert len(rows) == 8, rows  # atlas: 3 + whole process; projection: 3 + whole process
     assert all("| yes" in ln for ln in rows), rows
