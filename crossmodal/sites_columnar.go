@@ -138,11 +138,17 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 		}
 	}
 	lap(&tm.Source)
-	art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
-	if err != nil {
-		return nil, err
+	a := q.matrix
+	if a == nil {
+		art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
+		if err != nil {
+			return nil, err
+		}
+		if a, err = zarr.Open(filepath.Join(art.Dir, "values.zarr")); err != nil {
+			return nil, err
+		}
 	}
-	a, items, cols, err := openMatrix(filepath.Join(art.Dir, "values.zarr"))
+	items, cols, err := matrixIndex(a)
 	if err != nil {
 		return nil, err
 	}
@@ -285,22 +291,18 @@ SELECT data_item, list_contains((SELECT data_item_index FROM ProjectionMeasureme
 	return src, n, rows.Err()
 }
 
-// openMatrix opens a matrix's Zarr array (float64, data items x regions)
-// and returns its row and column indexes.
-func openMatrix(dir string) (*zarr.Array, []string, []int64, error) {
-	a, err := zarr.Open(dir)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+// matrixIndex checks a matrix's Zarr array (float64, data items x
+// regions) and returns its row and column indexes.
+func matrixIndex(a *zarr.Array) ([]string, []int64, error) {
 	m := &a.Meta
 	if m.DataType != zarr.Float64 || len(m.Shape) != 2 || len(m.Chunks) != 2 {
-		return nil, nil, nil, errNotColumnar
+		return nil, nil, errNotColumnar
 	}
 	var items []string
 	for _, v := range asList(m.Attributes["data_item_index"]) {
 		s, ok := v.(string)
 		if !ok {
-			return nil, nil, nil, errNotColumnar
+			return nil, nil, errNotColumnar
 		}
 		items = append(items, s)
 	}
@@ -309,15 +311,15 @@ func openMatrix(dir string) (*zarr.Array, []string, []int64, error) {
 	for _, v := range asList(m.Attributes["region_index"]) {
 		f, ok := v.(float64)
 		if !ok || f != math.Trunc(f) || seen[int64(f)] {
-			return nil, nil, nil, errNotColumnar // a duplicate column: the statement groups them
+			return nil, nil, errNotColumnar // a duplicate column: the statement groups them
 		}
 		seen[int64(f)] = true
 		cols = append(cols, int64(f))
 	}
 	if len(items) != m.Shape[0] || len(cols) != m.Shape[1] {
-		return nil, nil, nil, errNotColumnar
+		return nil, nil, errNotColumnar
 	}
-	return a, items, cols, nil
+	return items, cols, nil
 }
 
 func asList(v any) []any {
