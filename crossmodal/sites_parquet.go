@@ -134,7 +134,19 @@ func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullab
 			}
 		}
 	}
-	return pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable)
+	if err := pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable); err != nil {
+		return err
+	}
+	// encode and compress the column's last page here, in parallel with the
+	// other columns, rather than in the row group's Close, which closes
+	// the columns one after the other (they must reach the file in order).
+	// A dictionary column keeps its pages until Close writes the
+	// dictionary page before them; a plain one writes them to its own
+	// buffer: neither touches the file.
+	if f, ok := cw.(interface{ FlushCurrentPage() error }); ok && col.Len() > 0 {
+		return f.FlushCurrentPage()
+	}
+	return nil
 }
 
 // bitmap is the Arrow validity bitmap of ok (nil when every value is
