@@ -134,6 +134,12 @@ func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullab
 			}
 		}
 	}
+	// the plain encoder's buffer at its final size: it would otherwise
+	// grow by doubling from 256 bytes (each step a zeroed allocation and a
+	// copy)
+	if size := plainSize(col); size > 0 {
+		cw.CurrentEncoder().ReserveForWrite(size)
+	}
 	if err := pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable); err != nil {
 		return err
 	}
@@ -147,6 +153,20 @@ func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullab
 		return f.FlushCurrentPage()
 	}
 	return nil
+}
+
+// plainSize is the size of col's values PLAIN-encoded (0: a dictionary
+// column, whose encoder buffers indices elsewhere).
+func plainSize(col arrow.Array) int {
+	switch c := col.(type) {
+	case *array.String:
+		return len(c.ValueBytes()) + 4*c.Len()
+	case *array.Int64, *array.Float64:
+		return 8 * c.Len()
+	case *array.Int32:
+		return 4 * c.Len()
+	}
+	return 0
 }
 
 // bitmap is the Arrow validity bitmap of ok (nil when every value is
