@@ -17,7 +17,6 @@ import (
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
-	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -485,12 +484,9 @@ func (c intColumn) ok(i int) bool { return c.valid == nil || c.valid[i] }
 // readInts reads integer columns of a table (checked against the
 // manifest first).
 func readInts(t store.TableInfo, names ...string) ([]intColumn, error) {
-	if err := store.VerifyFile(t); err != nil {
-		return nil, err
-	}
-	f, err := pqcols.Open(t.Path)
+	f, err := openTable(t)
 	if err != nil {
-		return nil, tableErr(t.Path, err)
+		return nil, err
 	}
 	defer f.Close()
 	out := make([]intColumn, len(names))
@@ -550,12 +546,9 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
-	if err := store.VerifyFile(rt); err != nil {
-		return nil, err
-	}
-	f, err := pqcols.Open(rt.Path)
+	f, err := openTable(rt)
 	if err != nil {
-		return nil, tableErr(rt.Path, err)
+		return nil, err
 	}
 	defer f.Close()
 	sid, sidOK, err := f.Int64s("structure_id")

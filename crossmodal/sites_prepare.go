@@ -11,7 +11,6 @@ import (
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
-	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -42,12 +41,9 @@ func matrixCandidates(sn *store.Snapshot, id string) ([]matrixCand, error) {
 	}
 	var all []matrixCand
 	for _, t := range tables {
-		if err := store.VerifyFile(t); err != nil {
-			return nil, err
-		}
-		f, err := pqcols.Open(t.Path)
+		f, err := openTable(t)
 		if err != nil {
-			return nil, tableErr(t.Path, err)
+			return nil, err
 		}
 		var ids []string
 		err = f.Bytes("id", func(_ int, v []byte, ok bool) error {
@@ -186,12 +182,9 @@ func sourceItemsGo(sn *store.Snapshot, atlasName string, source int64, items []s
 // experimentsUnder adds to src the data items ("allen:"||id) of the
 // experiments of table t injected in a region of under.
 func experimentsUnder(t store.TableInfo, under map[int64]bool, intID bool, src map[string]struct{}) error {
-	if err := store.VerifyFile(t); err != nil {
-		return err
-	}
-	f, err := pqcols.Open(t.Path)
+	f, err := openTable(t)
 	if err != nil {
-		return tableErr(t.Path, err)
+		return err
 	}
 	defer f.Close()
 	sid, sidOK, err := f.Int64s("structure_id")
