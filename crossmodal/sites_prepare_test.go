@@ -2,6 +2,7 @@ package crossmodal
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -24,21 +25,7 @@ import (
 // SQL path and still answers as the statement does.
 func TestPrepareGoEqualsSQL(t *testing.T) {
 	ctx := context.Background()
-	ontology := testenv.SharedData(t, atlas.DefaultOntologyFile)
-	st, err := SynthSiteStore(ctx, filepath.Join(t.TempDir(), "store"), ontology, 200, 100, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sn, err := st.Snapshot(store.Ref{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := st.ReadOnlyDB(ctx, store.Ref{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	st, sn, db := synthTestStore(t, 100)
 	const op = "ask site-projections"
 	for _, id := range []string{"", SynthMatrix, "nope"} {
 		c, gerr := prepareMatrix(ctx, st, sn, db, id, op)
@@ -121,4 +108,27 @@ func TestPrepareGoEqualsSQL(t *testing.T) {
 		!strings.Contains(err.Error(), "the store has no projection matrix") {
 		t.Errorf("no matrix table: %v", err)
 	}
+}
+
+// synthTestStore is SynthSiteStore's store (200 experiments, nSites sites,
+// seed 7), its latest snapshot and a read-only DuckDB over it, closed when
+// the test ends; writable are paths DuckDB may write (answers).
+func synthTestStore(t *testing.T, nSites int, writable ...string) (*store.Store, *store.Snapshot, *sql.DB) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := SynthSiteStore(ctx, filepath.Join(t.TempDir(), "store"), testenv.SharedData(t, atlas.DefaultOntologyFile), 200, nSites, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	sn, err := st.Snapshot(store.Ref{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := st.ReadOnlyDB(ctx, store.Ref{}, writable...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return st, sn, db
 }
