@@ -119,7 +119,11 @@ ORDER BY session%[10]s, electrode_id%[10]s, site%[10]s`, q(atlasName), source, q
 }
 
 // PrepareSiteProjections checks the question's names against the store
-// version sn (db: a read-only DuckDB over it) and builds its SQL.
+// version sn (db: a read-only DuckDB over it) and builds its SQL. The
+// matrix and the source experiments are found from the tables' Parquet
+// columns and the matrix's zarr.json when the tables allow it
+// (prepareMatrix, sourceItemsGo), else by DuckDB queries; both give the
+// same answers and errors (TestPrepareGoEqualsSQL).
 func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions) (*SiteProjectionsQuery, error) {
 	const op = "ask site-projections"
 	if strings.TrimSpace(o.Source) == "" {
