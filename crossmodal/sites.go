@@ -47,6 +47,7 @@ type SiteProjectionsQuery struct {
 
 	srcItems map[string]struct{} // the statement's src part (data items), for the columnar answer
 	matrix   *zarr.Array         // the matrix's array when Prepare opened it (nil: open it)
+	closure  []intColumn         // the atlas's closure columns when Prepare read them (nil: read them)
 }
 
 // SiteProjection is one answer row: a recording site, its region, the
@@ -170,7 +171,7 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 	// the long form, is searched); the items are kept for the columnar answer
 	err = errNotColumnar
 	if m.a != nil {
-		qq.srcItems, qq.SourceRows, err = sourceItemsGo(sn, qq.Atlas, qq.SourceID, m.items)
+		qq.srcItems, qq.SourceRows, qq.closure, err = sourceItemsGo(sn, qq.Atlas, qq.SourceID, m.items)
 	}
 	if errors.Is(err, errNotColumnar) {
 		qq.srcItems, qq.SourceRows, err = sourceItems(ctx, db, qq.SQL, qq.MatrixDataset, qq.Matrix)

@@ -179,7 +179,7 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 		}()
 	}
 	timed(&tm.Matrix, func() { strength, errs[0] = reduceColumns(ctx, a, sel, q.Stat) })
-	timed(&tm.Nearest, func() { reg, errs[1] = nearestColumns(ctx, sn, q.Atlas, cols) })
+	timed(&tm.Nearest, func() { reg, errs[1] = nearestColumns(ctx, sn, q.Atlas, cols, q.closure) })
 	if pre != nil {
 		<-pre.done
 		s, errs[2], tm.Sites = pre.s, pre.err, pre.spent
@@ -513,21 +513,23 @@ func (t *regionTable) lookup(id int64) int32 { return t.ids.get(id) }
 
 // nearestColumns reads the atlas's closure and regions (their Parquet
 // columns) and finds, once per region, the nearest matrix column at or
-// above it: the statement's nearest part.
-func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, cols []int64) (*regionTable, error) {
+// above it: the statement's nearest part. closure, if not nil, is the
+// closure's columns already read (ancestor, descendant, distance).
+func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, cols []int64, closure []intColumn) (*regionTable, error) {
 	colOf := make(map[int64]int32, len(cols))
 	for i, c := range cols {
 		colOf[c] = int32(i)
 	}
 	type near struct{ col, up int32 }
 	best := map[int64]near{}
-	ct, err := sn.Table(atlasName, atlas.ClosureClass)
-	if err != nil {
-		return nil, err
-	}
-	closure, err := readInts(ct, "ancestor_structure_id", "descendant_structure_id", "closure_distance")
-	if err != nil {
-		return nil, err
+	if closure == nil {
+		ct, err := sn.Table(atlasName, atlas.ClosureClass)
+		if err != nil {
+			return nil, err
+		}
+		if closure, err = readInts(ct, "ancestor_structure_id", "descendant_structure_id", "closure_distance"); err != nil {
+			return nil, err
+		}
 	}
 	anc, desc, dist := closure[0], closure[1], closure[2]
 	for i := range anc.v {

@@ -125,33 +125,35 @@ func columnType(t store.TableInfo, name string) string {
 // sourceItemsGo is sourceItems without DuckDB: the closure subtree of the
 // source read from the atlas's BrainRegionClosure columns, the
 // experiments of every ConnectivityExperiment table whose structure_id is
-// in it, as "allen:<id>", and how many of them are in matrix rows items.
+// in it, as "allen:<id>", how many of them are in matrix rows items, and
+// the closure's columns (ancestor, descendant, distance) for
+// nearestColumns.
 // errNotColumnar: the tables are not in the shape read here (the class
 // view would cast a column, a type is not an integer).
-func sourceItemsGo(sn *store.Snapshot, atlasName string, source int64, items []string) (map[string]struct{}, int, error) {
+func sourceItemsGo(sn *store.Snapshot, atlasName string, source int64, items []string) (map[string]struct{}, int, []intColumn, error) {
 	exps := sn.Tables(projection.ExperimentClass)
 	if len(exps) == 0 {
-		return nil, 0, errNotColumnar // the statement's error names the missing table
+		return nil, 0, nil, errNotColumnar // the statement's error names the missing table
 	}
 	idType := columnType(exps[0], "id")
 	for _, t := range exps {
 		if !integerTypes[columnType(t, "structure_id")] {
-			return nil, 0, errNotColumnar
+			return nil, 0, nil, errNotColumnar
 		}
 		if ty := columnType(t, "id"); ty != idType || !integerTypes[ty] && ty != "VARCHAR" {
-			return nil, 0, errNotColumnar
+			return nil, 0, nil, errNotColumnar
 		}
 	}
 	ct, err := sn.Table(atlasName, atlas.ClosureClass)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	if !integerTypes[columnType(ct, "ancestor_structure_id")] || !integerTypes[columnType(ct, "descendant_structure_id")] {
-		return nil, 0, errNotColumnar
+		return nil, 0, nil, errNotColumnar
 	}
-	closure, err := readInts(ct, "ancestor_structure_id", "descendant_structure_id")
+	closure, err := readInts(ct, "ancestor_structure_id", "descendant_structure_id", "closure_distance")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	anc, desc := closure[0], closure[1]
 	under := map[int64]bool{}
@@ -163,7 +165,7 @@ func sourceItemsGo(sn *store.Snapshot, atlasName string, source int64, items []s
 	src := map[string]struct{}{}
 	for _, t := range exps {
 		if err := experimentsUnder(t, under, integerTypes[idType], src); err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 	}
 	n := 0
@@ -176,7 +178,7 @@ func sourceItemsGo(sn *store.Snapshot, atlasName string, source int64, items []s
 			}
 		}
 	}
-	return src, n, nil
+	return src, n, closure, nil
 }
 
 // experimentsUnder adds to src the data items ("allen:"||id) of the

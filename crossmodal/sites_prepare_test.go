@@ -45,7 +45,7 @@ func TestPrepareGoEqualsSQL(t *testing.T) {
 	// 385's parent; an id the atlas lacks: none
 	for _, src := range []int64{385, 997, 669, 123456789} {
 		stmt := SiteProjectionsSQL("ccf2017", src, c.ds, c.id, "", "mean")
-		gItems, gn, gerr := sourceItemsGo(sn, "ccf2017", src, c.items)
+		gItems, gn, _, gerr := sourceItemsGo(sn, "ccf2017", src, c.items)
 		sItems, sn2, serr := sourceItems(ctx, db, stmt, c.ds, c.id)
 		if gerr != nil || serr != nil || gn != sn2 || !maps.Equal(gItems, sItems) {
 			t.Errorf("source %d: Go %d items, %d in the matrix (%v); SQL %d, %d (%v)", src, len(gItems), gn, gerr, len(sItems), sn2, serr)
@@ -78,7 +78,7 @@ func TestPrepareGoEqualsSQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	if _, _, err := sourceItemsGo(sn, "ccf2017", 385, c.items); !errors.Is(err, errNotColumnar) {
+	if _, _, _, err := sourceItemsGo(sn, "ccf2017", 385, c.items); !errors.Is(err, errNotColumnar) {
 		t.Errorf("DOUBLE ids: Go path taken (%v)", err)
 	}
 	q, err := PrepareSiteProjections(ctx, st, sn, db2, SiteProjectionsOptions{Source: "VISp", Matrix: SynthMatrix})
