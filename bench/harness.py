@@ -745,7 +745,7 @@ def bench_crossmodal():
     c, pr, pa = k["ccc_s"], p["seconds_read_answer"], p["seconds_answer"]
     r_in, r_whole = pr / c, pw["wall"] / cw["wall"]
     size = f"{n:,} sites, {e:,} x 1,300 matrix ({k['source_rows']} source rows)"
-    phases = (f"prepare {ms(k['prepare_s'])} (DuckDB; the sites {ms(k['sites_s'])} read meanwhile), reads {ms(k['reads_s'])} "
+    phases = (f"prepare {ms(k['prepare_s'])} (names, matrix and source experiments from the tables' columns; the sites {ms(k['sites_s'])} read meanwhile), reads {ms(k['reads_s'])} "
               f"(at once: matrix {ms(k['matrix_s'])}, nearest {ms(k['nearest_s'])}), gather {ms(k['gather_s'])}, write {ms(k['write_s'])}; {ms(k['ccc_cpu_s'])} CPU per answer")
     limit = (f"process start: ccc version {ms(ccc_start)}, python + numpy/pandas/pyarrow/zarr {ms(py_start)}; "
              f"ccc phases {phases}; the SQL statement alone {ms(k['sql_statement_s'])}")
@@ -753,8 +753,8 @@ def bench_crossmodal():
     if r_in < 5:  # which ceiling prevents 5x in process, measured above
         need = pr / 5
         floor = k["prepare_min_s"] + k["reads_min_s"] + k["write_min_s"]
-        notes.append(f"in process 5x needs ccc <= {ms(need)}: ccc is {ms(c - need)} over; its phases' own bests: the names and source "
-                     f"experiments through DuckDB {ms(k['prepare_min_s'])} (the site columns read meanwhile), the matrix chunks (zstd) and the "
+        notes.append(f"in process 5x needs ccc <= {ms(need)}: ccc is {ms(c - need)} over; its phases' own bests: the names, matrix and source "
+                     f"experiments from the tables' columns {ms(k['prepare_min_s'])} (the site columns read meanwhile), the matrix chunks (zstd) and the "
                      f"closure and region columns read at once {ms(k['reads_min_s'])}, arrow-go's Parquet writer on the answer's columns alone "
                      f"{ms(k['write_min_s'])}: together {ms(floor)} ({ms(abs(floor - need))} {'over' if floor > need else 'under'}; {ms(k['ccc_cpu_s'])} CPU per answer "
                      f"on {os.cpu_count()} cores); pandas with every input already in memory answers in {ms(pa)}")

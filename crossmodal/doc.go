@@ -10,7 +10,9 @@
 // checked against the store. AskSiteProjections (and AnswerSiteProjections,
 // for a prepared question) computes the site-projections answer in Go,
 // column by column (matrix reduced once per column from Zarr, nearest
-// column once per region, the sites read while DuckDB checks the names, one
+// column once per region, the sites read while the names are checked
+// (the matrix and the source experiments found from the tables' columns
+// and the matrix's zarr.json, DuckDB only for tables not in that shape), one
 // gather over them, SiteAnswers written as Parquet from its columns), and
 // runs the statement itself only for tables it cannot read that way; tests
 // compare both.

@@ -3,6 +3,7 @@ package crossmodal
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/atlas"
+	"github.com/ccc-connectivity/ccc/formats/zarr"
 	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
@@ -44,6 +46,8 @@ type SiteProjectionsQuery struct {
 	MatrixRowCount int    // rows of the matrix
 
 	srcItems map[string]struct{} // the statement's src part (data items), for the columnar answer
+	matrix   *zarr.Array         // the matrix's array when Prepare opened it (nil: open it)
+	closure  []intColumn         // the atlas's closure columns when Prepare read them (nil: read them)
 }
 
 // SiteProjection is one answer row: a recording site, its region, the
@@ -116,7 +120,11 @@ ORDER BY session%[10]s, electrode_id%[10]s, site%[10]s`, q(atlasName), source, q
 }
 
 // PrepareSiteProjections checks the question's names against the store
-// version sn (db: a read-only DuckDB over it) and builds its SQL.
+// version sn (db: a read-only DuckDB over it) and builds its SQL. The
+// matrix and the source experiments are found from the tables' Parquet
+// columns and the matrix's zarr.json when the tables allow it
+// (prepareMatrix, sourceItemsGo), else by DuckDB queries; both give the
+// same answers and errors (TestPrepareGoEqualsSQL).
 func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snapshot, db *sql.DB, o SiteProjectionsOptions) (*SiteProjectionsQuery, error) {
 	const op = "ask site-projections"
 	if strings.TrimSpace(o.Source) == "" {
@@ -137,9 +145,11 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 			Hint: "load it again: ccc atlas load --atlas " + atlasName + " FILE", Kind: ccc.ErrNotFound}
 	}
 	qq := &SiteProjectionsQuery{Atlas: atlasName, SourceID: srcID, SourceAcronym: srcAcronym, Session: o.Session, Stat: o.Stat}
-	if qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, err = experimentMatrix(ctx, st, db, o.Matrix, op); err != nil {
+	m, err := prepareMatrix(ctx, st, sn, db, o.Matrix, op)
+	if err != nil {
 		return nil, err
 	}
+	qq.MatrixDataset, qq.Matrix, qq.MatrixRowCount, qq.matrix = m.ds, m.id, m.rows, m.a
 	if _, err := sn.Table(qq.MatrixDataset, projection.MeasurementClass); err != nil {
 		return nil, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Value: qq.Matrix, Msg: "the matrix's dataset has no long form (" + projection.MeasurementClass + ")",
 			Hint: "save the matrix again (ccc projections matrix build/ingest) to write it", Kind: ccc.ErrNotFound}
@@ -159,7 +169,14 @@ func PrepareSiteProjections(ctx context.Context, st *store.Store, sn *store.Snap
 	qq.SQL = SiteProjectionsSQL(qq.Atlas, qq.SourceID, qq.MatrixDataset, qq.Matrix, qq.Session, qq.Stat)
 	// the source must hold experiments of the matrix (its row index, not
 	// the long form, is searched); the items are kept for the columnar answer
-	if qq.srcItems, qq.SourceRows, err = sourceItems(ctx, db, qq.SQL, qq.MatrixDataset, qq.Matrix); err != nil {
+	err = errNotColumnar
+	if m.a != nil {
+		qq.srcItems, qq.SourceRows, qq.closure, err = sourceItemsGo(sn, qq.Atlas, qq.SourceID, m.items)
+	}
+	if errors.Is(err, errNotColumnar) {
+		qq.srcItems, qq.SourceRows, err = sourceItems(ctx, db, qq.SQL, qq.MatrixDataset, qq.Matrix)
+	}
+	if err != nil {
 		return nil, noSites(st, err)
 	}
 	if qq.SourceRows == 0 {
@@ -285,13 +302,7 @@ func missingTable(st *store.Store, op string, err error) error {
 // Allen experiments ("allen:<id>"). It reads the ProjectionMeasurementMatrix
 // rows only, never the values.
 func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id, op string) (dataset, matrix string, rows int, err error) {
-	type cand struct {
-		ds, id string
-		rows   int
-		exp    bool
-	}
-	var all []cand
-	var listed []string
+	var all []matrixCand
 	rs, err := db.QueryContext(ctx, `SELECT dataset, id, len(data_item_index),
 		coalesce(list_bool_and(list_transform(data_item_index, x -> starts_with(x, 'allen:'))), false)
 		FROM ProjectionMeasurementMatrix ORDER BY dataset, id`)
@@ -303,24 +314,34 @@ func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id, op s
 		return "", "", 0, err
 	}
 	for rs.Next() {
-		var c cand
+		var c matrixCand
 		if err := rs.Scan(&c.ds, &c.id, &c.rows, &c.exp); err != nil {
 			rs.Close()
 			return "", "", 0, err
 		}
 		c.exp = c.exp && c.rows > 0
 		all = append(all, c)
-		listed = append(listed, c.ds+"/"+c.id)
 	}
 	rs.Close()
 	if err := rs.Err(); err != nil {
 		return "", "", 0, err
 	}
+	c, err := pickMatrix(st, all, id, op)
+	return c.ds, c.id, c.rows, err
+}
+
+// pickMatrix is experimentMatrix's choice among the store's matrices (in
+// dataset, id order).
+func pickMatrix(st *store.Store, all []matrixCand, id, op string) (matrixCand, error) {
+	var listed []string
+	for _, c := range all {
+		listed = append(listed, c.ds+"/"+c.id)
+	}
 	hint := "matrices in the store: " + strings.Join(listed, ", ")
 	if len(listed) == 0 {
 		hint = "build one: ccc projections matrix build NAME"
 	}
-	var hits []cand
+	var hits []matrixCand
 	for _, c := range all {
 		if id != "" && c.id == id || id == "" && c.exp {
 			hits = append(hits, c)
@@ -328,21 +349,21 @@ func experimentMatrix(ctx context.Context, st *store.Store, db *sql.DB, id, op s
 	}
 	switch {
 	case len(hits) == 0 && id != "":
-		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "no such projection matrix", Hint: hint, Kind: ccc.ErrNotFound}
+		return matrixCand{}, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "no such projection matrix", Hint: hint, Kind: ccc.ErrNotFound}
 	case len(hits) == 0:
-		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "the store has no experiments x regions projection matrix",
+		return matrixCand{}, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "the store has no experiments x regions projection matrix",
 			Hint: "build one: ccc projections matrix build NAME; " + hint, Kind: ccc.ErrNotFound}
 	case len(hits) > 1 && id != "":
-		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "several datasets hold a matrix of this name", Hint: hint, Kind: ccc.ErrUsage}
+		return matrixCand{}, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id, Msg: "several datasets hold a matrix of this name", Hint: hint, Kind: ccc.ErrUsage}
 	case len(hits) > 1:
-		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "several experiments x regions matrices", Hint: "choose one with --matrix; " + hint, Kind: ccc.ErrUsage}
+		return matrixCand{}, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Msg: "several experiments x regions matrices", Hint: "choose one with --matrix; " + hint, Kind: ccc.ErrUsage}
 	}
 	if !hits[0].exp {
-		return "", "", 0, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id,
+		return matrixCand{}, &ccc.Error{Op: op, Path: st.Dir(), Row: -1, Field: "matrix", Value: id,
 			Msg:  "its rows are not tracer experiments (allen:<id>), so they have no injection site to match the source region",
 			Hint: "choose an experiments x regions matrix; " + hint, Kind: ccc.ErrUsage}
 	}
-	return hits[0].ds, hits[0].id, hits[0].rows, nil
+	return hits[0], nil
 }
 
 // SiteProjections runs a prepared question's SQL statement

@@ -17,7 +17,6 @@ import (
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/formats/zarr"
-	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/projection"
 	"github.com/ccc-connectivity/ccc/store"
 )
@@ -138,11 +137,17 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 		}
 	}
 	lap(&tm.Source)
-	art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
-	if err != nil {
-		return nil, err
+	a := q.matrix
+	if a == nil {
+		art, err := sn.Artifact(q.MatrixDataset, projection.MatrixArtifact(q.Matrix))
+		if err != nil {
+			return nil, err
+		}
+		if a, err = zarr.Open(filepath.Join(art.Dir, "values.zarr")); err != nil {
+			return nil, err
+		}
 	}
-	a, items, cols, err := openMatrix(filepath.Join(art.Dir, "values.zarr"))
+	items, cols, err := matrixIndex(a)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +179,7 @@ func siteProjectionsColumnar(ctx context.Context, sn *store.Snapshot, db *sql.DB
 		}()
 	}
 	timed(&tm.Matrix, func() { strength, errs[0] = reduceColumns(ctx, a, sel, q.Stat) })
-	timed(&tm.Nearest, func() { reg, errs[1] = nearestColumns(ctx, sn, q.Atlas, cols) })
+	timed(&tm.Nearest, func() { reg, errs[1] = nearestColumns(ctx, sn, q.Atlas, cols, q.closure) })
 	if pre != nil {
 		<-pre.done
 		s, errs[2], tm.Sites = pre.s, pre.err, pre.spent
@@ -285,22 +290,18 @@ SELECT data_item, list_contains((SELECT data_item_index FROM ProjectionMeasureme
 	return src, n, rows.Err()
 }
 
-// openMatrix opens a matrix's Zarr array (float64, data items x regions)
-// and returns its row and column indexes.
-func openMatrix(dir string) (*zarr.Array, []string, []int64, error) {
-	a, err := zarr.Open(dir)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+// matrixIndex checks a matrix's Zarr array (float64, data items x
+// regions) and returns its row and column indexes.
+func matrixIndex(a *zarr.Array) ([]string, []int64, error) {
 	m := &a.Meta
 	if m.DataType != zarr.Float64 || len(m.Shape) != 2 || len(m.Chunks) != 2 {
-		return nil, nil, nil, errNotColumnar
+		return nil, nil, errNotColumnar
 	}
 	var items []string
 	for _, v := range asList(m.Attributes["data_item_index"]) {
 		s, ok := v.(string)
 		if !ok {
-			return nil, nil, nil, errNotColumnar
+			return nil, nil, errNotColumnar
 		}
 		items = append(items, s)
 	}
@@ -309,15 +310,15 @@ func openMatrix(dir string) (*zarr.Array, []string, []int64, error) {
 	for _, v := range asList(m.Attributes["region_index"]) {
 		f, ok := v.(float64)
 		if !ok || f != math.Trunc(f) || seen[int64(f)] {
-			return nil, nil, nil, errNotColumnar // a duplicate column: the statement groups them
+			return nil, nil, errNotColumnar // a duplicate column: the statement groups them
 		}
 		seen[int64(f)] = true
 		cols = append(cols, int64(f))
 	}
 	if len(items) != m.Shape[0] || len(cols) != m.Shape[1] {
-		return nil, nil, nil, errNotColumnar
+		return nil, nil, errNotColumnar
 	}
-	return a, items, cols, nil
+	return items, cols, nil
 }
 
 func asList(v any) []any {
@@ -483,12 +484,9 @@ func (c intColumn) ok(i int) bool { return c.valid == nil || c.valid[i] }
 // readInts reads integer columns of a table (checked against the
 // manifest first).
 func readInts(t store.TableInfo, names ...string) ([]intColumn, error) {
-	if err := store.VerifyFile(t); err != nil {
-		return nil, err
-	}
-	f, err := pqcols.Open(t.Path)
+	f, err := openTable(t)
 	if err != nil {
-		return nil, tableErr(t.Path, err)
+		return nil, err
 	}
 	defer f.Close()
 	out := make([]intColumn, len(names))
@@ -515,21 +513,23 @@ func (t *regionTable) lookup(id int64) int32 { return t.ids.get(id) }
 
 // nearestColumns reads the atlas's closure and regions (their Parquet
 // columns) and finds, once per region, the nearest matrix column at or
-// above it: the statement's nearest part.
-func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, cols []int64) (*regionTable, error) {
+// above it: the statement's nearest part. closure, if not nil, is the
+// closure's columns already read (ancestor, descendant, distance).
+func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, cols []int64, closure []intColumn) (*regionTable, error) {
 	colOf := make(map[int64]int32, len(cols))
 	for i, c := range cols {
 		colOf[c] = int32(i)
 	}
 	type near struct{ col, up int32 }
 	best := map[int64]near{}
-	ct, err := sn.Table(atlasName, atlas.ClosureClass)
-	if err != nil {
-		return nil, err
-	}
-	closure, err := readInts(ct, "ancestor_structure_id", "descendant_structure_id", "closure_distance")
-	if err != nil {
-		return nil, err
+	if closure == nil {
+		ct, err := sn.Table(atlasName, atlas.ClosureClass)
+		if err != nil {
+			return nil, err
+		}
+		if closure, err = readInts(ct, "ancestor_structure_id", "descendant_structure_id", "closure_distance"); err != nil {
+			return nil, err
+		}
 	}
 	anc, desc, dist := closure[0], closure[1], closure[2]
 	for i := range anc.v {
@@ -548,12 +548,9 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, err
 	}
-	if err := store.VerifyFile(rt); err != nil {
-		return nil, err
-	}
-	f, err := pqcols.Open(rt.Path)
+	f, err := openTable(rt)
 	if err != nil {
-		return nil, tableErr(rt.Path, err)
+		return nil, err
 	}
 	defer f.Close()
 	sid, sidOK, err := f.Int64s("structure_id")

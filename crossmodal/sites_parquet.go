@@ -134,7 +134,39 @@ func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullab
 			}
 		}
 	}
-	return pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable)
+	// the plain encoder's buffer at its final size: it would otherwise
+	// grow by doubling from 256 bytes (each step a zeroed allocation and a
+	// copy)
+	if size := plainSize(col); size > 0 {
+		cw.CurrentEncoder().ReserveForWrite(size)
+	}
+	if err := pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), nil), cw, col, def, nil, nullable); err != nil {
+		return err
+	}
+	// encode and compress the column's last page here, in parallel with the
+	// other columns, rather than in the row group's Close, which closes
+	// the columns one after the other (they must reach the file in order).
+	// A dictionary column keeps its pages until Close writes the
+	// dictionary page before them; a plain one writes them to its own
+	// buffer: neither touches the file.
+	if f, ok := cw.(interface{ FlushCurrentPage() error }); ok && col.Len() > 0 {
+		return f.FlushCurrentPage()
+	}
+	return nil
+}
+
+// plainSize is the size of col's values PLAIN-encoded (0: a dictionary
+// column, whose encoder buffers indices elsewhere).
+func plainSize(col arrow.Array) int {
+	switch c := col.(type) {
+	case *array.String:
+		return len(c.ValueBytes()) + 4*c.Len()
+	case *array.Int64, *array.Float64:
+		return 8 * c.Len()
+	case *array.Int32:
+		return 4 * c.Len()
+	}
+	return 0
 }
 
 // bitmap is the Arrow validity bitmap of ok (nil when every value is

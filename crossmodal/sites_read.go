@@ -47,12 +47,9 @@ func readSites(ctx context.Context, sn *store.Snapshot, session string) (*siteRo
 }
 
 func (s *siteRows) readTable(ctx context.Context, t store.TableInfo) error {
-	if err := store.VerifyFile(t); err != nil {
-		return err
-	}
-	f, err := pqcols.Open(t.Path)
+	f, err := openTable(t)
 	if err != nil {
-		return tableErr(t.Path, err)
+		return err
 	}
 	defer f.Close()
 	n := f.NumRows()
@@ -171,6 +168,19 @@ func sliceOK(ok []bool, i int) []bool {
 
 // tableErr maps a column read error: a missing column or one of another
 // type is errNotColumnar (the statement answers), others name the file.
+// openTable opens a table's Parquet file for column reads once its bytes
+// match the manifest's checksum.
+func openTable(t store.TableInfo) (*pqcols.File, error) {
+	if err := store.VerifyFile(t); err != nil {
+		return nil, err
+	}
+	f, err := pqcols.Open(t.Path)
+	if err != nil {
+		return nil, tableErr(t.Path, err)
+	}
+	return f, nil
+}
+
 func tableErr(path string, err error) error {
 	switch {
 	case errors.Is(err, errNotColumnar), errors.Is(err, pqcols.ErrMissing), errors.Is(err, pqcols.ErrType):

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ccc-connectivity/ccc/atlas"
-	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/store"
 )
 
@@ -44,21 +42,8 @@ func TestSiteProjectionsSQL(t *testing.T) {
 // with and without a session.
 func TestSiteProjectionsColumnar(t *testing.T) {
 	ctx := context.Background()
-	st, err := SynthSiteStore(ctx, filepath.Join(t.TempDir(), "store"), testenv.SharedData(t, atlas.DefaultOntologyFile), 200, 2000, 7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sn, err := st.Snapshot(store.Ref{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	pq := filepath.Join(t.TempDir(), "answer.parquet")
-	db, err := st.ReadOnlyDB(ctx, store.Ref{}, pq)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	st, sn, db := synthTestStore(t, 2000, pq)
 	// the source lookup read from Parquet equals its SQL statement
 	for _, src := range []string{"VISp", "385", "visp", "VISp1", "593", "nope", "", "997"} {
 		n, id, acr, err := regionsNamed(sn, "ccf2017", src)
