@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc"
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 	"github.com/ccc-connectivity/ccc/linkml"
 )
 
@@ -166,6 +167,12 @@ func openArrowParquet(f *os.File) (fr *pqarrow.FileReader, names []string, ok bo
 	}()
 	pf, err := file.NewParquetReader(f)
 	if err != nil {
+		return nil, nil, false
+	}
+	// arrow-go opens column chunks in goroutines of its own: a chunk
+	// outside the file would panic there, past any recover
+	st, err := f.Stat()
+	if err != nil || pqcols.CheckChunks(pf, st.Size()) != nil {
 		return nil, nil, false
 	}
 	fr, err = pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1 << 14}, memory.DefaultAllocator)
