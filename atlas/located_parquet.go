@@ -2,11 +2,8 @@ package atlas
 
 import (
 	"context"
-	"errors"
 	"io"
-	"runtime"
 	"strconv"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -16,6 +13,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 )
 
 // dataPageSize is the data page size of a located Parquet file: large
@@ -145,24 +144,10 @@ func writeParquetColumns(w io.Writer, sc *arrow.Schema, props *parquet.WriterPro
 	for lo := 0; lo < n || lo == 0; lo += parquetRowGroup {
 		hi := min(lo+parquetRowGroup, n)
 		rgw := pw.AppendBufferedRowGroup()
-		errs := make([]error, len(cols))
-		next := make(chan int, len(cols))
-		for i := range cols {
-			next <- i
-		}
-		close(next)
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(cols)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					errs[i] = writeParquetColumn(rgw, i, sc.Field(i).Nullable, cols[i](lo, hi), &awp)
-				}
-			}()
-		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
+		err := pqcols.WriteColumns(rgw, len(cols), func(i int, cw file.ColumnChunkWriter) error {
+			return writeParquetColumn(cw, sc.Field(i).Nullable, cols[i](lo, hi), &awp)
+		})
+		if err != nil {
 			pw.Close()
 			return err
 		}
@@ -176,28 +161,16 @@ func writeParquetColumns(w io.Writer, sc *arrow.Schema, props *parquet.WriterPro
 	return pw.Close()
 }
 
-// writeParquetColumn writes arr (released here) as column i of rgw and
+// writeParquetColumn writes arr (released here) into the column chunk cw and
 // encodes its last data page, which arrow-go would otherwise encode in the
 // row group's Close, one column after the other: a plain column flushes
 // its pages into its own buffer; a dictionary column (whose data pages
 // must follow its dictionary page, written by Close) encodes its page and
 // keeps it. A dictionary column holds one page (dataPageSize), so it
 // always has buffered values here when the row group has rows.
-func writeParquetColumn(rgw file.BufferedRowGroupWriter, i int, nullable bool, arr arrow.Array, awp *pqarrow.ArrowWriterProperties) error {
+func writeParquetColumn(cw file.ColumnChunkWriter, nullable bool, arr arrow.Array, awp *pqarrow.ArrowWriterProperties) error {
 	defer arr.Release()
-	cw, err := rgw.Column(i)
-	if err != nil {
-		return err
-	}
-	var def []int16
-	if nullable {
-		def = make([]int16, arr.Len())
-		for j := range def {
-			if arr.IsValid(j) {
-				def[j] = 1
-			}
-		}
-	}
+	def := pqcols.DefLevels(arr, nullable)
 	if err := pqarrow.WriteArrowToColumn(pqarrow.NewArrowWriteContext(context.Background(), awp), cw, arr, def, nil, nullable); err != nil || arr.Len() == 0 {
 		return err
 	}

@@ -2,11 +2,7 @@ package crossmodal
 
 import (
 	"context"
-	"errors"
 	"io"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -15,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 )
 
 // dictString is a string column written as Parquet dictionary pages
@@ -95,20 +93,10 @@ func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 	// one buffered row group: each column is encoded and compressed into
 	// its own buffer, the columns in parallel, then written in order
 	rgw := fw.AppendBufferedRowGroup()
-	errs := make([]error, len(cols))
-	var next atomic.Int32
-	var wg sync.WaitGroup
-	for range min(len(cols), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(cols); i = int(next.Add(1) - 1) {
-				errs[i] = writeColumn(rgw, i, cols[i], fields[i].Nullable)
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = pqcols.WriteColumns(rgw, len(cols), func(i int, cw file.ColumnChunkWriter) error {
+		return writeColumn(cw, cols[i], fields[i].Nullable)
+	})
+	if err != nil {
 		fw.Close()
 		return err
 	}
@@ -119,21 +107,9 @@ func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 	return fw.Close()
 }
 
-// writeColumn writes column i of a buffered row group.
-func writeColumn(rgw file.BufferedRowGroupWriter, i int, col arrow.Array, nullable bool) error {
-	cw, err := rgw.Column(i)
-	if err != nil {
-		return err
-	}
-	var def []int16
-	if nullable {
-		def = make([]int16, col.Len())
-		for r := range def {
-			if col.IsValid(r) {
-				def[r] = 1
-			}
-		}
-	}
+// writeColumn writes col into its column chunk of a buffered row group.
+func writeColumn(cw file.ColumnChunkWriter, col arrow.Array, nullable bool) error {
+	def := pqcols.DefLevels(col, nullable)
 	// the plain encoder's buffer at its final size: it would otherwise
 	// grow by doubling from 256 bytes (each step a zeroed allocation and a
 	// copy)

@@ -9,10 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/ccc-connectivity/ccc/formats/hdf5"
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 )
 
 // Kind is a column's value type.
@@ -226,40 +224,17 @@ func (t *Table) WriteParquet(path string) (err error) {
 // group, the columns shared out among GOMAXPROCS goroutines (each column
 // chunk has its own encoder, compressor and buffer).
 func writeRowGroup(rgw file.BufferedRowGroupWriter, cols []arrow.Array, fields []arrow.Field, lo, hi int) error {
-	errs := make([]error, len(cols))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := min(runtime.GOMAXPROCS(0), len(cols)); w > 0; w-- {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := int(next.Add(1) - 1); j < len(cols); j = int(next.Add(1) - 1) {
-				errs[j] = writeColumnChunk(rgw, j, cols[j], fields[j].Nullable, lo, hi)
-			}
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return pqcols.WriteColumns(rgw, len(cols), func(j int, cw file.ColumnChunkWriter) error {
+		return writeColumnChunk(cw, cols[j], fields[j].Nullable, lo, hi)
+	})
 }
 
-// writeColumnChunk writes rows lo..hi of column j (a flat column: one
+// writeColumnChunk writes rows lo..hi of a into its column chunk cw (a flat column: one
 // definition level per row when nullable, none when required).
-func writeColumnChunk(rgw file.BufferedRowGroupWriter, j int, a arrow.Array, nullable bool, lo, hi int) error {
-	cw, err := rgw.Column(j)
-	if err != nil {
-		return err
-	}
+func writeColumnChunk(cw file.ColumnChunkWriter, a arrow.Array, nullable bool, lo, hi int) error {
 	s := array.NewSlice(a, int64(lo), int64(hi))
 	defer s.Release()
-	var def []int16
-	if nullable {
-		def = make([]int16, hi-lo)
-		for i := range def {
-			if s.IsValid(i) {
-				def[i] = 1
-			}
-		}
-	}
+	def := pqcols.DefLevels(s, nullable)
 	if err := pqarrow.WriteArrowToColumn(context.Background(), cw, s, def, nil, nullable); err != nil {
 		return err
 	}
