@@ -16,6 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/ccc-connectivity/ccc/internal/pqcols"
 )
 
 // Points from Parquet are read column by column with arrow-go (issue 18):
@@ -141,13 +143,11 @@ func parquetLayout(f *os.File, size int64) (fields []arrow.Field, leaves []int, 
 			if err != nil {
 				return nil, nil, 0, err
 			}
-			start := cc.DataPageOffset()
-			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 {
-				start = min(start, cc.DictionaryPageOffset())
+			if err := pqcols.CheckChunk(cc, size); err != nil {
+				return nil, nil, 0, fmt.Errorf("row group %d column %d: %w", g, leaf, err)
 			}
-			clen := cc.TotalCompressedSize()
-			if cc.NumValues() != n || start < 4 || clen < 0 || start > size || clen > size-start {
-				return nil, nil, 0, fmt.Errorf("row group %d column %d: chunk outside the file or %d values for %d rows", g, leaf, cc.NumValues(), n)
+			if cc.NumValues() != n {
+				return nil, nil, 0, fmt.Errorf("row group %d column %d: %d values for %d rows", g, leaf, cc.NumValues(), n)
 			}
 		}
 	}

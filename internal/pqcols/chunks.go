@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 )
 
 // CheckChunks checks that every column chunk the footer of rd names lies
@@ -25,15 +26,24 @@ func CheckChunks(rd *file.Reader, size int64) error {
 			if err != nil {
 				return fmt.Errorf("row group %d column %d: %w", g, c, err)
 			}
-			start := cc.DataPageOffset()
-			if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
-				start = cc.DictionaryPageOffset()
-			}
-			n := cc.TotalCompressedSize()
-			if start < 4 || n < 0 || start > size || n > size-start {
-				return fmt.Errorf("row group %d column %d: chunk at %d, %d bytes, outside the file's %d bytes", g, c, start, n, size)
+			if err := CheckChunk(cc, size); err != nil {
+				return fmt.Errorf("row group %d column %d: %w", g, c, err)
 			}
 		}
+	}
+	return nil
+}
+
+// CheckChunk checks that column chunk cc lies inside a file of size bytes,
+// its extent computed as arrow-go computes it.
+func CheckChunk(cc *metadata.ColumnChunkMetaData, size int64) error {
+	start := cc.DataPageOffset()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
+		start = cc.DictionaryPageOffset()
+	}
+	n := cc.TotalCompressedSize()
+	if start < 4 || n < 0 || start > size || n > size-start {
+		return fmt.Errorf("chunk at %d, %d bytes, outside the file's %d bytes", start, n, size)
 	}
 	return nil
 }
