@@ -306,7 +306,10 @@ func encode(comp string, level int, raw []byte) ([]byte, error) {
 		}
 		e, ok := zencs.Load(level)
 		if !ok {
-			enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(level)), zstd.WithEncoderConcurrency(1))
+			// no content checksum in the frames: the metadata declares
+			// "checksum": false (numcodecs' default); a chunk written with
+			// one is still verified on read
+			enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(level)), zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false))
 			if err != nil {
 				return nil, usageErr("zstd level %d: %v", level, err)
 			}

@@ -150,7 +150,8 @@ type v2Array struct {
 type v2Codec struct {
 	ID    string `json:"id"`
 	Level *int   `json:"level,omitempty"`
-	// numcodecs Zstd has "checksum"; ignored on read.
+	// numcodecs Zstd has "checksum": a frame carrying a content checksum
+	// is verified on read whatever it says (written: false, no checksum).
 }
 
 func parseV2(path string, data, attrs []byte) (*Meta, error) {

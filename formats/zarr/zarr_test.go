@@ -2,6 +2,7 @@ package zarr
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ccc-connectivity/ccc"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
+	"github.com/klauspost/compress/zstd"
 )
 
 func seq[T Number](n int, f func(i int) float64) []T {
@@ -360,4 +362,51 @@ func TestReadChunkBuf(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestZstdChecksum: written zstd chunks carry no content checksum, as
+// their metadata declares ("checksum": false); a chunk that carries one
+// (zarr-python's Zstd(checksum=True)) is verified: a flipped byte in it is
+// a corrupt chunk, not wrong values.
+func TestZstdChecksum(t *testing.T) {
+	for _, format := range []int{2, 3} {
+		dir := filepath.Join(t.TempDir(), "arr")
+		data := seq[float64](64, func(i int) float64 { return float64(i % 5) })
+		if _, err := Write(dir, Meta{Format: format, Shape: []int{8, 8}, Chunks: []int{8, 8}, Compressor: Zstd}, data); err != nil {
+			t.Fatal(err)
+		}
+		chunk := filepath.Join(dir, "0.0")
+		if format == 3 {
+			chunk = filepath.Join(dir, "c", "0", "0")
+		}
+		b, err := os.ReadFile(chunk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) < 5 || b[4]&4 != 0 {
+			t.Fatalf("v%d: frame descriptor %x declares a content checksum", format, b[:min(5, len(b))])
+		}
+		enc, _ := zstd.NewWriter(nil, zstd.WithEncoderCRC(true))
+		withSum := enc.EncodeAll(unsafeBytesF64(data), nil)
+		if withSum[4]&4 == 0 {
+			t.Fatal("the reference frame has no checksum")
+		}
+		os.WriteFile(chunk, withSum, 0o644)
+		if got, _, err := ReadFloat64(dir); err != nil || !reflect.DeepEqual(got, data) {
+			t.Fatalf("v%d: a chunk with a checksum reads %v, %v", format, got[:4], err)
+		}
+		withSum[len(withSum)-1] ^= 0xff // the checksum's last byte
+		os.WriteFile(chunk, withSum, 0o644)
+		if _, _, err := ReadFloat64(dir); err == nil || !strings.Contains(err.Error(), "corrupt") {
+			t.Fatalf("v%d: a chunk failing its checksum: %v", format, err)
+		}
+	}
+}
+
+func unsafeBytesF64(v []float64) []byte {
+	b := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
+	}
+	return b
 }
