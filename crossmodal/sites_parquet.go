@@ -3,6 +3,8 @@ package crossmodal
 import (
 	"context"
 	"io"
+	"slices"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -42,20 +44,16 @@ var answerSchema = arrow.NewSchema([]arrow.Field{
 func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 	n := a.n
 	matchedOK := make([]bool, n)
-	mRegion, mAcr := make([]int64, n), make([]int32, n)
-	strength, experiments := make([]float64, n), make([]int64, n)
 	for i, m := range a.match {
-		if m >= 0 {
-			matchedOK[i] = true
-			mRegion[i], mAcr[i], strength[i], experiments[i] = a.mRegion[m], a.mAcronym[m], a.mStrength[m], a.mExperiments[m]
-		} else {
-			mAcr[i] = -1
-		}
+		matchedOK[i] = m >= 0
 	}
 	mValid, mNulls := bitmap(matchedOK)
 	acronyms, sessions := stringArray(a.acronyms), stringArray(a.sessions)
 	defer acronyms.Release()
 	defer sessions.Release()
+	// the matched columns are functions of a row's match index: each is
+	// written as a dictionary of its distinct values (at most one per
+	// matrix column) with an index per row, not a value per row
 	cols := []arrow.Array{
 		dictArray(a.session, sessions),
 		array.NewStringData(array.NewData(arrow.BinaryTypes.String, n,
@@ -63,11 +61,11 @@ func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 		int64Array(a.electrode, a.electrodeOK),
 		int64Array(a.region, a.regionOK),
 		dictArray(a.acronym, acronyms),
-		primitive(arrow.PrimitiveTypes.Int64, n, mValid, mNulls, arrow.Int64Traits.CastToBytes(mRegion)),
-		dictArray(mAcr, acronyms),
-		primitive(arrow.PrimitiveTypes.Int32, n, mValid, mNulls, arrow.Int32Traits.CastToBytes(a.levelsUp)),
-		primitive(arrow.PrimitiveTypes.Float64, n, mValid, mNulls, arrow.Float64Traits.CastToBytes(strength)),
-		primitive(arrow.PrimitiveTypes.Int64, n, mValid, mNulls, arrow.Int64Traits.CastToBytes(experiments)),
+		matchDict(arrow.PrimitiveTypes.Int64, a.mRegion, a.match, mValid, mNulls),
+		dictArray(matchedAcronyms(a), acronyms),
+		levelsDict(a.levelsUp, a.match, mValid, mNulls),
+		matchDict(arrow.PrimitiveTypes.Float64, a.mStrength, a.match, mValid, mNulls),
+		matchDict(arrow.PrimitiveTypes.Int64, a.mExperiments, a.match, mValid, mNulls),
 	}
 	defer func() {
 		for _, c := range cols {
@@ -81,10 +79,17 @@ func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 	}
 	sc := arrow.NewSchema(fields, nil)
 	// no statistics; dictionaries only where the answer has them (hashing
-	// every value costs more than computing the answer, measured)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy), parquet.WithStats(false),
-		parquet.WithDictionaryDefault(false), parquet.WithDictionaryFor("session", true), parquet.WithDictionaryFor("site_acronym", true),
-		parquet.WithDictionaryFor("matched_acronym", true), parquet.WithDataPageSize(1<<20), parquet.WithBatchSize(1<<16))
+	// every value costs more than computing the answer, measured); a
+	// dictionary whose values arrow-go's memo table would merge (0 and -0)
+	// falls back to plain there
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy), parquet.WithStats(false),
+		parquet.WithDictionaryDefault(false), parquet.WithDataPageSize(1 << 20), parquet.WithBatchSize(1 << 16)}
+	for i, c := range cols {
+		if c.DataType().ID() == arrow.DICTIONARY {
+			opts = append(opts, parquet.WithDictionaryFor(fields[i].Name, true))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
 	psc, err := pqarrow.ToParquet(sc, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err
@@ -185,6 +190,103 @@ func stringArray(values []string) arrow.Array {
 	defer b.Release()
 	b.AppendValues(values, nil)
 	return b.NewArray()
+}
+
+// matchedAcronyms is the matched acronym's index per row (-1: NULL).
+func matchedAcronyms(a *SiteAnswers) []int32 {
+	out := make([]int32, a.n)
+	for i, m := range a.match {
+		out[i] = -1
+		if m >= 0 {
+			out[i] = a.mAcronym[m]
+		}
+	}
+	return out
+}
+
+// matchDict is the dictionary array of vals[match[i]] per row i (NULL
+// where match[i] < 0, as valid says): the distinct values of vals (by
+// bits) as its dictionary.
+func matchDict[T int64 | float64](t arrow.DataType, vals []T, match []int32, valid *memory.Buffer, nulls int) arrow.Array {
+	if 4*len(vals) > len(match) { // an answer built from rows: a value per row, written plain
+		v := make([]T, len(match))
+		for i, m := range match {
+			if m >= 0 {
+				v[i] = vals[m]
+			}
+		}
+		return primitive(t, len(match), valid, nulls, unsafeBytes(v))
+	}
+	dict, remap := distinct(vals)
+	idx := make([]int32, len(match))
+	for i, m := range match {
+		if m >= 0 {
+			idx[i] = remap[m]
+		}
+	}
+	return dictOf(t, dict, idx, valid, nulls)
+}
+
+// distinct is vals without repeats (equal bits: each NaN payload once),
+// in first-seen order, and each value's index in it.
+func distinct[T int64 | float64](vals []T) ([]T, []int32) {
+	bits := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(vals))), len(vals))
+	seen := make(map[uint64]int32, min(len(vals), 4096))
+	remap := make([]int32, len(vals))
+	var dict []T
+	for m, b := range bits {
+		j, ok := seen[b]
+		if !ok {
+			j = int32(len(dict))
+			dict = append(dict, vals[m])
+			seen[b] = j
+		}
+		remap[m] = j
+	}
+	return dict, remap
+}
+
+// unsafeBytes is v's memory as bytes (v's values are fixed-size numbers).
+func unsafeBytes[T int32 | int64 | float64](v []T) []byte {
+	var z T
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(v)*int(unsafe.Sizeof(z)))
+}
+
+// levelsDict is levels_up as a dictionary (its values are small
+// distances: the dictionary is 0..max, the index the value itself).
+func levelsDict(levels, match []int32, valid *memory.Buffer, nulls int) arrow.Array {
+	top := int32(0)
+	for i, m := range match {
+		if m >= 0 {
+			top = max(top, levels[i])
+		}
+	}
+	dict := make([]int32, top+1)
+	for k := range dict {
+		dict[k] = int32(k)
+	}
+	idx := levels
+	if nulls > 0 || slices.ContainsFunc(levels, func(v int32) bool { return v < 0 }) {
+		idx = make([]int32, len(levels))
+		for i, m := range match {
+			if m >= 0 {
+				idx[i] = max(levels[i], 0)
+			}
+		}
+	}
+	return dictOf(arrow.PrimitiveTypes.Int32, dict, idx, valid, nulls)
+}
+
+// dictOf is the dictionary array of indices idx into dict.
+func dictOf[T int32 | int64 | float64](t arrow.DataType, dict []T, idx []int32, valid *memory.Buffer, nulls int) arrow.Array {
+	if len(dict) == 0 {
+		dict = make([]T, 1) // index 0 exists: every row is NULL
+	}
+	values := primitive(t, len(dict), nil, 0, unsafeBytes(dict))
+	defer values.Release()
+	ind := primitive(arrow.PrimitiveTypes.Int32, len(idx), valid, nulls, arrow.Int32Traits.CastToBytes(idx))
+	defer ind.Release()
+	return array.NewDictionaryArray(&arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: t}, ind, values)
 }
 
 // dictArray is a dictionary array of indices into dict (-1: NULL).

@@ -272,3 +272,65 @@ func TestGatherSites(t *testing.T) {
 		t.Error("only an unknown session: rows")
 	}
 }
+
+// TestSiteAnswersParquetDictionaries: the matched columns of a columnar
+// answer (a value per matrix column, an index per row) are written as
+// dictionaries of their distinct values; values arrow-go's memo table
+// would merge (0 and -0), repeats, NaN and unmatched rows read back bit
+// for bit.
+func TestSiteAnswersParquetDictionaries(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	for _, strength := range [][]float64{{0, negZero, 2, math.NaN(), 2, math.Inf(-1)}, {1, 1, 3, 1, 3, 3}} {
+		var rows []SiteProjection
+		match := make([]int32, 40)
+		mRegion, mExperiments := []int64{5, 6, 5, 7, 6, 5}, []int64{3, 3, 3, 3, 3, 3}
+		for i := range match {
+			m := i%7 - 1
+			match[i] = int32(m)
+			p := SiteProjection{Session: "s", Site: strconv.Itoa(i), SiteRegion: int64(i % 3), HasRegion: true}
+			if m >= 0 {
+				p.Matched, p.MatchedRegion, p.LevelsUp, p.Strength, p.Experiments = true, mRegion[m], i*7%5, strength[m], 3
+			}
+			rows = append(rows, p)
+		}
+		a := SiteAnswersOf(rows)
+		a.match, a.mRegion, a.mStrength, a.mExperiments, a.mAcronym = match, mRegion, strength, mExperiments, []int32{-1, -1, -1, -1, -1, -1}
+		path := filepath.Join(t.TempDir(), "a.parquet")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.WriteParquet(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		db, err := sql.Open("duckdb", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var encodings string
+		db.QueryRow("SELECT string_agg(DISTINCT encodings, ' ') FROM parquet_metadata(" + store.QuoteString(path) + ") WHERE path_in_schema IN ('matched_region', 'strength', 'experiments', 'levels_up')").Scan(&encodings)
+		r, err := db.Query("SELECT * FROM read_parquet(" + store.QuoteString(path) + ")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := scanSiteProjections(r)
+		db.Close()
+		if err != nil || len(got) != len(rows) {
+			t.Fatalf("read back %d rows (%v)", len(got), err)
+		}
+		if !strings.Contains(encodings, "RLE_DICTIONARY") {
+			t.Errorf("matched columns' encodings %q: no dictionary", encodings)
+		}
+		for i := range rows {
+			g, w := got[i], rows[i]
+			if math.Float64bits(g.Strength) != math.Float64bits(w.Strength) {
+				t.Errorf("row %d: strength %v (bits %x), want %v (bits %x)", i, g.Strength, math.Float64bits(g.Strength), w.Strength, math.Float64bits(w.Strength))
+			}
+			g.Strength, w.Strength = 0, 0
+			if g != w {
+				t.Errorf("row %d: %+v, want %+v", i, g, w)
+			}
+		}
+	}
+}
