@@ -20,6 +20,11 @@ type SiteAnswers struct {
 	region      []int64
 	regionOK    []bool // nil: no NULL
 
+	// when the columnar path answered: the atlas's region ids and each
+	// row's position among them (-1: NULL or a region the atlas lacks)
+	regionIDs []int64
+	regionPos []int32
+
 	acronyms []string // acronym dictionary (no "", no duplicates)
 	acronym  []int32  // per row: index into acronyms, -1 NULL
 

@@ -207,6 +207,7 @@ func gatherSites(s *siteRows, reg *regionTable, cols []int64, strength []float64
 	out := &SiteAnswers{n: n, sessions: s.sessions.values, session: s.session, siteBytes: s.siteBytes, siteOff: s.siteOff,
 		electrode: s.electrode, electrodeOK: s.electrodeOK, region: s.region, regionOK: s.regionOK,
 		acronyms: reg.acronyms, acronym: make([]int32, n), match: make([]int32, n), levelsUp: make([]int32, n),
+		regionIDs: reg.id, regionPos: make([]int32, n),
 		mRegion: cols, mAcronym: make([]int32, len(cols)), mStrength: strength, mExperiments: make([]int64, len(cols))}
 	for c, id := range cols {
 		out.mAcronym[c], out.mExperiments[c] = -1, int64(nSel)
@@ -218,7 +219,7 @@ func gatherSites(s *siteRows, reg *regionTable, cols []int64, strength []float64
 		out.gather(p)
 	}
 	for i, r := range out.region {
-		out.acronym[i], out.match[i] = -1, -1
+		out.acronym[i], out.match[i], out.regionPos[i] = -1, -1, -1
 		if out.regionOK != nil && !out.regionOK[i] {
 			continue
 		}
@@ -226,7 +227,7 @@ func gatherSites(s *siteRows, reg *regionTable, cols []int64, strength []float64
 		if j < 0 {
 			continue
 		}
-		out.acronym[i] = reg.acronym[j]
+		out.regionPos[i], out.acronym[i] = j, reg.acronym[j]
 		if c := reg.column[j]; c >= 0 {
 			out.match[i], out.levelsUp[i] = c, reg.up[j]
 		}
@@ -502,6 +503,7 @@ func readInts(t store.TableInfo, names ...string) ([]intColumn, error) {
 // at or above it.
 type regionTable struct {
 	ids      idTable  // structure id -> position (one entry per region)
+	id       []int64  // position -> structure id
 	acronym  []int32  // index into acronyms (-1: no acronym)
 	acronyms []string // distinct acronyms
 	column   []int32  // matrix column (-1: none at or above)
@@ -580,7 +582,7 @@ func nearestColumns(ctx context.Context, sn *store.Snapshot, atlasName string, c
 	if err != nil {
 		return nil, tableErr(rt.Path, err)
 	}
-	t.acronyms = acronyms.values
+	t.acronyms, t.id = acronyms.values, ids
 	var unique bool
 	if t.ids, unique = newIDTable(ids); !unique {
 		return nil, errNotColumnar // a duplicate region: the statement's join repeats such sites

@@ -59,7 +59,7 @@ func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 		array.NewStringData(array.NewData(arrow.BinaryTypes.String, n,
 			[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(a.siteOff)), memory.NewBufferBytes(a.siteBytes)}, nil, 0, 0)),
 		int64Array(a.electrode, a.electrodeOK),
-		int64Array(a.region, a.regionOK),
+		siteRegions(a),
 		dictArray(a.acronym, acronyms),
 		matchDict(arrow.PrimitiveTypes.Int64, a.mRegion, a.match, mValid, mNulls),
 		dictArray(matchedAcronyms(a), acronyms),
@@ -190,6 +190,36 @@ func stringArray(values []string) arrow.Array {
 	defer b.Release()
 	b.AppendValues(values, nil)
 	return b.NewArray()
+}
+
+// siteRegions is the site_region column: a dictionary of the atlas's
+// region ids (and any the atlas lacks) with an index per row when the
+// columnar path answered, plain otherwise.
+func siteRegions(a *SiteAnswers) arrow.Array {
+	if a.regionPos == nil {
+		return int64Array(a.region, a.regionOK)
+	}
+	dict := a.regionIDs
+	idx := make([]int32, a.n)
+	var extra map[int64]int32
+	for i, j := range a.regionPos {
+		switch {
+		case j >= 0:
+			idx[i] = j
+		case a.regionOK == nil || a.regionOK[i]: // a region the atlas lacks
+			k, ok := extra[a.region[i]]
+			if !ok {
+				if extra == nil {
+					extra, dict = map[int64]int32{}, slices.Clip(dict)
+				}
+				k = int32(len(dict))
+				extra[a.region[i]], dict = k, append(dict, a.region[i])
+			}
+			idx[i] = k
+		}
+	}
+	valid, nulls := bitmap(a.regionOK)
+	return dictOf(arrow.PrimitiveTypes.Int64, dict, idx, valid, nulls)
 }
 
 // matchedAcronyms is the matched acronym's index per row (-1: NULL).

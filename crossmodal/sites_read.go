@@ -104,6 +104,12 @@ func (s *siteRows) readTable(ctx context.Context, t store.TableInfo) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if s.n == 0 { // the first table: its columns as read
+		s.session, s.siteBytes, s.siteOff = sess, site, off
+		s.electrode, s.electrodeOK, s.region, s.regionOK = electrode, electrodeOK, region, regionOK
+		s.n = n
+		return nil
+	}
 	base := int32(len(s.siteBytes))
 	s.session = append(s.session, sess...)
 	s.siteBytes = append(s.siteBytes, site...)

@@ -252,7 +252,7 @@ func TestGatherSites(t *testing.T) {
 	add("s1", "x", 5, true, 99, true)
 	add("s2", "a", 1, true, 10, true)
 	ids, _ := newIDTable([]int64{10, 20})
-	reg := &regionTable{ids: ids, acronym: []int32{0, 1}, acronyms: []string{"TEN", "TWENTY"}, column: []int32{0, -1}, up: []int32{0, 0}}
+	reg := &regionTable{ids: ids, id: []int64{10, 20}, acronym: []int32{0, 1}, acronyms: []string{"TEN", "TWENTY"}, column: []int32{0, -1}, up: []int32{0, 0}}
 	a := gatherSites(s, reg, []int64{10}, []float64{0.5}, 3)
 	want := []SiteProjection{
 		{Session: "s1", Site: "x", ElectrodeID: 5, HasElectrode: true, SiteRegion: 99, HasRegion: true},
@@ -263,6 +263,10 @@ func TestGatherSites(t *testing.T) {
 	}
 	if got := a.Rows(); !slices.Equal(got, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", got, want)
+	}
+	// as Parquet: site_region a dictionary of the atlas's ids, 99 added
+	if got, enc := writeReadBack(t, a); !slices.Equal(got, want) || !strings.Contains(enc["site_region"], "RLE_DICTIONARY") {
+		t.Errorf("Parquet (site_region %s):\n%+v\nwant\n%+v", enc["site_region"], got, want)
 	}
 	o := s.only("s2")
 	if o.n != 2 || string(o.siteBytes) != "ba" || o.electrode[0] != 1 || o.region[1] != 10 || o.sessions.values[0] != "s2" {
@@ -295,32 +299,14 @@ func TestSiteAnswersParquetDictionaries(t *testing.T) {
 		}
 		a := SiteAnswersOf(rows)
 		a.match, a.mRegion, a.mStrength, a.mExperiments, a.mAcronym = match, mRegion, strength, mExperiments, []int32{-1, -1, -1, -1, -1, -1}
-		path := filepath.Join(t.TempDir(), "a.parquet")
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
+		got, enc := writeReadBack(t, a)
+		if len(got) != len(rows) {
+			t.Fatalf("read back %d rows", len(got))
 		}
-		if err := a.WriteParquet(f); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		db, err := sql.Open("duckdb", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var encodings string
-		db.QueryRow("SELECT string_agg(DISTINCT encodings, ' ') FROM parquet_metadata(" + store.QuoteString(path) + ") WHERE path_in_schema IN ('matched_region', 'strength', 'experiments', 'levels_up')").Scan(&encodings)
-		r, err := db.Query("SELECT * FROM read_parquet(" + store.QuoteString(path) + ")")
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := scanSiteProjections(r)
-		db.Close()
-		if err != nil || len(got) != len(rows) {
-			t.Fatalf("read back %d rows (%v)", len(got), err)
-		}
-		if !strings.Contains(encodings, "RLE_DICTIONARY") {
-			t.Errorf("matched columns' encodings %q: no dictionary", encodings)
+		for _, c := range []string{"matched_region", "strength", "experiments", "levels_up"} {
+			if !strings.Contains(enc[c], "RLE_DICTIONARY") {
+				t.Errorf("%s's encodings %q: no dictionary", c, enc[c])
+			}
 		}
 		for i := range rows {
 			g, w := got[i], rows[i]
@@ -333,4 +319,44 @@ func TestSiteAnswersParquetDictionaries(t *testing.T) {
 			}
 		}
 	}
+}
+
+// writeReadBack writes a as Parquet and reads it back with DuckDB: its
+// rows and each column's encodings.
+func writeReadBack(t *testing.T, a *SiteAnswers) ([]SiteProjection, map[string]string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "a.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.WriteParquet(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	enc := map[string]string{}
+	r, err := db.Query("SELECT path_in_schema, encodings FROM parquet_metadata(" + store.QuoteString(path) + ")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r.Next() {
+		var c, e string
+		r.Scan(&c, &e)
+		enc[c] += e
+	}
+	r.Close()
+	r, err = db.Query("SELECT * FROM read_parquet(" + store.QuoteString(path) + ")")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := scanSiteProjections(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, enc
 }
