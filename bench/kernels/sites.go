@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -84,6 +85,10 @@ func sites(args []string) (any, error) {
 		if *m == 0 || d < *m {
 			*m = d
 		}
+	}
+	// the collector as 'ccc ask site-projections' sets it
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(crossmodal.AnswerGCPercent))
 	}
 	cpu0 := cpuSeconds()
 	for range max(1, *repeat) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -178,6 +180,9 @@ func (e *askEnv) write(ctx context.Context, w io.Writer, what, stmt, format stri
 }
 
 func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions) error {
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(crossmodal.AnswerGCPercent))
+	}
 	onSpark, err := opts.Engine.spark()
 	if err != nil {
 		return err
