@@ -45,12 +45,15 @@ func (v *Volume) Resolution() float64 {
 	return 0
 }
 
-// Index returns the flat index of the voxel holding CCF point (x, y, z) um.
+// Index returns the flat index of the voxel holding CCF point (x, y, z) um:
+// the truncated c*(1/s) on each axis, as the batch lookups (LocateBatch)
+// compute it. (c/s can differ from it by one voxel for a coordinate within
+// a rounding error of a voxel boundary, 10^-13 um at 10 um voxels.)
 func (v *Volume) Index(x, y, z float64) (int, bool) {
 	if !(x >= 0 && y >= 0 && z >= 0) { // also false for NaN
 		return 0, false
 	}
-	i, j, k := int(x/v.Spacing[0]), int(y/v.Spacing[1]), int(z/v.Spacing[2])
+	i, j, k := int(x*(1/v.Spacing[0])), int(y*(1/v.Spacing[1])), int(z*(1/v.Spacing[2]))
 	if i >= v.Dims[0] || j >= v.Dims[1] || k >= v.Dims[2] || x > math.MaxInt32 || y > math.MaxInt32 || z > math.MaxInt32 {
 		return 0, false
 	}

@@ -346,3 +346,44 @@ func TestRegionIDs(t *testing.T) {
 		t.Fatalf("statuses %v: not every case exercised", counts)
 	}
 }
+
+// TestIndexAgreesWithBatch: at 10 um voxels, coordinates within a few
+// rounding errors of a voxel boundary (where c/s and c*(1/s) can truncate
+// to neighbouring voxels) get the same voxel from LabelAt as from
+// LocateBatch and the portable batch path.
+func TestIndexAgreesWithBatch(t *testing.T) {
+	const d = 40
+	v := &Volume{Dims: [3]int{d, d, d}, Spacing: [3]float64{10, 10, 10}, Labels: make([]uint32, d*d*d)}
+	for i := range v.Labels {
+		v.Labels[i] = uint32(i + 1)
+	}
+	var x, y, z []float64
+	for k := range d {
+		b := float64(k) * 10
+		for _, c := range []float64{b, math.Nextafter(b, 0), math.Nextafter(b, 1e9), math.Nextafter(math.Nextafter(b, 0), 0), b + 1e-13, b - 1e-13, float64(k)*10.000000000000002 + 0.3} {
+			x, y, z = append(x, c), append(y, b+5), append(z, 400-c)
+		}
+	}
+	n := len(x)
+	labels, status := make([]uint32, n), make([]uint8, n)
+	v.LocateBatch(x, y, z, labels, status)
+	prm := v.locateParams()
+	pl, ps := make([]uint32, n), make([]uint8, n)
+	locateBlocks[uint32](v.Labels, &prm, x, y, z, pl, ps)
+	differ := 0
+	for p := range n {
+		l, in := v.LabelAt(x[p], y[p], z[p])
+		if !in {
+			l = 0
+		}
+		if l != labels[p] || in != (status[p] != StatusOutside) || pl[p] != labels[p] || ps[p] != status[p] {
+			differ++
+			if differ < 5 {
+				t.Errorf("(%v, %v, %v): LabelAt %d %v, batch %d %d, portable %d %d", x[p], y[p], z[p], l, in, labels[p], status[p], pl[p], ps[p])
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d boundary points differ", differ, n)
+	}
+}
