@@ -154,6 +154,17 @@ func parquetLayout(f *os.File, size int64) (fields []arrow.Field, leaves []int, 
 	if total != rd.NumRows() {
 		return nil, nil, 0, fmt.Errorf("row groups hold %d rows, the footer says %d", total, rd.NumRows())
 	}
+	// arrow-go sizes its page buffers by the page headers: damaged ones
+	// must not reach it
+	var read []int
+	for _, leaf := range leaves {
+		if leaf >= 0 {
+			read = append(read, leaf)
+		}
+	}
+	if err := pqcols.CheckPages(f, size, rd, read, 0); err != nil {
+		return nil, nil, 0, err
+	}
 	return fields, leaves, total, nil
 }
 

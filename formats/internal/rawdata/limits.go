@@ -1,61 +1,22 @@
 package rawdata
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/ccc-connectivity/ccc"
-)
-
-// fallbackMaxBytes is the memory bound when the machine's memory is unknown.
-const fallbackMaxBytes = 16 << 30
-
-var (
-	defaultOnce sync.Once
-	defaultMax  int64
+	"github.com/ccc-connectivity/ccc/internal/sysmem"
 )
 
 // DefaultMaxBytes is the memory a read may need when the caller sets no
-// bound: the machine's physical memory (MemTotal), or Go's memory limit
-// (GOMEMLIMIT) when that is lower; 16 GiB when neither is known.
-func DefaultMaxBytes() int64 {
-	defaultOnce.Do(func() {
-		defaultMax = memTotal()
-		if defaultMax <= 0 {
-			defaultMax = fallbackMaxBytes
-		}
-		if l := debug.SetMemoryLimit(-1); l > 0 && l < defaultMax {
-			defaultMax = l
-		}
-	})
-	return defaultMax
-}
-
-func memTotal() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "MemTotal:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err == nil {
-				return kb << 10
-			}
-		}
-	}
-	return 0
-}
+// bound (sysmem.DefaultMaxBytes: the machine's memory, or GOMEMLIMIT when
+// lower).
+func DefaultMaxBytes() int64 { return sysmem.DefaultMaxBytes() }
 
 // Need returns the bytes of memory reading n samples of typeSize bytes
 // needs: the raw bytes plus the decoded slice (one buffer for 1-byte
