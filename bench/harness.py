@@ -728,11 +728,11 @@ def bench_crossmodal():
     whole processes, answers compared; if 5x is missed, the ceilings."""
     n, e = SIZES["sites"]
     d = os.path.join(DIR, f"crossmodal-{n}-{e}")
-    k, _ = jrun([KERNELS, "sites", "-sites", str(n), "-experiments", str(e), "-dir", d])
+    k, _ = jrun([KERNELS, "sites", "-sites", str(n), "-experiments", str(e), "-dir", d, "-repeat", "10"])
     peer_py = os.path.join(REPO, "python", "site_projections_peer.py")
     args = json.load(open(os.path.join(d, "args.json")))
     ap = os.path.join(d, "args_inproc.json")
-    json.dump(dict(args, repeat=5, compare=k["answer"]), open(ap, "w"))  # best of 5, as the ccc kernel
+    json.dump(dict(args, repeat=10, compare=k["answer"]), open(ap, "w"))  # best of 10, as the ccc kernel
     p, _ = jrun([PY, peer_py, ap])  # exits 3 (PeerDiffers) unless the answers are equal
     whole_out, peer_out = os.path.join(d, "ccc_whole.parquet"), os.path.join(d, "pandas_whole.parquet")
     cw = timed_rusage([CCC, "--store", k["store"], "--quiet", "ask", "site-projections", "--source", "VISp", "--matrix", "bench",
