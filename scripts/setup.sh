@@ -11,6 +11,7 @@ need_apt=()
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 [ -f /usr/include/hdf5/serial/hdf5.h ] || need_apt+=(libhdf5-dev)
 command -v h5dump >/dev/null 2>&1 || need_apt+=(hdf5-tools)
+[ -x /usr/bin/time ] || need_apt+=(time) # peak RSS of benchmarked processes (bench/)
 # Test-only tools (CCC_SKIP_TEST_TOOLS=1 leaves them out, as the quickstart
 # does): chromium for the web explorer's browser tests (chromedp), Java 17 for
 # the local Spark Connect server of the Spark engine's tests (scripts/spark.sh,
