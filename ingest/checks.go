@@ -270,6 +270,18 @@ func (j *job) dupGroupsSQL(view string) string {
 		view, j.m.keyMissing(""), keys)
 }
 
+// repeatedIDsSQL counts the rows of view whose identifier id (quoted)
+// repeats an earlier row's, with a grouped aggregate.
+func repeatedIDsSQL(view, id string) string {
+	return fmt.Sprintf("SELECT COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", view, id, id)
+}
+
+// repeatedIDsSortedSQL counts the same rows over the identifiers sorted:
+// slower than the aggregate, but within a memory limit it cannot meet.
+func repeatedIDsSortedSQL(view, id string) string {
+	return fmt.Sprintf("SELECT count(*) FILTER (WHERE __prev = %s)::BIGINT FROM (SELECT %s, lag(%s) OVER (ORDER BY %s) AS __prev FROM %s WHERE %s IS NOT NULL)", id, id, id, id, view, id)
+}
+
 // groupedDuplicates counts the rows of the view repeating an earlier
 // row's identifier (or, for classes without one, unique-key values) with
 // a grouped aggregate, which (unlike count(DISTINCT)) spills to disk, so
@@ -279,8 +291,13 @@ func (j *job) groupedDuplicates(ctx context.Context, conn *sql.Conn, view string
 	var err error
 	if j.m.ID != nil {
 		id := quoteIdent(j.m.ID.Column)
-		q := fmt.Sprintf("SELECT COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", view, id, id)
-		err = conn.QueryRowContext(ctx, q).Scan(&extra)
+		err = conn.QueryRowContext(ctx, repeatedIDsSQL(view, id)).Scan(&extra)
+		if err != nil && strings.Contains(err.Error(), "Out of Memory") {
+			// the hash aggregate did not fit the memory limit (a few
+			// million unsorted identifiers under --memory-limit 200MB):
+			// count them sorted instead (DuckDB's sort spills in blocks)
+			err = conn.QueryRowContext(ctx, repeatedIDsSortedSQL(view, id)).Scan(&extra)
+		}
 	} else {
 		err = conn.QueryRowContext(ctx, j.dupGroupsSQL(view)).Scan(&groups, &extra)
 	}

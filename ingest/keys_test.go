@@ -255,3 +255,37 @@ func TestUniqueKeyNullsAgreeWithValidator(t *testing.T) {
 		t.Fatalf("upsert without a key: %v", err)
 	}
 }
+
+// TestRepeatedIDsSorted: the sorted count (the duplicate pass when the
+// grouped one exceeds the memory limit) equals the grouped count: ids
+// repeated twice and three times, NULLs not counted, unique ids not.
+func TestRepeatedIDsSorted(t *testing.T) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, tc := range []struct {
+		values string
+		want   int64
+	}{
+		{"(5), (3), (5), (NULL), (NULL), (9), (3), (3), (1)", 3},
+		{"(1), (2), (3)", 0},
+		{"(NULL)", 0},
+		{"(7), (7), (7), (7)", 3},
+	} {
+		if _, err := db.Exec("CREATE OR REPLACE TABLE v AS SELECT * FROM (VALUES " + tc.values + ") t(\"id\")"); err != nil {
+			t.Fatal(err)
+		}
+		var grouped, sorted int64
+		if err := db.QueryRow(repeatedIDsSQL("v", `"id"`)).Scan(&grouped); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(repeatedIDsSortedSQL("v", `"id"`)).Scan(&sorted); err != nil {
+			t.Fatal(err)
+		}
+		if grouped != tc.want || sorted != tc.want {
+			t.Errorf("%s: grouped %d, sorted %d, want %d", tc.values, grouped, sorted, tc.want)
+		}
+	}
+}
