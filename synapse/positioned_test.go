@@ -3,9 +3,11 @@ package synapse
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -136,6 +138,20 @@ func TestPositionedReadsSameAnswers(t *testing.T) {
 					t.Errorf("%s: column batches wrote %d bytes, rows %d; they differ", format, out[0].Len(), byRow.Len())
 				}
 			}
+			// every column (the DuckDB path, told the neuron sets): the
+			// same rows, in the same order, as the index columns
+			var fast, all bytes.Buffer
+			for k, cols := range [][]string{{"id"}, nil} {
+				r := c.req
+				r.Columns = cols
+				w, _ := NewRowWriter("csv", []*bytes.Buffer{&fast, &all}[k], "")
+				if _, err := mapped.Query(ctx, &r, w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, want := csvColumn(t, all.Bytes(), "id"), csvColumn(t, fast.Bytes(), "id"); !slices.Equal(got, want) || int64(len(got)) != want0(c.req, ix, p) {
+				t.Errorf("every column: %d rows, the index columns %d", len(got), len(want))
+			}
 			var pairs [2]bytes.Buffer
 			for k, d := range []*Dataset{mapped, pos} {
 				r := c.req
@@ -229,3 +245,30 @@ func TestWriteFastStopsOnWriterError(t *testing.T) {
 
 // rowsOnly hides a writer's Columns method.
 type rowsOnly struct{ RowWriter }
+
+// want0 is the rows a request selects (its limit applied).
+func want0(r Request, ix *Index, p *plan) int64 {
+	n := int64(len(ix.Select(p.filter)))
+	if r.Limit > 0 {
+		n = min(n, r.Limit)
+	}
+	return n
+}
+
+// csvColumn is column name of a CSV answer.
+func csvColumn(t *testing.T, b []byte, name string) []string {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("CSV: %v", err)
+	}
+	k := slices.Index(recs[0], name)
+	if k < 0 {
+		t.Fatalf("no column %s in %v", name, recs[0])
+	}
+	var out []string
+	for _, r := range recs[1:] {
+		out = append(out, r[k])
+	}
+	return out
+}

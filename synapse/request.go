@@ -496,6 +496,10 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 // writeSQL reads the selected rows' full columns from the Parquet copy: the
 // selection is joined on file_row_number, and the pre root range of the
 // selection prunes row groups by their statistics.
+// maxInList is the largest neuron set writeSQL also names in its WHERE
+// clause.
+const maxInList = 4096
+
 func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint32, w RowWriter, st *Stats) error {
 	ix := d.Index
 	typeOf, err := d.cellTypeOf(ctx, p.cols)
@@ -563,6 +567,22 @@ func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint
 		lo, hi := ix.Roots[ix.Pre[rows[0]]], ix.Roots[ix.Pre[rows[len(rows)-1]]]
 		where = append(where, fmt.Sprintf("t.pre_pt_root_id BETWEEN %d AND %d", lo, hi),
 			fmt.Sprintf("t.file_row_number BETWEEN %d AND %d", rows[0], rows[len(rows)-1]))
+		// the neuron sets themselves (every selected row is in them): DuckDB
+		// tests them on their columns before it decodes the others, where
+		// the row numbers alone made it decode every column of every row
+		// (a neuron's inputs are spread over the whole table)
+		for _, side := range []struct {
+			col string
+			set *Set
+		}{{"t.pre_pt_root_id", p.filter.Pre}, {"t.post_pt_root_id", p.filter.Post}} {
+			if side.set != nil && len(side.set.List) <= maxInList {
+				ids := make([]string, len(side.set.List))
+				for k, i := range side.set.List {
+					ids[k] = strconv.FormatInt(ix.Roots[i], 10)
+				}
+				where = append(where, side.col+" IN ("+strings.Join(ids, ", ")+")")
+			}
+		}
 	} else {
 		where = append(where, "false")
 	}
