@@ -39,8 +39,11 @@ var answerSchema = arrow.NewSchema([]arrow.Field{
 
 // WriteParquet writes the answer as Parquet (Snappy, as DuckDB by
 // default): the columns of Columns, NULL where the statement gives NULL.
-// The string columns with a dictionary (session and the acronyms) are
-// dictionary-encoded from the answer's own indices; the others are plain.
+// Columns that take few values are dictionary-encoded from the answer's
+// own indices, never by hashing each row: session and the acronyms,
+// site_region (over the atlas's region ids) and, for a columnar answer,
+// the matched columns (one dictionary entry per matrix column); the site
+// and electrode ids, and an answer built from rows, are plain.
 func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 	n := a.n
 	matchedOK := make([]bool, n)
