@@ -3,7 +3,6 @@ package synapse
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"math"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/ccc-connectivity/ccc/internal/testenv"
 	"github.com/ccc-connectivity/ccc/synapse/synth"
 )
 
@@ -149,7 +149,7 @@ func TestPositionedReadsSameAnswers(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if got, want := csvColumn(t, all.Bytes(), "id"), csvColumn(t, fast.Bytes(), "id"); !slices.Equal(got, want) || int64(len(got)) != want0(c.req, ix, p) {
+			if got, want := testenv.CSVColumn(t, all.String(), "id"), testenv.CSVColumn(t, fast.String(), "id"); !slices.Equal(got, want) || int64(len(got)) != want0(c.req, ix, p) {
 				t.Errorf("every column: %d rows, the index columns %d", len(got), len(want))
 			}
 			var pairs [2]bytes.Buffer
@@ -253,22 +253,4 @@ func want0(r Request, ix *Index, p *plan) int64 {
 		n = min(n, r.Limit)
 	}
 	return n
-}
-
-// csvColumn is column name of a CSV answer.
-func csvColumn(t *testing.T, b []byte, name string) []string {
-	t.Helper()
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil || len(recs) == 0 {
-		t.Fatalf("CSV: %v", err)
-	}
-	k := slices.Index(recs[0], name)
-	if k < 0 {
-		t.Fatalf("no column %s in %v", name, recs[0])
-	}
-	var out []string
-	for _, r := range recs[1:] {
-		out = append(out, r[k])
-	}
-	return out
 }

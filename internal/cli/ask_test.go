@@ -318,7 +318,7 @@ func TestAskCoverage(t *testing.T) {
 		if code != 0 {
 			t.Fatal(e)
 		}
-		for _, v := range csvColumn(t, out, strings.Fields(strings.TrimPrefix(q, "SELECT "))[0]) {
+		for _, v := range testenv.CSVColumn(t, out, strings.Fields(strings.TrimPrefix(q, "SELECT "))[0]) {
 			if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 				raw[col] = append(raw[col], id)
 			}

@@ -1,36 +1,16 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/ccc-connectivity/ccc/atlas"
 	"github.com/ccc-connectivity/ccc/internal/testenv"
 )
-
-// csvColumn returns column col of a CSV text (header first), in order.
-func csvColumn(t *testing.T, text, col string) []string {
-	t.Helper()
-	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
-	if err != nil || len(recs) == 0 {
-		t.Fatalf("bad CSV %q: %v", text, err)
-	}
-	k := slices.Index(recs[0], col)
-	if k < 0 {
-		t.Fatalf("no column %s in %v", col, recs[0])
-	}
-	var out []string
-	for _, r := range recs[1:] {
-		out = append(out, r[k])
-	}
-	return out
-}
 
 // writeAllenAsBrainglobe writes the CCF 2017 ontology as a brainglobe
 // structures.json (flat list, structure_id_path lists, rgb_triplet).
@@ -95,7 +75,7 @@ func TestClosureMatchesDescendants(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("descendants %s: %s", r, e)
 				}
-				want := csvColumn(t, desc, "id")
+				want := testenv.CSVColumn(t, desc, "id")
 				// the idiom of docs/query.md: one equality join on the closure
 				q := fmt.Sprintf(`SELECT b.id, c.closure_distance FROM BrainRegion b
 					JOIN BrainRegionClosure c ON c.descendant_id = b.id AND c.dataset = b.dataset
@@ -104,7 +84,7 @@ func TestClosureMatchesDescendants(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("query %s: %s", r, e)
 				}
-				ids := csvColumn(t, got, "id")
+				ids := testenv.CSVColumn(t, got, "id")
 				slices.Sort(want)
 				slices.Sort(ids)
 				if len(want) == 0 || !slices.Equal(ids, want) {
@@ -112,7 +92,7 @@ func TestClosureMatchesDescendants(t *testing.T) {
 				}
 				// distance 0 exactly once: the region itself
 				zero := 0
-				for _, d := range csvColumn(t, got, "closure_distance") {
+				for _, d := range testenv.CSVColumn(t, got, "closure_distance") {
 					if d == "0" {
 						zero++
 					}

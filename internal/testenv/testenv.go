@@ -1,15 +1,18 @@
 // Package testenv finds what tests need from outside the repository: the
-// real data files in ../shared/data and the Python reference tools. When
+// real data files in ../shared/data and the Python reference tools (and
+// holds small helpers tests of several packages share). When
 // something is missing a test is skipped locally but fails in CI (CI=true),
 // where a missing file or tool is a broken install, not a reason to pass.
 package testenv
 
 import (
+	"encoding/csv"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,4 +99,22 @@ func SparkRemote(t testing.TB) string {
 	}
 	conn.Close()
 	return remote
+}
+
+// CSVColumn returns column col of a CSV text (header first), in order.
+func CSVColumn(t testing.TB, text, col string) []string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("bad CSV %q: %v", text, err)
+	}
+	k := slices.Index(recs[0], col)
+	if k < 0 {
+		t.Fatalf("no column %s in %v", col, recs[0])
+	}
+	var out []string
+	for _, r := range recs[1:] {
+		out = append(out, r[k])
+	}
+	return out
 }
