@@ -305,13 +305,9 @@ func matrixIndex(a *zarr.Array) ([]string, []int64, error) {
 	if m.DataType != zarr.Float64 || len(m.Shape) != 2 || len(m.Chunks) != 2 {
 		return nil, nil, errNotColumnar
 	}
-	var items []string
-	for _, v := range asList(m.Attributes["data_item_index"]) {
-		s, ok := v.(string)
-		if !ok {
-			return nil, nil, errNotColumnar
-		}
-		items = append(items, s)
+	items, err := dataItems(a)
+	if err != nil {
+		return nil, nil, err
 	}
 	var cols []int64
 	seen := make(map[int64]bool, m.Shape[1])
@@ -323,7 +319,7 @@ func matrixIndex(a *zarr.Array) ([]string, []int64, error) {
 		seen[int64(f)] = true
 		cols = append(cols, int64(f))
 	}
-	if len(items) != m.Shape[0] || len(cols) != m.Shape[1] {
+	if len(cols) != m.Shape[1] {
 		return nil, nil, errNotColumnar
 	}
 	return items, cols, nil

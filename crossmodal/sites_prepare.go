@@ -90,23 +90,33 @@ func matrixItems(dir string) (*zarr.Array, []string, error) {
 	if err != nil {
 		return nil, nil, errNotColumnar
 	}
+	items, err := dataItems(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, items, nil
+}
+
+// dataItems is an array's row index (its data_item_index attribute, one
+// string per row); errNotColumnar when it has none or another shape.
+func dataItems(a *zarr.Array) ([]string, error) {
 	raw, ok := a.Meta.Attributes["data_item_index"]
 	if !ok || len(a.Meta.Shape) == 0 {
-		return nil, nil, errNotColumnar
+		return nil, errNotColumnar
 	}
 	l := asList(raw)
 	items := make([]string, 0, len(l))
 	for _, v := range l {
 		s, ok := v.(string)
 		if !ok {
-			return nil, nil, errNotColumnar
+			return nil, errNotColumnar
 		}
 		items = append(items, s)
 	}
 	if len(items) != a.Meta.Shape[0] {
-		return nil, nil, errNotColumnar
+		return nil, errNotColumnar
 	}
-	return a, items, nil
+	return items, nil
 }
 
 // integerTypes are the DuckDB column types the Go paths read as integers.
