@@ -43,15 +43,22 @@ func CheckChunks(rd *file.Reader, size int64) error {
 // CheckChunk checks that column chunk cc lies inside a file of size bytes,
 // its extent computed as arrow-go computes it.
 func CheckChunk(cc *metadata.ColumnChunkMetaData, size int64) error {
-	start := cc.DataPageOffset()
-	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
-		start = cc.DictionaryPageOffset()
-	}
-	n := cc.TotalCompressedSize()
+	start, n := chunkExtent(cc)
 	if start < 4 || n < 0 || start > size || n > size-start {
 		return fmt.Errorf("chunk at %d, %d bytes, outside the file's %d bytes", start, n, size)
 	}
 	return nil
+}
+
+// chunkExtent is where column chunk cc starts (its data page, or its
+// dictionary page when that comes first) and its length, as arrow-go
+// computes them.
+func chunkExtent(cc *metadata.ColumnChunkMetaData) (start, n int64) {
+	start = cc.DataPageOffset()
+	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
+		start = cc.DictionaryPageOffset()
+	}
+	return start, cc.TotalCompressedSize()
 }
 
 // maxPageHeader is the largest page header CheckPages reads (arrow-go's
@@ -124,11 +131,8 @@ func CheckPages(r io.ReaderAt, size int64, rd *file.Reader, cols []int, budget i
 // holds at once (largest page compressed + uncompressed, plus the
 // dictionary page).
 func chunkPages(r io.ReaderAt, cc *metadata.ColumnChunkMetaData) (int64, error) {
-	start := cc.DataPageOffset()
-	if cc.HasDictionaryPage() && cc.DictionaryPageOffset() > 0 && start > cc.DictionaryPageOffset() {
-		start = cc.DictionaryPageOffset()
-	}
-	end := start + cc.TotalCompressedSize()
+	start, n := chunkExtent(cc)
+	end := start + n
 	var page, dict int64
 	for off := start; off < end; {
 		h, err := readPageHeader(r, off, end)
