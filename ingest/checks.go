@@ -265,41 +265,43 @@ func (j *job) keyMapped() bool {
 // dupGroupsSQL counts the key values used more than once in the view
 // (w, or wc of the checked write) and the rows beyond the first of each.
 func (j *job) dupGroupsSQL(view string) string {
-	keys := strings.Join(j.m.keyCols(""), ", ")
+	return dupCountSQL(view, j.m.keyCols(""), j.m.keyMissing(""))
+}
+
+// dupCountSQL counts, with a grouped aggregate, the values of the key
+// columns keys (quoted) used more than once in view, rows where missing
+// holds taking no part, and the rows beyond the first of each value.
+func dupCountSQL(view string, keys []string, missing string) string {
+	k := strings.Join(keys, ", ")
 	return fmt.Sprintf("SELECT count(*), COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM %s WHERE NOT (%s) GROUP BY %s HAVING count(*) > 1)",
-		view, j.m.keyMissing(""), keys)
+		view, missing, k)
 }
 
-// repeatedIDsSQL counts the rows of view whose identifier id (quoted)
-// repeats an earlier row's, with a grouped aggregate.
-func repeatedIDsSQL(view, id string) string {
-	return fmt.Sprintf("SELECT COALESCE(sum(n - 1), 0)::BIGINT FROM (SELECT count(*) AS n FROM %s WHERE %s IS NOT NULL GROUP BY %s HAVING count(*) > 1)", view, id, id)
-}
-
-// repeatedIDsSortedSQL counts the same rows over the identifiers sorted:
-// slower than the aggregate, but within a memory limit it cannot meet.
-func repeatedIDsSortedSQL(view, id string) string {
-	return fmt.Sprintf("SELECT count(*) FILTER (WHERE __prev = %s)::BIGINT FROM (SELECT %s, lag(%s) OVER (ORDER BY %s) AS __prev FROM %s WHERE %s IS NOT NULL)", id, id, id, id, view, id)
+// dupCountSortedSQL counts the same rows beyond the first over the key
+// values sorted (NULL fields equal, as GROUP BY has them): slower than the
+// aggregate, but within a memory limit the aggregate cannot meet.
+func dupCountSortedSQL(view string, keys []string, missing string) string {
+	k := keys[0] // one column sorts as it is (a struct of one took more memory)
+	if len(keys) > 1 {
+		k = "row(" + strings.Join(keys, ", ") + ")"
+	}
+	return fmt.Sprintf("SELECT count(*) FILTER (WHERE __prev IS NOT DISTINCT FROM __k)::BIGINT FROM (SELECT __k, lag(__k) OVER (ORDER BY __k) AS __prev FROM (SELECT %s AS __k FROM %s WHERE NOT (%s)))",
+		k, view, missing)
 }
 
 // groupedDuplicates counts the rows of the view repeating an earlier
-// row's identifier (or, for classes without one, unique-key values) with
-// a grouped aggregate, which (unlike count(DISTINCT)) spills to disk, so
-// hundreds of millions of unsorted identifiers fit the memory limit.
+// row's key (its identifier, or for classes without one its unique-key
+// values) with a grouped aggregate, which (unlike count(DISTINCT)) spills
+// to disk, so hundreds of millions of unsorted identifiers fit the memory
+// limit; when it still runs out of DuckDB's memory (a few million unsorted
+// identifiers under --memory-limit 200MB) it counts them sorted (DuckDB's
+// sort spills in blocks).
 func (j *job) groupedDuplicates(ctx context.Context, conn *sql.Conn, view string) (int64, error) {
+	keys, missing := j.m.keyCols(""), j.m.keyMissing("")
 	var groups, extra int64
-	var err error
-	if j.m.ID != nil {
-		id := quoteIdent(j.m.ID.Column)
-		err = conn.QueryRowContext(ctx, repeatedIDsSQL(view, id)).Scan(&extra)
-		if err != nil && strings.Contains(err.Error(), "Out of Memory") {
-			// the hash aggregate did not fit the memory limit (a few
-			// million unsorted identifiers under --memory-limit 200MB):
-			// count them sorted instead (DuckDB's sort spills in blocks)
-			err = conn.QueryRowContext(ctx, repeatedIDsSortedSQL(view, id)).Scan(&extra)
-		}
-	} else {
-		err = conn.QueryRowContext(ctx, j.dupGroupsSQL(view)).Scan(&groups, &extra)
+	err := conn.QueryRowContext(ctx, dupCountSQL(view, keys, missing)).Scan(&groups, &extra)
+	if err != nil && strings.Contains(err.Error(), "Out of Memory") {
+		err = conn.QueryRowContext(ctx, dupCountSortedSQL(view, keys, missing)).Scan(&extra)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("ingest: duplicate check: %w", err)

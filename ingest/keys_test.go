@@ -256,32 +256,38 @@ func TestUniqueKeyNullsAgreeWithValidator(t *testing.T) {
 	}
 }
 
-// TestRepeatedIDsSorted: the sorted count (the duplicate pass when the
+// TestDupCountSorted: the sorted count (the duplicate pass when the
 // grouped one exceeds the memory limit) equals the grouped count: ids
-// repeated twice and three times, NULLs not counted, unique ids not.
-func TestRepeatedIDsSorted(t *testing.T) {
+// repeated twice and three times, NULL ids not counted, unique ids not;
+// a two-column key whose NULL field equals another NULL (as GROUP BY has
+// it), and whose rows with a missing required field take no part.
+func TestDupCountSorted(t *testing.T) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	id := []string{`"id"`}
 	for _, tc := range []struct {
-		values string
-		want   int64
+		values, cols string
+		keys         []string
+		missing      string
+		want         int64
 	}{
-		{"(5), (3), (5), (NULL), (NULL), (9), (3), (3), (1)", 3},
-		{"(1), (2), (3)", 0},
-		{"(NULL)", 0},
-		{"(7), (7), (7), (7)", 3},
+		{"(5), (3), (5), (NULL), (NULL), (9), (3), (3), (1)", `"id"`, id, `"id" IS NULL`, 3},
+		{"(1), (2), (3)", `"id"`, id, `"id" IS NULL`, 0},
+		{"(NULL)", `"id"`, id, `"id" IS NULL`, 0},
+		{"(7), (7), (7), (7)", `"id"`, id, `"id" IS NULL`, 3},
+		{"(1, NULL), (2, 'a'), (1, NULL), (1, 'b'), (2, 'a'), (2, 'a'), (NULL, 'a'), (NULL, 'a')", `"n", "s"`, []string{`"n"`, `"s"`}, `"n" IS NULL`, 3},
 	} {
-		if _, err := db.Exec("CREATE OR REPLACE TABLE v AS SELECT * FROM (VALUES " + tc.values + ") t(\"id\")"); err != nil {
+		if _, err := db.Exec("CREATE OR REPLACE TABLE v AS SELECT * FROM (VALUES " + tc.values + ") t(" + tc.cols + ")"); err != nil {
 			t.Fatal(err)
 		}
-		var grouped, sorted int64
-		if err := db.QueryRow(repeatedIDsSQL("v", `"id"`)).Scan(&grouped); err != nil {
+		var groups, grouped, sorted int64
+		if err := db.QueryRow(dupCountSQL("v", tc.keys, tc.missing)).Scan(&groups, &grouped); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.QueryRow(repeatedIDsSortedSQL("v", `"id"`)).Scan(&sorted); err != nil {
+		if err := db.QueryRow(dupCountSortedSQL("v", tc.keys, tc.missing)).Scan(&sorted); err != nil {
 			t.Fatal(err)
 		}
 		if grouped != tc.want || sorted != tc.want {
