@@ -66,7 +66,7 @@ func (a *SiteAnswers) WriteParquet(w io.Writer) error {
 		dictArray(a.acronym, acronyms),
 		matchDict(arrow.PrimitiveTypes.Int64, a.mRegion, a.match, mValid, mNulls),
 		dictArray(matchedAcronyms(a), acronyms),
-		levelsDict(a.levelsUp, a.match, mValid, mNulls),
+		levelsDict(a.levelsUp, mValid, mNulls),
 		matchDict(arrow.PrimitiveTypes.Float64, a.mStrength, a.match, mValid, mNulls),
 		matchDict(arrow.PrimitiveTypes.Int64, a.mExperiments, a.match, mValid, mNulls),
 	}
@@ -285,29 +285,23 @@ func unsafeBytes[T int32 | int64 | float64](v []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), len(v)*int(unsafe.Sizeof(z)))
 }
 
-// levelsDict is levels_up as a dictionary (its values are small
-// distances: the dictionary is 0..max, the index the value itself).
-func levelsDict(levels, match []int32, valid *memory.Buffer, nulls int) arrow.Array {
+// levelsDict is levels_up as a dictionary: its values are small
+// distances (0 in unmatched rows), so the dictionary is 0..max and the
+// index the value itself. Values outside that shape (never from a
+// closure table) are written plain.
+func levelsDict(levels []int32, valid *memory.Buffer, nulls int) arrow.Array {
 	top := int32(0)
-	for i, m := range match {
-		if m >= 0 {
-			top = max(top, levels[i])
+	for _, v := range levels {
+		if v < 0 || v > 1<<16 {
+			return primitive(arrow.PrimitiveTypes.Int32, len(levels), valid, nulls, unsafeBytes(levels))
 		}
+		top = max(top, v)
 	}
 	dict := make([]int32, top+1)
 	for k := range dict {
 		dict[k] = int32(k)
 	}
-	idx := levels
-	if nulls > 0 || slices.ContainsFunc(levels, func(v int32) bool { return v < 0 }) {
-		idx = make([]int32, len(levels))
-		for i, m := range match {
-			if m >= 0 {
-				idx[i] = max(levels[i], 0)
-			}
-		}
-	}
-	return dictOf(arrow.PrimitiveTypes.Int32, dict, idx, valid, nulls)
+	return dictOf(arrow.PrimitiveTypes.Int32, dict, levels, valid, nulls)
 }
 
 // dictOf is the dictionary array of indices idx into dict.
