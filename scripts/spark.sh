@@ -40,7 +40,7 @@ case "${1:-}" in
     [ -n "$home" ] || { echo "spark: pyspark is not installed (run scripts/setup.sh)" >&2; exit 2; }
     [ -x "$home/sbin/start-connect-server.sh" ] || chmod +x "$home"/sbin/*.sh "$home"/bin/* 2>/dev/null || true
     jh=$(java_home) || { echo "spark: Java 17 not found (apt-get install openjdk-17-jre-headless)" >&2; exit 2; }
-    mkdir -p "$state"
+    mkdir -p "$state/tmp"
     # nothing answers on the port: a pid file left by a server that was
     # killed (a finished CI run, a reboot) is stale; spark-daemon.sh would
     # refuse to start if its number now belonged to another java process
@@ -49,6 +49,7 @@ case "${1:-}" in
       SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_DIRS="$state/tmp" SPARK_IDENT_STRING=ccc
     "$home/sbin/start-connect-server.sh" --master "local[$cores]" \
       --driver-memory "$mem" \
+      --driver-java-options "-Djava.io.tmpdir=$state/tmp" \
       --conf spark.connect.grpc.binding.address=127.0.0.1 \
       --conf spark.connect.grpc.binding.port="$port" \
       --conf spark.ui.enabled=false \

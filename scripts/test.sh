@@ -7,14 +7,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Every temporary file of the run (Go's builds, tests and fuzzing workers,
+# pytest, the Spark server started here) goes under one directory, removed
+# when the run ends, passed or failed: a fuzzing worker stopped with SIGKILL
+# cannot clean up after itself, and a shared machine's disk fills up.
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/ccc-test.XXXXXX")
+export TMPDIR=$run_tmp
+spark_started=""
+cleanup() {
+  if [ -n "$spark_started" ]; then scripts/spark.sh stop >/dev/null 2>&1 || true; fi
+  rm -rf "$run_tmp"
+}
+trap cleanup EXIT
 # The Spark engine's tests need a local Spark Connect server (about 30 s to
 # start): start it in the background now, wait for it before the Go tests.
-spark_started=""
 if [ "${CCC_SKIP_SPARK:-}" != 1 ] && ! scripts/spark.sh status >/dev/null 2>&1; then
-  scripts/spark.sh start >/tmp/ccc-spark-start.log 2>&1 &
+  scripts/spark.sh start >"$run_tmp/spark-start.log" 2>&1 &
   spark_pid=$!
   spark_started=1
-  trap 'scripts/spark.sh stop >/dev/null 2>&1 || true' EXIT
 fi
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
@@ -23,7 +33,7 @@ fi
 go vet ./...
 if [ -n "$spark_started" ]; then
   if ! wait "$spark_pid"; then
-    cat /tmp/ccc-spark-start.log >&2
+    cat "$run_tmp/spark-start.log" >&2
     if [ "${CI:-}" = true ]; then echo "test: the Spark Connect server did not start" >&2; exit 1; fi
   fi
 fi

@@ -37,7 +37,19 @@ import (
 // (13 versions of 6 datasets; see internal/cli's quickstart test).
 var qsStore string
 
+// qsEnv passes qsStore from a fuzzing coordinator to its worker processes
+// (they inherit its environment). A worker is stopped with SIGINT and then
+// SIGKILL when fuzzing ends, possibly before its deferred clean-up runs, so
+// a store each worker built for itself would be left in the temporary
+// directory (100 MB per worker and target); the coordinator's store is
+// removed when the coordinator returns.
+const qsEnv = "CCC_SERVER_TEST_QUICKSTART_STORE"
+
 func TestMain(m *testing.M) {
+	if dir := os.Getenv(qsEnv); dir != "" && slices.Contains(os.Args[1:], "-test.fuzzworker") {
+		qsStore = dir
+		os.Exit(m.Run())
+	}
 	code := func() int {
 		dir, err := os.MkdirTemp("", "ccc-server-test-*")
 		if err != nil {
@@ -52,6 +64,7 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		qsStore = filepath.Join(out, "store")
+		os.Setenv(qsEnv, qsStore)
 		return m.Run()
 	}()
 	os.Exit(code)
