@@ -169,15 +169,11 @@ func openArrowParquet(f *os.File) (fr *pqarrow.FileReader, names []string, ok bo
 	if err != nil {
 		return nil, nil, false
 	}
-	// arrow-go opens column chunks in goroutines of its own: a chunk
-	// outside the file would panic there, past any recover
+	// arrow-go opens column chunks in goroutines of its own (a chunk
+	// outside the file would panic there, past any recover) and allocates
+	// what a page header says before reading the page
 	st, err := f.Stat()
-	if err != nil || pqcols.CheckChunks(pf, st.Size()) != nil {
-		return nil, nil, false
-	}
-	// nor pages whose headers claim more memory than the machine has
-	// (arrow-go allocates what a header says before reading the page)
-	if pqcols.CheckPages(f, st.Size(), pf, nil, 0) != nil {
+	if err != nil || pqcols.CheckPages(f, st.Size(), pf, nil, 0) != nil {
 		return nil, nil, false
 	}
 	fr, err = pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1 << 14}, memory.DefaultAllocator)

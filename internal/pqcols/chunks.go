@@ -13,36 +13,11 @@ import (
 	"github.com/ccc-connectivity/ccc/internal/sysmem"
 )
 
-// CheckChunks checks that every column chunk the footer of rd names lies
-// inside the file (size bytes), as arrow-go computes its extent (data page
-// offset, or the dictionary page's when it comes first, and the total
-// compressed size). arrow-go opens column chunks in goroutines of its own
-// (pqarrow's field readers), where a negative or out-of-file extent is a
-// panic no caller can recover: files that fail this check must not reach
-// it (DuckDB reads them, or says what is wrong).
-func CheckChunks(rd *file.Reader, size int64) error {
-	md := rd.MetaData()
-	for g := 0; g < rd.NumRowGroups(); g++ {
-		rg := md.RowGroup(g)
-		if rg.NumRows() < 0 {
-			return fmt.Errorf("row group %d: %d rows", g, rg.NumRows())
-		}
-		for c := 0; c < rg.NumColumns(); c++ {
-			cc, err := rg.ColumnChunk(c)
-			if err != nil {
-				return fmt.Errorf("row group %d column %d: %w", g, c, err)
-			}
-			if err := CheckChunk(cc, size); err != nil {
-				return fmt.Errorf("row group %d column %d: %w", g, c, err)
-			}
-		}
-	}
-	return nil
-}
-
-// CheckChunk checks that column chunk cc lies inside a file of size bytes,
-// its extent computed as arrow-go computes it.
-func CheckChunk(cc *metadata.ColumnChunkMetaData, size int64) error {
+// checkChunk checks that column chunk cc lies inside a file of size bytes,
+// its extent computed as arrow-go computes it. arrow-go opens column
+// chunks in goroutines of its own (pqarrow's field readers), where a
+// negative or out-of-file extent is a panic no caller can recover.
+func checkChunk(cc *metadata.ColumnChunkMetaData, size int64) error {
 	start, n := chunkExtent(cc)
 	if start < 4 || n < 0 || start > size || n > size-start {
 		return fmt.Errorf("chunk at %d, %d bytes, outside the file's %d bytes", start, n, size)
@@ -69,31 +44,40 @@ const maxPageHeader = 16 << 20
 // more memory than reading them may use.
 type PageError struct {
 	RowGroup, Column int
-	Offset           int64 // the page header's offset in the file
+	Offset           int64 // the page header's offset in the file (-1: the column's pages together)
 	Reason           string
 }
 
 func (e *PageError) Error() string {
+	if e.Offset < 0 { // the column's pages together, over every row group
+		return fmt.Sprintf("column %d: %s", e.Column, e.Reason)
+	}
 	return fmt.Sprintf("row group %d column %d: page at byte %d: %s", e.RowGroup, e.Column, e.Offset, e.Reason)
 }
 
-// CheckPages walks the page headers of the column chunks of rd (read
-// from r, a file of size bytes; their extents checked as CheckChunk does)
-// for the columns cols
-// (nil: all) and refuses a file that arrow-go must not read: a header
-// that does not parse, a page with a negative size or one running past
-// its chunk, or pages whose declared sizes add up to more memory than
-// budget (0: sysmem.DefaultMaxBytes). arrow-go sizes a column reader's
-// buffers by the headers before it reads a page (a damaged header can
-// claim 2 GB; a file of many such columns would exhaust the machine's
-// memory), and keeps them per column: the need is, per column, its
-// largest page compressed plus uncompressed and its dictionary page,
-// summed over the columns.
+// CheckPages says whether arrow-go may read the columns cols (nil: all)
+// of rd (read from r, a file of size bytes): every row group's row count
+// is not negative, every column chunk lies inside the file (checkChunk),
+// and its page headers are walked. It refuses a header that does not
+// parse, a page with a negative size or one running past its chunk, or
+// pages whose declared sizes add up to more memory than budget (0:
+// sysmem.DefaultMaxBytes). arrow-go sizes a column reader's buffers by
+// the headers before it reads a page (a damaged header can claim 2 GB; a
+// file of many such columns would exhaust the machine's memory), and
+// keeps them per column: the need is, per column, its largest page
+// compressed plus uncompressed and its dictionary page, summed over the
+// columns. Files it refuses must not reach arrow-go (DuckDB reads them,
+// or says what is wrong).
 func CheckPages(r io.ReaderAt, size int64, rd *file.Reader, cols []int, budget int64) error {
 	if budget <= 0 {
 		budget = sysmem.DefaultMaxBytes()
 	}
 	md := rd.MetaData()
+	for g := 0; g < rd.NumRowGroups(); g++ {
+		if n := md.RowGroup(g).NumRows(); n < 0 {
+			return fmt.Errorf("row group %d: %d rows", g, n)
+		}
+	}
 	if cols == nil {
 		for c := 0; c < md.Schema.NumColumns(); c++ {
 			cols = append(cols, c)
@@ -107,7 +91,7 @@ func CheckPages(r io.ReaderAt, size int64, rd *file.Reader, cols []int, budget i
 			if err != nil {
 				return fmt.Errorf("row group %d column %d: %w", g, c, err)
 			}
-			if err := CheckChunk(cc, size); err != nil {
+			if err := checkChunk(cc, size); err != nil {
 				return fmt.Errorf("row group %d column %d: %w", g, c, err)
 			}
 			n, err := chunkPages(r, cc)

@@ -100,7 +100,7 @@ func TestCheckPages(t *testing.T) {
 	if err != nil || need < 2*200<<10 || need > 2*300<<10 { // a page of ~256 KiB, compressed and not
 		t.Errorf("column a needs %d bytes (%v), want about 512 KiB", need, err)
 	}
-	if err := checkPages(good, need); err == nil || !strings.Contains(err.Error(), "more than the limit") {
+	if err := checkPages(good, need); err == nil || !strings.Contains(err.Error(), "more than the limit") || strings.Contains(err.Error(), "byte -1") {
 		t.Errorf("a budget below both columns' need: %v", err)
 	}
 	off := cc.DataPageOffset()
@@ -166,9 +166,6 @@ func FuzzCheckPages(f *testing.F) {
 		b[at] ^= x
 		rd, err := file.NewParquetReader(bytes.NewReader(b))
 		if err != nil {
-			return
-		}
-		if CheckChunks(rd, int64(len(b))) != nil {
 			return
 		}
 		_ = CheckPages(bytes.NewReader(b), int64(len(b)), rd, nil, 1<<20)

@@ -6,8 +6,8 @@
 // arrow-go can panic on a damaged file in goroutines of its own, where no
 // recover reaches, and allocates what a page header claims: read only
 // files whose bytes are known good (written by ccc in this process, or
-// checked with store.VerifyFile first). For a user's file, CheckChunks and
-// CheckPages say whether arrow-go may read it at all (else DuckDB does).
+// checked with store.VerifyFile first). For a user's file, CheckPages says
+// whether arrow-go may read it at all (else DuckDB does).
 // It also writes: WriteColumns and DefLevels serve the Parquet writers of
 // answers and tables, and Snappy is s2's.
 package pqcols
