@@ -172,8 +172,6 @@ func sliceOK(ok []bool, i int) []bool {
 	return ok[i : i+1]
 }
 
-// tableErr maps a column read error: a missing column or one of another
-// type is errNotColumnar (the statement answers), others name the file.
 // openTable opens a table's Parquet file for column reads once its bytes
 // match the manifest's checksum.
 func openTable(t store.TableInfo) (*pqcols.File, error) {
@@ -187,6 +185,8 @@ func openTable(t store.TableInfo) (*pqcols.File, error) {
 	return f, nil
 }
 
+// tableErr maps a column read error: a missing column or one of another
+// type is errNotColumnar (the statement answers), others name the file.
 func tableErr(path string, err error) error {
 	switch {
 	case errors.Is(err, errNotColumnar), errors.Is(err, pqcols.ErrMissing), errors.Is(err, pqcols.ErrType):

@@ -493,13 +493,13 @@ func (d *Dataset) writeFast(ctx context.Context, cols []string, h *hits, w RowWr
 	return w.Close()
 }
 
-// writeSQL reads the selected rows' full columns from the Parquet copy: the
-// selection is joined on file_row_number, and the pre root range of the
-// selection prunes row groups by their statistics.
 // maxInList is the largest neuron set writeSQL also names in its WHERE
 // clause.
 const maxInList = 4096
 
+// writeSQL reads the selected rows' full columns from the Parquet copy: the
+// selection is joined on file_row_number, and the pre root range of the
+// selection prunes row groups by their statistics.
 func (d *Dataset) writeSQL(ctx context.Context, r *Request, p *plan, rows []uint32, w RowWriter, st *Stats) error {
 	ix := d.Index
 	typeOf, err := d.cellTypeOf(ctx, p.cols)
