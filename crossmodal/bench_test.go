@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"syscall"
 	"testing"
@@ -63,9 +62,7 @@ func BenchmarkSiteProjections(b *testing.B) {
 	var best, bestSQL, prepare, write time.Duration
 	var tm Timings
 	var answers *SiteAnswers
-	if os.Getenv("GOGC") == "" { // as 'ccc ask site-projections' sets it
-		defer debug.SetGCPercent(debug.SetGCPercent(AnswerGCPercent))
-	}
+	defer AnswerGC()() // the collector as 'ccc ask site-projections' sets it
 	for b.Loop() {
 		t0 := time.Now()
 		var t Timings

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -65,6 +67,17 @@ type Timings struct {
 // about 20 MB, and at the default 100 the collector ran three times per
 // answer (8% of its CPU time, measured); at 400 the heap peaks near 100 MB.
 const AnswerGCPercent = 400
+
+// AnswerGC sets the collector to AnswerGCPercent unless GOGC is set, and
+// returns what restores the previous setting (defer AnswerGC()()): the
+// command, its Go benchmark and the benchmark kernel run it alike.
+func AnswerGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(AnswerGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
 
 // AskSiteProjections checks and answers a question: PrepareSiteProjections
 // and AnswerSiteProjections, with the recording sites read from Parquet

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -86,10 +85,7 @@ func sites(args []string) (any, error) {
 			*m = d
 		}
 	}
-	// the collector as 'ccc ask site-projections' sets it
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(crossmodal.AnswerGCPercent))
-	}
+	defer crossmodal.AnswerGC()() // the collector as 'ccc ask site-projections' sets it
 	cpu0 := cpuSeconds()
 	for range max(1, *repeat) {
 		t0 := time.Now()

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -180,9 +178,7 @@ func (e *askEnv) write(ctx context.Context, w io.Writer, what, stmt, format stri
 }
 
 func runAskSiteProjections(ctx context.Context, opts *askSiteProjectionsOptions) error {
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(crossmodal.AnswerGCPercent))
-	}
+	defer crossmodal.AnswerGC()() // GOGC 400 unless GOGC is set
 	onSpark, err := opts.Engine.spark()
 	if err != nil {
 		return err
