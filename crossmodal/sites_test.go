@@ -94,14 +94,7 @@ func TestSiteProjectionsColumnar(t *testing.T) {
 			}
 			// 20 experiments injected in VISp or below by construction, one more at random
 			// the Parquet answer: the statement's column types and values
-			f, err := os.Create(pq)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ans.WriteParquet(f); err != nil {
-				t.Fatal(err)
-			}
-			f.Close()
+			writeAnswer(t, ans, pq)
 			var typesFile, typesSQL string
 			db.QueryRow("SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE SELECT * FROM read_parquet(" + store.QuoteString(pq) + "))").Scan(&typesFile)
 			db.QueryRow("SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE " + q.SQL + ")").Scan(&typesSQL)
@@ -321,11 +314,9 @@ func TestSiteAnswersParquetDictionaries(t *testing.T) {
 	}
 }
 
-// writeReadBack writes a as Parquet and reads it back with DuckDB: its
-// rows and each column's encodings.
-func writeReadBack(t *testing.T, a *SiteAnswers) ([]SiteProjection, map[string]string) {
+// writeAnswer writes a as Parquet to path.
+func writeAnswer(t *testing.T, a *SiteAnswers, path string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "a.parquet")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +324,15 @@ func writeReadBack(t *testing.T, a *SiteAnswers) ([]SiteProjection, map[string]s
 	if err := a.WriteParquet(f); err != nil {
 		t.Fatal(err)
 	}
-	f.Close()
+	f.Close() // arrow-go's writer closes its sink already
+}
+
+// writeReadBack writes a as Parquet and reads it back with DuckDB: its
+// rows and each column's encodings.
+func writeReadBack(t *testing.T, a *SiteAnswers) ([]SiteProjection, map[string]string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "a.parquet")
+	writeAnswer(t, a, path)
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
